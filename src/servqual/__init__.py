@@ -1,0 +1,71 @@
+"""servqual: service-quality survey research in Python.
+
+Gap scores for the four quality perspectives (excellence, conformance, value,
+expectations/SERVQUAL), reliability and validity, significance tests and charts.
+
+Examples
+--------
+>>> import servqual as sq
+>>> survey = sq.load_example("retail_bank")
+>>> sq.gap_scores(survey, level="overall").overall < 0
+True
+"""
+
+from __future__ import annotations
+
+from . import datasets, instruments
+from .datasets import load_example
+from .exceptions import (
+    ConvergenceError,
+    DataError,
+    DuplicateColumnError,
+    HeywoodWarning,
+    ImportanceWeightError,
+    InstrumentError,
+    InsufficientDataError,
+    MissingColumnError,
+    MissingDataWarning,
+    NonNumericError,
+    ReliabilityWarning,
+    ScaleRangeError,
+    ServqualError,
+    ServqualWarning,
+)
+from .gaps import GapResult, ToleranceResult, gap_scores, respondent_scores, tolerance_zone
+from .instruments import Dimension, Instrument, Item, Scale
+from .io import read_survey
+from .survey import Survey
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "ConvergenceError",
+    "DataError",
+    "Dimension",
+    "DuplicateColumnError",
+    "GapResult",
+    "HeywoodWarning",
+    "ImportanceWeightError",
+    "Instrument",
+    "InstrumentError",
+    "InsufficientDataError",
+    "Item",
+    "MissingColumnError",
+    "MissingDataWarning",
+    "NonNumericError",
+    "ReliabilityWarning",
+    "Scale",
+    "ScaleRangeError",
+    "ServqualError",
+    "ServqualWarning",
+    "Survey",
+    "ToleranceResult",
+    "__version__",
+    "datasets",
+    "gap_scores",
+    "instruments",
+    "load_example",
+    "read_survey",
+    "respondent_scores",
+    "tolerance_zone",
+]

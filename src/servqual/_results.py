@@ -1,0 +1,83 @@
+"""The one result convention shared by every public statistic.
+
+Every statistic returns a frozen, slotted, keyword-only dataclass derived from
+:class:`TableResult`: typed metadata fields, a private tidy table, ``to_frame()``
+(a fresh copy), a notebook repr (rounding happens only there) and ``plot(ax=)``,
+which delegates to :mod:`servqual.plotting`.
+"""
+
+from __future__ import annotations
+
+import html
+import importlib
+from dataclasses import dataclass
+from typing import Any, ClassVar, TypeVar
+
+import pandas as pd
+
+__all__ = ["TableResult", "result_class"]
+
+_T = TypeVar("_T")
+
+
+def result_class(cls: type[_T]) -> type[_T]:
+    """Decorator for result classes: a frozen, slotted, keyword-only dataclass that
+    keeps :class:`TableResult`'s repr and identity-based equality."""
+    return dataclass(frozen=True, slots=True, kw_only=True, eq=False, repr=False)(cls)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True, eq=False, repr=False)
+class TableResult:
+    """Base class of servqual results: metadata fields plus one tidy table.
+
+    Subclasses are declared with :func:`result_class`, add typed metadata fields,
+    override :meth:`_header` and name the plotting function that draws them in
+    ``_plot_function``.
+    """
+
+    _table: pd.DataFrame
+
+    _plot_function: ClassVar[str | None] = None
+    _repr_decimals: ClassVar[int] = 3
+
+    def to_frame(self) -> pd.DataFrame:
+        """Return the result table as a new DataFrame (the result stays unchanged)."""
+        return self._table.copy(deep=True)
+
+    @property
+    def index(self) -> pd.Index:
+        """Row labels of the result table (items, dimensions, segments...)."""
+        return self._table.index.copy()
+
+    @property
+    def columns(self) -> pd.Index:
+        """Column names of the result table."""
+        return self._table.columns.copy()
+
+    def _header(self) -> str:
+        return type(self).__name__
+
+    def _display_table(self) -> pd.DataFrame:
+        return self._table.round(self._repr_decimals)
+
+    def __repr__(self) -> str:
+        with pd.option_context("display.width", 120, "display.max_columns", 30):
+            return f"{self._header()}\n{self._display_table().to_string()}"
+
+    def _repr_html_(self) -> str:
+        return (
+            f"<p><b>{html.escape(self._header())}</b></p>"
+            f"{self._display_table().to_html(notebook=True)}"
+        )
+
+    def plot(self, ax: Any = None, **kwargs: Any) -> Any:
+        """Draw this result with its matplotlib chart and return the Axes.
+
+        Equivalent to calling the matching ``servqual.plot_*`` function.
+        """
+        if self._plot_function is None:
+            from .exceptions import ServqualError
+
+            raise ServqualError(f"{type(self).__name__} has no chart.")
+        plotting = importlib.import_module("servqual.plotting")
+        return getattr(plotting, self._plot_function)(self, ax=ax, **kwargs)

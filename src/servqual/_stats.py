@@ -1,0 +1,98 @@
+"""Column-wise descriptive statistics with missing values and survey weights (internal).
+
+All functions work on (n_respondents, k) arrays, one statistic per column, with no
+Python loop over respondents.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from scipy import stats
+
+from ._validation import fmt_list
+from .exceptions import InsufficientDataError
+
+
+def column_moments(x: np.ndarray, w: np.ndarray | None = None) -> dict[str, np.ndarray]:
+    """Mean, sd, se and n per column, ignoring NaN.
+
+    Unweighted: the sample mean, the ``n - 1`` standard deviation and ``sd/sqrt(n)``.
+
+    Weighted (survey weights ``w``): the weighted mean ``Σ w x / Σ w``; the
+    standard error by Taylor linearisation for a with-replacement design,
+    ``se² = n/(n-1) · Σ w²(x - m)² / (Σ w)²`` (as R ``survey::svymean`` with
+    ``svydesign(ids = ~1, weights = ~w)``); ``sd`` is the weighted standard
+    deviation ``sqrt(n/(n-1) · Σ w (x - m)² / Σ w)``.
+    """
+    x = np.asarray(x, dtype=np.float64)
+    if x.ndim == 1:
+        x = x[:, None]
+    nan = np.isnan(x)
+    has_nan = bool(nan.any())
+    if w is None:
+        if not has_nan:
+            n = np.full(x.shape[1], x.shape[0], dtype=np.int64)
+            mean = x.mean(axis=0)
+            dev = x - mean
+            ss = np.einsum("ij,ij->j", dev, dev)
+        else:
+            ok = ~nan
+            n = ok.sum(axis=0)
+            x0 = np.where(ok, x, 0.0)
+            with np.errstate(invalid="ignore", divide="ignore"):
+                mean = x0.sum(axis=0) / n
+            dev = np.where(ok, x - mean, 0.0)
+            ss = np.einsum("ij,ij->j", dev, dev)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            var = ss / (n - 1)
+            sd = np.sqrt(var)
+            se = sd / np.sqrt(n)
+        return {"mean": mean, "sd": sd, "se": se, "n": n}
+    w = np.asarray(w, dtype=np.float64)
+    ok = ~nan
+    ww = np.where(ok, w[:, None], 0.0)
+    n = ok.sum(axis=0)
+    sw = ww.sum(axis=0)
+    x0 = np.where(ok, x, 0.0)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        mean = (ww * x0).sum(axis=0) / sw
+        dev = np.where(ok, x - mean, 0.0)
+        corr = n / (n - 1)
+        sd = np.sqrt(corr * (ww * dev**2).sum(axis=0) / sw)
+        se = np.sqrt(corr * (ww**2 * dev**2).sum(axis=0)) / sw
+    return {"mean": mean, "sd": sd, "se": se, "n": n}
+
+
+def t_interval(
+    mean: np.ndarray, se: np.ndarray, n: np.ndarray, confidence_level: float
+) -> tuple[np.ndarray, np.ndarray]:
+    """Two-sided t confidence interval ``mean ± t_{1-α/2, n-1} · se``."""
+    df = np.asarray(n, dtype=np.float64) - 1
+    with np.errstate(invalid="ignore"):
+        q = stats.t.ppf(0.5 + confidence_level / 2.0, df)
+    return mean - q * se, mean + q * se
+
+
+def wilson_interval(
+    successes: np.ndarray, n: np.ndarray, confidence_level: float
+) -> tuple[np.ndarray, np.ndarray]:
+    """Wilson score interval for a proportion (Wilson, 1927), as
+    ``statsmodels.stats.proportion.proportion_confint(method='wilson')``."""
+    z = stats.norm.ppf(0.5 + confidence_level / 2.0)
+    n = np.asarray(n, dtype=np.float64)
+    p = np.asarray(successes, dtype=np.float64) / n
+    denom = 1 + z**2 / n
+    centre = (p + z**2 / (2 * n)) / denom
+    half = z * np.sqrt(p * (1 - p) / n + z**2 / (4 * n**2)) / denom
+    return centre - half, centre + half
+
+
+def require_n(n: np.ndarray, labels: list[str], minimum: int, what: str) -> None:
+    """Raise InsufficientDataError when any unit has fewer than ``minimum`` respondents."""
+    n = np.asarray(n)
+    bad = np.where(n < minimum)[0]
+    if len(bad):
+        raise InsufficientDataError(
+            f"{what} needs at least {minimum} respondents per unit; "
+            f"{fmt_list([f'{labels[k]} (n={int(n[k])})' for k in bad])} have fewer."
+        )

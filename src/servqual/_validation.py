@@ -1,0 +1,185 @@
+"""Checks that build servqual's error messages (internal).
+
+Each function takes raw user input, returns clean numpy data and raises a
+:class:`~servqual.exceptions.ServqualError` subclass whose message names the column,
+the rows (the caller's index labels) and the offending values.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from .exceptions import (
+    DataError,
+    DuplicateColumnError,
+    MissingColumnError,
+    NonNumericError,
+    ScaleRangeError,
+)
+
+_MAX_SHOWN = 8
+
+
+def fmt_list(values: Iterable[Any], limit: int = _MAX_SHOWN) -> str:
+    """Format up to ``limit`` values as ``a, b, c`` plus ``and N more``."""
+    vals = list(values)
+    shown = ", ".join(_fmt(v) for v in vals[:limit])
+    if len(vals) > limit:
+        shown += f" and {len(vals) - limit} more"
+    return shown
+
+
+def _fmt(v: Any) -> str:
+    if isinstance(v, float) and v.is_integer():
+        return str(int(v))
+    if isinstance(v, str):
+        return repr(v)
+    return str(v)
+
+
+def as_frame(data: Any, what: str = "data") -> pd.DataFrame:
+    """Accept a DataFrame (or something pandas turns into one) without copying a frame."""
+    if isinstance(data, pd.DataFrame):
+        frame = data
+    elif isinstance(data, dict | np.ndarray | list):
+        try:
+            frame = pd.DataFrame(data)
+        except ValueError as exc:
+            raise DataError(f"Could not turn {what} into a table: {exc}.") from None
+    else:
+        raise DataError(
+            f"{what} must be a pandas DataFrame (one row per respondent), got {type(data).__name__}."
+        )
+    dupes = frame.columns[frame.columns.duplicated()].unique().tolist()
+    if dupes:
+        raise DuplicateColumnError(
+            f"Column name(s) {fmt_list(dupes)} appear more than once in {what}; "
+            "rename them so each column is unique."
+        )
+    return frame
+
+
+def require_columns(frame: pd.DataFrame, needed: Sequence[str], context: str) -> None:
+    """Raise MissingColumnError listing every missing column with close matches."""
+    present = set(map(str, frame.columns))
+    missing = [c for c in needed if c not in frame.columns]
+    if not missing:
+        return
+    hints = []
+    for m in missing[:3]:
+        close = difflib.get_close_matches(str(m), list(present), n=2)
+        if close:
+            hints.append(f"{m!r} → did you mean {', '.join(map(repr, close))}?")
+    hint = (" " + " ".join(hints)) if hints else ""
+    raise MissingColumnError(
+        f"{len(missing)} column(s) needed for {context} are missing from the data: "
+        f"{fmt_list(missing)}.{hint} Pass columns= (a template such as 'exp_{{n}}', a mapping "
+        "or a regex) to say where the ratings are."
+    )
+
+
+def numeric_matrix(
+    frame: pd.DataFrame,
+    cols: Sequence[str],
+    missing_codes: Sequence[float] = (),
+) -> np.ndarray:
+    """Return ``frame[cols]`` as a float64 (n, k) array; NaN marks missing.
+
+    Text that is not a number raises NonNumericError naming column, rows and values.
+    Blank strings count as missing; values listed in ``missing_codes`` become NaN.
+    """
+    sub = frame.loc[:, list(cols)]
+    numeric = all(
+        pd.api.types.is_numeric_dtype(dt) and not pd.api.types.is_bool_dtype(dt)
+        for dt in sub.dtypes
+    )
+    if numeric:
+        out = sub.to_numpy(dtype=np.float64, na_value=np.nan, copy=True)
+    else:
+        out = np.empty((len(sub), len(cols)), dtype=np.float64)
+        for j, col in enumerate(cols):
+            s = sub.iloc[:, j]
+            if pd.api.types.is_bool_dtype(s.dtype):
+                raise NonNumericError(
+                    f"Column {col!r} holds true/false values, not ratings; recode it to numbers."
+                )
+            if pd.api.types.is_numeric_dtype(s.dtype):
+                out[:, j] = s.to_numpy(dtype=np.float64, na_value=np.nan)
+                continue
+            as_text = s.astype("string").str.strip()
+            blank = as_text.isna() | (as_text == "")
+            conv = pd.to_numeric(as_text.mask(blank), errors="coerce")
+            bad = conv.isna() & ~blank
+            if bad.any():
+                rows = s.index[bad.to_numpy()]
+                vals = s[bad.to_numpy()]
+                raise NonNumericError(
+                    f"Column {col!r} has {int(bad.sum())} value(s) that are not numbers: "
+                    f"rows {fmt_list(rows)} (values {fmt_list(vals.tolist())}). Recode them, "
+                    "or list them as missing with missing_codes= / na_values=."
+                )
+            out[:, j] = conv.to_numpy(dtype=np.float64, na_value=np.nan)
+    if np.isinf(out).any():
+        j = int(np.where(np.isinf(out).any(axis=0))[0][0])
+        rows = frame.index[np.isinf(out[:, j])]
+        raise NonNumericError(
+            f"Column {cols[j]!r} has infinite values at rows {fmt_list(rows)}; "
+            "ratings must be finite."
+        )
+    if len(missing_codes):
+        out[np.isin(out, np.asarray(missing_codes, dtype=np.float64))] = np.nan
+    return out
+
+
+def out_of_range_mask(x: np.ndarray, low: float, high: float) -> np.ndarray:
+    """Boolean mask of finite values outside ``[low, high]``."""
+    with np.errstate(invalid="ignore"):
+        return (x < low) | (x > high)
+
+
+def raise_out_of_range(
+    mask: np.ndarray,
+    x: np.ndarray,
+    cols: Sequence[str],
+    index: pd.Index,
+    low: float,
+    high: float,
+) -> None:
+    """Raise ScaleRangeError for the first column with out-of-range values."""
+    bad_cols = np.where(mask.any(axis=0))[0]
+    j = int(bad_cols[0])
+    rows = np.where(mask[:, j])[0]
+    others = ""
+    if len(bad_cols) > 1:
+        others = (
+            f" Other columns with out-of-range values: {fmt_list([cols[k] for k in bad_cols[1:]])}."
+        )
+    raise ScaleRangeError(
+        f"Column {cols[j]!r} has {len(rows)} value(s) outside the {low:g}–{high:g} scale: "
+        f"rows {fmt_list(index[rows])} (values {fmt_list(x[rows, j].tolist())}).{others} "
+        "Recode them, list them in missing_codes=, or pass out_of_range='nan'."
+    )
+
+
+def check_choice(value: Any, name: str, allowed: Sequence[Any]) -> None:
+    """Raise DataError when ``value`` is not one of ``allowed``."""
+    if value not in allowed:
+        raise DataError(f"{name}={value!r} is not allowed; use one of {list(allowed)}.")
+
+
+def check_confidence(confidence_level: float) -> float:
+    """Validate a confidence level in (0, 1)."""
+    try:
+        c = float(confidence_level)
+    except (TypeError, ValueError):
+        raise DataError(
+            f"confidence_level must be a number in (0, 1), got {confidence_level!r}."
+        ) from None
+    if not 0.0 < c < 1.0:
+        raise DataError(f"confidence_level must lie strictly between 0 and 1, got {c}.")
+    return c

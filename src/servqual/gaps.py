@@ -1,0 +1,457 @@
+"""Gap scores: perception minus reference, at item, dimension and overall level.
+
+``gap = perception − reference`` where the instrument's perspective says what the
+reference is (expectation, adequate, desired, best competitor, specification,
+scale maximum or the respondent's sacrifice score). Dimension scores are the mean
+of the dimension's items per respondent; the unweighted overall score is the mean
+of the dimension scores; the importance-weighted overall score is
+``Σ_d (w_d / 100) · score_d`` per respondent (Parasuraman, Zeithaml & Berry, 1988).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any, Literal
+
+import numpy as np
+import pandas as pd
+
+from . import _scores
+from ._results import TableResult, result_class
+from ._stats import column_moments, require_n, t_interval, wilson_interval
+from ._validation import check_choice, check_confidence
+from .exceptions import InstrumentError, InsufficientDataError
+from .instruments import RATINGS, reference_name
+from .survey import Survey
+
+__all__ = [
+    "GapResult",
+    "ToleranceResult",
+    "gap_scores",
+    "respondent_scores",
+    "tolerance_zone",
+]
+
+Level = Literal["item", "dimension", "overall"]
+
+_REF_LETTER = {"expectation": "E", "adequate": "A", "desired": "D", "competitor": "C"}
+
+
+def _check_survey(survey: Any) -> Survey:
+    if not isinstance(survey, Survey):
+        raise InstrumentError(
+            f"Expected a servqual Survey, got {type(survey).__name__}; build one with "
+            "sq.Survey(df, instrument) or sq.read_survey(path, instrument)."
+        )
+    return survey
+
+
+def _groups(
+    survey: Survey, by: str | Sequence[str] | None
+) -> tuple[tuple[str, ...] | None, list[tuple[Any, np.ndarray]]]:
+    """List of (segment key, boolean row mask); one group with key None when by is None."""
+    if by is None:
+        return None, [(None, np.ones(survey.n_respondents, dtype=bool))]
+    names = (by,) if isinstance(by, str) else tuple(by)
+    segs = pd.concat([survey.segment(b) for b in names], axis=1)
+    codes = segs.groupby(list(names), observed=True, sort=True, dropna=True).ngroup().to_numpy()
+    keys = segs.groupby(list(names), observed=True, sort=True, dropna=True).size().index
+    out = []
+    for g, key in enumerate(keys):
+        out.append((key, codes == g))
+    return names, out
+
+
+@result_class
+class GapResult(TableResult):
+    """Gap scores with t confidence intervals.
+
+    Table columns: ``dimension`` (item level), ``perception``, ``reference``,
+    ``gap``, ``sd``, ``se``, ``n``, ``ci_low``, ``ci_high``, ``share_meeting``
+    (share of respondents whose perception meets or exceeds the reference), and for
+    conformance instruments ``share_ci_low``/``share_ci_high`` (Wilson). Indexed by
+    item code / dimension name / ``"overall"``, under the segment levels when ``by``
+    is given.
+    """
+
+    instrument: str
+    perspective: str
+    level: str
+    reference: str
+    reference_name: str
+    weighted: bool
+    by: tuple[str, ...] | None
+    confidence_level: float
+    n: int
+    nan_policy: str
+    dropped_rows: tuple[Any, ...]
+    survey_weighted: bool
+
+    _plot_function = "plot_gaps"
+
+    def _header(self) -> str:
+        ref = "spec" if self.reference == "spec" else self.reference
+        w = " · importance-weighted" if self.weighted else ""
+        sw = " · survey-weighted" if self.survey_weighted else ""
+        seg = f" · by {', '.join(self.by)}" if self.by else ""
+        return (
+            f"Gap scores (P − {ref}: {self.reference_name}) · {self.level}{w}{seg} · "
+            f"n={self.n} · {self.confidence_level:.0%} t-CI{sw} · nan_policy={self.nan_policy}"
+        )
+
+    @property
+    def gap(self) -> pd.Series:
+        """Mean gap per row of the table."""
+        return self._table["gap"].copy()
+
+    @property
+    def overall(self) -> float:
+        """The mean gap when the result has a single row (level='overall', no segments)."""
+        if len(self._table) != 1:
+            raise InstrumentError(
+                "overall is defined for a single-row result; use gap_scores(level='overall')."
+            )
+        return float(self._table["gap"].iloc[0])
+
+
+def gap_scores(
+    survey: Survey,
+    level: Level = "dimension",
+    by: str | Sequence[str] | None = None,
+    weighted: bool = False,
+    reference: str | None = None,
+    confidence_level: float = 0.95,
+) -> GapResult:
+    """Mean gap scores (perception − reference) with t confidence intervals.
+
+    Parameters
+    ----------
+    survey : Survey
+        Validated responses.
+    level : {"item", "dimension", "overall"}
+        Item gaps; dimension gaps (respondent's dimension score = mean of its items);
+        or the overall gap (mean of the dimension gaps, or importance-weighted).
+    by : str or list of str, optional
+        Segment variable(s) of the survey; one block of rows per segment.
+    weighted : bool
+        Importance-weight the scores with the respondents' 100-point allocation
+        (``Survey(importance=...)``) or the instrument's weights. At overall level
+        this is the weighted SERVQUAL score ``Σ_d (w_d/100)·gap_d``; at dimension
+        and item level the rows are the contributions to it (they sum to it).
+    reference : str, optional
+        What perceptions are compared with, if not the instrument's default:
+        ``"E"``, ``"A"`` (MSA), ``"D"`` (MSS / excellence), ``"C"`` (best
+        competitor), ``"spec"``, ``"max"``, ``"sacrifice"``; names such as
+        ``"expectation"`` work too.
+    confidence_level : float
+        Confidence level of the t interval of each mean.
+
+    Returns
+    -------
+    GapResult
+        ``to_frame()`` columns: perception, reference, gap, sd, se, n, ci_low,
+        ci_high, share_meeting (+ share_ci_low, share_ci_high for conformance).
+
+    Raises
+    ------
+    InstrumentError
+        The instrument has no reference (SERVPERF) or not the one asked for.
+    ImportanceWeightError
+        ``weighted=True`` without importance points.
+    InsufficientDataError
+        A unit or segment has fewer than 2 respondents with complete data.
+
+    Notes
+    -----
+    For each unit the mean gap ``ḡ`` and its standard error ``s/√n`` give the
+    interval ``ḡ ± t_{1-α/2,n-1}·s/√n``, the same as R's
+    ``t.test(P, E, paired = TRUE)$conf.int``. With survey weights the mean is the
+    weighted mean and the standard error is the linearisation estimate (R
+    ``survey::svymean``). Under ``nan_policy="available"`` each unit uses the
+    respondents with all its ratings present, so ``n`` may differ between rows.
+
+    References
+    ----------
+    Parasuraman, A., Zeithaml, V. A., & Berry, L. L. (1988). SERVQUAL. Journal of
+    Retailing, 64(1), 12-40. Parasuraman, Zeithaml & Berry (1994), Journal of
+    Retailing, 70(3), 201-230 (MSA and MSS).
+
+    Examples
+    --------
+    >>> import servqual as sq
+    >>> survey = sq.datasets.load_example("retail_bank")
+    >>> res = sq.gap_scores(survey, level="dimension")
+    >>> res.to_frame()[["perception", "reference", "gap"]].round(2).index.tolist()
+    ['tangibles', 'reliability', 'responsiveness', 'assurance', 'empathy']
+    """
+    survey = _check_survey(survey)
+    check_choice(level, "level", _scores.LEVELS)
+    conf = check_confidence(confidence_level)
+    ref_arg = _REF_LETTER.get(reference, reference) if reference is not None else None
+    u = _scores.units(survey, level, reference=ref_arg, weighted=weighted)
+    gap = u.perception - u.reference
+    names, groups = _groups(survey, by)
+    w_all = survey.weights
+    blocks = []
+    keys = []
+    for key, mask in groups:
+        g = gap[mask]
+        p = u.perception[mask]
+        r = u.reference[mask]
+        # a unit's row needs both perception and reference
+        both = np.isnan(g)
+        p = np.where(both, np.nan, p)
+        r = np.where(both, np.nan, r)
+        w = None if w_all is None else w_all[mask]
+        mg = column_moments(g, w)
+        label = u.labels if key is None else [f"{key} / {lab}" for lab in u.labels]
+        require_n(mg["n"], label, 2, "A gap score with a confidence interval")
+        mp = column_moments(p, w)
+        mr = column_moments(r, w)
+        lo, hi = t_interval(mg["mean"], mg["se"], mg["n"], conf)
+        ok = ~np.isnan(g)
+        meets = np.where(ok, g >= -1e-12, False)
+        if w is None:
+            share = meets.sum(axis=0) / mg["n"]
+        else:
+            ww = np.where(ok, w[:, None], 0.0)
+            share = (ww * meets).sum(axis=0) / ww.sum(axis=0)
+        table = pd.DataFrame(
+            {
+                "perception": mp["mean"],
+                "reference": mr["mean"],
+                "gap": mg["mean"],
+                "sd": mg["sd"],
+                "se": mg["se"],
+                "n": mg["n"].astype(np.int64),
+                "ci_low": lo,
+                "ci_high": hi,
+                "share_meeting": share,
+            },
+            index=pd.Index(u.labels, name=level if level != "overall" else None),
+        )
+        if survey.instrument.perspective == "conformance":
+            slo, shi = wilson_interval(meets.sum(axis=0), mg["n"], conf)
+            table["share_ci_low"] = slo
+            table["share_ci_high"] = shi
+        if level == "item":
+            table.insert(0, "dimension", u.dimensions)
+        blocks.append(table)
+        keys.append(key)
+    if names is None:
+        out = blocks[0]
+    else:
+        if not blocks:
+            raise InsufficientDataError(f"No respondent has a value for segment(s) {list(names)}.")
+        out = pd.concat(blocks, keys=keys, names=[*names, out_index_name(level)])
+    return GapResult(
+        _table=out,
+        instrument=survey.instrument.name,
+        perspective=survey.instrument.perspective,
+        level=level,
+        reference=u.reference_code,
+        reference_name=reference_name(u.reference_code),
+        weighted=bool(weighted),
+        by=names,
+        confidence_level=conf,
+        n=survey.n_respondents,
+        nan_policy=survey.nan_policy,
+        dropped_rows=survey.dropped_rows,
+        survey_weighted=w_all is not None,
+    )
+
+
+def out_index_name(level: str) -> str | None:
+    return None if level == "overall" else level
+
+
+def respondent_scores(
+    survey: Survey,
+    level: Level = "dimension",
+    score: str = "gap",
+    reference: str | None = None,
+    weighted: bool = False,
+) -> pd.DataFrame:
+    """Per-respondent scores as a DataFrame (respondents × units).
+
+    Parameters
+    ----------
+    survey : Survey
+    level : {"item", "dimension", "overall"}
+    score : str
+        ``"gap"`` (perception − reference), ``"msa"``, ``"mss"``, ``"reference"``,
+        or a rating name (``"perception"``, ``"expectation"``, ``"adequate"``,
+        ``"desired"``, ``"competitor"``, ``"importance"``).
+    reference : str, optional
+        Reference for ``score="gap"``/``"reference"`` (default: the instrument's).
+    weighted : bool
+        Importance-weighted scores (contributions at item/dimension level).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Indexed by the survey's respondent labels; one column per quality item,
+        quality dimension, or ``"overall"``. NaN where a respondent lacks a rating
+        the score needs.
+
+    Examples
+    --------
+    >>> import servqual as sq
+    >>> survey = sq.datasets.load_example("retail_bank")
+    >>> sq.respondent_scores(survey, level="overall").shape[1]
+    1
+    """
+    survey = _check_survey(survey)
+    check_choice(level, "level", _scores.LEVELS)
+    key = score.lower()
+    if key in ("gap", "msa", "mss", "reference"):
+        ref = {"msa": "A", "mss": "D"}.get(key, reference)
+        ref = _REF_LETTER.get(ref, ref) if ref is not None else None
+        u = _scores.units(survey, level, reference=ref, weighted=weighted)
+        values = u.reference if key == "reference" else u.perception - u.reference
+        labels = u.labels
+    else:
+        letter = {name: lt for lt, name in RATINGS.items()}.get(key, score)
+        if letter not in RATINGS:
+            raise InstrumentError(
+                f"Unknown score {score!r}; use 'gap', 'msa', 'mss', 'reference' or one of "
+                f"{list(RATINGS.values())}."
+            )
+        labels, values = _scores.rating_units(survey, letter, level, weighted)
+    return pd.DataFrame(np.array(values), index=survey.index, columns=labels)
+
+
+@result_class
+class ToleranceResult(TableResult):
+    """Zone of tolerance per item or dimension.
+
+    Table columns: ``adequate``, ``desired``, ``perceived`` (means), ``msa`` =
+    P − A, ``mss`` = P − D, ``zone_width`` = D − A, ``position`` of the mean
+    perception (``"below"`` the zone, ``"within"``, ``"above"``, or ``"inverted"``
+    when mean adequate exceeds mean desired), ``n``, and the shares of respondents
+    ``share_below`` (P < A), ``share_within`` (A ≤ P ≤ D), ``share_above`` (P > D)
+    and ``share_inverted`` (A > D, flagged and not classified), with their counts.
+    """
+
+    instrument: str
+    level: str
+    by: tuple[str, ...] | None
+    n: int
+    nan_policy: str
+
+    _plot_function = "plot_tolerance"
+
+    def _header(self) -> str:
+        seg = f" · by {', '.join(self.by)}" if self.by else ""
+        return (
+            f"Zone of tolerance (adequate ≤ perceived ≤ desired) · {self.level}{seg} · n={self.n}"
+        )
+
+
+def tolerance_zone(
+    survey: Survey,
+    level: Literal["item", "dimension"] = "item",
+    by: str | Sequence[str] | None = None,
+) -> ToleranceResult:
+    """Zone of tolerance: where perceptions fall between adequate and desired service.
+
+    Parameters
+    ----------
+    survey : Survey
+        A survey on an instrument with adequate (``A``), desired (``D``) and
+        perceived (``P``) ratings, such as :func:`servqual.instruments.servqual_zot`.
+    level : {"item", "dimension"}
+    by : str or list of str, optional
+        Segment variable(s).
+
+    Returns
+    -------
+    ToleranceResult
+
+    Notes
+    -----
+    For each respondent and unit with complete A, D and P the response is
+    classified as below (P < A), within (A ≤ P ≤ D) or above (P > D) the zone;
+    responses with A > D (an inverted zone) are counted as ``inverted`` instead, so
+    the four shares sum to one. MSA = P − A and MSS = P − D are the means of the
+    per-respondent differences (Parasuraman, Zeithaml & Berry, 1994).
+
+    References
+    ----------
+    Zeithaml, V. A., Berry, L. L., & Parasuraman, A. (1993). The nature and
+    determinants of customer expectations of service. JAMS, 21(1), 1-12.
+
+    Examples
+    --------
+    >>> import servqual as sq
+    >>> zot = sq.tolerance_zone(sq.datasets.load_example("zone_of_tolerance"), level="dimension")
+    >>> sorted(set(zot.to_frame()["position"]) - {"below", "within", "above", "inverted"})
+    []
+    """
+    survey = _check_survey(survey)
+    check_choice(level, "level", ("item", "dimension"))
+    if not (survey.has_rating("A") and survey.has_rating("D")):
+        raise InstrumentError(
+            f"The zone of tolerance needs adequate (A) and desired (D) ratings; "
+            f"{survey.instrument.name!r} has {list(survey.instrument.ratings)}. Use a "
+            "three-column instrument such as sq.instruments.servqual_zot()."
+        )
+    labs, a = _scores.rating_units(survey, "A", level)
+    _, d = _scores.rating_units(survey, "D", level)
+    _, p = _scores.rating_units(survey, "P", level)
+    dims = [survey.instrument.dimension_of(c) for c in labs] if level == "item" else None
+    names, groups = _groups(survey, by)
+    blocks, keys = [], []
+    for key, mask in groups:
+        am, dm, pm = a[mask], d[mask], p[mask]
+        ok = ~(np.isnan(am) | np.isnan(dm) | np.isnan(pm))
+        n = ok.sum(axis=0)
+        label = labs if key is None else [f"{key} / {lab}" for lab in labs]
+        require_n(n, label, 1, "The zone of tolerance")
+        am, dm, pm = (np.where(ok, v, np.nan) for v in (am, dm, pm))
+        inv = ok & (am > dm)
+        below = ok & ~inv & (pm < am)
+        above = ok & ~inv & (pm > dm)
+        within = ok & ~inv & ~below & ~above
+        mean_a = np.nanmean(am, axis=0)
+        mean_d = np.nanmean(dm, axis=0)
+        mean_p = np.nanmean(pm, axis=0)
+        position = np.where(
+            mean_a > mean_d,
+            "inverted",
+            np.where(mean_p < mean_a, "below", np.where(mean_p > mean_d, "above", "within")),
+        )
+        table = pd.DataFrame(
+            {
+                "adequate": mean_a,
+                "desired": mean_d,
+                "perceived": mean_p,
+                "msa": np.nanmean(pm - am, axis=0),
+                "mss": np.nanmean(pm - dm, axis=0),
+                "zone_width": mean_d - mean_a,
+                "position": position,
+                "n": n.astype(np.int64),
+                "n_below": below.sum(axis=0),
+                "n_within": within.sum(axis=0),
+                "n_above": above.sum(axis=0),
+                "n_inverted": inv.sum(axis=0),
+                "share_below": below.sum(axis=0) / n,
+                "share_within": within.sum(axis=0) / n,
+                "share_above": above.sum(axis=0) / n,
+                "share_inverted": inv.sum(axis=0) / n,
+            },
+            index=pd.Index(labs, name=level),
+        )
+        if dims is not None:
+            table.insert(0, "dimension", dims)
+        blocks.append(table)
+        keys.append(key)
+    out = blocks[0] if names is None else pd.concat(blocks, keys=keys, names=[*names, level])
+    return ToleranceResult(
+        _table=out,
+        instrument=survey.instrument.name,
+        level=level,
+        by=names,
+        n=survey.n_respondents,
+        nan_policy=survey.nan_policy,
+    )

@@ -1,0 +1,219 @@
+"""Reading survey exports: CSV (any encoding), Excel, SPSS ``.sav`` and long format.
+
+:func:`read_survey` reads a file and hands it to :class:`~servqual.Survey`, so the
+same validation (column mapping, numbers, scale, missing data) applies. Long
+(tidy) exports with one row per respondent × item × rating are pivoted to wide
+with :func:`long_to_wide`.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, Literal
+
+import pandas as pd
+
+from ._validation import fmt_list, require_columns
+from .exceptions import DataError, DuplicateColumnError
+from .instruments import Instrument, _as_instrument
+from .survey import Survey
+
+__all__ = ["long_to_wide", "read_survey", "read_table"]
+
+Format = Literal["csv", "excel", "spss", "parquet"]
+
+
+def _infer_format(path: Path) -> str:
+    suffix = path.suffix.lower()
+    if suffix in (".csv", ".txt", ".tsv"):
+        return "csv"
+    if suffix in (".xlsx", ".xlsm", ".xls"):
+        return "excel"
+    if suffix in (".sav", ".zsav"):
+        return "spss"
+    if suffix == ".parquet":
+        return "parquet"
+    raise DataError(
+        f"Cannot tell the format of {path.name!r} from its extension; pass format='csv', "
+        "'excel', 'spss' or 'parquet'."
+    )
+
+
+def read_table(
+    path: str | Path,
+    format: Format | None = None,
+    *,
+    encoding: str = "utf-8",
+    sep: str | None = None,
+    sheet: str | int = 0,
+    index_col: str | int | None = None,
+    na_values: Any = None,
+) -> pd.DataFrame:
+    """Read a survey export into a DataFrame (no validation).
+
+    ``encoding`` applies to CSV (``"utf-8"``, ``"cp949"``, ``"latin-1"`` ...); a
+    ``sep`` of ``None`` sniffs comma, semicolon or tab. Excel needs ``openpyxl``
+    and SPSS needs ``pyreadstat`` (``pip install 'servqual[excel,spss]'``).
+    """
+    p = Path(path)
+    if not p.exists():
+        raise DataError(f"File {str(p)!r} does not exist.")
+    fmt = format or _infer_format(p)
+    if fmt == "csv":
+        try:
+            return pd.read_csv(
+                p,
+                encoding=encoding,
+                sep=sep,
+                engine="python" if sep is None else "c",
+                index_col=index_col,
+                na_values=na_values,
+            )
+        except UnicodeDecodeError as exc:
+            raise DataError(
+                f"{p.name} is not valid {encoding!r} text ({exc.reason} at byte {exc.start}); "
+                "pass the export's encoding, e.g. encoding='cp949' or 'latin-1'."
+            ) from None
+    if fmt == "excel":
+        try:
+            return pd.read_excel(p, sheet_name=sheet, index_col=index_col, na_values=na_values)
+        except ImportError:
+            raise DataError(
+                "Reading Excel needs openpyxl: pip install 'servqual[excel]'."
+            ) from None
+    if fmt == "spss":
+        try:
+            import pyreadstat
+        except ImportError:
+            raise DataError(
+                "Reading SPSS .sav needs pyreadstat: pip install 'servqual[spss]'."
+            ) from None
+        frame, _meta = pyreadstat.read_sav(
+            str(p), encoding=None if encoding == "utf-8" else encoding
+        )
+        if index_col is not None:
+            frame = frame.set_index(index_col)
+        return frame
+    if fmt == "parquet":
+        return pd.read_parquet(p)
+    raise DataError(f"Unknown format {fmt!r}; use 'csv', 'excel', 'spss' or 'parquet'.")
+
+
+def long_to_wide(
+    frame: pd.DataFrame,
+    *,
+    respondent: str = "respondent",
+    item: str = "item",
+    rating: str | None = "rating",
+    value: str = "value",
+    template: str = "{rating}{item}",
+    keep: list[str] | None = None,
+) -> pd.DataFrame:
+    """Pivot a long export (respondent, item, rating, value) to one row per respondent.
+
+    Column names are built from ``template`` with ``{rating}`` and ``{item}``
+    (default ``E1``, ``P1`` ...). ``keep`` lists respondent-level columns (segment,
+    weight) that are constant within respondent and carried over.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from servqual.io import long_to_wide
+    >>> long = pd.DataFrame({"respondent": [1, 1, 2, 2], "item": [1, 1, 1, 1],
+    ...                      "rating": ["E", "P", "E", "P"], "value": [6, 5, 7, 7]})
+    >>> long_to_wide(long).columns.tolist()
+    ['E1', 'P1']
+    """
+    need = [respondent, item, value] + ([rating] if rating else []) + list(keep or [])
+    require_columns(frame, need, "the long-format export")
+    df = frame.loc[:, need].copy()
+    df["_col"] = [
+        template.format(rating=r, item=i)
+        for r, i in zip(df[rating] if rating else [""] * len(df), df[item], strict=True)
+    ]
+    dup = df.duplicated([respondent, "_col"], keep=False)
+    if dup.any():
+        rows = df.index[dup]
+        raise DuplicateColumnError(
+            f"The long export has more than one value for the same respondent and item/rating "
+            f"at rows {fmt_list(rows)}; each respondent answers each rating once."
+        )
+    wide = df.pivot(index=respondent, columns="_col", values=value)
+    wide.columns.name = None
+    if keep:
+        extra = df.groupby(respondent)[keep].first()
+        varies = df.groupby(respondent)[keep].nunique(dropna=False).gt(1).any()
+        if varies.any():
+            raise DataError(
+                f"Column(s) {fmt_list(list(varies[varies].index))} vary within a respondent; "
+                "only respondent-level columns can be kept."
+            )
+        wide = wide.join(extra)
+    return wide
+
+
+def read_survey(
+    path: str | Path,
+    instrument: Instrument | str,
+    columns: Any = None,
+    *,
+    format: Format | None = None,
+    encoding: str = "utf-8",
+    sep: str | None = None,
+    sheet: str | int = 0,
+    index_col: str | int | None = None,
+    na_values: Any = None,
+    layout: Literal["wide", "long"] = "wide",
+    long_options: dict[str, Any] | None = None,
+    **survey_options: Any,
+) -> Survey:
+    """Read a survey export and validate it against an instrument.
+
+    Parameters
+    ----------
+    path : str or Path
+        CSV/TSV, Excel (``.xlsx``), SPSS (``.sav``) or Parquet file.
+    instrument : Instrument or str
+        The instrument or a built-in name (``"servqual22"``).
+    columns : str, mapping or regex, optional
+        Where the ratings are, as in :class:`~servqual.Survey`.
+    format : {"csv", "excel", "spss", "parquet"}, optional
+        Overrides the extension.
+    encoding : str
+        Text encoding of a CSV export (``"cp949"`` for Korean Windows exports).
+    sep, sheet, index_col, na_values
+        Passed to the reader.
+    layout : {"wide", "long"}
+        ``"long"`` pivots with :func:`long_to_wide` (options in ``long_options``).
+    **survey_options
+        Passed to :class:`~servqual.Survey` (segments, importance, weights,
+        outcomes, nan_policy, out_of_range, missing_codes ...).
+
+    Returns
+    -------
+    Survey
+
+    Examples
+    --------
+    >>> import servqual as sq, tempfile, os
+    >>> df = sq.datasets.simulate(30, seed=1)
+    >>> path = os.path.join(tempfile.mkdtemp(), "export.csv")
+    >>> df.to_csv(path, encoding="cp949")
+    >>> sq.read_survey(path, "servqual22", encoding="cp949", index_col="respondent").n_respondents
+    30
+    """
+    _as_instrument(instrument)
+    frame = read_table(
+        path,
+        format,
+        encoding=encoding,
+        sep=sep,
+        sheet=sheet,
+        index_col=index_col,
+        na_values=na_values,
+    )
+    if layout == "long":
+        frame = long_to_wide(frame, **(long_options or {}))
+    elif layout != "wide":
+        raise DataError(f"layout={layout!r} is not allowed; use 'wide' or 'long'.")
+    return Survey(frame, instrument, columns, **survey_options)

@@ -1,0 +1,669 @@
+"""Survey: responses + instrument + column mapping, validated once.
+
+``Survey`` is the validation boundary of servqual. It finds each rating column of
+the instrument in the data (default names ``E1..E22``, ``P1..P22``; a template such
+as ``"exp_{n}"``; a mapping; or a regular expression), converts the ratings to
+numbers, checks them against the scale, recodes reverse-keyed items and applies the
+missing-data policy. Every analysis takes a ``Survey`` and trusts it. The caller's
+DataFrame is never modified.
+"""
+
+from __future__ import annotations
+
+import re
+import warnings
+from collections.abc import Mapping, Sequence
+from typing import Any, Literal
+
+import numpy as np
+import numpy.typing as npt
+import pandas as pd
+
+from ._validation import (
+    as_frame,
+    check_choice,
+    fmt_list,
+    numeric_matrix,
+    out_of_range_mask,
+    raise_out_of_range,
+    require_columns,
+)
+from .exceptions import (
+    DataError,
+    DuplicateColumnError,
+    ImportanceWeightError,
+    InstrumentError,
+    MissingColumnError,
+    MissingDataWarning,
+)
+from .instruments import RATINGS, Instrument, _as_instrument
+
+__all__ = ["Survey"]
+
+NanPolicy = Literal["available", "listwise", "raise"]
+ColumnsSpec = str | Mapping[str, Any] | re.Pattern[str] | None
+
+#: score names accepted by ``Survey.item_scores`` and ``respondent_scores``
+SCORE_TO_RATING: dict[str, str] = {name: letter for letter, name in RATINGS.items()}
+
+
+def _rating_from_text(text: str) -> str | None:
+    t = text.strip()
+    if t.upper() in RATINGS:
+        return t.upper()
+    low = t.lower()
+    if len(low) >= 3:
+        for letter, name in RATINGS.items():
+            if name.startswith(low) or low.startswith(name):
+                return letter
+    return None
+
+
+class Survey:
+    """Survey responses validated against an instrument.
+
+    Parameters
+    ----------
+    data : pandas.DataFrame
+        One row per respondent. Never modified.
+    instrument : Instrument or str
+        The instrument (or the name of a built-in, e.g. ``"servqual22"``).
+    columns : str, mapping or compiled regex, optional
+        Where the ratings are. ``None`` means ``{rating}{n}`` (``E1``, ``P22``).
+        A string is a template with ``{rating}``, ``{n}`` (item number) and/or
+        ``{code}`` (item code). A mapping either maps rating letters to a template
+        or to a list of columns in item order (``{"E": "exp_{n}", "P": [...]}``), or
+        maps default names to actual names (``{"E1": "q1_exp"}``). A compiled regex
+        with named groups ``rating`` and ``n`` (or ``code``) matches messy exports;
+        the ``rating`` group may be a letter or the start of a rating name
+        (``exp``, ``perc``, ``adequate`` ...).
+    segments : str, list of str, Series or mapping, optional
+        Segment variables (branch, channel ...): column names in ``data`` or arrays
+        aligned with it.
+    importance : DataFrame, mapping or str, optional
+        Per-respondent importance points (100 in all) per quality dimension: a frame
+        whose columns are the dimension names, a mapping dimension → column in
+        ``data``, or a template such as ``"imp_{dimension}"``.
+    weights : str or array-like, optional
+        Survey (sampling) weights: a column of ``data`` or an array; positive.
+    outcomes : str, sequence or mapping, optional
+        Global outcome ratings kept for key-driver analysis (overall quality,
+        satisfaction, NPS): column names, or a mapping name → column.
+    out_of_range : {"raise", "nan"}
+        What to do with ratings outside the scale: raise :class:`ScaleRangeError`
+        (default) or treat them as missing (reported in :attr:`recoded`).
+    nan_policy : {"available", "listwise", "raise"}
+        ``"available"`` keeps every respondent and lets each statistic use the
+        respondents who answered what it needs (a dimension score needs all of the
+        dimension's items); ``"listwise"`` drops respondents with any missing rating
+        once, here; ``"raise"`` rejects missing ratings.
+    missing_codes : sequence of float
+        Codes that mean "missing" in the export (e.g. ``(99, -9)``).
+    importance_sum : {"raise", "rescale"}
+        Importance rows that do not sum to 100: raise, or rescale them to 100.
+
+    Raises
+    ------
+    MissingColumnError, DuplicateColumnError, NonNumericError, ScaleRangeError,
+    ImportanceWeightError, InstrumentError, DataError
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> import servqual as sq
+    >>> inst = sq.instruments.Instrument.from_dict({"name": "Mini", "dimensions": [
+    ...     {"name": "speed", "items": ["Fast", "No queues"]}]})
+    >>> df = pd.DataFrame({"E1": [6, 7, 5], "E2": [6, 6, 7], "P1": [5, 6, 5], "P2": [4, 6, 6]})
+    >>> sq.Survey(df, inst)
+    Survey 'Mini' · 1 dimension · 2 items · 7-point · 3 respondents (0 incomplete)
+    """
+
+    def __init__(
+        self,
+        data: pd.DataFrame,
+        instrument: Instrument | str,
+        columns: ColumnsSpec = None,
+        segments: str | Sequence[str] | pd.Series | Mapping[str, Any] | None = None,
+        importance: pd.DataFrame | Mapping[str, str] | str | None = None,
+        weights: str | npt.ArrayLike | None = None,
+        outcomes: str | Sequence[str] | Mapping[str, str] | None = None,
+        *,
+        out_of_range: Literal["raise", "nan"] = "raise",
+        nan_policy: NanPolicy = "available",
+        missing_codes: Sequence[float] = (),
+        importance_sum: Literal["raise", "rescale"] = "raise",
+    ) -> None:
+        check_choice(out_of_range, "out_of_range", ("raise", "nan"))
+        check_choice(nan_policy, "nan_policy", ("available", "listwise", "raise"))
+        check_choice(importance_sum, "importance_sum", ("raise", "rescale"))
+        frame = as_frame(data)
+        if len(frame) == 0:
+            raise DataError("The data has no rows (respondents).")
+        self._instrument = _as_instrument(instrument)
+        inst = self._instrument
+        self._columns = self._resolve_columns(frame, columns)
+        self._nan_policy: NanPolicy = nan_policy
+        self._recoded: list[dict[str, Any]] = []
+
+        # ---- ratings -------------------------------------------------------------
+        ratings: dict[str, np.ndarray] = {}
+        low, high = inst.scale.low, inst.scale.high
+        reverse = np.array([i.reverse for i in inst.items])
+        for letter in inst.ratings:
+            cols = self._columns[letter]
+            x = numeric_matrix(frame, cols, missing_codes)
+            mask = out_of_range_mask(x, low, high)
+            if mask.any():
+                if out_of_range == "raise":
+                    raise_out_of_range(mask, x, cols, frame.index, low, high)
+                for j in np.where(mask.any(axis=0))[0]:
+                    rows = frame.index[mask[:, j]]
+                    self._recoded.append(
+                        {"column": cols[j], "rows": list(rows), "values": x[mask[:, j], j].tolist()}
+                    )
+                x[mask] = np.nan
+                warnings.warn(
+                    f"{int(mask.sum())} out-of-range rating(s) treated as missing "
+                    f"(columns {fmt_list(sorted({r['column'] for r in self._recoded}))}); "
+                    "see Survey.recoded.",
+                    MissingDataWarning,
+                    stacklevel=2,
+                )
+            if reverse.any():
+                x[:, reverse] = low + high - x[:, reverse]
+            ratings[letter] = x
+
+        index = frame.index
+        keep: np.ndarray | None = None
+        incomplete = np.zeros(len(frame), dtype=bool)
+        for x in ratings.values():
+            incomplete |= np.isnan(x).any(axis=1)
+        self._n_incomplete_input = int(incomplete.sum())
+        if incomplete.any() and nan_policy == "raise":
+            letter, j = next(
+                (lt, int(np.where(np.isnan(x).any(axis=0))[0][0]))
+                for lt, x in ratings.items()
+                if np.isnan(x).any()
+            )
+            rows = index[np.isnan(ratings[letter][:, j])]
+            raise DataError(
+                f"Column {self._columns[letter][j]!r} has missing ratings at rows "
+                f"{fmt_list(rows)}. Use nan_policy='available' or 'listwise' to analyse "
+                "incomplete responses."
+            )
+        if incomplete.any() and nan_policy == "listwise":
+            keep = ~incomplete
+            if not keep.any():
+                raise DataError(
+                    "nan_policy='listwise' leaves no respondent: every row has a missing rating."
+                )
+            warnings.warn(
+                f"nan_policy='listwise' dropped {int(incomplete.sum())} of {len(frame)} "
+                f"respondents with missing ratings (rows {fmt_list(index[incomplete])}).",
+                MissingDataWarning,
+                stacklevel=2,
+            )
+        self._dropped_rows = tuple(index[incomplete]) if keep is not None else ()
+
+        # ---- extras --------------------------------------------------------------
+        seg = self._resolve_segments(frame, segments)
+        imp = self._resolve_importance(frame, importance, importance_sum)
+        w = self._resolve_weights(frame, weights)
+        out = self._resolve_outcomes(frame, outcomes, missing_codes)
+
+        if keep is not None:
+            ratings = {k: v[keep] for k, v in ratings.items()}
+            index = index[keep]
+            seg = seg.loc[keep] if seg is not None else None
+            imp = imp[keep] if imp is not None else None
+            w = w[keep] if w is not None else None
+            out = out.loc[keep] if out is not None else None
+
+        for x in ratings.values():
+            x.setflags(write=False)
+        self._ratings = ratings
+        self._index = index.copy()
+        self._has_nan = any(np.isnan(x).any() for x in ratings.values())
+        self._segments = seg.set_axis(self._index) if seg is not None else None
+        if imp is not None:
+            imp.setflags(write=False)
+        self._importance = imp
+        if w is not None:
+            w.setflags(write=False)
+        self._weights = w
+        self._outcomes = out.set_axis(self._index) if out is not None else None
+
+    # ------------------------------------------------------------------ resolution
+    def _resolve_columns(self, frame: pd.DataFrame, columns: ColumnsSpec) -> dict[str, list[str]]:
+        inst = self._instrument
+        items = inst.items
+
+        def from_template(tpl: str, letter: str) -> list[str]:
+            try:
+                return [tpl.format(rating=letter, n=i.number, code=i.code) for i in items]
+            except (KeyError, IndexError) as exc:
+                raise InstrumentError(
+                    f"Column template {tpl!r} uses an unknown field {exc}; use {{rating}}, "
+                    "{n} and {code}."
+                ) from None
+
+        mapping: dict[str, list[str]] = {}
+        if columns is None or isinstance(columns, str):
+            tpl = "{rating}{n}" if columns is None else columns
+            if len(inst.ratings) > 1 and "{rating}" not in tpl:
+                raise InstrumentError(
+                    f"Template {tpl!r} has no {{rating}} field but {inst.name!r} has ratings "
+                    f"{list(inst.ratings)}; use a mapping such as "
+                    "{'E': 'exp_{n}', 'P': 'perc_{n}'}."
+                )
+            mapping = {r: from_template(tpl, r) for r in inst.ratings}
+        elif isinstance(columns, re.Pattern):
+            mapping = self._columns_from_regex(frame, columns)
+        elif isinstance(columns, Mapping):
+            keys = list(columns)
+            if all(isinstance(k, str) and k in RATINGS for k in keys):
+                for r in inst.ratings:
+                    spec = columns.get(r, "{rating}{n}")
+                    if isinstance(spec, str):
+                        mapping[r] = from_template(spec, r)
+                    else:
+                        cols = list(spec)
+                        if len(cols) != len(items):
+                            raise InstrumentError(
+                                f"columns[{r!r}] lists {len(cols)} columns but {inst.name!r} "
+                                f"has {len(items)} items."
+                            )
+                        mapping[r] = [str(c) for c in cols]
+            else:
+                mapping = {
+                    r: [str(columns.get(c, c)) for c in from_template("{rating}{n}", r)]
+                    for r in inst.ratings
+                }
+        else:
+            raise InstrumentError(
+                f"columns must be None, a template string, a mapping or a compiled regex; got "
+                f"{type(columns).__name__}."
+            )
+        flat = [c for r in inst.ratings for c in mapping[r]]
+        seen: dict[str, int] = {}
+        for c in flat:
+            seen[c] = seen.get(c, 0) + 1
+        dupes = [c for c, k in seen.items() if k > 1]
+        if dupes:
+            raise DuplicateColumnError(
+                f"Column(s) {fmt_list(dupes)} are mapped to more than one item/rating; "
+                "each rating of each item needs its own column."
+            )
+        require_columns(frame, flat, f"instrument {inst.name!r}")
+        return mapping
+
+    def _columns_from_regex(
+        self, frame: pd.DataFrame, pattern: re.Pattern[str]
+    ) -> dict[str, list[str]]:
+        inst = self._instrument
+        groups = pattern.groupindex
+        if "rating" not in groups and len(inst.ratings) > 1:
+            raise InstrumentError("The column regex needs a named group 'rating'.")
+        if "n" not in groups and "code" not in groups:
+            raise InstrumentError("The column regex needs a named group 'n' (number) or 'code'.")
+        by_number = {i.number: i.code for i in inst.items}
+        found: dict[tuple[str, str], list[str]] = {}
+        for col in map(str, frame.columns):
+            m = pattern.fullmatch(col)
+            if not m:
+                continue
+            letter = _rating_from_text(m.group("rating")) if "rating" in groups else inst.ratings[0]
+            if "n" in groups:
+                try:
+                    code = by_number.get(int(m.group("n")))
+                except ValueError:
+                    code = None
+            else:
+                code = m.group("code")
+            if letter is None or code is None:
+                continue
+            found.setdefault((letter, code), []).append(col)
+        clash = {k: v for k, v in found.items() if len(v) > 1}
+        if clash:
+            (letter, code), cols = next(iter(clash.items()))
+            raise DuplicateColumnError(
+                f"The column regex matches {fmt_list(cols)} for rating {letter!r} of item "
+                f"{code!r}; make the pattern specific enough to match one column."
+            )
+        mapping: dict[str, list[str]] = {}
+        missing = []
+        for r in inst.ratings:
+            mapping[r] = []
+            for i in inst.items:
+                cols = found.get((r, i.code))
+                if cols:
+                    mapping[r].append(cols[0])
+                else:
+                    missing.append(f"{r}{i.number} ({i.code})")
+        if missing:
+            raise MissingColumnError(
+                f"The column regex {pattern.pattern!r} found no column for {len(missing)} "
+                f"rating(s): {fmt_list(missing)}."
+            )
+        return mapping
+
+    def _resolve_segments(self, frame: pd.DataFrame, segments: Any) -> pd.DataFrame | None:
+        if segments is None:
+            return None
+        out: dict[str, Any] = {}
+        if isinstance(segments, str):
+            segments = [segments]
+        if isinstance(segments, pd.Series):
+            name = str(segments.name) if segments.name is not None else "segment"
+            segments = {name: segments}
+        if isinstance(segments, Mapping):
+            for name, values in segments.items():
+                if isinstance(values, str):
+                    require_columns(frame, [values], f"segment {name!r}")
+                    out[str(name)] = frame[values].to_numpy()
+                else:
+                    arr = values.to_numpy() if isinstance(values, pd.Series) else np.asarray(values)
+                    if len(arr) != len(frame):
+                        raise DataError(
+                            f"Segment {name!r} has {len(arr)} values but the data has "
+                            f"{len(frame)} rows."
+                        )
+                    out[str(name)] = arr
+        else:
+            cols = [str(c) for c in segments]
+            require_columns(frame, cols, "segments")
+            for c in cols:
+                out[c] = frame[c].to_numpy()
+        result = pd.DataFrame(out, index=frame.index)
+        for c in result.columns:
+            result[c] = result[c].astype("category")
+        return result
+
+    def _resolve_importance(
+        self, frame: pd.DataFrame, importance: Any, policy: str
+    ) -> np.ndarray | None:
+        if importance is None:
+            return None
+        names = [d.name for d in self._instrument.quality_dimensions]
+        if isinstance(importance, str):
+            cols = [importance.format(dimension=n) for n in names]
+            require_columns(frame, cols, "importance points")
+            sub = frame[cols]
+        elif isinstance(importance, Mapping):
+            unknown = sorted(set(importance) - set(names))
+            missing = [n for n in names if n not in importance]
+            if unknown or missing:
+                raise ImportanceWeightError(
+                    f"importance must name each quality dimension once; unknown {unknown}, "
+                    f"missing {missing}."
+                )
+            cols = [str(importance[n]) for n in names]
+            require_columns(frame, cols, "importance points")
+            sub = frame[cols]
+        elif isinstance(importance, pd.DataFrame):
+            missing = [n for n in names if n not in importance.columns]
+            if missing:
+                raise MissingColumnError(
+                    f"The importance frame has no column for dimension(s) {fmt_list(missing)}; "
+                    f"its columns must be {names}."
+                )
+            if len(importance) != len(frame):
+                raise ImportanceWeightError(
+                    f"The importance frame has {len(importance)} rows but the data has {len(frame)}."
+                )
+            sub = importance[names].set_axis(frame.index)
+            cols = names
+        else:
+            raise ImportanceWeightError(
+                "importance must be a DataFrame, a mapping dimension → column, or a template "
+                "such as 'imp_{dimension}'."
+            )
+        x = numeric_matrix(sub, list(sub.columns))
+        neg = x < 0
+        if neg.any():
+            j = int(np.where(neg.any(axis=0))[0][0])
+            raise ImportanceWeightError(
+                f"Importance column {cols[j]!r} has negative points at rows "
+                f"{fmt_list(sub.index[neg[:, j]])} (values {fmt_list(x[neg[:, j], j].tolist())})."
+            )
+        answered = ~np.isnan(x).all(axis=1)
+        partial = answered & np.isnan(x).any(axis=1)
+        if partial.any():
+            raise ImportanceWeightError(
+                f"Importance points are incomplete at rows {fmt_list(sub.index[partial])}: "
+                "give points for every dimension or leave the whole row empty."
+            )
+        sums = np.nansum(x, axis=1)
+        off = answered & (np.abs(sums - 100.0) > 1e-6)
+        if off.any():
+            if policy == "raise":
+                raise ImportanceWeightError(
+                    f"Importance points must sum to 100 per respondent; rows "
+                    f"{fmt_list(sub.index[off])} sum to {fmt_list(sums[off].tolist())}. "
+                    "Fix them or pass importance_sum='rescale'."
+                )
+            with np.errstate(invalid="ignore", divide="ignore"):
+                x[off] = x[off] / sums[off, None] * 100.0
+            zero = off & (sums == 0)
+            if zero.any():
+                raise ImportanceWeightError(
+                    f"Importance points sum to 0 at rows {fmt_list(sub.index[zero])}; cannot rescale."
+                )
+        return x
+
+    def _resolve_weights(self, frame: pd.DataFrame, weights: Any) -> np.ndarray | None:
+        if weights is None:
+            return None
+        if isinstance(weights, str):
+            require_columns(frame, [weights], "survey weights")
+            name = weights
+            w = numeric_matrix(frame, [weights])[:, 0]
+        else:
+            name = "weights"
+            w = np.asarray(weights, dtype=np.float64).ravel()
+            if len(w) != len(frame):
+                raise DataError(f"weights has {len(w)} values but the data has {len(frame)} rows.")
+        bad = ~np.isfinite(w) | (w <= 0)
+        if bad.any():
+            raise DataError(
+                f"Survey weight column {name!r} must be positive and finite; rows "
+                f"{fmt_list(frame.index[bad])} have {fmt_list(w[bad].tolist())}."
+            )
+        return w
+
+    def _resolve_outcomes(
+        self, frame: pd.DataFrame, outcomes: Any, missing_codes: Sequence[float]
+    ) -> pd.DataFrame | None:
+        if outcomes is None:
+            return None
+        if isinstance(outcomes, str):
+            outcomes = {outcomes: outcomes}
+        elif not isinstance(outcomes, Mapping):
+            outcomes = {str(c): str(c) for c in outcomes}
+        cols = [str(c) for c in outcomes.values()]
+        require_columns(frame, cols, "outcomes")
+        x = numeric_matrix(frame, cols, missing_codes)
+        return pd.DataFrame(x, index=frame.index, columns=[str(k) for k in outcomes])
+
+    # ------------------------------------------------------------------ accessors
+    @property
+    def instrument(self) -> Instrument:
+        """The instrument the responses were validated against."""
+        return self._instrument
+
+    @property
+    def index(self) -> pd.Index:
+        """Respondent labels (the caller's index, after listwise deletion)."""
+        return self._index.copy()
+
+    @property
+    def n_respondents(self) -> int:
+        """Number of respondents kept."""
+        return len(self._index)
+
+    def __len__(self) -> int:
+        return len(self._index)
+
+    @property
+    def nan_policy(self) -> NanPolicy:
+        """The missing-data policy chosen at construction."""
+        return self._nan_policy
+
+    @property
+    def dropped_rows(self) -> tuple[Any, ...]:
+        """Index labels of respondents dropped by ``nan_policy='listwise'``."""
+        return self._dropped_rows
+
+    @property
+    def recoded(self) -> pd.DataFrame:
+        """Out-of-range values set to missing with ``out_of_range='nan'`` (column, row, value)."""
+        rows = [
+            {"column": r["column"], "row": row, "value": v}
+            for r in self._recoded
+            for row, v in zip(r["rows"], r["values"], strict=True)
+        ]
+        return pd.DataFrame(rows, columns=["column", "row", "value"])
+
+    @property
+    def columns(self) -> dict[str, list[str]]:
+        """Rating letter → the data's column names in item order."""
+        return {k: list(v) for k, v in self._columns.items()}
+
+    @property
+    def n_incomplete(self) -> int:
+        """Respondents with at least one missing rating (among those kept)."""
+        inc = np.zeros(len(self._index), dtype=bool)
+        for x in self._ratings.values():
+            inc |= np.isnan(x).any(axis=1)
+        return int(inc.sum())
+
+    @property
+    def segments(self) -> pd.DataFrame | None:
+        """Segment variables as categorical columns (a copy), or ``None``."""
+        return None if self._segments is None else self._segments.copy()
+
+    def segment(self, by: str) -> pd.Series:
+        """One segment variable as a categorical Series aligned with the respondents."""
+        if self._segments is None or by not in self._segments.columns:
+            have = [] if self._segments is None else list(self._segments.columns)
+            raise MissingColumnError(
+                f"Survey has no segment {by!r}; segments are {have}. Pass segments= to Survey."
+            )
+        return self._segments[by].copy()
+
+    @property
+    def weights(self) -> np.ndarray | None:
+        """Survey weights (read-only array) or ``None``."""
+        return self._weights
+
+    @property
+    def importance(self) -> pd.DataFrame | None:
+        """Per-respondent importance points per quality dimension, or ``None``."""
+        if self._importance is None:
+            return None
+        names = [d.name for d in self._instrument.quality_dimensions]
+        return pd.DataFrame(self._importance, index=self._index, columns=names)
+
+    @property
+    def outcomes(self) -> pd.DataFrame | None:
+        """Outcome ratings (overall quality, satisfaction ...) or ``None``."""
+        return None if self._outcomes is None else self._outcomes.copy()
+
+    def outcome(self, name: str) -> pd.Series:
+        """One outcome column as a Series."""
+        if self._outcomes is None or name not in self._outcomes.columns:
+            have = [] if self._outcomes is None else list(self._outcomes.columns)
+            raise MissingColumnError(
+                f"Survey has no outcome {name!r}; outcomes are {have}. Pass outcomes= to Survey."
+            )
+        return self._outcomes[name].copy()
+
+    def has_rating(self, letter: str) -> bool:
+        """Whether items were answered on rating ``letter`` (``"E"``, ``"A"`` ...)."""
+        return letter in self._ratings
+
+    def matrix(self, letter: str) -> np.ndarray:
+        """Read-only (n_respondents, n_items) float array of one rating (reverse-keyed).
+
+        Columns follow ``instrument.items``; NaN marks a missing rating.
+        """
+        if letter not in self._ratings:
+            raise InstrumentError(
+                f"Instrument {self._instrument.name!r} has no {RATINGS.get(letter, letter)!r} "
+                f"ratings ({letter!r}); it has {list(self._ratings)}."
+            )
+        return self._ratings[letter]
+
+    def ratings(self, rating: str = "P") -> pd.DataFrame:
+        """One rating as a DataFrame: respondents × item codes (reverse-keyed items recoded).
+
+        ``rating`` is a letter (``"P"``) or a score name (``"perception"``).
+        """
+        letter = SCORE_TO_RATING.get(rating, rating)
+        return pd.DataFrame(
+            self.matrix(letter), index=self._index, columns=list(self._instrument.item_codes)
+        )
+
+    @property
+    def responses(self) -> pd.DataFrame:
+        """All ratings, columns a (rating, item) MultiIndex; a new frame each call."""
+        parts = {r: self.ratings(r) for r in self._ratings}
+        return pd.concat(parts, axis=1, names=["rating", "item"])
+
+    def item_scores(self, score: str = "perception", dimension: str | None = None) -> pd.DataFrame:
+        """Item-level scores as respondents × items (for reliability and factor analysis).
+
+        ``score`` is a rating name (``"perception"``, ``"expectation"`` ...), a letter,
+        or ``"gap"`` (perception minus the default reference), ``"msa"``, ``"mss"``.
+        ``dimension`` restricts to one dimension's items.
+        """
+        from ._scores import item_score_matrix
+
+        codes, x = item_score_matrix(self, score)
+        frame = pd.DataFrame(x, index=self._index, columns=codes)
+        if dimension is not None:
+            dim = self._instrument.dimension(dimension)
+            frame = frame[[i.code for i in dim.items if i.code in frame.columns]]
+        return frame
+
+    # ------------------------------------------------------------------ display
+    def _summary(self) -> str:
+        inst = self._instrument
+        nd = len(inst.dimensions)
+        return (
+            f"Survey {inst.name!r} · {nd} dimension{'s' if nd != 1 else ''} · "
+            f"{inst.n_items} items · {inst.scale.points}-point · {self.n_respondents} "
+            f"respondents ({self.n_incomplete} incomplete)"
+        )
+
+    def __repr__(self) -> str:
+        return self._summary()
+
+    def _repr_html_(self) -> str:
+        return f"<p><b>{self._summary()}</b></p>"
+
+    def describe(self) -> pd.DataFrame:
+        """Per item and rating: n answered, mean, sd, min, max (for the sample description)."""
+        rows = []
+        for letter, x in self._ratings.items():
+            n = (~np.isnan(x)).sum(axis=0)
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore", RuntimeWarning)
+                mean = np.nanmean(x, axis=0)
+                sd = np.nanstd(x, axis=0, ddof=1)
+                mn = np.nanmin(x, axis=0)
+                mx = np.nanmax(x, axis=0)
+            for j, item in enumerate(self._instrument.items):
+                rows.append(
+                    {
+                        "rating": RATINGS[letter],
+                        "item": item.code,
+                        "dimension": self._instrument.dimension_of(item.code),
+                        "n": int(n[j]),
+                        "mean": mean[j],
+                        "sd": sd[j],
+                        "min": mn[j],
+                        "max": mx[j],
+                    }
+                )
+        return pd.DataFrame(rows).set_index(["rating", "item"])
