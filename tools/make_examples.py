@@ -28,16 +28,32 @@ def main() -> None:
         bank.loc[r, c] = np.nan
     bank.to_csv(OUT / "retail_bank.csv")
 
-    zot_gaps = {"tangibles": 0.4, "reliability": -0.6, "responsiveness": -0.2,
-                "assurance": 0.6, "empathy": 0.1}
-    sq.datasets.simulate(180, "servqual_zot", gaps=zot_gaps, level=5.5, zone=1.8, seed=7,
-                         segments={"branch": ["east", "west"]}, importance=False,
-                         ).to_csv(OUT / "zone_of_tolerance.csv")
-    sq.datasets.simulate(150, "excellence", seed=11, importance=False).to_csv(OUT / "excellence.csv")
-    sq.datasets.simulate(300, "conformance", seed=5, segments={"store": ["A", "B"]},
-                         importance=False).to_csv(OUT / "conformance.csv")
-    sq.datasets.simulate(250, "value", gaps={"service_quality": 0.4}, seed=3,
-                         importance=False).to_csv(OUT / "value.csv")
+    zot_gaps = {
+        "tangibles": 0.4,
+        "reliability": -0.6,
+        "responsiveness": -0.2,
+        "assurance": 0.6,
+        "empathy": 0.1,
+    }
+    sq.datasets.simulate(
+        180,
+        "servqual_zot",
+        gaps=zot_gaps,
+        level=5.5,
+        zone=1.8,
+        seed=7,
+        segments={"branch": ["east", "west"]},
+        importance=False,
+    ).to_csv(OUT / "zone_of_tolerance.csv")
+    sq.datasets.simulate(150, "excellence", seed=11, importance=False).to_csv(
+        OUT / "excellence.csv"
+    )
+    sq.datasets.simulate(
+        300, "conformance", seed=5, segments={"store": ["A", "B"]}, importance=False
+    ).to_csv(OUT / "conformance.csv")
+    sq.datasets.simulate(
+        250, "value", gaps={"service_quality": 0.4}, seed=3, importance=False
+    ).to_csv(OUT / "value.csv")
 
 
 if __name__ == "__main__":

@@ -128,7 +128,7 @@ class Scale:
     @property
     def points(self) -> int:
         """Number of scale points (for integer scales)."""
-        return int(round(self.high - self.low)) + 1
+        return round(float(self.high - self.low)) + 1
 
     @property
     def midpoint(self) -> float:

@@ -1,0 +1,196 @@
+"""Command line: ``servqual demo``, ``servqual instrument NAME``, ``servqual gaps FILE``.
+
+Built on :mod:`argparse` from the standard library, so the command line adds no
+dependency to the core (click/typer would be one more package to install for three
+sub-commands).
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from .exceptions import ServqualError
+
+__all__ = ["main"]
+
+
+def _survey_from_args(args: argparse.Namespace):
+    from .io import read_survey
+
+    options = {}
+    if args.segments:
+        options["segments"] = args.segments
+    if args.importance:
+        options["importance"] = args.importance
+    if args.nan_policy:
+        options["nan_policy"] = args.nan_policy
+    if args.missing_codes:
+        options["missing_codes"] = [float(v) for v in args.missing_codes]
+    return read_survey(
+        args.file,
+        args.instrument,
+        args.columns,
+        encoding=args.encoding,
+        index_col=args.index_col,
+        **options,
+    )
+
+
+def _write_gaps(survey, out: Path, *, levels: Sequence[str], title: str) -> list[Path]:
+    import matplotlib
+
+    matplotlib.use("Agg", force=True)
+    import matplotlib.pyplot as plt
+
+    from .gaps import gap_scores, tolerance_zone
+
+    plotting = importlib.import_module("servqual.plotting")
+    out.mkdir(parents=True, exist_ok=True)
+    written: list[Path] = []
+    for level in levels:
+        res = gap_scores(survey, level=level)
+        print(res)
+        print()
+        csv = out / f"gaps_{level}.csv"
+        res.to_frame().to_csv(csv)
+        written.append(csv)
+        if hasattr(plotting, "plot_gaps") and level != "overall":
+            height = 1.8 + 0.32 * len(res.to_frame())
+            fig, ax = plt.subplots(figsize=(7, height))
+            res.plot(ax=ax, sort=False)
+            ax.set_title(f"{title}: {level} gaps (P − {res.reference})")
+            fig.tight_layout()
+            png = out / f"gaps_{level}.png"
+            fig.savefig(png, dpi=120)
+            plt.close(fig)
+            written.append(png)
+    if survey.has_rating("A") and survey.has_rating("D"):
+        zot = tolerance_zone(survey, level="item")
+        zot.to_frame().to_csv(out / "tolerance_zone.csv")
+        written.append(out / "tolerance_zone.csv")
+    return written
+
+
+def _cmd_demo(args: argparse.Namespace) -> int:
+    from .datasets import load_example
+    from .gaps import gap_scores
+
+    survey = load_example(args.example)
+    print(survey)
+    print()
+    out = Path(args.output)
+    written = _write_gaps(survey, out, levels=("dimension", "item"), title=survey.instrument.name)
+    if survey.importance is not None:
+        w = gap_scores(survey, level="overall", weighted=True)
+        print(w)
+        w.to_frame().to_csv(out / "gaps_overall_weighted.csv")
+        written.append(out / "gaps_overall_weighted.csv")
+    servqual = importlib.import_module("servqual")
+    if hasattr(servqual, "report") and not args.no_report:
+        path = servqual.report(survey, out / "report.html")
+        written.append(Path(path))
+    print()
+    print(f"Wrote {len(written)} files to {out.resolve()}:")
+    for p in written:
+        print(f"  {p}")
+    return 0
+
+
+def _cmd_instrument(args: argparse.Namespace) -> int:
+    from .instruments import get
+
+    inst = get(args.name)
+    text = inst.to_html() if args.format == "html" else inst.to_markdown()
+    if args.output:
+        Path(args.output).write_text(text, encoding="utf-8")
+        print(f"Wrote {args.output}")
+    else:
+        print(text)
+    return 0
+
+
+def _cmd_gaps(args: argparse.Namespace) -> int:
+    survey = _survey_from_args(args)
+    print(survey)
+    print()
+    levels = [args.level] if args.level else ["dimension", "item", "overall"]
+    if args.output:
+        written = _write_gaps(
+            survey, Path(args.output), levels=levels, title=survey.instrument.name
+        )
+        print(f"Wrote {len(written)} files to {Path(args.output).resolve()}")
+    else:
+        from .gaps import gap_scores
+
+        for level in levels:
+            print(gap_scores(survey, level=level))
+            print()
+    return 0
+
+
+def _cmd_report(args: argparse.Namespace) -> int:
+    servqual = importlib.import_module("servqual")
+    survey = _survey_from_args(args)
+    path = servqual.report(survey, args.output)
+    print(f"Wrote {path}")
+    return 0
+
+
+def _add_data_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument("file", help="survey export: .csv, .xlsx, .sav or .parquet")
+    p.add_argument(
+        "--instrument", "-i", default="servqual22", help="built-in name or .json/.yaml file"
+    )
+    p.add_argument("--columns", help="column template, e.g. '{rating}{n}' or 'q{n}_{rating}'")
+    p.add_argument("--encoding", default="utf-8", help="CSV encoding (e.g. cp949)")
+    p.add_argument("--index-col", default=None, help="respondent id column")
+    p.add_argument("--segments", nargs="*", help="segment column(s)")
+    p.add_argument("--importance", help="importance template, e.g. 'imp_{dimension}'")
+    p.add_argument("--nan-policy", choices=["available", "listwise", "raise"])
+    p.add_argument("--missing-codes", nargs="*", help="codes meaning missing, e.g. 99 -9")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The ``servqual`` argument parser."""
+    parser = argparse.ArgumentParser(
+        prog="servqual", description="Service-quality survey analysis (SERVQUAL and friends)."
+    )
+    sub = parser.add_subparsers(dest="command", required=True)
+    d = sub.add_parser("demo", help="analyse the bundled example and write tables and charts")
+    d.add_argument("--output", "-o", default="servqual-demo", help="output folder")
+    d.add_argument("--example", default="retail_bank", help="bundled example name")
+    d.add_argument("--no-report", action="store_true", help="skip the HTML report")
+    d.set_defaults(func=_cmd_demo)
+    i = sub.add_parser("instrument", help="print a questionnaire")
+    i.add_argument("name", help="built-in instrument name or .json/.yaml file")
+    i.add_argument("--format", choices=["markdown", "html"], default="markdown")
+    i.add_argument("--output", "-o")
+    i.set_defaults(func=_cmd_instrument)
+    g = sub.add_parser("gaps", help="gap scores of a survey export")
+    _add_data_args(g)
+    g.add_argument("--level", choices=["item", "dimension", "overall"])
+    g.add_argument("--output", "-o", help="folder for CSV tables and PNG charts")
+    g.set_defaults(func=_cmd_gaps)
+    r = sub.add_parser("report", help="self-contained HTML report of a survey export")
+    _add_data_args(r)
+    r.add_argument("--output", "-o", default="report.html")
+    r.set_defaults(func=_cmd_report)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the ``servqual`` console script."""
+    args = build_parser().parse_args(argv)
+    try:
+        return int(args.func(args))
+    except ServqualError as exc:
+        print(f"servqual: error: {exc}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,73 @@
+"""Reading exports: CSV encodings, Excel, long format; errors name the file problem."""
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import servqual as sq
+from servqual.io import long_to_wide
+
+
+@pytest.fixture
+def frame():
+    return sq.datasets.load_frame("retail_bank")
+
+
+def test_csv_in_cp949_with_korean_segment_labels(frame, tmp_path):
+    df = frame.copy()
+    df["branch"] = df["branch"].map({"north": "북부", "centre": "중앙", "south": "남부"})
+    path = tmp_path / "export.csv"
+    df.to_csv(path, encoding="cp949")
+    s = sq.read_survey(
+        path, "servqual22", encoding="cp949", index_col="respondent", segments="branch"
+    )
+    assert set(s.segment("branch").cat.categories) == {"북부", "중앙", "남부"}
+    pd.testing.assert_frame_equal(s.responses, sq.Survey(frame, "servqual22").responses)
+    with pytest.raises(sq.DataError, match="encoding"):
+        sq.read_survey(path, "servqual22", encoding="utf-8")
+
+
+def test_semicolon_csv_is_sniffed(frame, tmp_path):
+    path = tmp_path / "export.csv"
+    frame.to_csv(path, sep=";")
+    s = sq.read_survey(path, "servqual22", index_col="respondent")
+    assert s.n_respondents == 212
+
+
+def test_excel(frame, tmp_path):
+    pytest.importorskip("openpyxl")
+    path = tmp_path / "export.xlsx"
+    frame.to_excel(path)
+    s = sq.read_survey(path, "servqual22", index_col="respondent")
+    pd.testing.assert_frame_equal(s.responses, sq.Survey(frame, "servqual22").responses)
+
+
+def test_long_format_round_trip(frame, tmp_path):
+    wide = frame[[f"{r}{n}" for r in "EP" for n in range(1, 23)]]
+    long = wide.reset_index().melt(id_vars="respondent", var_name="col", value_name="value")
+    long["rating"] = long["col"].str[0]
+    long["item"] = long["col"].str[1:].astype(int)
+    long = long.drop(columns="col").dropna(subset=["value"])
+    path = tmp_path / "long.csv"
+    long.to_csv(path, index=False)
+    s = sq.read_survey(path, "servqual22", layout="long")
+    a = s.responses.sort_index()
+    b = sq.Survey(wide, "servqual22").responses
+    np.testing.assert_allclose(a.to_numpy(), b.to_numpy())
+
+
+def test_long_format_duplicates_are_named():
+    long = pd.DataFrame(
+        {"respondent": [1, 1, 1], "item": [1, 1, 2], "rating": ["E", "E", "E"], "value": [5, 6, 7]}
+    )
+    with pytest.raises(sq.DuplicateColumnError, match="rows 0, 1"):
+        long_to_wide(long)
+
+
+def test_missing_file_and_unknown_format(tmp_path):
+    with pytest.raises(sq.DataError, match="does not exist"):
+        sq.read_survey(tmp_path / "nope.csv", "servqual22")
+    other = tmp_path / "data.json"
+    other.write_text("{}")
+    with pytest.raises(sq.DataError, match="Cannot tell the format"):
+        sq.read_survey(other, "servqual22")

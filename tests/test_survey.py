@@ -1,0 +1,190 @@
+"""Survey validation: every bad input gets a servqual error naming column, rows and values."""
+
+import re
+
+import numpy as np
+import pandas as pd
+import pytest
+from numpy.testing import assert_allclose
+
+import servqual as sq
+
+
+@pytest.fixture
+def frame():
+    return sq.datasets.load_frame("retail_bank")
+
+
+def test_default_columns_and_summary(frame):
+    s = sq.Survey(frame, "servqual22")
+    assert s.n_respondents == 212 and len(s) == 212
+    assert s.columns["E"][:3] == ["E1", "E2", "E3"]
+    assert repr(s) == (
+        "Survey 'SERVQUAL-22' · 5 dimensions · 22 items · 7-point · 212 respondents (4 incomplete)"
+    )
+    assert s.ratings("P").shape == (212, 22)
+    assert s.responses.shape == (212, 44)
+    assert_allclose(
+        s.ratings("perception").to_numpy(), frame[[f"P{n}" for n in range(1, 23)]].to_numpy()
+    )
+
+
+def test_template_mapping_and_regex_find_the_same_ratings(frame):
+    base = sq.Survey(frame, "servqual22").responses
+    renamed = frame.rename(
+        columns=lambda c: re.sub(
+            r"^([EP])(\d+)$", lambda m: f"{'exp' if m[1] == 'E' else 'perc'}_q{m[2]}", c
+        )
+    )
+    by_map = sq.Survey(renamed, "servqual22", columns={"E": "exp_q{n}", "P": "perc_q{n}"}).responses
+    pd.testing.assert_frame_equal(base, by_map)
+    by_regex = sq.Survey(
+        renamed, "servqual22", columns=re.compile(r"(?P<rating>exp|perc)_q(?P<n>\d+)")
+    ).responses
+    pd.testing.assert_frame_equal(base, by_regex)
+    odd = frame.rename(columns={"E1": "expect_first"})
+    by_rename = sq.Survey(odd, "servqual22", columns={"E1": "expect_first"}).responses
+    pd.testing.assert_frame_equal(base, by_rename)
+    tmpl = frame.rename(columns=lambda c: re.sub(r"^([EP])(\d+)$", r"q\2_\1", c))
+    by_template = sq.Survey(tmpl, "servqual22", columns="q{n}_{rating}").responses
+    pd.testing.assert_frame_equal(base, by_template)
+
+
+def test_missing_columns_are_listed_with_suggestions(frame):
+    bad = frame.drop(columns=["E7", "P7"])
+    with pytest.raises(sq.MissingColumnError) as err:
+        sq.Survey(bad, "servqual22")
+    msg = str(err.value)
+    assert "E7" in msg and "P7" in msg and "2 column(s)" in msg
+    assert isinstance(err.value, KeyError)  # generic handlers keep working
+
+
+def test_non_numeric_text_names_column_rows_and_values(frame):
+    bad = frame.copy()
+    bad["E3"] = bad["E3"].astype(object)
+    bad.loc[[5, 17], "E3"] = ["six", "n/a"]
+    with pytest.raises(sq.NonNumericError) as err:
+        sq.Survey(bad, "servqual22")
+    msg = str(err.value)
+    assert "'E3'" in msg and "rows 5, 17" in msg and "'six'" in msg and "'n/a'" in msg
+
+
+def test_numeric_strings_and_blanks_are_accepted(frame):
+    text = frame.copy()
+    text["E3"] = text["E3"].map(lambda v: "" if pd.isna(v) else f" {int(v)} ")
+    a = sq.Survey(text, "servqual22").ratings("E")["TAN3"]
+    b = sq.Survey(frame, "servqual22").ratings("E")["TAN3"]
+    pd.testing.assert_series_equal(a, b)
+
+
+def test_out_of_range_values_raise_or_become_missing(frame):
+    bad = frame.copy()
+    bad.loc[[14, 88, 102], "E7"] = [0, 9, 99]
+    with pytest.raises(sq.ScaleRangeError) as err:
+        sq.Survey(bad, "servqual22")
+    msg = str(err.value)
+    assert (
+        "Column 'E7' has 3 value(s) outside the 1–7 scale: rows 14, 88, 102 (values 0, 9, 99)"
+        in msg
+    )
+    assert isinstance(err.value, ValueError)
+    with pytest.warns(sq.MissingDataWarning, match="3 out-of-range"):
+        s = sq.Survey(bad, "servqual22", out_of_range="nan")
+    assert s.recoded["row"].tolist() == [14, 88, 102]
+    assert np.isnan(s.ratings("E").loc[[14, 88, 102], "REL3"]).all()
+
+
+def test_missing_codes_become_missing(frame):
+    coded = frame.copy()
+    coded.loc[3, "P1"] = 99
+    s = sq.Survey(coded, "servqual22", missing_codes=[99])
+    assert np.isnan(s.ratings("P").loc[3, "TAN1"])
+
+
+def test_duplicate_columns_are_rejected(frame):
+    dup = pd.concat([frame, frame[["E1"]]], axis=1)
+    with pytest.raises(sq.DuplicateColumnError, match="'E1'"):
+        sq.Survey(dup, "servqual22")
+    with pytest.raises(sq.DuplicateColumnError, match="'E1'"):
+        sq.Survey(frame, "servqual22", columns={"E2": "E1"})
+
+
+def test_instrument_data_mismatch(frame):
+    with pytest.raises(sq.MissingColumnError, match="A1"):
+        sq.Survey(frame, "servqual_zot")
+    with pytest.raises(sq.InstrumentError, match="no \\{rating\\} field"):
+        sq.Survey(frame, "servqual22", columns="q{n}")
+
+
+def test_importance_points_must_sum_to_100(frame):
+    bad = frame.copy()
+    bad.loc[[2, 9], "imp_tangibles"] += 5
+    with pytest.raises(sq.ImportanceWeightError) as err:
+        sq.Survey(bad, "servqual22", importance="imp_{dimension}")
+    assert "rows 2, 9 sum to 105, 105" in str(err.value)
+    s = sq.Survey(bad, "servqual22", importance="imp_{dimension}", importance_sum="rescale")
+    assert_allclose(s.importance.sum(axis=1), 100.0)
+    neg = frame.copy()
+    neg.loc[4, "imp_empathy"] = -1
+    with pytest.raises(sq.ImportanceWeightError, match="negative points at rows 4"):
+        sq.Survey(neg, "servqual22", importance="imp_{dimension}")
+
+
+def test_reverse_keyed_items_are_recoded():
+    inst = sq.Instrument.from_dict(
+        {
+            "name": "r",
+            "ratings": ["P"],
+            "perspective": "performance",
+            "dimensions": [
+                {"name": "d", "items": [{"text": "good"}, {"text": "bad", "reverse": True}]}
+            ],
+        }
+    )
+    s = sq.Survey(pd.DataFrame({"P1": [1, 7], "P2": [1, 7]}), inst)
+    assert s.ratings("P")["2"].tolist() == [7.0, 1.0]
+
+
+def test_nan_policy_raise_and_listwise(frame):
+    with pytest.raises(sq.DataError, match="missing ratings at rows"):
+        sq.Survey(frame, "servqual22", nan_policy="raise")
+    with pytest.warns(sq.MissingDataWarning):
+        s = sq.Survey(frame, "servqual22", nan_policy="listwise", segments="branch")
+    assert s.n_respondents == 208 and s.n_incomplete == 0
+    assert len(s.segment("branch")) == 208
+
+
+def test_caller_frame_never_changes(frame):
+    before = frame.copy(deep=True)
+    sq.Survey(
+        frame,
+        "servqual22",
+        segments=["branch"],
+        importance="imp_{dimension}",
+        outcomes=["overall"],
+        weights=np.ones(len(frame)),
+        missing_codes=[6],
+    )
+    pd.testing.assert_frame_equal(frame, before)
+
+
+def test_weights_and_outcomes_validation(frame):
+    with pytest.raises(sq.DataError, match="positive"):
+        sq.Survey(frame, "servqual22", weights=np.zeros(len(frame)))
+    with pytest.raises(sq.MissingColumnError, match="satisfaction"):
+        sq.Survey(frame, "servqual22", outcomes=["satisfaction"])
+    s = sq.Survey(frame, "servqual22", outcomes={"quality": "overall"})
+    assert s.outcome("quality").name == "quality"
+
+
+def test_non_frame_input_is_rejected():
+    with pytest.raises(sq.DataError, match="DataFrame"):
+        sq.Survey("data.csv", "servqual22")
+    with pytest.raises(sq.DataError, match="no rows"):
+        sq.Survey(pd.DataFrame(columns=["E1"]), "servqual22")
+
+
+def test_describe_table(frame):
+    d = sq.Survey(frame, "servqual22").describe()
+    assert d.loc[("perception", "TAN1"), "n"] == frame["P1"].notna().sum()
+    assert_allclose(d.loc[("expectation", "EMP5"), "mean"], frame["E22"].mean())
