@@ -34,6 +34,8 @@ from .exceptions import (
 from .gaps import GapResult, ToleranceResult, gap_scores, respondent_scores, tolerance_zone
 from .instruments import Dimension, Instrument, Item, Scale
 from .io import read_survey
+from .streaming import summarize_csv
+from .summary import SurveySummary
 from .survey import Survey
 
 __version__ = "0.1.0"
@@ -59,6 +61,7 @@ __all__ = [
     "ServqualError",
     "ServqualWarning",
     "Survey",
+    "SurveySummary",
     "ToleranceResult",
     "__version__",
     "datasets",
@@ -67,5 +70,6 @@ __all__ = [
     "load_example",
     "read_survey",
     "respondent_scores",
+    "summarize_csv",
     "tolerance_zone",
 ]

@@ -1,0 +1,227 @@
+"""Summaries of Dask DataFrames: one summary per partition, merged by a tree reduction.
+
+Dask (``pip install 'servqual[dask]'``) is imported lazily. Each partition is
+validated by :class:`~servqual.Survey` and summarised on the workers; the partition
+summaries are merged pairwise (Chan, Golub & LeVeque), ``split_every`` at a time,
+so only small moment arrays travel between workers. A validation error names the
+global row numbers: partition offsets come from the partition lengths, computed
+only when an error occurred.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from .exceptions import DataError, ServqualError
+from .instruments import Instrument, _as_instrument
+from .summary import SurveySummary, merge_moments, moments, warn_dropped
+
+__all__ = ["frame_moments", "is_dask_frame", "summarize_dask"]
+
+
+def _require_dask() -> Any:
+    try:
+        import dask
+        import dask.dataframe
+    except ImportError:
+        raise ServqualError(
+            "Dask support needs dask[dataframe] and distributed: pip install 'servqual[dask]'."
+        ) from None
+    return dask
+
+
+def is_dask_frame(obj: Any) -> bool:
+    """Whether ``obj`` is a Dask DataFrame (checked without importing dask)."""
+    return type(obj).__module__.startswith("dask") and hasattr(obj, "npartitions")
+
+
+@dataclass(frozen=True)
+class _Failure:
+    partition: int
+
+
+def _segment_names(segments: Any) -> tuple[str, ...]:
+    if segments is None:
+        return ()
+    if isinstance(segments, str):
+        return (segments,)
+    if isinstance(segments, dict):
+        return tuple(map(str, segments))
+    return tuple(map(str, segments))
+
+
+def _partition_summary(
+    part: pd.DataFrame,
+    k: int,
+    offset: int | None,
+    instrument: Instrument,
+    columns: Any,
+    segments: Any,
+    options: dict[str, Any],
+    raise_errors: bool,
+) -> SurveySummary | _Failure:
+    if len(part) == 0:
+        return SurveySummary.empty(instrument, _segment_names(segments))
+    if offset is not None:
+        part = part.set_axis(pd.RangeIndex(offset, offset + len(part)))
+    try:
+        return SurveySummary.from_frame(part, instrument, columns, segments, **options)
+    except ServqualError:
+        if raise_errors:
+            raise
+        return _Failure(k)
+
+
+def _merge(*items: SurveySummary | _Failure) -> SurveySummary | _Failure:
+    failures = [x for x in items if isinstance(x, _Failure)]
+    if failures:
+        return min(failures, key=lambda f: f.partition)
+    return SurveySummary.merge_all(items)  # type: ignore[arg-type]
+
+
+def _tree(dask: Any, nodes: list[Any], split_every: int) -> Any:
+    merge = dask.delayed(_merge, pure=True)
+    while len(nodes) > 1:
+        nodes = [
+            merge(*nodes[k : k + split_every]) if len(nodes[k : k + split_every]) > 1 else nodes[k]
+            for k in range(0, len(nodes), split_every)
+        ]
+    return nodes[0]
+
+
+def summarize_dask(
+    ddf: Any,
+    instrument: Instrument | str,
+    columns: Any = None,
+    segments: str | list[str] | None = None,
+    *,
+    split_every: int = 8,
+    **survey_options: Any,
+) -> SurveySummary:
+    """Summarise a Dask DataFrame of responses into a :class:`~servqual.SurveySummary`.
+
+    Parameters
+    ----------
+    ddf : dask.dataframe.DataFrame
+        One row per respondent, partitioned any way.
+    instrument : Instrument or str
+    columns : str, mapping or regex, optional
+        Where the ratings are, as in :class:`~servqual.Survey`.
+    segments : str or list of str, optional
+        Segment columns to split the moments by.
+    split_every : int
+        Fan-in of the tree reduction that merges the partition summaries.
+    **survey_options
+        Passed to :class:`~servqual.Survey` for each partition.
+
+    Returns
+    -------
+    SurveySummary
+        Listwise over the ratings (see :class:`~servqual.SurveySummary`).
+
+    Raises
+    ------
+    MissingColumnError, NonNumericError, ScaleRangeError, DataError
+        As :class:`~servqual.Survey` would raise on the computed frame. Rows are
+        named by their global 0-based position in ``ddf`` unless the frame has
+        known divisions (a sorted index), in which case by their index labels.
+
+    Notes
+    -----
+    The computation runs on the active Dask scheduler (a ``distributed.Client``
+    when one exists). Partition summaries are merged with the pairwise update of
+    Chan, Golub & LeVeque (1979), so the result equals the summary of the whole
+    frame computed in memory.
+    """
+    dask = _require_dask()
+    if not is_dask_frame(ddf):
+        raise DataError(f"Expected a dask DataFrame, got {type(ddf).__name__}.")
+    if not isinstance(split_every, int) or split_every < 2:
+        raise DataError(f"split_every must be an integer of at least 2; got {split_every!r}.")
+    inst = _as_instrument(instrument)
+    use_labels = bool(ddf.known_divisions)
+    opts = dict(survey_options)
+    parts = ddf.to_delayed()
+    summarise = dask.delayed(_partition_summary, pure=True)
+    # with unknown divisions, rows are numbered within each partition first; on a
+    # validation error the failing partition is recomputed with its global offset
+    offset0 = None if use_labels else 0
+    nodes = [
+        summarise(part, k, offset0, inst, columns, segments, opts, use_labels)
+        for k, part in enumerate(parts)
+    ]
+    (result,) = dask.compute(_tree(dask, nodes, split_every))
+    if isinstance(result, _Failure):
+        k = result.partition
+        lengths = ddf.map_partitions(len).compute().to_numpy()
+        offset = int(np.sum(lengths[:k]))
+        part = parts[k].compute()
+        _partition_summary(part, k, offset, inst, columns, segments, opts, True)
+        raise ServqualError(  # pragma: no cover - the line above raises
+            f"Partition {k} failed validation but not when recomputed."
+        )
+    warn_dropped(result, stacklevel=2)
+    return result
+
+
+def _frame_part_moments(part: pd.DataFrame) -> tuple[int, np.ndarray, np.ndarray, int]:
+    x = part.to_numpy(dtype=np.float64, na_value=np.nan)
+    ok = ~np.isnan(x).any(axis=1)
+    n, mean, m2 = moments(x[ok])
+    return n, mean, m2, int((~ok).sum())
+
+
+def _frame_merge(*items: tuple[int, np.ndarray, np.ndarray, int]) -> tuple[Any, ...]:
+    acc = items[0][:3]
+    dropped = items[0][3]
+    for it in items[1:]:
+        acc = merge_moments(acc, it[:3])
+        dropped += it[3]
+    return (*acc, dropped)
+
+
+def frame_moments(
+    ddf: Any, columns: list[str] | None = None, *, split_every: int = 8
+) -> tuple[pd.DataFrame, int, int]:
+    """Listwise covariance matrix of numeric columns of a Dask (or pandas) DataFrame.
+
+    Returns ``(covariance, n_obs, n_dropped)``: the ``n − 1`` covariance of the
+    complete rows, for statistics that accept a covariance matrix with ``n_obs=``
+    (alpha, KMO, EFA). Partition moments are merged by a tree reduction.
+    """
+    cols = list(ddf.columns) if columns is None else list(columns)
+    missing = [c for c in cols if c not in ddf.columns]
+    if missing:
+        from .exceptions import MissingColumnError
+
+        raise MissingColumnError(f"Column(s) {missing} are not in the frame.")
+    bad = [c for c in cols if not pd.api.types.is_numeric_dtype(ddf[c].dtype)]
+    if bad:
+        from .exceptions import NonNumericError
+
+        raise NonNumericError(f"Column(s) {bad} are not numeric; recode them to numbers.")
+    if is_dask_frame(ddf):
+        dask = _require_dask()
+        nodes = [dask.delayed(_frame_part_moments)(p) for p in ddf[cols].to_delayed()]
+        merge = dask.delayed(_frame_merge, pure=True)
+        while len(nodes) > 1:
+            nodes = [
+                merge(*nodes[k : k + split_every])
+                if len(nodes[k : k + split_every]) > 1
+                else nodes[k]
+                for k in range(0, len(nodes), split_every)
+            ]
+        (res,) = dask.compute(nodes[0])
+    else:
+        res = _frame_part_moments(ddf[cols])
+    n, _mean, m2, dropped = res
+    if n < 2:
+        from .exceptions import InsufficientDataError
+
+        raise InsufficientDataError(f"A covariance needs at least 2 complete rows; found {n}.")
+    cov = m2 / (n - 1)
+    return pd.DataFrame((cov + cov.T) / 2.0, index=cols, columns=cols), int(n), int(dropped)
