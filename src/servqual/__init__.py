@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from . import datasets, instruments
 from .datasets import load_example
+from .distribution import LikertResult, likert_distribution
 from .exceptions import (
     ConvergenceError,
     DataError,
@@ -34,6 +35,7 @@ from .exceptions import (
 from .gaps import GapResult, ToleranceResult, gap_scores, respondent_scores, tolerance_zone
 from .instruments import Dimension, Instrument, Item, Scale
 from .io import read_survey
+from .plotting import plot_gaps, plot_likert, plot_radar, plot_snake, plot_tolerance
 from .streaming import summarize_csv
 from .summary import SurveySummary
 from .survey import Survey
@@ -52,6 +54,7 @@ __all__ = [
     "InstrumentError",
     "InsufficientDataError",
     "Item",
+    "LikertResult",
     "MissingColumnError",
     "MissingDataWarning",
     "NonNumericError",
@@ -67,7 +70,13 @@ __all__ = [
     "datasets",
     "gap_scores",
     "instruments",
+    "likert_distribution",
     "load_example",
+    "plot_gaps",
+    "plot_likert",
+    "plot_radar",
+    "plot_snake",
+    "plot_tolerance",
     "read_survey",
     "respondent_scores",
     "summarize_csv",

@@ -7,3 +7,7 @@ come in as keywords. ``result.plot(ax=...)`` delegates here.
 from __future__ import annotations
 
 __all__: list[str] = []
+from ._core import plot_gaps, plot_radar, plot_snake, plot_tolerance
+from ._likert import plot_likert
+
+__all__ += ["plot_gaps", "plot_likert", "plot_radar", "plot_snake", "plot_tolerance"]

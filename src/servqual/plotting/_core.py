@@ -1,0 +1,534 @@
+"""Gap charts: diverging gap bars, snake plot, zone of tolerance and radar.
+
+Each function draws an existing result (it never recomputes a statistic), takes
+``ax=None`` (then the current Axes), returns the Axes, never calls ``show()`` and
+never touches rcParams; colours and labels are keywords.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from ..exceptions import ServqualError
+
+__all__ = ["plot_gaps", "plot_radar", "plot_snake", "plot_tolerance"]
+
+#: Default colours (colour-blind safe, Okabe–Ito).
+NEGATIVE = "#D55E00"
+POSITIVE = "#0072B2"
+NEUTRAL_GREY = "#BBBBBB"
+POSITION_COLORS = {
+    "below": "#D55E00",
+    "within": "#0072B2",
+    "above": "#009E73",
+    "inverted": "#7F7F7F",
+}
+SERIES = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#F0E442", "#000000")
+
+
+def _axes(ax: Any) -> Any:
+    if ax is None:
+        import matplotlib.pyplot as plt
+
+        return plt.gca()
+    return ax
+
+
+def _table(result: Any, kind: str, needed: Sequence[str]) -> pd.DataFrame:
+    table = getattr(result, "_table", None)
+    if not isinstance(table, pd.DataFrame):
+        raise ServqualError(
+            f"{kind} draws a servqual result; got {type(result).__name__}. Compute one "
+            "first, e.g. sq.gap_scores(survey) or sq.tolerance_zone(survey)."
+        )
+    missing = [c for c in needed if c not in table.columns]
+    if missing:
+        raise ServqualError(
+            f"{kind} needs a result with columns {list(needed)}; "
+            f"{type(result).__name__} lacks {missing}."
+        )
+    return table
+
+
+def _split_segments(table: pd.DataFrame, by: Any) -> tuple[list[str], list[str], pd.DataFrame]:
+    """Unit labels, segment labels and a (unit × segment) frame index for a by-result."""
+    if not by:
+        return [str(u) for u in table.index], [], table
+    idx = table.index
+    units = list(dict.fromkeys(idx.get_level_values(-1)))
+    seg_keys = list(dict.fromkeys(idx.droplevel(-1)))
+    seg_labels = [" / ".join(map(str, k)) if isinstance(k, tuple) else str(k) for k in seg_keys]
+    return [str(u) for u in units], seg_labels, table
+
+
+def _segment_rows(table: pd.DataFrame, key: Any, units: list[str]) -> pd.DataFrame:
+    """Rows of one segment of a by-result, indexed by unit label in ``units`` order."""
+    seg = table.index.droplevel(-1)
+    mask = np.array([k == key for k in seg], dtype=bool)
+    sub = table[mask]
+    sub.index = pd.Index([str(u) for u in sub.index.get_level_values(-1)])
+    return sub.reindex(units)
+
+
+def _reference_label(result: Any) -> str:
+    name = getattr(result, "reference_name", None) or "reference"
+    return str(name).capitalize()
+
+
+def _gap_xlabel(result: Any) -> str:
+    ref = getattr(result, "reference", None)
+    w = " (importance-weighted)" if getattr(result, "weighted", False) else ""
+    if ref is None:
+        return "Gap"
+    return f"Gap (P − {ref}){w}"
+
+
+def plot_gaps(
+    result: Any,
+    ax: Any = None,
+    *,
+    sort: bool = False,
+    ci: bool = True,
+    negative_color: str = NEGATIVE,
+    positive_color: str = POSITIVE,
+    colors: Sequence[str] | None = None,
+    bar_height: float = 0.8,
+    title: str | None = None,
+    xlabel: str | None = None,
+    legend: bool = True,
+) -> Any:
+    """Diverging horizontal bars of gap scores with confidence-interval error bars.
+
+    Parameters
+    ----------
+    result : GapResult
+        From :func:`servqual.gap_scores` at item, dimension or overall level. A
+        result with segments (``by=``) is drawn as grouped bars, one colour per
+        segment, with a legend.
+    ax : matplotlib.axes.Axes, optional
+        Axes to draw on; the current Axes when omitted.
+    sort : bool
+        Order the bars by gap, largest shortfall at the top (by the mean over
+        segments for a by-segment result). Default: the instrument's order.
+    ci : bool
+        Draw the ``ci_low``–``ci_high`` interval of each gap as an error bar.
+    negative_color, positive_color : str
+        Bar colours of negative gaps (perception short of the reference) and of
+        non-negative gaps (single-segment results).
+    colors : sequence of str, optional
+        One colour per segment for by-segment results.
+    bar_height : float
+        Height of a bar group (0–1).
+    title, xlabel : str, optional
+        Axis title and x label (default: the reference, e.g. "Gap (P − E)").
+    legend : bool
+        Show the segment legend for a by-segment result.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+        The Axes drawn on; one bar per row of ``result.to_frame()``, the first
+        unit at the top.
+
+    Raises
+    ------
+    ServqualError
+        ``result`` is not a gap result.
+
+    Examples
+    --------
+    >>> import matplotlib
+    >>> matplotlib.use("Agg")
+    >>> import matplotlib.pyplot as plt
+    >>> import servqual as sq
+    >>> res = sq.gap_scores(sq.load_example("retail_bank"), level="dimension")
+    >>> fig, ax = plt.subplots()
+    >>> sq.plot_gaps(res, ax=ax, sort=True) is ax
+    True
+    >>> len(ax.patches)
+    5
+    >>> plt.close(fig)
+    """
+    table = _table(result, "plot_gaps", ("gap", "ci_low", "ci_high"))
+    ax = _axes(ax)
+    by = getattr(result, "by", None)
+    units, segs, _ = _split_segments(table, by)
+    if not segs:
+        gaps = {None: table["gap"].to_numpy(float)}
+        lo = {None: table["ci_low"].to_numpy(float)}
+        hi = {None: table["ci_high"].to_numpy(float)}
+        seg_keys: list[Any] = [None]
+    else:
+        seg_keys = list(dict.fromkeys(table.index.droplevel(-1)))
+        gaps, lo, hi = {}, {}, {}
+        for key in seg_keys:
+            sub = _segment_rows(table, key, units)
+            gaps[key] = sub["gap"].to_numpy(float)
+            lo[key] = sub["ci_low"].to_numpy(float)
+            hi[key] = sub["ci_high"].to_numpy(float)
+    order = np.arange(len(units))
+    if sort:
+        mean_gap = np.nanmean(np.vstack([gaps[k] for k in seg_keys]), axis=0)
+        order = np.argsort(mean_gap, kind="stable")
+    y = np.arange(len(units))
+    k = len(seg_keys)
+    h = bar_height / k
+    palette = list(colors) if colors is not None else list(SERIES)
+    for s, key in enumerate(seg_keys):
+        g, l_, u_ = gaps[key][order], lo[key][order], hi[key][order]
+        ys = y - bar_height / 2 + h * (s + 0.5)
+        if key is None:
+            col: Any = np.where(g < 0, negative_color, positive_color).tolist()
+            label = None
+        else:
+            col = palette[s % len(palette)]
+            label = segs[s]
+        ax.barh(ys, g, height=h * 0.92, color=col, label=label, zorder=2)
+        if ci:
+            err = np.vstack([g - l_, u_ - g])
+            ax.errorbar(
+                g,
+                ys,
+                xerr=err,
+                fmt="none",
+                ecolor="#333333",
+                elinewidth=1.0,
+                capsize=min(3.0, 12.0 / max(len(units) * k, 1) * 3),
+                zorder=3,
+            )
+    ax.axvline(0.0, color="#333333", linewidth=0.8, zorder=1)
+    ends = np.concatenate([np.concatenate([lo[q], hi[q], gaps[q]]) for q in seg_keys] + [[0.0]])
+    x_lo, x_hi = float(np.nanmin(ends)), float(np.nanmax(ends))
+    pad = 0.06 * ((x_hi - x_lo) or 1.0)
+    ax.set_xlim(x_lo - pad, x_hi + pad)
+    dims = table["dimension"].to_numpy() if "dimension" in table.columns and not segs else None
+    if dims is not None and not sort:
+        for i in range(1, len(dims)):
+            if dims[i] != dims[i - 1]:
+                ax.axhline(i - 0.5, color="#999999", linewidth=0.5, linestyle=":", zorder=1)
+    ax.set_yticks(y)
+    ax.set_yticklabels([units[i] for i in order])
+    ax.set_ylim(len(units) - 0.5, -0.5)  # first unit at the top
+    ax.set_xlabel(xlabel if xlabel is not None else _gap_xlabel(result))
+    ax.grid(axis="x", color="#DDDDDD", linewidth=0.6, zorder=0)
+    ax.set_axisbelow(True)
+    if title is not None:
+        ax.set_title(title)
+    if segs and legend:
+        ax.legend(title=", ".join(by), loc="best", fontsize="small")
+    return ax
+
+
+def plot_snake(
+    result: Any,
+    ax: Any = None,
+    *,
+    perception_color: str = POSITIVE,
+    reference_color: str = NEGATIVE,
+    colors: Sequence[str] | None = None,
+    perception_label: str = "Perception",
+    reference_label: str | None = None,
+    marker: str = "o",
+    title: str | None = None,
+    ylabel: str | None = "Mean rating",
+    rotate_labels: float | None = None,
+    legend: bool = True,
+) -> Any:
+    """Snake plot: perception and reference profiles across items or dimensions.
+
+    The classic SERVQUAL profile chart: the mean perception and the mean reference
+    (expectation, desired level, ...) of each unit as two lines with markers; the
+    vertical distance between them is the gap.
+
+    Parameters
+    ----------
+    result : GapResult
+        Item- or dimension-level gap result. With segments (``by=``) each segment
+        gets its own colour: perception solid, reference dashed.
+    ax : matplotlib.axes.Axes, optional
+        Axes to draw on; the current Axes when omitted.
+    perception_color, reference_color : str
+        Line colours (single-segment results).
+    colors : sequence of str, optional
+        One colour per segment for by-segment results.
+    perception_label, reference_label : str
+        Legend labels (reference default: the result's reference name).
+    marker : str
+        Matplotlib marker.
+    title, ylabel : str, optional
+        Axis title and y label.
+    rotate_labels : float, optional
+        Rotation of the x tick labels (default: 90° for more than 8 units).
+    legend : bool
+        Draw the legend.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+        One perception and one reference line (per segment); x ticks are the units.
+
+    Examples
+    --------
+    >>> import matplotlib
+    >>> matplotlib.use("Agg")
+    >>> import matplotlib.pyplot as plt
+    >>> import servqual as sq
+    >>> res = sq.gap_scores(sq.load_example("retail_bank"), level="item")
+    >>> fig, ax = plt.subplots()
+    >>> ax = sq.plot_snake(res, ax=ax)
+    >>> [len(line.get_xdata()) for line in ax.lines]
+    [22, 22]
+    >>> plt.close(fig)
+    """
+    table = _table(result, "plot_snake", ("perception", "reference"))
+    ax = _axes(ax)
+    by = getattr(result, "by", None)
+    units, segs, _ = _split_segments(table, by)
+    x = np.arange(len(units))
+    ref_label = reference_label if reference_label is not None else _reference_label(result)
+    if not segs:
+        ax.plot(
+            x, table["perception"].to_numpy(float), marker=marker, color=perception_color,
+            label=perception_label,
+        )  # fmt: skip
+        ax.plot(
+            x, table["reference"].to_numpy(float), marker=marker, color=reference_color,
+            linestyle="--", label=ref_label,
+        )  # fmt: skip
+    else:
+        palette = list(colors) if colors is not None else list(SERIES)
+        seg_keys = list(dict.fromkeys(table.index.droplevel(-1)))
+        for s, key in enumerate(seg_keys):
+            sub = _segment_rows(table, key, units)
+            col = palette[s % len(palette)]
+            ax.plot(x, sub["perception"].to_numpy(float), marker=marker, color=col,
+                    label=f"{segs[s]}: {perception_label.lower()}")  # fmt: skip
+            ax.plot(x, sub["reference"].to_numpy(float), marker=marker, color=col,
+                    linestyle="--", alpha=0.7, label=f"{segs[s]}: {ref_label.lower()}")  # fmt: skip
+    ax.set_xticks(x)
+    rot = rotate_labels if rotate_labels is not None else (90 if len(units) > 8 else 0)
+    ax.set_xticklabels(units, rotation=rot)
+    ax.set_xlim(-0.5, len(units) - 0.5)
+    if ylabel:
+        ax.set_ylabel(ylabel)
+    ax.grid(axis="y", color="#DDDDDD", linewidth=0.6)
+    ax.set_axisbelow(True)
+    if title is not None:
+        ax.set_title(title)
+    if legend:
+        ax.legend(loc="best", fontsize="small")
+    return ax
+
+
+def plot_tolerance(
+    result: Any,
+    ax: Any = None,
+    *,
+    zone_color: str = NEUTRAL_GREY,
+    position_colors: dict[str, str] | None = None,
+    marker: str = "D",
+    marker_size: float = 40.0,
+    title: str | None = None,
+    xlabel: str | None = "Mean rating",
+    legend: bool = True,
+) -> Any:
+    """Zone-of-tolerance chart: a band from adequate to desired, with the perception.
+
+    Parameters
+    ----------
+    result : ToleranceResult
+        From :func:`servqual.tolerance_zone` (item or dimension level; with
+        segments the rows are labelled "segment / unit").
+    ax : matplotlib.axes.Axes, optional
+        Axes to draw on; the current Axes when omitted.
+    zone_color : str
+        Colour of the tolerance band.
+    position_colors : dict, optional
+        Marker colour per position (``"below"``, ``"within"``, ``"above"``,
+        ``"inverted"``); defaults are vermillion, blue, green and grey.
+    marker, marker_size :
+        Marker of the perceived mean.
+    title, xlabel : str, optional
+        Axis title and x label.
+    legend : bool
+        Draw a legend of the positions present.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+        One band (bar) and one point per row of the result, first row at the top.
+
+    Examples
+    --------
+    >>> import matplotlib
+    >>> matplotlib.use("Agg")
+    >>> import matplotlib.pyplot as plt
+    >>> import servqual as sq
+    >>> zot = sq.tolerance_zone(sq.load_example("zone_of_tolerance"), level="dimension")
+    >>> fig, ax = plt.subplots()
+    >>> len(sq.plot_tolerance(zot, ax=ax).patches)
+    5
+    >>> plt.close(fig)
+    """
+    table = _table(result, "plot_tolerance", ("adequate", "desired", "perceived", "position"))
+    ax = _axes(ax)
+    pc = dict(POSITION_COLORS)
+    if position_colors:
+        pc.update(position_colors)
+    labels = [
+        " / ".join(map(str, k)) if isinstance(k, tuple) else str(k) for k in table.index.tolist()
+    ]
+    a = table["adequate"].to_numpy(float)
+    d = table["desired"].to_numpy(float)
+    p = table["perceived"].to_numpy(float)
+    pos = table["position"].astype(str).to_numpy()
+    y = np.arange(len(labels))
+    lo, hi = np.minimum(a, d), np.maximum(a, d)
+    ax.barh(y, hi - lo, left=lo, height=0.55, color=zone_color, edgecolor="#888888",
+            linewidth=0.6, label="Zone of tolerance", zorder=1)  # fmt: skip
+    ax.vlines(a, y - 0.275, y + 0.275, color="#555555", linewidth=1.2, zorder=2)
+    ax.vlines(d, y - 0.275, y + 0.275, color="#555555", linewidth=1.2, zorder=2)
+    for name in ("below", "within", "above", "inverted"):
+        sel = pos == name
+        if sel.any():
+            ax.scatter(p[sel], y[sel], marker=marker, s=marker_size, color=pc[name],
+                       edgecolor="black", linewidth=0.5, zorder=3,
+                       label=f"Perceived ({name})")  # fmt: skip
+    ax.set_yticks(y)
+    ax.set_yticklabels(labels)
+    ax.set_ylim(len(labels) - 0.5, -0.5)
+    ends = np.concatenate([lo, hi, p])
+    x_lo, x_hi = float(np.nanmin(ends)), float(np.nanmax(ends))
+    pad = 0.06 * ((x_hi - x_lo) or 1.0)
+    ax.set_xlim(x_lo - pad, x_hi + pad)
+    if xlabel:
+        ax.set_xlabel(xlabel)
+    ax.grid(axis="x", color="#DDDDDD", linewidth=0.6, zorder=0)
+    ax.set_axisbelow(True)
+    if title is not None:
+        ax.set_title(title)
+    if legend:
+        ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.1 if xlabel else -0.04),
+                  ncol=4, fontsize="small", frameon=False)  # fmt: skip
+    return ax
+
+
+def plot_radar(
+    result: Any,
+    ax: Any = None,
+    *,
+    colors: Sequence[str] | None = None,
+    labels: dict[str, str] | None = None,
+    fill_alpha: float = 0.12,
+    title: str | None = None,
+    legend: bool = True,
+) -> Any:
+    """Radar (spider) chart of perception against the reference per dimension.
+
+    Parameters
+    ----------
+    result : GapResult or ToleranceResult
+        A gap result without segments (dimension level reads best; item level
+        works) draws perception and reference; a tolerance result draws adequate,
+        desired and perceived.
+    ax : matplotlib.axes.Axes, optional
+        A polar Axes (``plt.subplots(subplot_kw={"projection": "polar"})``). When
+        omitted the current Axes is used if polar, else a new figure with a polar
+        Axes is created.
+    colors : sequence of str, optional
+        One colour per profile.
+    labels : dict, optional
+        Legend labels per column (``{"perception": "Our bank"}``).
+    fill_alpha : float
+        Opacity of the filled polygons (0 for lines only).
+    title : str, optional
+        Axis title.
+    legend : bool
+        Draw the legend.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+        The polar Axes; one closed line per profile, one angular tick per unit.
+
+    Raises
+    ------
+    ServqualError
+        ``ax`` is not polar, the result has segments or fewer than three units.
+
+    Examples
+    --------
+    >>> import matplotlib
+    >>> matplotlib.use("Agg")
+    >>> import matplotlib.pyplot as plt
+    >>> import servqual as sq
+    >>> res = sq.gap_scores(sq.load_example("retail_bank"), level="dimension")
+    >>> fig, ax = plt.subplots(subplot_kw={"projection": "polar"})
+    >>> len(sq.plot_radar(res, ax=ax).lines)
+    2
+    >>> plt.close(fig)
+    """
+    table = getattr(result, "_table", None)
+    if isinstance(table, pd.DataFrame) and {"adequate", "desired", "perceived"} <= set(
+        table.columns
+    ):
+        cols = ["adequate", "desired", "perceived"]
+        names = ["Adequate", "Desired", "Perceived"]
+        default_colors = ["#999999", "#009E73", POSITIVE]
+    else:
+        table = _table(result, "plot_radar", ("perception", "reference"))
+        cols = ["perception", "reference"]
+        names = ["Perception", _reference_label(result)]
+        default_colors = [POSITIVE, NEGATIVE]
+    if getattr(result, "by", None):
+        raise ServqualError(
+            "plot_radar draws one profile per column; compute the result without by= "
+            "(or select one segment's rows) first."
+        )
+    if len(table) < 3:
+        raise ServqualError(
+            f"A radar chart needs at least three units; the result has {len(table)} "
+            "(use level='dimension' or level='item')."
+        )
+    if ax is None:
+        import matplotlib.pyplot as plt
+
+        fig = plt.gcf()
+        current = fig.axes[-1] if fig.axes else None
+        if current is not None and getattr(current, "name", "") == "polar":
+            ax = current
+        else:
+            if fig.axes:
+                fig = plt.figure()
+            ax = fig.add_subplot(projection="polar")
+    elif getattr(ax, "name", "") != "polar":
+        raise ServqualError(
+            "plot_radar needs a polar Axes; create one with "
+            "plt.subplots(subplot_kw={'projection': 'polar'}) or pass ax=None."
+        )
+    units = [str(u) for u in table.index]
+    theta = np.linspace(0.0, 2 * np.pi, len(units), endpoint=False)
+    closed = np.append(theta, theta[0])
+    palette = list(colors) if colors is not None else default_colors
+    lab = dict(labels or {})
+    for j, (col, name) in enumerate(zip(cols, names, strict=True)):
+        v = table[col].to_numpy(float)
+        vv = np.append(v, v[0])
+        c = palette[j % len(palette)]
+        ax.plot(closed, vv, color=c, marker="o", markersize=3, label=lab.get(col, name))
+        if fill_alpha > 0:
+            ax.fill(closed, vv, color=c, alpha=fill_alpha)
+    ax.set_theta_offset(np.pi / 2)
+    ax.set_theta_direction(-1)
+    ax.set_xticks(theta)
+    ax.set_xticklabels(units)
+    ax.set_rlabel_position(180.0 / len(units))
+    if title is not None:
+        ax.set_title(title)
+    if legend:
+        ax.legend(loc="upper right", bbox_to_anchor=(1.3, 1.1), fontsize="small")
+    return ax

@@ -1,0 +1,169 @@
+"""Diverging stacked bar chart of Likert answer distributions."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any, Literal
+
+import numpy as np
+
+from ..exceptions import ServqualError
+from ._core import _axes
+
+__all__ = ["plot_likert"]
+
+_NEUTRAL = ("split", "left", "right", "omit")
+
+
+def _likert_result(obj: Any, rating: str, level: str) -> Any:
+    from ..distribution import LikertResult, likert_distribution
+    from ..survey import Survey
+
+    if isinstance(obj, LikertResult):
+        return obj
+    if isinstance(obj, Survey):
+        return likert_distribution(obj, rating=rating, level=level)  # type: ignore[arg-type]
+    raise ServqualError(
+        f"plot_likert draws a LikertResult (sq.likert_distribution(survey)) or a Survey; "
+        f"got {type(obj).__name__}."
+    )
+
+
+def plot_likert(
+    result: Any,
+    ax: Any = None,
+    *,
+    neutral: Literal["split", "left", "right", "omit"] = "split",
+    rating: str = "P",
+    level: Literal["item", "dimension"] = "item",
+    colors: Sequence[str] | None = None,
+    cmap: str = "RdBu",
+    point_labels: Sequence[str] | None = None,
+    bar_height: float = 0.75,
+    title: str | None = None,
+    xlabel: str | None = "Share of answers",
+    legend: bool = True,
+) -> Any:
+    """Diverging stacked bars of the answer distribution of each item or dimension.
+
+    Answers below the scale midpoint extend to the left of zero, answers above it
+    to the right, so items with more agreement sit further right.
+
+    Parameters
+    ----------
+    result : LikertResult or Survey
+        From :func:`servqual.likert_distribution`; a Survey is summarised first
+        with ``rating`` and ``level``.
+    ax : matplotlib.axes.Axes, optional
+        Axes to draw on; the current Axes when omitted.
+    neutral : {"split", "left", "right", "omit"}
+        Where the midpoint answers of an odd-point scale go: centred on zero
+        (half on each side), all on the left or all on the right of zero, or not
+        drawn (the bars then do not add up to 100 %). Ignored for even-point scales.
+    rating, level : str
+        Passed to :func:`servqual.likert_distribution` when ``result`` is a Survey.
+    colors : sequence of str, optional
+        One colour per scale point (low to high); default: ``cmap`` sampled.
+    cmap : str
+        Name of a diverging matplotlib colormap (used when ``colors`` is None).
+    point_labels : sequence of str, optional
+        Legend label per scale point (default: the point values, the end points
+        with the scale anchors).
+    bar_height : float
+        Bar height (0–1).
+    title, xlabel : str, optional
+        Axis title and x label.
+    legend : bool
+        Draw the legend of scale points.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+        One bar segment per unit and scale point (without the neutral point when
+        ``neutral="omit"``), first unit at the top.
+
+    Raises
+    ------
+    ServqualError
+        Unknown ``neutral`` option, wrong number of colours or labels, or a result
+        that is not an answer distribution.
+
+    Examples
+    --------
+    >>> import matplotlib
+    >>> matplotlib.use("Agg")
+    >>> import matplotlib.pyplot as plt
+    >>> import servqual as sq
+    >>> dist = sq.likert_distribution(sq.load_example("retail_bank"), level="dimension")
+    >>> fig, ax = plt.subplots()
+    >>> len(sq.plot_likert(dist, ax=ax, neutral="omit").patches)  # 5 dimensions × 6 points
+    30
+    >>> plt.close(fig)
+    """
+    if neutral not in _NEUTRAL:
+        raise ServqualError(f"neutral must be one of {list(_NEUTRAL)}, got {neutral!r}.")
+    res = _likert_result(result, rating, level)
+    ax = _axes(ax)
+    points = list(res.points)
+    k = len(points)
+    shares = res.shares.to_numpy(float)  # units × points
+    units = [str(u) for u in res.shares.index]
+    if colors is None:
+        import matplotlib
+
+        try:
+            cm = matplotlib.colormaps[cmap]
+        except KeyError:
+            raise ServqualError(f"Unknown matplotlib colormap {cmap!r}.") from None
+        colors = [cm(v) for v in np.linspace(0.08, 0.92, k)]
+        if k % 2 == 1:
+            colors[k // 2] = "#C8C8C8"  # the colormap's centre is near-white
+    if len(colors) != k:
+        raise ServqualError(f"colors needs one colour per scale point ({k}), got {len(colors)}.")
+    if point_labels is None:
+        labels = [str(p) for p in points]
+        anchors = getattr(res, "anchors", None)
+        if anchors:
+            labels[0] = f"{points[0]} {anchors[0]}"
+            labels[-1] = f"{points[-1]} {anchors[1]}"
+    else:
+        labels = list(point_labels)
+        if len(labels) != k:
+            raise ServqualError(
+                f"point_labels needs one label per scale point ({k}), got {len(labels)}."
+            )
+    mid = (points[0] + points[-1]) / 2
+    has_neutral = k % 2 == 1
+    neg = np.array([p < mid for p in points])
+    neu = np.array([p == mid for p in points])
+    neu_share = shares[:, neu].sum(axis=1) if has_neutral else np.zeros(len(units))
+    neu_left = {"split": 0.5, "left": 1.0, "right": 0.0, "omit": 0.0}[neutral] * neu_share
+    start = -(shares[:, neg].sum(axis=1) + neu_left)
+    y = np.arange(len(units))
+    left = start.copy()
+    for j in range(k):
+        if neu[j] and neutral == "omit":
+            continue
+        w = shares[:, j]
+        ax.barh(y, w, left=left, height=bar_height, color=colors[j], label=labels[j],
+                edgecolor="white", linewidth=0.4)  # fmt: skip
+        left = left + w
+    ax.axvline(0.0, color="#333333", linewidth=0.8)
+    ax.set_yticks(y)
+    ax.set_yticklabels(units)
+    ax.set_ylim(len(units) - 0.5, -0.5)
+    lim = float(np.nanmax(np.abs(np.concatenate([start, left])))) if len(units) else 1.0
+    step = next(st for st in (0.1, 0.2, 0.25, 0.5) if lim / st <= 4.0)
+    lim = min(1.0, float(np.ceil(lim / step - 1e-9) * step))
+    ax.set_xlim(-lim * 1.02, lim * 1.02)
+    ticks = np.round(np.arange(-lim, lim + step / 2, step), 4)
+    ax.set_xticks(ticks)
+    ax.set_xticklabels([f"{abs(t):.0%}" for t in ticks])
+    if xlabel:
+        ax.set_xlabel(xlabel)
+    if title is not None:
+        ax.set_title(title)
+    if legend:
+        ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.12 if xlabel else -0.06),
+                  ncol=min(k, 5), fontsize="small", frameon=False)  # fmt: skip
+    return ax

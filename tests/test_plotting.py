@@ -1,0 +1,335 @@
+"""Charts: each returns the Axes it drew on and draws exactly what the result holds."""
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import matplotlib.collections
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+import pytest
+from numpy.testing import assert_allclose
+
+import servqual as sq
+
+
+@pytest.fixture(scope="module")
+def bank():
+    return sq.load_example("retail_bank")
+
+
+@pytest.fixture(scope="module")
+def zot_survey():
+    return sq.load_example("zone_of_tolerance")
+
+
+@pytest.fixture
+def ax():
+    fig, ax = plt.subplots()
+    yield ax
+    plt.close(fig)
+
+
+def _bar_widths(ax):
+    return np.array([p.get_width() for p in ax.patches])
+
+
+def _ticklabels(ax, axis="y"):
+    labels = ax.get_yticklabels() if axis == "y" else ax.get_xticklabels()
+    return [t.get_text() for t in labels]
+
+
+# ------------------------------------------------------------------ plot_gaps
+@pytest.mark.parametrize("level", ["item", "dimension", "overall"])
+def test_plot_gaps_bars_match_result(bank, ax, level):
+    res = sq.gap_scores(bank, level=level)
+    table = res.to_frame()
+    out = sq.plot_gaps(res, ax=ax)
+    assert out is ax
+    assert len(ax.patches) == len(table)
+    assert_allclose(_bar_widths(ax), table["gap"].to_numpy())
+    assert _ticklabels(ax) == [str(i) for i in table.index]
+    # first unit at the top
+    assert ax.get_ylim()[0] > ax.get_ylim()[1]
+
+
+def test_plot_gaps_error_bars_are_the_ci(bank, ax):
+    res = sq.gap_scores(bank, level="dimension")
+    table = res.to_frame()
+    sq.plot_gaps(res, ax=ax)
+    (container,) = ax.containers[1:]  # bars first, then the error bar container
+    segs = container.lines[2][0].get_segments()
+    lows = np.array([s[:, 0].min() for s in segs])
+    highs = np.array([s[:, 0].max() for s in segs])
+    assert_allclose(lows, table["ci_low"].to_numpy())
+    assert_allclose(highs, table["ci_high"].to_numpy())
+
+
+def test_plot_gaps_without_ci(bank, ax):
+    sq.plot_gaps(sq.gap_scores(bank), ax=ax, ci=False)
+    assert len(ax.containers) == 1  # only the bars
+
+
+def test_plot_gaps_sort_orders_by_gap(bank, ax):
+    res = sq.gap_scores(bank, level="dimension")
+    sq.plot_gaps(res, ax=ax, sort=True)
+    expected = res.to_frame()["gap"].sort_values(kind="stable")
+    assert _ticklabels(ax) == list(expected.index)
+    assert_allclose(_bar_widths(ax), expected.to_numpy())
+
+
+def test_plot_gaps_colours_by_sign(bank, ax):
+    res = sq.gap_scores(bank, level="dimension")
+    sq.plot_gaps(res, ax=ax, negative_color="red", positive_color="blue")
+    faces = [matplotlib.colors.to_hex(p.get_facecolor()) for p in ax.patches]
+    expected = ["#ff0000" if g < 0 else "#0000ff" for g in res.to_frame()["gap"]]
+    assert faces == expected
+
+
+def test_plot_gaps_by_segment_grouped_with_legend(bank, ax):
+    res = sq.gap_scores(bank, level="dimension", by="branch")
+    table = res.to_frame()
+    sq.plot_gaps(res, ax=ax, colors=["#111111", "#222222", "#333333"])
+    branches = list(dict.fromkeys(table.index.get_level_values("branch")))
+    dims = list(dict.fromkeys(table.index.get_level_values("dimension")))
+    assert len(ax.patches) == len(table) == len(branches) * len(dims)
+    assert _ticklabels(ax) == dims
+    legend = ax.get_legend()
+    assert [t.get_text() for t in legend.get_texts()] == branches
+    # bars of the second branch hold that branch's gaps in dimension order
+    widths = _bar_widths(ax).reshape(len(branches), len(dims))
+    assert_allclose(widths[1], table.loc[branches[1], "gap"].to_numpy())
+
+
+def test_result_plot_delegates(bank, ax):
+    res = sq.gap_scores(bank, level="item")
+    assert res.plot(ax=ax, sort=True) is ax
+    assert len(ax.patches) == 22
+
+
+def test_plot_gaps_uses_current_axes(bank):
+    fig, ax = plt.subplots()
+    try:
+        assert sq.plot_gaps(sq.gap_scores(bank)) is ax
+    finally:
+        plt.close(fig)
+
+
+def test_plot_gaps_rejects_non_result(ax):
+    with pytest.raises(sq.ServqualError, match="plot_gaps"):
+        sq.plot_gaps(pd.DataFrame({"gap": [1.0]}), ax=ax)
+
+
+def test_plot_does_not_change_rcparams(bank, ax):
+    before = dict(matplotlib.rcParams)
+    sq.plot_gaps(sq.gap_scores(bank), ax=ax)
+    sq.plot_likert(sq.likert_distribution(bank), ax=ax)
+    assert dict(matplotlib.rcParams) == before
+
+
+def _nonblank_png(path):
+    img = plt.imread(path)
+    assert img.ndim == 3 and img.shape[0] > 100 and img.shape[1] > 100
+    rgb = img[..., :3]
+    # clearly not a blank canvas: a sizeable share of pixels is not white
+    assert (rgb.min(axis=2) < 0.9).mean() > 0.02
+    return img
+
+
+def test_plot_gaps_renders_png(bank, tmp_path):
+    fig, ax = plt.subplots(figsize=(6, 6))
+    sq.plot_gaps(sq.gap_scores(bank, level="item"), ax=ax)
+    path = tmp_path / "gaps.png"
+    fig.savefig(path, dpi=80)
+    plt.close(fig)
+    img = _nonblank_png(path)
+    assert img.shape[:2] == (480, 480)
+    # the negative-gap colour is present
+    red = (img[..., 0] > 0.75) & (img[..., 1] < 0.5) & (img[..., 2] < 0.2)
+    assert red.mean() > 0.05
+
+
+# ------------------------------------------------------------------ plot_snake
+@pytest.mark.parametrize("level", ["item", "dimension"])
+def test_plot_snake_lines_match_result(bank, ax, level):
+    res = sq.gap_scores(bank, level=level)
+    table = res.to_frame()
+    assert sq.plot_snake(res, ax=ax) is ax
+    perception, reference = ax.lines
+    assert_allclose(perception.get_ydata(), table["perception"].to_numpy())
+    assert_allclose(reference.get_ydata(), table["reference"].to_numpy())
+    assert _ticklabels(ax, "x") == list(table.index)
+    assert [t.get_text() for t in ax.get_legend().get_texts()] == ["Perception", "Expectation"]
+
+
+def test_plot_snake_by_segment(bank, ax):
+    res = sq.gap_scores(bank, level="dimension", by="channel")
+    sq.plot_snake(res, ax=ax)
+    n_seg = res.to_frame().index.get_level_values("channel").nunique()
+    assert len(ax.lines) == 2 * n_seg
+
+
+# ------------------------------------------------------------------ plot_tolerance
+def _scatters(ax):
+    return [c for c in ax.collections if isinstance(c, matplotlib.collections.PathCollection)]
+
+
+@pytest.mark.parametrize("level", ["item", "dimension"])
+def test_plot_tolerance_matches_result(zot_survey, ax, level):
+    res = sq.tolerance_zone(zot_survey, level=level)
+    table = res.to_frame()
+    assert sq.plot_tolerance(res, ax=ax) is ax
+    assert len(ax.patches) == len(table)
+    lefts = np.array([p.get_x() for p in ax.patches])
+    assert_allclose(lefts, table["adequate"].to_numpy())
+    assert_allclose(lefts + _bar_widths(ax), table["desired"].to_numpy())
+    assert _ticklabels(ax) == list(table.index)
+    # one scatter per position present; together all perceived points
+    offsets = np.vstack([c.get_offsets() for c in _scatters(ax)])
+    points = offsets[np.argsort(offsets[:, 1])]
+    assert_allclose(points[:, 0], table["perceived"].to_numpy())
+
+
+def test_plot_tolerance_colours_by_position(zot_survey, ax):
+    res = sq.tolerance_zone(zot_survey, level="dimension")
+    colors = {"below": "#ff0000", "within": "#00ff00", "above": "#0000ff"}
+    sq.plot_tolerance(res, ax=ax, position_colors=colors)
+    table = res.to_frame()
+    for coll in _scatters(ax):
+        offs = coll.get_offsets()
+        face = matplotlib.colors.to_hex(coll.get_facecolor()[0])
+        rows = table.iloc[np.round(offs[:, 1]).astype(int)]
+        assert {colors[p] for p in rows["position"]} == {face}
+
+
+def test_plot_tolerance_renders_png(zot_survey, tmp_path):
+    fig, ax = plt.subplots(figsize=(6, 7))
+    res = sq.tolerance_zone(zot_survey, level="item")
+    res.plot(ax=ax)
+    fig.tight_layout()
+    path = tmp_path / "zot.png"
+    fig.savefig(path, dpi=80)
+    plt.close(fig)
+    img = _nonblank_png(path)
+    assert img.shape[:2] == (560, 480)
+
+
+def test_plot_tolerance_rejects_gap_result(bank, ax):
+    with pytest.raises(sq.ServqualError, match="adequate"):
+        sq.plot_tolerance(sq.gap_scores(bank), ax=ax)
+
+
+# ------------------------------------------------------------------ plot_radar
+def test_plot_radar_polar(bank):
+    res = sq.gap_scores(bank, level="dimension")
+    fig, ax = plt.subplots(subplot_kw={"projection": "polar"})
+    try:
+        assert sq.plot_radar(res, ax=ax) is ax
+        assert len(ax.lines) == 2
+        assert _ticklabels(ax, "x") == list(res.index)
+        # closed polygon: first value repeated at the end
+        y = ax.lines[0].get_ydata()
+        assert_allclose(y[:-1], res.to_frame()["perception"].to_numpy())
+        assert y[0] == y[-1]
+    finally:
+        plt.close(fig)
+
+
+def test_plot_radar_tolerance_result(zot_survey):
+    res = sq.tolerance_zone(zot_survey, level="dimension")
+    fig, ax = plt.subplots(subplot_kw={"projection": "polar"})
+    try:
+        sq.plot_radar(res, ax=ax)
+        assert len(ax.lines) == 3
+    finally:
+        plt.close(fig)
+
+
+def test_plot_radar_creates_polar_axes(bank):
+    plt.close("all")
+    ax = sq.plot_radar(sq.gap_scores(bank))
+    assert ax.name == "polar"
+    plt.close("all")
+
+
+def test_plot_radar_rejects_cartesian_axes(bank, ax):
+    with pytest.raises(sq.ServqualError, match="polar"):
+        sq.plot_radar(sq.gap_scores(bank), ax=ax)
+
+
+def test_plot_radar_rejects_segments(bank):
+    fig, ax = plt.subplots(subplot_kw={"projection": "polar"})
+    try:
+        with pytest.raises(sq.ServqualError, match="by="):
+            sq.plot_radar(sq.gap_scores(bank, by="branch"), ax=ax)
+    finally:
+        plt.close(fig)
+
+
+# ------------------------------------------------------------------ likert
+def test_likert_distribution_counts(bank):
+    dist = sq.likert_distribution(bank, rating="perception")
+    table = dist.to_frame()
+    x = bank.ratings("P")
+    for code in ["TAN1", "REL2", "EMP4"]:
+        # R: table(factor(x, levels = 1:7))
+        expected = x[code].value_counts().reindex(range(1, 8), fill_value=0)
+        assert table.loc[code, [f"count_{k}" for k in range(1, 8)]].tolist() == expected.tolist()
+        assert table.loc[code, "n"] == x[code].notna().sum()
+        assert_allclose(table.loc[code, "mean"], x[code].mean(), rtol=1e-12)
+    assert_allclose(dist.shares.sum(axis=1), 1.0)
+    assert dist.points == tuple(range(1, 8))
+
+
+def test_likert_distribution_dimension_pools_items(bank):
+    item = sq.likert_distribution(bank, rating="E").to_frame()
+    dim = sq.likert_distribution(bank, rating="E", level="dimension").to_frame()
+    cols = [f"count_{k}" for k in range(1, 8)]
+    for d in bank.instrument.dimensions:
+        codes = [i.code for i in d.items]
+        assert dim.loc[d.name, cols].tolist() == item.loc[codes, cols].sum().tolist()
+
+
+def test_likert_distribution_bad_rating(bank):
+    with pytest.raises(sq.InstrumentError, match="desired"):
+        sq.likert_distribution(bank, rating="D")
+    with pytest.raises(sq.InstrumentError, match="'Z'"):
+        sq.likert_distribution(bank, rating="Z")
+
+
+def test_likert_distribution_non_integer_named():
+    inst = sq.instruments.servperf22()
+    df = sq.datasets.simulate(30, inst, seed=1)
+    col = next(c for c in df.columns if str(c).startswith("P"))
+    df[col] = df[col].astype(float)
+    df.loc[df.index[3], col] = 4.5
+    survey = sq.Survey(df, inst)
+    with pytest.raises(sq.DataError, match=r"4\.5"):
+        sq.likert_distribution(survey)
+
+
+@pytest.mark.parametrize(
+    ("neutral", "n_segments", "neutral_left"),
+    [("split", 7, 0.5), ("left", 7, 1.0), ("right", 7, 0.0), ("omit", 6, 0.0)],
+)
+def test_plot_likert_neutral_handling(bank, ax, neutral, n_segments, neutral_left):
+    dist = sq.likert_distribution(bank, level="dimension")
+    shares = dist.shares
+    assert sq.plot_likert(dist, ax=ax, neutral=neutral) is ax
+    assert len(ax.patches) == n_segments * len(shares)
+    assert _ticklabels(ax) == list(shares.index)
+    # the first segment (point 1) starts left of zero by the disagree + neutral share
+    first = ax.patches[: len(shares)]
+    starts = np.array([p.get_x() for p in first])
+    expected = -(shares[[1, 2, 3]].sum(axis=1) + neutral_left * shares[4])
+    assert_allclose(starts, expected.to_numpy())
+
+
+def test_plot_likert_from_survey_and_errors(bank, ax):
+    sq.plot_likert(bank, ax=ax, rating="E")
+    assert len(ax.patches) == 22 * 7
+    with pytest.raises(sq.ServqualError, match="neutral"):
+        sq.plot_likert(bank, ax=ax, neutral="middle")
+    with pytest.raises(sq.ServqualError, match="one colour per scale point"):
+        sq.plot_likert(bank, ax=ax, colors=["red"])
