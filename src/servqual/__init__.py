@@ -16,6 +16,12 @@ from __future__ import annotations
 from . import datasets, instruments
 from .datasets import load_example
 from .distribution import LikertResult, likert_distribution
+from .drivers import (
+    ImportancePerformanceResult,
+    KeyDriverResult,
+    importance_performance,
+    key_drivers,
+)
 from .exceptions import (
     ConvergenceError,
     DataError,
@@ -35,6 +41,7 @@ from .exceptions import (
 from .gaps import GapResult, ToleranceResult, gap_scores, respondent_scores, tolerance_zone
 from .instruments import Dimension, Instrument, Item, Scale
 from .io import read_survey
+from .kano import KanoResult, kano
 from .plotting import plot_gaps, plot_likert, plot_radar, plot_snake, plot_tolerance
 from .streaming import summarize_csv
 from .summary import SurveySummary
@@ -49,11 +56,14 @@ __all__ = [
     "DuplicateColumnError",
     "GapResult",
     "HeywoodWarning",
+    "ImportancePerformanceResult",
     "ImportanceWeightError",
     "Instrument",
     "InstrumentError",
     "InsufficientDataError",
     "Item",
+    "KanoResult",
+    "KeyDriverResult",
     "LikertResult",
     "MissingColumnError",
     "MissingDataWarning",
@@ -69,7 +79,10 @@ __all__ = [
     "__version__",
     "datasets",
     "gap_scores",
+    "importance_performance",
     "instruments",
+    "kano",
+    "key_drivers",
     "likert_distribution",
     "load_example",
     "plot_gaps",
