@@ -58,10 +58,14 @@ def resolve_reference(instrument: Instrument, reference: str | None) -> str:
     return ref
 
 
-def _quality_index(instrument: Instrument) -> np.ndarray:
+def _quality_index(instrument: Instrument) -> np.ndarray | slice:
+    """Column positions of the quality items: a slice (no copy) when contiguous."""
     codes = instrument.item_codes
     q = {i.code for i in instrument.quality_items}
-    return np.array([k for k, c in enumerate(codes) if c in q], dtype=np.intp)
+    idx = np.array([k for k, c in enumerate(codes) if c in q], dtype=np.intp)
+    if len(idx) and np.array_equal(idx, np.arange(idx[0], idx[0] + len(idx))):
+        return slice(int(idx[0]), int(idx[0]) + len(idx))
+    return idx
 
 
 def _sacrifice_score(survey, instrument: Instrument) -> np.ndarray:
@@ -77,16 +81,17 @@ def item_reference(survey, reference: str) -> np.ndarray:
     inst: Instrument = survey.instrument
     q = _quality_index(inst)
     n = survey.n_respondents
+    k = len(inst.quality_items)
     if reference in RATINGS:
         return survey.matrix(reference)[:, q]
     if reference == "spec":
         spec = np.array([i.spec for i in inst.quality_items], dtype=np.float64)
-        return np.broadcast_to(spec, (n, len(q)))
+        return np.broadcast_to(spec, (n, k))
     if reference == "max":
-        return np.full((n, len(q)), float(inst.scale.high))
+        return np.broadcast_to(float(inst.scale.high), (n, k))
     if reference == "sacrifice":
         s = _sacrifice_score(survey, inst)
-        return np.broadcast_to(s[:, None], (n, len(q)))
+        return np.broadcast_to(s[:, None], (n, k))
     raise InstrumentError(f"Unknown reference {reference!r}.")  # pragma: no cover
 
 
@@ -105,13 +110,23 @@ def _importance_matrix(survey) -> np.ndarray:
     )
 
 
+def _aggregate(x: np.ndarray, a: np.ndarray) -> np.ndarray:
+    """Weighted column combinations ``x @ a`` where a NaN in any contributing column
+    (``a[j, u] != 0``) makes unit ``u`` missing; one BLAS call, no loop over rows."""
+    nan = np.isnan(x)
+    if not nan.any():
+        return x @ a
+    out = np.where(nan, 0.0, x) @ a
+    out[(nan.astype(np.float64) @ (a != 0)) > 0] = np.nan
+    return out
+
+
 def _levels(
     survey, p_items: np.ndarray, r_items: np.ndarray, level: str, weighted: bool
 ) -> tuple[list[str], list[str], np.ndarray, np.ndarray]:
     inst: Instrument = survey.instrument
     dims = inst.quality_dimensions
     codes = [i.code for i in inst.quality_items]
-    pos = {c: k for k, c in enumerate(codes)}
     w = _importance_matrix(survey) / 100.0 if weighted else None
     if level == "item":
         dim_of = [d.name for d in dims for _ in d.items]
@@ -121,9 +136,18 @@ def _levels(
         expand = np.array([j for j, d in enumerate(dims) for _ in d.items])
         scale = w[:, expand] / k
         return codes, dim_of, p_items * scale, r_items * scale
-    pd_ = np.column_stack([p_items[:, [pos[i.code] for i in d.items]].mean(axis=1) for d in dims])
-    rd_ = np.column_stack([r_items[:, [pos[i.code] for i in d.items]].mean(axis=1) for d in dims])
+    # summing matrix (item j belongs to dimension d), then divide by k_d: item
+    # sums of ratings are exact, so equal dimension means compare equal (ties
+    # matter for the zone of tolerance)
+    member = np.zeros((len(codes), len(dims)))
+    start = 0
+    for j, d in enumerate(dims):
+        member[start : start + len(d.items), j] = 1.0
+        start += len(d.items)
+    k = member.sum(axis=0)
     names = [d.name for d in dims]
+    pd_ = _aggregate(p_items, member) / k
+    rd_ = _aggregate(r_items, member) / k
     if level == "dimension":
         if w is None:
             return names, names, pd_, rd_

@@ -13,7 +13,23 @@ from ._validation import fmt_list
 from .exceptions import InsufficientDataError
 
 
-def column_moments(x: np.ndarray, w: np.ndarray | None = None) -> dict[str, np.ndarray]:
+def column_means(x: np.ndarray, w: np.ndarray | None = None) -> np.ndarray:
+    """Column means ignoring NaN (weighted by ``w`` when given)."""
+    x = np.asarray(x, dtype=np.float64)
+    nan = np.isnan(x)
+    if w is None:
+        if not nan.any():
+            return x.mean(axis=0)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            return np.where(nan, 0.0, x).sum(axis=0) / (~nan).sum(axis=0)
+    ww = np.where(nan, 0.0, np.asarray(w, dtype=np.float64)[:, None])
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return (ww * np.where(nan, 0.0, x)).sum(axis=0) / ww.sum(axis=0)
+
+
+def column_moments(
+    x: np.ndarray, w: np.ndarray | None = None, *, overwrite: bool = False
+) -> dict[str, np.ndarray]:
     """Mean, sd, se and n per column, ignoring NaN.
 
     Unweighted: the sample mean, the ``n - 1`` standard deviation and ``sd/sqrt(n)``.
@@ -23,6 +39,9 @@ def column_moments(x: np.ndarray, w: np.ndarray | None = None) -> dict[str, np.n
     ``se² = n/(n-1) · Σ w²(x - m)² / (Σ w)²`` (as R ``survey::svymean`` with
     ``svydesign(ids = ~1, weights = ~w)``); ``sd`` is the weighted standard
     deviation ``sqrt(n/(n-1) · Σ w (x - m)² / Σ w)``.
+
+    The variance is computed by the two-pass (centred) algorithm. With
+    ``overwrite=True`` a writeable ``x`` may be centred in place to save memory.
     """
     x = np.asarray(x, dtype=np.float64)
     if x.ndim == 1:
@@ -33,7 +52,10 @@ def column_moments(x: np.ndarray, w: np.ndarray | None = None) -> dict[str, np.n
         if not has_nan:
             n = np.full(x.shape[1], x.shape[0], dtype=np.int64)
             mean = x.mean(axis=0)
-            dev = x - mean
+            if overwrite and x.flags.writeable:
+                dev = np.subtract(x, mean, out=x)
+            else:
+                dev = x - mean
             ss = np.einsum("ij,ij->j", dev, dev)
         else:
             ok = ~nan

@@ -18,7 +18,7 @@ import pandas as pd
 
 from . import _scores
 from ._results import TableResult, result_class
-from ._stats import column_moments, require_n, t_interval, wilson_interval
+from ._stats import column_means, column_moments, require_n, t_interval, wilson_interval
 from ._validation import check_choice, check_confidence
 from .exceptions import InstrumentError, InsufficientDataError
 from .instruments import RATINGS, reference_name
@@ -194,32 +194,38 @@ def gap_scores(
     w_all = survey.weights
     blocks = []
     keys = []
+    may_have_nan = survey._has_nan
     for key, mask in groups:
-        g = gap[mask]
-        p = u.perception[mask]
-        r = u.reference[mask]
-        # a unit's row needs both perception and reference
-        both = np.isnan(g)
-        p = np.where(both, np.nan, p)
-        r = np.where(both, np.nan, r)
+        whole = key is None
+        g = gap if whole else gap[mask]
+        p = u.perception if whole else u.perception[mask]
+        r = u.reference if whole else u.reference[mask]
         w = None if w_all is None else w_all[mask]
-        mg = column_moments(g, w)
+        if may_have_nan:
+            # a unit's row needs both perception and reference
+            both = np.isnan(g)
+            p = np.where(both, np.nan, p)
+            r = np.where(both, np.nan, r)
+        ok = ~np.isnan(g) if may_have_nan else None
+        meets = g >= -1e-12  # before column_moments may centre g in place
+        if ok is not None:
+            meets &= ok
         label = u.labels if key is None else [f"{key} / {lab}" for lab in u.labels]
+        mg = column_moments(g, w, overwrite=g is gap or not whole)
         require_n(mg["n"], label, 2, "A gap score with a confidence interval")
-        mp = column_moments(p, w)
-        mr = column_moments(r, w)
+        mp = column_means(p, w)
+        mr = column_means(r, w)
         lo, hi = t_interval(mg["mean"], mg["se"], mg["n"], conf)
-        ok = ~np.isnan(g)
-        meets = np.where(ok, g >= -1e-12, False)
         if w is None:
-            share = meets.sum(axis=0) / mg["n"]
+            share = np.count_nonzero(meets, axis=0) / mg["n"]
         else:
-            ww = np.where(ok, w[:, None], 0.0)
+            okw = np.ones_like(g, dtype=bool) if ok is None else ok
+            ww = np.where(okw, w[:, None], 0.0)
             share = (ww * meets).sum(axis=0) / ww.sum(axis=0)
         table = pd.DataFrame(
             {
-                "perception": mp["mean"],
-                "reference": mr["mean"],
+                "perception": mp,
+                "reference": mr,
                 "gap": mg["mean"],
                 "sd": mg["sd"],
                 "se": mg["se"],
