@@ -42,7 +42,16 @@ from .gaps import GapResult, ToleranceResult, gap_scores, respondent_scores, tol
 from .instruments import Dimension, Instrument, Item, Scale
 from .io import read_survey
 from .kano import KanoResult, kano
-from .plotting import plot_gaps, plot_likert, plot_radar, plot_snake, plot_tolerance
+from .plotting import (
+    plot_drivers,
+    plot_gaps,
+    plot_ipa,
+    plot_kano,
+    plot_likert,
+    plot_radar,
+    plot_snake,
+    plot_tolerance,
+)
 from .streaming import summarize_csv
 from .summary import SurveySummary
 from .survey import Survey
@@ -85,7 +94,10 @@ __all__ = [
     "key_drivers",
     "likert_distribution",
     "load_example",
+    "plot_drivers",
     "plot_gaps",
+    "plot_ipa",
+    "plot_kano",
     "plot_likert",
     "plot_radar",
     "plot_snake",

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 __all__: list[str] = []
 from ._core import plot_gaps, plot_radar, plot_snake, plot_tolerance
+from ._drivers import plot_drivers, plot_ipa, plot_kano
 from ._likert import plot_likert
 
 __all__ += ["plot_gaps", "plot_likert", "plot_radar", "plot_snake", "plot_tolerance"]
+__all__ += ["plot_drivers", "plot_ipa", "plot_kano"]

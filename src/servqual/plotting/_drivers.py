@@ -1,0 +1,275 @@
+"""Driver charts: importance–performance grid, relative-importance bars, Kano map.
+
+Each function draws an existing result (it never recomputes a statistic), takes
+``ax=None`` (then the current Axes), returns the Axes, never calls ``show()`` and
+never touches rcParams; colours and labels are keywords.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import pandas as pd
+
+from ..exceptions import ServqualError
+
+__all__ = ["plot_drivers", "plot_ipa", "plot_kano"]
+
+#: Quadrant colours (Okabe–Ito), keyed by the quadrant names of importance_performance.
+QUADRANT_COLORS = {
+    "concentrate here": "#D55E00",
+    "keep up the good work": "#009E73",
+    "low priority": "#7F7F7F",
+    "possible overkill": "#0072B2",
+}
+KANO_COLORS = {
+    "A": "#009E73",
+    "O": "#0072B2",
+    "M": "#D55E00",
+    "I": "#7F7F7F",
+    "R": "#CC79A7",
+    "Q": "#000000",
+}
+LINE_GREY = "#555555"
+
+
+def _axes(ax: Any) -> Any:
+    if ax is None:
+        import matplotlib.pyplot as plt
+
+        return plt.gca()
+    return ax
+
+
+def _table(result: Any, kind: str, needed: Sequence[str], hint: str) -> pd.DataFrame:
+    table = getattr(result, "_table", None)
+    if not isinstance(table, pd.DataFrame):
+        raise ServqualError(
+            f"{kind} draws a servqual result; got {type(result).__name__}. Compute one first, "
+            f"e.g. {hint}."
+        )
+    missing = [c for c in needed if c not in table.columns]
+    if missing:
+        raise ServqualError(
+            f"{kind} needs a result with columns {list(needed)}; "
+            f"{type(result).__name__} lacks {missing}. Compute it with {hint}."
+        )
+    return table
+
+
+def plot_ipa(
+    ipa_result: Any,
+    ax: Any = None,
+    annotate: bool = True,
+    colors: Mapping[str, str] | None = None,
+    xlabel: str | None = None,
+    ylabel: str | None = None,
+    title: str | None = None,
+    quadrant_labels: bool = True,
+) -> Any:
+    """Importance–performance grid: one point per unit, crosshairs and quadrant names.
+
+    Parameters
+    ----------
+    ipa_result : ImportancePerformanceResult
+        From :func:`servqual.importance_performance`.
+    ax : matplotlib Axes, optional
+        Axes to draw on (default: the current Axes).
+    annotate : bool, default True
+        Label every point with its dimension or item name.
+    colors : mapping, optional
+        Colour per quadrant name (default :data:`QUADRANT_COLORS`).
+    xlabel, ylabel, title : str, optional
+        Axis labels and title (defaults describe the result).
+    quadrant_labels : bool, default True
+        Write the quadrant names in the corners.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+        Performance on the x axis, importance on the y axis; the crosshair sits at
+        ``(performance_cut, importance_cut)``.
+
+    Examples
+    --------
+    >>> import servqual as sq
+    >>> ipa = sq.importance_performance(sq.load_example("retail_bank"))
+    >>> ax = sq.plot_ipa(ipa)  # doctest: +SKIP
+    """
+    table = _table(
+        ipa_result,
+        "plot_ipa",
+        ["importance", "performance", "quadrant"],
+        "sq.importance_performance(survey)",
+    )
+    ax = _axes(ax)
+    cols = {**QUADRANT_COLORS, **(colors or {})}
+    x = table["performance"].to_numpy(dtype=float)
+    y = table["importance"].to_numpy(dtype=float)
+    point_colors = [cols.get(q, LINE_GREY) for q in table["quadrant"]]
+    ax.scatter(x, y, c=point_colors, zorder=3)
+    x_cut = float(ipa_result.performance_cut)
+    y_cut = float(ipa_result.importance_cut)
+    ax.axvline(x_cut, color=LINE_GREY, linestyle="--", linewidth=1)
+    ax.axhline(y_cut, color=LINE_GREY, linestyle="--", linewidth=1)
+    if annotate:
+        for label, xi, yi in zip(table.index, x, y, strict=True):
+            ax.annotate(str(label), (xi, yi), xytext=(4, 4), textcoords="offset points", fontsize=8)
+    if quadrant_labels:
+        corners = {
+            "concentrate here": (0.02, 0.98, "left", "top"),
+            "keep up the good work": (0.98, 0.98, "right", "top"),
+            "low priority": (0.02, 0.02, "left", "bottom"),
+            "possible overkill": (0.98, 0.02, "right", "bottom"),
+        }
+        for name, (cx, cy, ha, va) in corners.items():
+            ax.text(
+                cx,
+                cy,
+                name,
+                transform=ax.transAxes,
+                ha=ha,
+                va=va,
+                fontsize=8,
+                color=cols.get(name, LINE_GREY),
+                style="italic",
+            )
+    score = getattr(ipa_result, "score", "performance")
+    ax.set_xlabel(xlabel if xlabel is not None else f"Performance (mean {score})")
+    ax.set_ylabel(
+        ylabel
+        if ylabel is not None
+        else f"Importance ({getattr(ipa_result, 'importance', 'stated')})"
+    )
+    if title is not None:
+        ax.set_title(title)
+    return ax
+
+
+def plot_drivers(
+    key_driver_result: Any,
+    ax: Any = None,
+    measure: str | None = None,
+    color: str = "#0072B2",
+    sort: bool = True,
+    xlabel: str | None = None,
+    title: str | None = None,
+) -> Any:
+    """Horizontal bars of each driver's relative importance (% of R²).
+
+    Parameters
+    ----------
+    key_driver_result : KeyDriverResult
+        From :func:`servqual.key_drivers`.
+    ax : matplotlib Axes, optional
+    measure : str, optional
+        Table column to draw: ``"dominance_pct"`` (default when present),
+        ``"rescaled_weight"`` (Johnson's relative weights, the default otherwise),
+        ``"std_beta"`` or any other numeric column.
+    color : str
+        Bar colour.
+    sort : bool, default True
+        Largest bar at the top.
+    xlabel, title : str, optional
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+        One bar per predictor; the y tick labels are the predictor names.
+
+    Examples
+    --------
+    >>> import servqual as sq
+    >>> res = sq.key_drivers(sq.load_example("retail_bank"))
+    >>> ax = sq.plot_drivers(res)  # doctest: +SKIP
+    """
+    table = _table(key_driver_result, "plot_drivers", ["rescaled_weight"], "sq.key_drivers(survey)")
+    if measure is None:
+        measure = "dominance_pct" if "dominance_pct" in table.columns else "rescaled_weight"
+    if measure not in table.columns:
+        raise ServqualError(
+            f"plot_drivers: measure={measure!r} is not a column of the result; use one of "
+            f"{[c for c in table.columns if pd.api.types.is_numeric_dtype(table[c])]}."
+        )
+    values = table[measure].astype(float)
+    if sort:
+        values = values.sort_values(ascending=True)
+    ax = _axes(ax)
+    labels = [str(v) for v in values.index]
+    ax.barh(range(len(values)), values.to_numpy(), color=color)
+    ax.set_yticks(range(len(values)), labels)
+    default = {
+        "dominance_pct": "General dominance (% of R²)",
+        "rescaled_weight": "Relative weight (% of R²)",
+        "dominance": "General dominance (R² share)",
+        "raw_weight": "Relative weight (R² share)",
+        "std_beta": "Standardized beta",
+    }.get(measure, measure)
+    ax.set_xlabel(xlabel if xlabel is not None else default)
+    r2 = getattr(key_driver_result, "r_squared", None)
+    if title is not None:
+        ax.set_title(title)
+    elif r2 is not None:
+        ax.set_title(f"Drivers of {key_driver_result.outcome!r} (R² = {r2:.3f})")
+    return ax
+
+
+def plot_kano(
+    kano_result: Any,
+    ax: Any = None,
+    annotate: bool = True,
+    colors: Mapping[str, str] | None = None,
+    xlabel: str = "|Worse| (dissatisfaction if absent)",
+    ylabel: str = "Better (satisfaction if present)",
+    title: str | None = None,
+) -> Any:
+    """Kano customer-satisfaction map: Better against |Worse| per feature.
+
+    Parameters
+    ----------
+    kano_result : KanoResult
+        From :func:`servqual.kano`.
+    ax : matplotlib Axes, optional
+    annotate : bool, default True
+        Label each point with its feature name.
+    colors : mapping, optional
+        Colour per modal category letter (default :data:`KANO_COLORS`).
+    xlabel, ylabel, title : str, optional
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+        x = |Worse|, y = Better, both on [0, 1], with reference lines at 0.5
+        (quadrants: attractive top-left, one-dimensional top-right, must-be
+        bottom-right, indifferent bottom-left).
+
+    Examples
+    --------
+    >>> import servqual as sq
+    >>> res = sq.kano({"wifi": [1, 1, 1]}, {"wifi": [3, 4, 5]})
+    >>> ax = sq.plot_kano(res)  # doctest: +SKIP
+    """
+    table = _table(
+        kano_result,
+        "plot_kano",
+        ["better", "worse", "category"],
+        "sq.kano(functional, dysfunctional)",
+    )
+    ax = _axes(ax)
+    cols = {**KANO_COLORS, **(colors or {})}
+    x = table["worse"].abs().to_numpy(dtype=float)
+    y = table["better"].to_numpy(dtype=float)
+    ax.scatter(x, y, c=[cols.get(c, LINE_GREY) for c in table["category"]], zorder=3)
+    ax.axvline(0.5, color=LINE_GREY, linestyle="--", linewidth=1)
+    ax.axhline(0.5, color=LINE_GREY, linestyle="--", linewidth=1)
+    if annotate:
+        for label, xi, yi in zip(table.index, x, y, strict=True):
+            ax.annotate(str(label), (xi, yi), xytext=(4, 4), textcoords="offset points", fontsize=8)
+    ax.set_xlim(-0.02, 1.02)
+    ax.set_ylim(-0.02, 1.02)
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel(ylabel)
+    if title is not None:
+        ax.set_title(title)
+    return ax
