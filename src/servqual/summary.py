@@ -640,6 +640,60 @@ class SurveySummary:
             survey_weighted=False,
         )
 
+    def paired_moments(
+        self,
+        level: Literal["item", "dimension", "overall"] = "item",
+        reference: str | None = None,
+        alternative: Literal["two-sided", "less", "greater"] = "two-sided",
+    ) -> pd.DataFrame:
+        """Paired t statistics of perception vs reference per unit, from the moments.
+
+        Returns a DataFrame indexed by unit with ``mean_p``, ``mean_ref``, ``diff``,
+        ``sd``, ``t``, ``df``, ``p_unc`` and ``cohen_dz``: the difference
+        ``d = P − reference`` is linear in the ratings, so its mean is ``aᵀx̄`` and
+        its variance ``aᵀCa``; ``t = d̄ / (s/√n)`` on ``n − 1`` degrees of freedom
+        (R ``t.test(P, E, paired = TRUE)``) and ``dz = d̄ / s``.
+        """
+        from scipy import stats
+
+        check_choice(level, "level", _scores.LEVELS)
+        check_choice(alternative, "alternative", ("two-sided", "less", "greater"))
+        ref_arg = _REF_LETTER.get(reference, reference) if reference is not None else None
+        ref = _scores.resolve_reference(self._instrument, ref_arg)
+        u, (c_p, c_r), (a_p, a_r) = self._linear(
+            lambda v: _scores.units(v, level, reference=ref, weighted=False)
+        )
+        b = self._total()
+        require_n(np.full(len(u.labels), b.n), u.labels, 2, "A paired t-test")
+        cov = b.m2 / (b.n - 1)
+        a_g = a_p - a_r
+        diff = (c_p - c_r) + b.mean @ a_g
+        sd = np.sqrt(np.maximum(np.einsum("ju,jk,ku->u", a_g, cov, a_g), 0.0))
+        df = b.n - 1
+        with np.errstate(divide="ignore", invalid="ignore"):
+            t = diff / (sd / np.sqrt(b.n))
+            dz = diff / sd
+        if alternative == "two-sided":
+            p = 2 * stats.t.sf(np.abs(t), df)
+        elif alternative == "less":
+            p = stats.t.cdf(t, df)
+        else:
+            p = stats.t.sf(t, df)
+        return pd.DataFrame(
+            {
+                "mean_p": c_p + b.mean @ a_p,
+                "mean_ref": c_r + b.mean @ a_r,
+                "diff": diff,
+                "sd": sd,
+                "t": t,
+                "df": np.full(len(u.labels), df, dtype=np.int64),
+                "p_unc": p,
+                "cohen_dz": dz,
+                "n": np.full(len(u.labels), b.n, dtype=np.int64),
+            },
+            index=pd.Index(u.labels, name=level if level != "overall" else None),
+        )
+
     # ------------------------------------------------------------------ display
     def __repr__(self) -> str:
         inst = self._instrument
