@@ -55,15 +55,46 @@ from .plotting import (
 from .streaming import summarize_csv
 from .summary import SurveySummary
 from .survey import Survey
+from .cfa import CFAResult, cfa
+from .validity import (
+    AVEResult,
+    CompositeReliabilityResult,
+    DiscriminantValidityResult,
+    FornellLarckerResult,
+    HTMTResult,
+    ave,
+    composite_reliability,
+    discriminant_validity,
+    fornell_larcker,
+    htmt,
+)
+from .reliability import (
+    AlphaResult,
+    DifferenceReliabilityResult,
+    ItemAnalysisResult,
+    SplitHalfResult,
+    cronbach_alpha,
+    difference_reliability,
+    item_analysis,
+    split_half,
+)
 
 __version__ = "0.1.0"
 
 __all__ = [
+    "AVEResult",
+    "AlphaResult",
+    "CFAResult",
+    "CompositeReliabilityResult",
     "ConvergenceError",
     "DataError",
+    "DifferenceReliabilityResult",
     "Dimension",
+    "DiscriminantValidityResult",
     "DuplicateColumnError",
+    "FornellLarckerResult",
     "GapResult",
+    "HTMTResult",
     "HeywoodWarning",
     "ImportancePerformanceResult",
     "ImportanceWeightError",
@@ -71,6 +102,7 @@ __all__ = [
     "InstrumentError",
     "InsufficientDataError",
     "Item",
+    "ItemAnalysisResult",
     "KanoResult",
     "KeyDriverResult",
     "LikertResult",
@@ -82,14 +114,24 @@ __all__ = [
     "ScaleRangeError",
     "ServqualError",
     "ServqualWarning",
+    "SplitHalfResult",
     "Survey",
     "SurveySummary",
     "ToleranceResult",
     "__version__",
+    "ave",
+    "cfa",
+    "composite_reliability",
+    "cronbach_alpha",
     "datasets",
+    "difference_reliability",
+    "discriminant_validity",
+    "fornell_larcker",
     "gap_scores",
+    "htmt",
     "importance_performance",
     "instruments",
+    "item_analysis",
     "kano",
     "key_drivers",
     "likert_distribution",
@@ -104,6 +146,7 @@ __all__ = [
     "plot_tolerance",
     "read_survey",
     "respondent_scores",
+    "split_half",
     "summarize_csv",
     "tolerance_zone",
 ]

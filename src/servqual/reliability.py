@@ -1,0 +1,880 @@
+"""Internal-consistency reliability: Cronbach's alpha, item analysis, split halves,
+Guttman's lambdas and the reliability of difference (gap) scores.
+
+Every figure is derived from the item covariance matrix, computed once per scale
+(complete data: one centred cross-product; incomplete data: pairwise-complete
+covariances as ``psych`` does by default, or listwise deletion).
+"""
+
+from __future__ import annotations
+
+import warnings
+from dataclasses import dataclass
+from typing import Any, Literal
+
+import numpy as np
+import numpy.typing as npt
+import pandas as pd
+
+from . import _alpha
+from ._results import TableResult, result_class
+from ._scores import resolve_reference
+from ._validation import as_frame, check_choice, check_confidence, fmt_list, numeric_matrix
+from .exceptions import DataError, InstrumentError, InsufficientDataError, ReliabilityWarning
+from .instruments import RATINGS
+from .survey import Survey
+
+__all__ = [
+    "AlphaResult",
+    "DifferenceReliabilityResult",
+    "ItemAnalysisResult",
+    "SplitHalfResult",
+    "cronbach_alpha",
+    "difference_reliability",
+    "item_analysis",
+    "split_half",
+]
+
+CIMethod = Literal["feldt", "duhachek", "bootstrap"]
+NanPolicy = Literal["pairwise", "listwise"]
+Level = Literal["dimension", "overall"]
+
+#: difference_reliability warns below this gap-score reliability ...
+DIFF_RELIABILITY_FLOOR = 0.5
+#: ... or when it is this far below the less reliable component
+DIFF_RELIABILITY_DROP = 0.2
+
+
+# ======================================================================= input
+@dataclass
+class _Unit:
+    label: str
+    moments: _alpha.Moments
+    x: np.ndarray | None  # respondent data (None for matrix input)
+
+
+@dataclass
+class _Input:
+    units: list[_Unit]
+    overall: _Unit | None  # pooled scale for a multi-dimension Survey
+    score: str | None
+    level: str
+    nan_policy: str
+    dimension_of: dict[str, str] | None
+
+
+def _unit_from_array(label: str, x: np.ndarray, labels: list[str], nan_policy: str) -> _Unit:
+    if x.shape[1] < 2:
+        raise InsufficientDataError(
+            f"Reliability of {label!r} needs at least 2 items; it has {x.shape[1]} "
+            f"({fmt_list(labels)})."
+        )
+    return _Unit(label, _alpha.data_moments(x, labels, nan_policy), x)
+
+
+def _frame_to_array(frame: pd.DataFrame) -> tuple[np.ndarray, list[str]]:
+    labels = [str(c) for c in frame.columns]
+    simple = all(
+        pd.api.types.is_numeric_dtype(dt) and not pd.api.types.is_bool_dtype(dt)
+        for dt in frame.dtypes
+    )
+    if simple:
+        x = frame.to_numpy(dtype=np.float64, na_value=np.nan)
+    else:
+        x = numeric_matrix(frame.set_axis(labels, axis=1), labels)
+    return x, labels
+
+
+def _resolve(
+    data: Any, score: str, level: str, nan_policy: str, n_obs: int | None, want_overall: bool
+) -> _Input:
+    check_choice(nan_policy, "nan_policy", ("pairwise", "listwise"))
+    if isinstance(data, Survey):
+        check_choice(level, "level", ("dimension", "overall"))
+        if n_obs is not None:
+            raise DataError("n_obs= is only for a covariance/correlation matrix, not a Survey.")
+        frame = data.item_scores(score)
+        model = data.instrument.model
+        missing = [c for codes in model.values() for c in codes if c not in frame.columns]
+        if missing:
+            raise InstrumentError(f"Score {score!r} has no values for item(s) {fmt_list(missing)}.")
+        x_all = frame.to_numpy(dtype=np.float64)
+        pos = {c: j for j, c in enumerate(frame.columns)}
+
+        def unit(label: str, codes: list[str]) -> _Unit:
+            return _unit_from_array(label, x_all[:, [pos[c] for c in codes]], codes, nan_policy)
+
+        all_codes = [c for codes in model.values() for c in codes]
+        dim_of = {c: d for d, codes in model.items() for c in codes}
+        if level == "overall":
+            return _Input([unit("overall", all_codes)], None, score, level, nan_policy, dim_of)
+        units = [unit(d, codes) for d, codes in model.items()]
+        overall = unit("overall", all_codes) if want_overall and len(units) > 1 else None
+        return _Input(units, overall, score, level, nan_policy, dim_of)
+    if n_obs is not None:
+        if isinstance(data, pd.DataFrame):
+            labels = [str(c) for c in data.columns]
+            if [str(i) for i in data.index] != labels:
+                raise DataError(
+                    "With n_obs= the DataFrame must be a covariance/correlation matrix whose "
+                    f"row labels equal its column labels; rows are {fmt_list(data.index)}, "
+                    f"columns {fmt_list(labels)}."
+                )
+            s = data.to_numpy(dtype=np.float64)
+        else:
+            s = np.asarray(data, dtype=np.float64)
+            labels = [f"item{j + 1}" for j in range(s.shape[-1])] if s.ndim == 2 else []
+        n = int(n_obs)
+        if n != n_obs:
+            raise DataError(f"n_obs must be a whole number of respondents, got {n_obs!r}.")
+        m = _alpha.matrix_moments(s, labels, n)
+        if len(labels) < 2:
+            raise InsufficientDataError("Reliability needs at least 2 items.")
+        return _Input([_Unit("scale", m, None)], None, None, "scale", "matrix", None)
+    if isinstance(data, np.ndarray | list | tuple) and not isinstance(data, pd.DataFrame):
+        arr = np.asarray(data)
+        if arr.ndim != 2:
+            raise DataError(
+                f"Item data must be 2-D (respondents × items); got an array of shape {arr.shape}."
+            )
+        frame = pd.DataFrame(arr, columns=[f"item{j + 1}" for j in range(arr.shape[1])])
+    else:
+        frame = as_frame(data, "data")
+    x, labels = _frame_to_array(frame)
+    return _Input(
+        [_unit_from_array("scale", x, labels, nan_policy)], None, None, "scale", nan_policy, None
+    )
+
+
+def _rng(rng: Any) -> np.random.Generator:
+    if isinstance(rng, np.random.Generator):
+        return rng
+    if rng is None or isinstance(rng, int | np.integer):
+        return np.random.default_rng(rng)
+    raise DataError(
+        f"rng must be None, an int seed or a numpy Generator, got {type(rng).__name__}."
+    )
+
+
+def _warn_items(unit: _Unit, items: dict[str, np.ndarray]) -> None:
+    neg = np.where(items["r_drop"] < 0)[0]
+    if len(neg):
+        labels = unit.moments.labels
+        shown = fmt_list([f"{labels[j]} (r = {items['r_drop'][j]:.2f})" for j in neg])
+        where = "" if unit.label == "scale" else f" of {unit.label!r}"
+        warnings.warn(
+            f"Item(s) {shown} correlate negatively with the rest of the scale{where} "
+            "(corrected item-total r < 0); they are probably reverse-keyed. Recode them "
+            "(e.g. mark them reverse=True in the instrument) before computing reliability.",
+            ReliabilityWarning,
+            stacklevel=3,
+        )
+
+
+# ======================================================================= alpha
+@result_class
+class ItemAnalysisResult(TableResult):
+    """Item-total statistics (SPSS "Item-Total Statistics", psych ``$item.stats``).
+
+    Table indexed by item, columns: ``dimension`` (Survey input), ``n`` (answered),
+    ``mean``, ``sd``, ``r_drop`` (corrected item-total correlation),
+    ``raw_r`` (item-total correlation, item included), ``alpha_if_deleted``,
+    ``smc`` (squared multiple correlation with the other items of its scale),
+    ``scale_mean_if_deleted`` and ``scale_var_if_deleted`` (sum score of the
+    other items). ``mean`` and ``scale_mean_if_deleted`` are absent for matrix input.
+    """
+
+    n: int
+    score: str | None
+    level: str
+    nan_policy: str
+
+    def _header(self) -> str:
+        what = f"{self.score} · " if self.score else ""
+        return f"Item-total statistics · {what}{self.level} · {self.nan_policy} · n={self.n}"
+
+
+@result_class
+class AlphaResult(TableResult):
+    """Cronbach's alpha with a confidence interval, one row per scale.
+
+    Table (``to_frame()``, also ``by_dimension``) indexed by dimension (Survey
+    input, ``level="dimension"``), ``"overall"`` or ``"scale"`` (items given
+    directly), columns ``alpha``, ``std_alpha``, ``ci_low``, ``ci_high``, ``se``
+    (asymptotic standard error, Duhachek & Iacobucci), ``average_r``, ``lambda6``,
+    ``n``, ``n_items``.
+
+    The headline fields describe one scale: the only row of the table, or, when a
+    Survey is analysed by dimension, the **overall** scale made of all the quality
+    items of those dimensions together (``overall`` is its alpha). The item table is
+    ``items`` (per dimension: each item within its own dimension).
+    """
+
+    alpha: float
+    std_alpha: float
+    ci_low: float
+    ci_high: float
+    n: int
+    n_items: int
+    average_r: float
+    lambda6: float
+    ci_method: str
+    confidence_level: float
+    nan_policy: str
+    score: str | None
+    level: str
+    _items: pd.DataFrame
+
+    def _header(self) -> str:
+        what = f"{self.score} · " if self.score else ""
+        ci = f"{self.confidence_level:.0%} {self.ci_method} CI"
+        scope = "overall " if self.level == "dimension" and len(self._table) > 1 else ""
+        return (
+            f"Cronbach's alpha · {what}{self.level} · {self.nan_policy} · {ci} · "
+            f"{scope}alpha={self.alpha:.3f} ({self.n_items} items, n={self.n})"
+        )
+
+    @property
+    def overall(self) -> float:
+        """Alpha of the headline scale (all items together for a multi-dimension Survey)."""
+        return self.alpha
+
+    @property
+    def by_dimension(self) -> pd.DataFrame:
+        """The per-scale table (same as ``to_frame()``)."""
+        return self.to_frame()
+
+    @property
+    def items(self) -> pd.DataFrame:
+        """Item-total statistics (see :class:`ItemAnalysisResult` for the columns)."""
+        return self._items.copy(deep=True)
+
+
+def _item_frame(inp: _Input, warn: bool) -> pd.DataFrame:
+    parts = []
+    for u in inp.units:
+        cols = _alpha.item_table(u.moments)
+        if warn:
+            _warn_items(u, cols)
+        df = pd.DataFrame(cols, index=pd.Index(u.moments.labels, name="item"))
+        if inp.dimension_of is not None and inp.level == "dimension":
+            df.insert(0, "dimension", u.label)
+        elif inp.dimension_of is not None:
+            df.insert(0, "dimension", [inp.dimension_of[c] for c in u.moments.labels])
+        parts.append(df)
+    return pd.concat(parts) if len(parts) > 1 else parts[0]
+
+
+def _alpha_row(
+    u: _Unit, ci: str, conf: float, nan_policy: str, n_boot: int, gen: np.random.Generator
+) -> dict[str, float]:
+    row = _alpha.scale_stats(u.moments)
+    k = row["n_items"]
+    if ci == "feldt":
+        low, high = _alpha.feldt_interval(row["alpha"], row["n"], k, conf)
+    elif ci == "duhachek":
+        low, high = _alpha.duhachek_interval(row["alpha"], row["se"], conf)
+    else:
+        if u.x is None:
+            raise DataError(
+                "ci='bootstrap' resamples respondents and needs the item data, not a "
+                "covariance matrix; use ci='feldt' or 'duhachek'."
+            )
+        boots = _alpha.bootstrap_alphas(u.x, nan_policy, n_boot, gen)
+        a = 1.0 - conf
+        low, high = (float(v) for v in np.quantile(boots, [a / 2.0, 1.0 - a / 2.0]))
+    return {
+        "alpha": row["alpha"],
+        "std_alpha": row["std_alpha"],
+        "ci_low": low,
+        "ci_high": high,
+        "se": row["se"],
+        "average_r": row["average_r"],
+        "lambda6": row["lambda6"],
+        "n": int(row["n"]),
+        "n_items": int(k),
+    }
+
+
+def cronbach_alpha(
+    data: Survey | pd.DataFrame | npt.ArrayLike,
+    score: str = "perception",
+    level: Level = "dimension",
+    *,
+    ci: CIMethod = "feldt",
+    confidence_level: float = 0.95,
+    nan_policy: NanPolicy = "pairwise",
+    n_boot: int = 1000,
+    rng: int | np.random.Generator | None = None,
+    n_obs: int | None = None,
+) -> AlphaResult:
+    """Cronbach's alpha, standardised alpha and Guttman's lambda 6, with a CI.
+
+    Parameters
+    ----------
+    data : Survey, DataFrame, 2-D array or covariance/correlation matrix
+        A :class:`~servqual.Survey` (one row per quality dimension, or the overall
+        scale of all quality items with ``level="overall"``); or item data with
+        respondents as rows and items as columns; or, **only when** ``n_obs`` is
+        given, a square symmetric covariance or correlation matrix of the items.
+    score : str, default "perception"
+        For a Survey: the item score analysed, as in ``survey.item_scores(score)``
+        (``"perception"``, ``"expectation"``, ``"gap"``, ...). Ignored otherwise.
+    level : {"dimension", "overall"}, default "dimension"
+        For a Survey: one scale per quality dimension, or one scale of all items.
+    ci : {"feldt", "duhachek", "bootstrap"}, default "feldt"
+        Feldt, Woodruff & Salih (1987) F interval; Duhachek & Iacobucci (2004)
+        asymptotic normal interval; or percentile bootstrap over respondents.
+    confidence_level : float, default 0.95
+    nan_policy : {"pairwise", "listwise"}, default "pairwise"
+        Pairwise: each covariance from the respondents who answered both items
+        (psych's default); listwise: only respondents who answered every item of
+        the scale.
+    n_boot : int, default 1000
+        Bootstrap resamples (``ci="bootstrap"``).
+    rng : int or numpy.random.Generator, optional
+        Seed or generator for the bootstrap.
+    n_obs : int, optional
+        Number of respondents behind a covariance/correlation matrix. Giving it is
+        what marks ``data`` as a matrix; servqual never guesses.
+
+    Returns
+    -------
+    AlphaResult
+        Table columns ``alpha``, ``std_alpha``, ``ci_low``, ``ci_high``, ``se``,
+        ``average_r``, ``lambda6``, ``n``, ``n_items``; headline fields for the
+        single (or overall) scale; ``items`` holds the item-total statistics.
+
+    Raises
+    ------
+    InsufficientDataError
+        Fewer than 3 respondents or 2 items; an item without variance or answers.
+    DataError
+        Non-numeric or infinite values, a singular correlation matrix (needed for
+        the squared multiple correlations), a non-symmetric matrix.
+
+    See Also
+    --------
+    item_analysis, split_half, difference_reliability
+
+    Notes
+    -----
+    With item covariance matrix :math:`C` of :math:`k` items and correlation
+    matrix :math:`R`:
+    :math:`\\alpha = \\frac{k}{k-1}\\left(1 - \\frac{\\operatorname{tr} C}{1'C1}\\right)`,
+    standardised alpha uses :math:`R`; ``average_r`` is the mean off-diagonal
+    correlation; ``lambda6`` is :math:`1 - \\sum_j (1 - \\mathrm{smc}_j) / 1'R1`
+    (psych's ``G6(smc)``, on :math:`R`). Matches ``psych::alpha(x)$total``
+    (``raw_alpha``, ``std.alpha``, ``G6(smc)``, ``average_r``, ``ase``) and
+    ``psych::alpha.ci(alpha, n.obs, n.var)``. ``n`` is the number of respondents
+    with at least one answer (pairwise) or complete answers (listwise); it enters
+    the Feldt and Duhachek intervals. The Duhachek interval is
+    :math:`\\hat\\alpha \\pm z \\sqrt{Q/n}` with
+    :math:`Q = \\frac{2k^2}{(k-1)^2 (1'C1)^3}\\left[1'C1\\,(\\operatorname{tr}C^2 +
+    (\\operatorname{tr}C)^2) - 2 \\operatorname{tr}C \\; 1'C^21\\right]`.
+    A negative alpha and items with a negative corrected item-total correlation
+    raise a :class:`~servqual.ReliabilityWarning`.
+
+    References
+    ----------
+    Cronbach, L. J. (1951). Coefficient alpha and the internal structure of tests.
+    *Psychometrika*, 16, 297–334.
+    Feldt, L. S., Woodruff, D. J., & Salih, F. A. (1987). Statistical inference for
+    coefficient alpha. *Applied Psychological Measurement*, 11, 93–103.
+    Duhachek, A., & Iacobucci, D. (2004). Alpha's standard error (ASE): An accurate
+    and precise confidence interval estimate. *Journal of Applied Psychology*, 89,
+    792–808.
+
+    Examples
+    --------
+    >>> import servqual as sq
+    >>> survey = sq.load_example("retail_bank")
+    >>> res = sq.cronbach_alpha(survey, score="perception")
+    >>> res.to_frame()[["alpha", "ci_low", "ci_high"]].round(3).loc["tangibles"].tolist()
+    [0.925, 0.907, 0.94]
+    >>> round(res.overall, 3)
+    0.935
+    """
+    check_choice(ci, "ci", ("feldt", "duhachek", "bootstrap"))
+    conf = check_confidence(confidence_level)
+    if ci == "bootstrap" and (int(n_boot) != n_boot or n_boot < 100):
+        raise DataError(f"n_boot must be a whole number of at least 100, got {n_boot!r}.")
+    inp = _resolve(data, score, level, nan_policy, n_obs, want_overall=True)
+    gen = _rng(rng)
+    rows = {u.label: _alpha_row(u, ci, conf, inp.nan_policy, n_boot, gen) for u in inp.units}
+    table = pd.DataFrame.from_dict(rows, orient="index")
+    table.index.name = "dimension" if inp.level == "dimension" else None
+    for u in inp.units:
+        a = rows[u.label]["alpha"]
+        if a < 0:
+            warnings.warn(
+                f"Cronbach's alpha of {u.label!r} is negative ({a:.3f}): its items are "
+                "negatively correlated on average, so they do not measure one thing in the "
+                "same direction. Check for reverse-keyed items.",
+                ReliabilityWarning,
+                stacklevel=2,
+            )
+    items = _item_frame(inp, warn=True)
+    head = (
+        _alpha_row(inp.overall, ci, conf, inp.nan_policy, n_boot, gen)
+        if inp.overall is not None
+        else rows[inp.units[0].label]
+    )
+    return AlphaResult(
+        _table=table,
+        _items=items,
+        alpha=float(head["alpha"]),
+        std_alpha=float(head["std_alpha"]),
+        ci_low=float(head["ci_low"]),
+        ci_high=float(head["ci_high"]),
+        n=int(head["n"]),
+        n_items=int(head["n_items"]),
+        average_r=float(head["average_r"]),
+        lambda6=float(head["lambda6"]),
+        ci_method=ci,
+        confidence_level=conf,
+        nan_policy=inp.nan_policy,
+        score=inp.score,
+        level=inp.level,
+    )
+
+
+def item_analysis(
+    data: Survey | pd.DataFrame | npt.ArrayLike,
+    score: str = "perception",
+    level: Level = "dimension",
+    *,
+    nan_policy: NanPolicy = "pairwise",
+    n_obs: int | None = None,
+) -> ItemAnalysisResult:
+    """Item-total statistics: item means, corrected item-total r, alpha if deleted.
+
+    Parameters
+    ----------
+    data, score, level, nan_policy, n_obs
+        As in :func:`cronbach_alpha`.
+
+    Returns
+    -------
+    ItemAnalysisResult
+        One row per item: ``n``, ``mean``, ``sd``, ``r_drop``, ``raw_r``,
+        ``alpha_if_deleted``, ``smc``, ``scale_mean_if_deleted``,
+        ``scale_var_if_deleted`` (plus ``dimension`` for a Survey).
+
+    Raises
+    ------
+    InsufficientDataError, DataError
+        As in :func:`cronbach_alpha`.
+
+    See Also
+    --------
+    cronbach_alpha
+
+    Notes
+    -----
+    From the item covariance matrix :math:`C` (row sums :math:`c_i`, total
+    :math:`T = 1'C1`): ``r_drop`` :math:`= (c_i - C_{ii}) / \\sqrt{C_{ii}(T - 2c_i +
+    C_{ii})}` (``psych::alpha(x)$item.stats$r.drop``); ``raw_r`` = :math:`c_i /
+    \\sqrt{C_{ii} T}` for complete data and, with missing data, the pairwise
+    correlation of the item with each respondent's mean of answered items (as
+    ``$item.stats$raw.r``); ``alpha_if_deleted`` = ``$alpha.drop$raw_alpha`` (NaN
+    for a two-item scale, where one item has no alpha); ``smc`` =
+    ``psych::smc(R)``; the scale mean/variance if deleted are those of the sum score
+    of the other items (SPSS). With ``nan_policy="pairwise"`` the variance is
+    :math:`T - 2c_i + C_{ii}` from the pairwise covariances.
+
+    Examples
+    --------
+    >>> import servqual as sq
+    >>> survey = sq.load_example("retail_bank")
+    >>> tab = sq.item_analysis(survey, level="overall").to_frame()
+    >>> tab.loc["TAN1", ["r_drop", "alpha_if_deleted"]].round(3).tolist()
+    [0.515, 0.934]
+    """
+    inp = _resolve(data, score, level, nan_policy, n_obs, want_overall=False)
+    items = _item_frame(inp, warn=True)
+    return ItemAnalysisResult(
+        _table=items,
+        n=max(u.moments.n for u in inp.units),
+        score=inp.score,
+        level=inp.level,
+        nan_policy=inp.nan_policy,
+    )
+
+
+# ======================================================================= split halves
+@result_class
+class SplitHalfResult(TableResult):
+    """Split-half reliabilities and Guttman's lambdas, one row per scale.
+
+    Table columns: ``n_items``, ``n_splits``, ``exact`` (all splits enumerated),
+    ``split_max`` (= ``lambda4``), ``split_min``, ``split_mean`` (Guttman's
+    split-half coefficient 4·cov(A, B)/var(A + B)), ``sb_max``, ``sb_min``,
+    ``sb_mean`` (Spearman–Brown 2r/(1 + r) of the half-score correlation),
+    ``lambda1`` … ``lambda6`` and ``n``. Headline fields as in
+    :class:`AlphaResult` (the overall scale for a multi-dimension Survey).
+    """
+
+    lambda4: float
+    split_min: float
+    split_mean: float
+    lambda1: float
+    lambda2: float
+    lambda3: float
+    lambda5: float
+    lambda6: float
+    exact: bool
+    standardized: bool
+    n: int
+    n_items: int
+    nan_policy: str
+    score: str | None
+    level: str
+
+    def _header(self) -> str:
+        what = f"{self.score} · " if self.score else ""
+        kind = "correlations" if self.standardized else "covariances"
+        splits = "all splits" if self.exact else "sampled splits"
+        return (
+            f"Split-half reliability · {what}{self.level} · {kind} · {splits} · "
+            f"lambda4={self.lambda4:.3f} ({self.n_items} items, n={self.n})"
+        )
+
+
+def _split_row(
+    u: _Unit, standardized: bool, exact_max_items: int, n_splits: int, gen: np.random.Generator
+) -> dict[str, Any]:
+    m = u.moments
+    r = _alpha.to_correlation(m.cov)
+    s = r if standardized else m.cov
+    k = s.shape[0]
+    if k < 3:
+        raise InsufficientDataError(
+            f"Split-half reliability of {u.label!r} needs at least 3 items; it has {k} "
+            f"({fmt_list(m.labels)})."
+        )
+    ind, exact = _alpha.split_indicators(k, exact_max_items, n_splits, gen)
+    sp = _alpha.split_half_stats(s, ind)
+    lam = _alpha.guttman_lambdas(s, _alpha.smc(r, m.labels))
+    g, sb = sp["guttman"], sp["spearman_brown"]
+    return {
+        "n_items": k,
+        "n_splits": len(g),
+        "exact": exact,
+        "split_max": float(g.max()),
+        "split_min": float(g.min()),
+        "split_mean": float(g.mean()),
+        "sb_max": float(sb.max()),
+        "sb_min": float(sb.min()),
+        "sb_mean": float(sb.mean()),
+        "lambda1": lam["lambda1"],
+        "lambda2": lam["lambda2"],
+        "lambda3": lam["lambda3"],
+        "lambda4": float(g.max()),
+        "lambda5": lam["lambda5"],
+        "lambda6": lam["lambda6"],
+        "n": m.n,
+    }
+
+
+def split_half(
+    data: Survey | pd.DataFrame | npt.ArrayLike,
+    score: str = "perception",
+    level: Level = "dimension",
+    *,
+    standardized: bool = False,
+    nan_policy: NanPolicy = "pairwise",
+    exact_max_items: int = 16,
+    n_splits: int = 10_000,
+    rng: int | np.random.Generator | None = None,
+    n_obs: int | None = None,
+) -> SplitHalfResult:
+    """Split-half reliabilities over all splits and Guttman's lambdas 1–6.
+
+    Parameters
+    ----------
+    data, score, level, nan_policy, n_obs
+        As in :func:`cronbach_alpha`.
+    standardized : bool, default False
+        Work on the correlation matrix (standardised items) instead of the
+        covariance matrix.
+    exact_max_items : int, default 16
+        Scales with up to this many items enumerate every split; larger scales use
+        ``n_splits`` random splits (then ``split_max`` is a lower bound of λ4).
+    n_splits : int, default 10000
+        Random splits drawn above ``exact_max_items``.
+    rng : int or numpy.random.Generator, optional
+        Seed or generator for the random splits.
+
+    Returns
+    -------
+    SplitHalfResult
+        Columns ``split_max`` (λ4), ``split_min``, ``split_mean``, ``sb_*``,
+        ``lambda1`` … ``lambda6``, ``n_items``, ``n_splits``, ``exact``, ``n``.
+
+    Raises
+    ------
+    InsufficientDataError
+        Fewer than 3 items, or the conditions of :func:`cronbach_alpha`.
+    DataError
+        As in :func:`cronbach_alpha`.
+
+    See Also
+    --------
+    cronbach_alpha
+
+    Notes
+    -----
+    A split puts :math:`\\lfloor k/2 \\rfloor` items in half A and the rest in B
+    (for odd :math:`k` the halves differ by one item); each split is counted once.
+    For the split, :math:`r_{split} = 4\\,1_A'S1_B / 1'S1` (Guttman's split-half
+    coefficient, psych::splitHalf's ``rab``), and Spearman–Brown
+    :math:`2r_{AB}/(1 + r_{AB})` with :math:`r_{AB}` the correlation of the half
+    scores. Lambdas on :math:`S` (covariance, or correlation if ``standardized``)
+    with :math:`V_t = 1'S1`: λ1 = 1 − tr S/V_t; λ2 = (Σ_{i≠j} s_ij +
+    sqrt(k/(k−1) Σ_{i≠j} s_ij²))/V_t; λ3 = k/(k−1) λ1 (alpha); λ4 = max split;
+    λ5 = λ1 + 2 sqrt(max_j Σ_{i≠j} s_ij²)/V_t; λ6 = (Σ_{i≠j} s_ij + Σ_j smc_j s_jj)/V_t.
+    Matches ``psych::splitHalf(x, covar = !standardized, check.keys = FALSE)``
+    (``maxrb``, ``minrb``, ``meanr``, ``alpha``, ``lambda2``, ``lambda6``) when
+    :math:`k` is even and at most 16; for odd :math:`k` psych enumerates only half
+    of the splits, so its ``minrb``/``meanr`` can differ from these (which use all).
+    ``psych::guttman(x)`` (correlations) agrees with ``standardized=True`` on complete
+    data; with missing data it correlates pairwise rather than rescaling the
+    pairwise covariance matrix as psych::alpha and this function do.
+
+    References
+    ----------
+    Guttman, L. (1945). A basis for analyzing test-retest reliability.
+    *Psychometrika*, 10, 255–282.
+
+    Examples
+    --------
+    >>> import servqual as sq
+    >>> survey = sq.load_example("retail_bank")
+    >>> res = sq.split_half(survey)
+    >>> res.to_frame().loc["tangibles", ["split_min", "split_max"]].round(3).tolist()
+    [0.918, 0.934]
+    """
+    if int(exact_max_items) != exact_max_items or exact_max_items < 3:
+        raise DataError(f"exact_max_items must be a whole number ≥ 3, got {exact_max_items!r}.")
+    if int(n_splits) != n_splits or n_splits < 1:
+        raise DataError(f"n_splits must be a positive whole number, got {n_splits!r}.")
+    inp = _resolve(data, score, level, nan_policy, n_obs, want_overall=True)
+    gen = _rng(rng)
+    args = (bool(standardized), int(exact_max_items), int(n_splits), gen)
+    rows = {u.label: _split_row(u, *args) for u in inp.units}
+    table = pd.DataFrame.from_dict(rows, orient="index")
+    table.index.name = "dimension" if inp.level == "dimension" else None
+    head = _split_row(inp.overall, *args) if inp.overall is not None else rows[inp.units[0].label]
+    return SplitHalfResult(
+        _table=table,
+        lambda4=head["lambda4"],
+        split_min=head["split_min"],
+        split_mean=head["split_mean"],
+        lambda1=head["lambda1"],
+        lambda2=head["lambda2"],
+        lambda3=head["lambda3"],
+        lambda5=head["lambda5"],
+        lambda6=head["lambda6"],
+        exact=bool(head["exact"]),
+        standardized=bool(standardized),
+        n=int(head["n"]),
+        n_items=int(head["n_items"]),
+        nan_policy=inp.nan_policy,
+        score=inp.score,
+        level=inp.level,
+    )
+
+
+# ======================================================================= difference scores
+@result_class
+class DifferenceReliabilityResult(TableResult):
+    """Reliability of the gap (P − reference) composite from its components.
+
+    Table columns: ``alpha_p``, ``alpha_ref`` (alpha of the perception and of the
+    reference items), ``var_p``, ``var_ref`` (variances of the sum scores),
+    ``r_p_ref`` (their correlation), ``r_diff`` (reliability of the difference of
+    the sum scores), ``alpha_gap`` (alpha of the item gap scores), ``var_gap``,
+    ``n``, ``n_items``. Headline fields as in :class:`AlphaResult`.
+    """
+
+    r_diff: float
+    alpha_gap: float
+    alpha_p: float
+    alpha_ref: float
+    r_p_ref: float
+    reference: str
+    n: int
+    n_items: int
+    nan_policy: str
+    level: str
+
+    def _header(self) -> str:
+        return (
+            f"Difference-score reliability (P − {self.reference}) · {self.level} · "
+            f"{self.nan_policy} · r_diff={self.r_diff:.3f}, alpha_gap={self.alpha_gap:.3f} "
+            f"(n={self.n})"
+        )
+
+
+def _diff_row(label: str, p: np.ndarray, e: np.ndarray, codes: list[str], pol: str) -> dict:
+    k = len(codes)
+    if k < 2:
+        raise InsufficientDataError(
+            f"Difference-score reliability of {label!r} needs at least 2 items; it has {k}."
+        )
+    names = [f"P:{c}" for c in codes] + [f"ref:{c}" for c in codes]
+    m = _alpha.data_moments(np.hstack([p, e]), names, pol)
+    s = m.cov
+    ip, ie = slice(0, k), slice(k, 2 * k)
+    var_p, var_e, c_pe = s[ip, ip].sum(), s[ie, ie].sum(), s[ip, ie].sum()
+    a_p, a_e = _alpha.raw_alpha(s[ip, ip]), _alpha.raw_alpha(s[ie, ie])
+    var_d = var_p + var_e - 2.0 * c_pe
+    if var_d <= 0:
+        raise InsufficientDataError(
+            f"The gap scores of {label!r} have no variance (perception − reference is the "
+            "same for every respondent)."
+        )
+    r_diff = (var_p * a_p + var_e * a_e - 2.0 * c_pe) / var_d
+    gap = _alpha.data_moments(p - e, codes, pol)
+    return {
+        "alpha_p": a_p,
+        "alpha_ref": a_e,
+        "var_p": var_p,
+        "var_ref": var_e,
+        "r_p_ref": c_pe / np.sqrt(var_p * var_e),
+        "r_diff": r_diff,
+        "alpha_gap": _alpha.raw_alpha(gap.cov),
+        "var_gap": var_d,
+        "n": m.n,
+        "n_items": k,
+    }
+
+
+def difference_reliability(
+    survey: Survey,
+    level: Level = "dimension",
+    *,
+    reference: str | None = None,
+    nan_policy: NanPolicy = "pairwise",
+) -> DifferenceReliabilityResult:
+    """Reliability of SERVQUAL gap scores from the reliabilities of P and E.
+
+    Parameters
+    ----------
+    survey : Survey
+        Must hold perception ratings and the reference ratings.
+    level : {"dimension", "overall"}, default "dimension"
+        One composite per quality dimension, or one of all quality items.
+    reference : str, optional
+        Reference rating (``"E"``/``"expectation"``, ``"A"``, ``"D"`` ...); default
+        the instrument's reference. Constant references (spec, scale maximum) have no
+        reliability and are refused.
+    nan_policy : {"pairwise", "listwise"}, default "pairwise"
+
+    Returns
+    -------
+    DifferenceReliabilityResult
+        Columns ``alpha_p``, ``alpha_ref``, ``var_p``, ``var_ref``, ``r_p_ref``,
+        ``r_diff``, ``alpha_gap``, ``var_gap``, ``n``, ``n_items``.
+
+    Raises
+    ------
+    InstrumentError
+        The survey has no reference ratings.
+    InsufficientDataError, DataError
+        As in :func:`cronbach_alpha`.
+
+    See Also
+    --------
+    cronbach_alpha
+
+    Notes
+    -----
+    With sum scores P and E (variances :math:`\\sigma_P^2, \\sigma_E^2`, reliabilities
+    :math:`r_{PP}, r_{EE}` = alpha, correlation :math:`r_{PE}`), the difference
+    D = P − E has reliability (Johns 1981; Peter, Churchill & Brown 1993)
+    :math:`r_D = (\\sigma_P^2 r_{PP} + \\sigma_E^2 r_{EE} - 2 r_{PE}\\sigma_P\\sigma_E) /
+    (\\sigma_P^2 + \\sigma_E^2 - 2 r_{PE}\\sigma_P\\sigma_E)`. All moments come from one
+    covariance matrix of the 2k P and reference items. ``alpha_gap`` is
+    ``psych::alpha(P - E)$total$raw_alpha``. A :class:`~servqual.ReliabilityWarning`
+    is raised when ``r_diff`` is below 0.5 or more than 0.2 below the less reliable
+    of the two components (the gap score then measures mostly error).
+
+    References
+    ----------
+    Johns, G. (1981). Difference score measures of organizational behavior
+    variables: A critique. *Organizational Behavior and Human Performance*, 27,
+    443–463.
+    Peter, J. P., Churchill, G. A., & Brown, T. J. (1993). Caution in the use of
+    difference scores in consumer research. *Journal of Consumer Research*, 19,
+    655–662.
+
+    Examples
+    --------
+    >>> import servqual as sq
+    >>> survey = sq.load_example("retail_bank")
+    >>> res = sq.difference_reliability(survey)
+    >>> res.to_frame().loc["tangibles", ["alpha_p", "alpha_ref", "r_diff"]].round(3).tolist()
+    [0.925, 0.856, 0.757]
+    """
+    if not isinstance(survey, Survey):
+        raise InstrumentError(
+            f"difference_reliability needs a servqual Survey with perception and reference "
+            f"ratings, got {type(survey).__name__}."
+        )
+    check_choice(level, "level", ("dimension", "overall"))
+    check_choice(nan_policy, "nan_policy", ("pairwise", "listwise"))
+    inst = survey.instrument
+    ref = resolve_reference(inst, reference)
+    if ref not in RATINGS or not survey.has_rating(ref) or not survey.has_rating("P"):
+        raise InstrumentError(
+            f"Difference-score reliability needs perception ratings and reference ratings; "
+            f"the reference {ref!r} of {inst.name!r} is not a rated column of the survey "
+            "(a constant target has no reliability)."
+        )
+    pos = {c: j for j, c in enumerate(inst.item_codes)}
+    p_all, e_all = survey.matrix("P"), survey.matrix(ref)
+    model = inst.model
+    groups = (
+        {"overall": [c for codes in model.values() for c in codes]}
+        if level == "overall"
+        else dict(model)
+    )
+    if level == "dimension" and len(groups) > 1:
+        groups_all = {**groups, "overall": [c for codes in model.values() for c in codes]}
+    else:
+        groups_all = groups
+    rows = {}
+    for label, codes in groups_all.items():
+        idx = [pos[c] for c in codes]
+        rows[label] = _diff_row(label, p_all[:, idx], e_all[:, idx], codes, nan_policy)
+    head = rows["overall"] if "overall" in rows else rows[next(iter(groups))]
+    table = pd.DataFrame.from_dict({k: rows[k] for k in groups}, orient="index")
+    table.index.name = "dimension" if level == "dimension" else None
+    for label in groups:
+        r = rows[label]
+        floor = min(r["alpha_p"], r["alpha_ref"]) - DIFF_RELIABILITY_DROP
+        if r["r_diff"] < DIFF_RELIABILITY_FLOOR or r["r_diff"] < floor:
+            warnings.warn(
+                f"The gap score of {label!r} is much less reliable than its parts: "
+                f"r_diff = {r['r_diff']:.2f} against alpha {r['alpha_p']:.2f} (perception) "
+                f"and {r['alpha_ref']:.2f} (reference), because perception and reference "
+                f"correlate (r = {r['r_p_ref']:.2f}). Report the perception scores "
+                "(SERVPERF) beside the gaps.",
+                ReliabilityWarning,
+                stacklevel=2,
+            )
+    return DifferenceReliabilityResult(
+        _table=table,
+        r_diff=float(head["r_diff"]),
+        alpha_gap=float(head["alpha_gap"]),
+        alpha_p=float(head["alpha_p"]),
+        alpha_ref=float(head["alpha_ref"]),
+        r_p_ref=float(head["r_p_ref"]),
+        reference=ref,
+        n=int(head["n"]),
+        n_items=int(head["n_items"]),
+        nan_policy=nan_policy,
+        level=level,
+    )
