@@ -71,3 +71,17 @@ def test_missing_file_and_unknown_format(tmp_path):
     other.write_text("{}")
     with pytest.raises(sq.DataError, match="Cannot tell the format"):
         sq.read_survey(other, "servqual22")
+
+
+def test_spss_sav(frame, tmp_path):
+    pyreadstat = pytest.importorskip("pyreadstat")
+    path = tmp_path / "export.sav"
+    pyreadstat.write_sav(frame.reset_index(), str(path))
+    s = sq.read_survey(path, "servqual22", index_col="respondent", segments="branch")
+    pd.testing.assert_frame_equal(
+        s.responses,
+        sq.Survey(frame, "servqual22").responses,
+        check_names=False,
+        check_index_type=False,
+    )
+    assert s.segment("branch").nunique() == 3
