@@ -425,3 +425,11 @@ def test_plot_drivers(survey):
     with pytest.raises(sq.ServqualError, match="key_drivers"):
         sq.plot_drivers(sq.importance_performance(survey), ax=ax2)
     plt.close("all")
+
+
+def test_dominance_switch(survey):
+    items = [f"{d}{k}" for d in ("TAN", "REL", "RES") for k in (1, 2, 3, 4)] + ["EMP1"]
+    res = sq.key_drivers(survey, "overall", predictors=items, dominance=True)  # 13 > 12
+    assert_allclose(res.to_frame()["dominance"].sum(), res.r_squared, rtol=1e-10)
+    assert "dominance" not in sq.key_drivers(survey, predictors=items).columns
+    assert "dominance" not in sq.key_drivers(survey, dominance=False).columns

@@ -45,7 +45,7 @@ QUADRANTS: dict[tuple[bool, bool], str] = {
 
 #: Largest number of predictors for which the exact dominance analysis runs by default.
 MAX_DOMINANCE_PREDICTORS = 12
-_HARD_DOMINANCE_LIMIT = 20
+_HARD_DOMINANCE_LIMIT = 16
 
 
 def _check_survey(survey: Any) -> Survey:
@@ -129,7 +129,7 @@ def _subset_r2(corr: np.ndarray) -> np.ndarray:
     rxx = corr[:p, :p]
     rxy = corr[:p, p]
     masks = np.arange(2**p)
-    bits = (masks[:, None] >> np.arange(p)) & 1
+    bits = ((masks[:, None] >> np.arange(p)) & 1).astype(np.int8)
     size = bits.sum(axis=1)
     r2 = np.zeros(2**p)
     for k in range(1, p + 1):
@@ -251,7 +251,7 @@ def key_drivers(
         Level of the coefficient intervals.
     dominance : bool, optional
         Run the exact dominance analysis (2**p subsets).  Default: when there are at
-        most 12 predictors.  ``True`` allows up to 20.
+        most 12 predictors.  ``True`` allows up to 16 (about 0.3 s).
 
     Returns
     -------
