@@ -55,6 +55,7 @@ from .plotting import (
 from .streaming import summarize_csv
 from .summary import SurveySummary
 from .survey import Survey
+from . import operations
 from .cfa import CFAResult, cfa
 from .validity import (
     AVEResult,
@@ -136,6 +137,7 @@ __all__ = [
     "key_drivers",
     "likert_distribution",
     "load_example",
+    "operations",
     "plot_drivers",
     "plot_gaps",
     "plot_ipa",

@@ -13,3 +13,6 @@ from ._likert import plot_likert
 
 __all__ += ["plot_gaps", "plot_likert", "plot_radar", "plot_snake", "plot_tolerance"]
 __all__ += ["plot_drivers", "plot_ipa", "plot_kano"]
+from ._operations import plot_control, plot_kpi, plot_nps, plot_ratings, plot_score
+
+__all__ += ["plot_control", "plot_kpi", "plot_nps", "plot_ratings", "plot_score"]
