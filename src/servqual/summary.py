@@ -326,8 +326,14 @@ class SurveySummary:
         """Validate a DataFrame with :class:`~servqual.Survey` and summarise it.
 
         Takes the same arguments as ``Survey``; the summary is listwise whatever
-        ``nan_policy`` (``"raise"`` still rejects missing ratings).
+        ``nan_policy`` (``"raise"`` still rejects missing ratings). A Dask
+        DataFrame is summarised partition by partition on the active scheduler
+        (:func:`servqual._dask.summarize_dask`).
         """
+        from ._dask import is_dask_frame, summarize_dask
+
+        if is_dask_frame(data):
+            return summarize_dask(data, instrument, columns, segments, **survey_options)
         survey_options.setdefault("nan_policy", "available")
         survey = Survey(data, instrument, columns, segments, **survey_options)
         return cls.from_survey(survey)
