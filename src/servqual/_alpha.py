@@ -46,9 +46,14 @@ def check_finite(x: np.ndarray, labels: list[str]) -> None:
         )
 
 
-def data_moments(x: np.ndarray, labels: list[str], nan_policy: str) -> Moments:
-    """Covariance matrix (``n - 1`` divisor) of the columns of ``x`` under a NaN policy."""
-    n_rows, k = x.shape
+def data_moments(
+    x: np.ndarray, labels: list[str], nan_policy: str, item_total: bool = True
+) -> Moments:
+    """Covariance matrix (``n - 1`` divisor) of the columns of ``x`` under a NaN policy.
+
+    ``item_total=False`` skips psych's item-total correlations (bootstrap replicates).
+    """
+    n_rows = x.shape[0]
     if n_rows < MIN_RESPONDENTS:
         raise InsufficientDataError(
             f"Reliability needs at least {MIN_RESPONDENTS} respondents; the data have {n_rows}."
@@ -76,7 +81,7 @@ def data_moments(x: np.ndarray, labels: list[str], nan_policy: str) -> Moments:
             )
         xk = x[keep]
         return _complete_moments(xk, labels, xk.mean(axis=0))
-    return _pairwise_moments(x, miss, labels)
+    return _pairwise_moments(x, miss, labels, item_total)
 
 
 def _complete_moments(x: np.ndarray, labels: list[str], mean: np.ndarray) -> Moments:
@@ -113,7 +118,9 @@ def _check_variance(cov: np.ndarray, labels: list[str], is_constant) -> None:
         )
 
 
-def _pairwise_moments(x: np.ndarray, miss: np.ndarray, labels: list[str]) -> Moments:
+def _pairwise_moments(
+    x: np.ndarray, miss: np.ndarray, labels: list[str], item_total: bool
+) -> Moments:
     rows = ~miss.all(axis=1)
     if not rows.all():
         x = x[rows]
@@ -144,11 +151,13 @@ def _pairwise_moments(x: np.ndarray, miss: np.ndarray, labels: list[str]) -> Mom
     cov = (cov + cov.T) / 2.0
     _check_variance(cov, labels, lambda j: _column_is_constant(x[:, j]))
     # psych::alpha's raw.r: cor(rowMeans(x, na.rm = TRUE), x, use = "pairwise")
-    total = np.where(ok, x, 0.0).sum(axis=1) / ok.sum(axis=1)
-    raw_r = np.empty(k)
-    for j in range(k):  # vectorised over respondents; loop over items only
-        m = ok[:, j]
-        raw_r[j] = np.corrcoef(total[m], x[m, j])[0, 1]
+    raw_r = None
+    if item_total:
+        total = np.where(ok, x, 0.0).sum(axis=1) / ok.sum(axis=1)
+        raw_r = np.empty(k)
+        for j in range(k):  # vectorised over respondents; loop over items only
+            m = ok[:, j]
+            raw_r[j] = np.corrcoef(total[m], x[m, j])[0, 1]
     return Moments(
         labels=labels,
         cov=cov,
@@ -310,7 +319,7 @@ def bootstrap_alphas(
     for b in range(n_boot):
         xb = x[rng.integers(0, n, size=n)]
         try:
-            out[b] = raw_alpha(data_moments(xb, labels, nan_policy).cov)
+            out[b] = raw_alpha(data_moments(xb, labels, nan_policy, item_total=False).cov)
         except DataError:  # a degenerate resample (e.g. a constant item)
             out[b] = np.nan
             failed += 1
