@@ -52,6 +52,7 @@ from .plotting import (
     plot_snake,
     plot_tolerance,
 )
+from .report import report
 from .streaming import summarize_csv
 from .summary import SurveySummary
 from .survey import Survey
@@ -147,6 +148,7 @@ __all__ = [
     "plot_snake",
     "plot_tolerance",
     "read_survey",
+    "report",
     "respondent_scores",
     "split_half",
     "summarize_csv",

@@ -412,8 +412,8 @@ def plot_tolerance(
     if title is not None:
         ax.set_title(title)
     if legend:
-        ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.1 if xlabel else -0.04),
-                  ncol=4, fontsize="small", frameon=False)  # fmt: skip
+        ax.legend(loc="center left", bbox_to_anchor=(1.01, 0.5), fontsize="small",
+                  frameon=False)  # fmt: skip
     return ax
 
 

@@ -164,6 +164,6 @@ def plot_likert(
     if title is not None:
         ax.set_title(title)
     if legend:
-        ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.12 if xlabel else -0.06),
-                  ncol=min(k, 5), fontsize="small", frameon=False)  # fmt: skip
+        ax.legend(loc="center left", bbox_to_anchor=(1.01, 0.5), fontsize="small",
+                  frameon=False, title=getattr(res, "rating_name", None))  # fmt: skip
     return ax
