@@ -27,6 +27,7 @@ from .exceptions import (
     InstrumentError,
     InsufficientDataError,
     MissingDataWarning,
+    ServqualWarning,
 )
 
 __all__ = ["CFAResult", "cfa"]
@@ -345,7 +346,7 @@ def _check_model(model: Any, columns: pd.Index) -> dict[str, tuple[str, ...]]:
             raise InstrumentError(
                 f"Factor {fac!r} has {len(items)} item(s) ({fmt_list(items)}); a factor needs "
                 "at least two items to be identified (three if it is the only factor). Merge "
-                "it into another factor or drop it."
+                "it into another factor, or pass model= without it."
             )
         if fac in columns:
             raise InstrumentError(
@@ -528,7 +529,7 @@ def _ml_fit(spec: _Spec, s: np.ndarray) -> tuple[np.ndarray, float, int]:
 
     x0 = spec.start(r)
     res = optimize.minimize(
-        fun, x0, jac=True, method="BFGS", options={"gtol": 1e-9, "maxiter": 5000}
+        fun, x0, jac=True, method="BFGS", options={"gtol": 1e-9, "maxiter": 1000}
     )
     x = res.x
     # polish: BFGS often stops on "precision loss" just short of the optimum
@@ -569,14 +570,22 @@ def _expected_vcov(spec: _Spec, x: np.ndarray, n: int) -> np.ndarray:
     inv = linalg.inv(sig)
     a = np.einsum("ij,qjk->qik", inv, spec.derivatives(x))
     info = 0.5 * np.einsum("aij,bji->ab", a, a)
-    try:
-        return linalg.inv(info) / n
-    except linalg.LinAlgError:
+    w = np.linalg.eigvalsh(info)
+    if not np.all(np.isfinite(w)) or w[0] <= 0:
         raise ConvergenceError(
             "The information matrix of the CFA is singular, so standard errors cannot be "
-            "computed; the model is probably not identified (e.g. a two-item factor "
-            "uncorrelated with every other factor)."
-        ) from None
+            "computed; the model is not identified (e.g. a two-item factor uncorrelated "
+            "with every other factor)."
+        )
+    if w[0] < 1e-10 * w[-1]:
+        warnings.warn(
+            f"The information matrix of the CFA is nearly singular (condition number "
+            f"{w[-1] / w[0]:.2g}): the model is empirically under-identified and its standard "
+            "errors are unreliable. Check for items that barely correlate with their factor.",
+            ServqualWarning,
+            stacklevel=3,
+        )
+    return linalg.pinvh(info) / n
 
 
 def _std_jacobian(spec: _Spec, x: np.ndarray) -> np.ndarray:
@@ -671,6 +680,8 @@ def cfa(
     interval and p-close (H0: RMSEA ≤ .05); SRMR is Bentler's (diagonal included,
     no mean structure); AIC/BIC from the log-likelihood with ``npar`` parameters. For
     a saturated model (``df = 0``) ``pvalue`` and ``rmsea_pvalue`` are NaN, as in lavaan.
+    Survey weights are not used (the fit is unweighted, as ``lavaan::cfa`` without
+    ``sampling.weights``).
 
     Matches ``lavaan::cfa(model, data, std.lv = TRUE)`` with ``fitMeasures(fit)``,
     ``parameterEstimates(fit)`` and ``standardizedSolution(fit)``.
