@@ -333,3 +333,49 @@ def test_performance_instrument_has_no_gaps():
     assert s.covariance().shape == (22, 22)
     with pytest.raises(sq.InstrumentError, match="perception only"):
         s.gap_scores()
+
+
+# ----------------------------------------------------------------------------- other statistics
+@pytest.mark.parametrize("score", ["perception", "expectation", "gap"])
+@pytest.mark.parametrize("level", ["dimension", "overall"])
+def test_alpha_equals_in_memory_listwise(bank_listwise, bank_summary, score, level):
+    a = sq.cronbach_alpha(bank_listwise, score, level, nan_policy="listwise")
+    b = bank_summary.cronbach_alpha(score, level)
+    assert_same_table(a.to_frame(), b.to_frame())
+    assert_same_table(a.items, b.items)
+    assert a.n == b.n and a.n_items == b.n_items and a._header() == b._header()
+    assert_allclose([b.alpha, b.ci_low, b.ci_high], [a.alpha, a.ci_low, a.ci_high], rtol=RTOL)
+
+
+def test_alpha_duhachek_and_bootstrap(bank_listwise, bank_summary):
+    a = sq.cronbach_alpha(bank_listwise, ci="duhachek", nan_policy="listwise")
+    assert_same_table(a.to_frame(), bank_summary.cronbach_alpha(ci="duhachek").to_frame())
+    with pytest.raises(sq.DataError, match="needs the data"):
+        bank_summary.cronbach_alpha(ci="bootstrap")
+
+
+@pytest.mark.parametrize("level", ["dimension", "overall"])
+@pytest.mark.parametrize("alternative", ["two-sided", "less", "greater"])
+def test_paired_tests_equal_in_memory(bank_listwise, bank_summary, level, alternative):
+    pytest.importorskip("servqual.inference")
+    a = sq.paired_tests(bank_listwise, level, alternative=alternative)
+    b = bank_summary.paired_tests(level, alternative=alternative)
+    assert_same_table(a.to_frame(), b.to_frame())
+    assert a._header() == b._header()
+
+
+def test_paired_wilcoxon_needs_the_data(bank_summary):
+    pytest.importorskip("servqual.inference")
+    with pytest.raises(sq.DataError, match="needs the data"):
+        bank_summary.paired_tests(method="wilcoxon")
+
+
+def test_factor_statistics_equal_in_memory(bank_listwise, bank_summary):
+    factor = pytest.importorskip("servqual.factor")
+    for name in ("kmo", "bartlett_sphericity"):
+        a = getattr(factor, name)(bank_listwise, score="perception", nan_policy="listwise")
+        assert_same_table(a.to_frame(), getattr(bank_summary, name)("perception").to_frame())
+    # iterative fit on the same correlation matrix: identical up to the optimiser's tolerance
+    a = factor.efa(bank_listwise, 5, score="perception", nan_policy="listwise")
+    b = bank_summary.efa(5)
+    pd.testing.assert_frame_equal(a.to_frame(), b.to_frame(), check_exact=False, rtol=1e-6)
