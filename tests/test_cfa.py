@@ -373,3 +373,15 @@ def test_non_numeric_and_missing_values(hs):
     with pytest.warns(sq.MissingDataWarning, match="dropped 2 of 301"):
         res = sq.cfa(gaps, HS_MODEL)
     assert res.n == 299 and res.dropped_rows == (3, 7)
+
+
+def test_two_item_factor_uncorrelated_with_the_rest_is_not_identified():
+    # Σ has cov(d, e) = .5 and zero covariance with a, b, c: λ_d·λ_e = .5 fixes only
+    # the product, so the information matrix is singular.
+    cov = np.eye(5)
+    cov[np.ix_([0, 1, 2], [0, 1, 2])] = 0.5
+    cov[np.ix_([3, 4], [3, 4])] = 0.5
+    cov[np.diag_indices(5)] = 1.0
+    df = pd.DataFrame(_exact_sample(cov, 200), columns=list("abcde"))
+    with pytest.raises(sq.ConvergenceError, match="not identified"):
+        sq.cfa(df, {"f": ["a", "b", "c"], "g": ["d", "e"]})
