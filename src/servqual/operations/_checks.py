@@ -62,10 +62,9 @@ def parse_dates(s: pd.Series, name: str) -> pd.Series:
             )
         bad = (out.isna() & s.notna()).to_numpy()
         if bad.any():
-            rows = s.index[bad.to_numpy()]
             raise DataError(
                 f"Column {name!r} has {int(bad.sum())} value(s) that are not dates: rows "
-                f"{fmt_list(rows)} (values {fmt_list(s[bad.to_numpy()].tolist())}). Write dates "
+                f"{fmt_list(s.index[bad])} (values {fmt_list(s[bad].tolist())}). Write dates "
                 "as YYYY-MM-DD or pass a datetime column."
             )
     if out.dt.tz is not None:
