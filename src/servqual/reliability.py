@@ -131,7 +131,18 @@ def _resolve(
             raise DataError(
                 f"Item data must be 2-D (respondents × items); got an array of shape {arr.shape}."
             )
-        frame = pd.DataFrame(arr, columns=[f"item{j + 1}" for j in range(arr.shape[1])])
+        labels = [f"item{j + 1}" for j in range(arr.shape[1])]
+        if arr.dtype.kind in "iuf":  # numbers: no copy for float64
+            x = np.asarray(arr, dtype=np.float64)
+            return _Input(
+                [_unit_from_array("scale", x, labels, nan_policy)],
+                None,
+                None,
+                "scale",
+                nan_policy,
+                None,
+            )
+        frame = pd.DataFrame(arr, columns=labels)
     else:
         frame = as_frame(data, "data")
     x, labels = _frame_to_array(frame)
