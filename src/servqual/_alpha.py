@@ -155,6 +155,12 @@ def _pairwise_moments(
     x0 = np.where(ok, x - mean, 0.0)  # centring keeps the cross-products accurate
     npair = okf.T @ okf
     k = len(labels)
+    lone = np.where(n_item < 2)[0]
+    if len(lone):
+        raise InsufficientDataError(
+            f"Item(s) {fmt_list([labels[j] for j in lone])} have fewer than 2 answers; "
+            "their variance is undefined. Drop them before computing reliability."
+        )
     if (npair < 2).any():
         i, j = np.argwhere(npair < 2)[0]
         raise InsufficientDataError(

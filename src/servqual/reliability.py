@@ -378,7 +378,8 @@ def cronbach_alpha(
     :math:`Q = \\frac{2k^2}{(k-1)^2 (1'C1)^3}\\left[1'C1\\,(\\operatorname{tr}C^2 +
     (\\operatorname{tr}C)^2) - 2 \\operatorname{tr}C \\; 1'C^21\\right]`.
     A negative alpha and items with a negative corrected item-total correlation
-    raise a :class:`~servqual.ReliabilityWarning`.
+    raise a :class:`~servqual.ReliabilityWarning`. Survey weights are not used
+    (alpha is a property of the item covariance structure of the sample).
 
     References
     ----------
