@@ -493,3 +493,27 @@ def test_value_index_and_links_match_r():
         assert_allclose(blk["ci_low"], f(ref["ci_low"]), rtol=RTOL)
         assert_allclose(blk["r2"].iloc[0], ref["r2"], rtol=RTOL)
         assert blk["n"].iloc[0] == ref["n"]
+
+
+def test_value_links_agree_with_key_drivers():
+    # the drivers module fits the same OLS (classical SEs when robust=None)
+    drivers = pytest.importorskip("servqual.drivers")
+    bank = sq.load_example("retail_bank")
+    links = op.value_links(bank, "overall").to_frame().set_index("term")
+    kd = drivers.key_drivers(bank, "overall", score="gap", robust=None).to_frame()
+    assert_allclose(links.loc[kd.index, "coef"], kd["coef"], rtol=1e-10)
+    assert_allclose(links.loc[kd.index, "se"], kd["se"], rtol=1e-10)
+    assert_allclose(links.loc[kd.index, "beta"], kd["std_beta"], rtol=1e-10)
+
+
+def test_control_chart_from_plain_frame_equals_kpi(counts):
+    north = counts[(counts["store"] == "north") & (counts["type"] == "complaint")]
+    df = north.rename(columns={"count": "complaints"})
+    a = op.control_chart(
+        df, "u", count="complaints", exposure="orders", period="month", baseline=12
+    ).to_frame()
+    kpi = op.kpi_series(counts, date="month", by="store", count="count", exposure="orders")
+    b = op.control_chart(kpi, type="complaint", where={"store": "north"}, baseline=12).to_frame()
+    assert_allclose(a[["value", "lcl", "ucl", "z"]], b[["value", "lcl", "ucl", "z"]])
+    assert (a.index == b.index).all()
+    pd.testing.assert_frame_equal(a, b)

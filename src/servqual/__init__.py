@@ -57,6 +57,7 @@ from .streaming import summarize_csv
 from .summary import SurveySummary
 from .survey import Survey
 from . import operations
+from .operations import control_chart, csat, kpi_series, nps
 from .cfa import CFAResult, cfa
 from .validity import (
     AVEResult,
@@ -124,7 +125,9 @@ __all__ = [
     "ave",
     "cfa",
     "composite_reliability",
+    "control_chart",
     "cronbach_alpha",
+    "csat",
     "datasets",
     "difference_reliability",
     "discriminant_validity",
@@ -136,8 +139,10 @@ __all__ = [
     "item_analysis",
     "kano",
     "key_drivers",
+    "kpi_series",
     "likert_distribution",
     "load_example",
+    "nps",
     "operations",
     "plot_drivers",
     "plot_gaps",

@@ -97,10 +97,10 @@ def _poisson2(
         hi = ci.high / (1 - ci.high) * t2 / t1 if ci.high < 1 else np.inf
         ratio = (x1 / t1) / (x2 / t2) if x2 > 0 else np.inf
     return {
-        "count_1": x1,
+        "count_1": int(x1),
         "exposure_1": t1,
         "rate_1": x1 / t1,
-        "count_2": x2,
+        "count_2": int(x2),
         "exposure_2": t2,
         "rate_2": x2 / t2,
         "rate_ratio": ratio,
@@ -224,8 +224,8 @@ def proportion_test(
     res = stats.binomtest(int(xv), int(nv), p0, alternative=alternative)
     ci = res.proportion_ci(confidence_level=conf, method="exact")
     row = {
-        "x": xv,
-        "n": nv,
+        "x": int(xv),
+        "n": int(nv),
         "share": xv / nv,
         "ci_low": ci.low,
         "ci_high": ci.high,
@@ -277,11 +277,11 @@ def _prop2(
         )
     chi2 = float(np.sum((np.abs(obs - exp) - yates) ** 2 / exp))
     row = {
-        "x_1": x1,
-        "n_1": n1,
+        "x_1": int(x1),
+        "n_1": int(n1),
         "share_1": p1,
-        "x_2": x2,
-        "n_2": n2,
+        "x_2": int(x2),
+        "n_2": int(n2),
         "share_2": p2,
         "diff": delta,
         "ci_low": lo,
@@ -387,6 +387,14 @@ def _kind(kind: str | None, s: _series.Series, data: Any) -> str:
     check_choice(kind, "kind", ["rate", "count", "proportion"])
     if kind in ("rate", "proportion") and s.n is None:
         raise DataError(f"kind={kind!r} needs exposure; pass exposure=.")
+    if kind == "proportion":
+        assert s.n is not None
+        bad = (s.n != np.round(s.n)) | (s.x > s.n)
+        if bad.any():
+            raise DataError(
+                f"Proportions need whole numbers of cases with count ≤ cases; periods "
+                f"{_checks.fmt_list(s.labels[bad])} break this."
+            )
     return kind
 
 
