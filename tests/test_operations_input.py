@@ -192,3 +192,13 @@ def test_repr_and_results():
     assert len(op.list_records()) == 3
     with pytest.raises(sq.DataError):
         op.load_records("nope")
+
+
+def test_duplicate_index_labels(feedback):
+    dup = feedback.set_axis([k // 2 for k in range(len(feedback))])
+    a = op.nps(dup, "recommend", by="store", date="date", freq="Q").to_frame()
+    b = op.nps(feedback, "recommend", by="store", date="date", freq="Q").to_frame()
+    pd.testing.assert_frame_equal(a, b)
+    c = op.score_change(dup, "csat", split="2024-01-01").to_frame()
+    d = op.score_change(feedback, "csat", split="2024-01-01").to_frame()
+    pd.testing.assert_frame_equal(c, d)

@@ -123,6 +123,11 @@ def conformance(
         Missing values in ``value`` (cases not yet resolved: drop them or decide
         whether they meet the target), unparseable dates.
 
+    See Also
+    --------
+    control_chart : p-chart of the shares by period.
+    proportion_test : exact test of one share against a target.
+
     Examples
     --------
     >>> import servqual as sq

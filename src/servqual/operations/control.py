@@ -207,6 +207,12 @@ def control_chart(
         Fewer than 2 baseline points, or a baseline without any events (the
         limits are undefined).
 
+    See Also
+    --------
+    kpi_series : build the count series.
+    conformance : shares per period for a p-chart.
+    servqual.plotting.plot_control : draw the chart.
+
     Notes
     -----
     With baseline points *B* (Montgomery, 2019, sections 7.2–7.3):

@@ -196,6 +196,11 @@ def kpi_series(
         Unparseable or missing dates, negative or fractional counts, exposure of
         zero or less.
 
+    See Also
+    --------
+    control_chart : c/u-charts of one series.
+    period_changes, before_after : exact rate tests between periods.
+
     Notes
     -----
     The rate interval is the exact (Garwood) interval

@@ -145,6 +145,10 @@ def poisson_test(
     InsufficientDataError
         Both counts are zero.
 
+    See Also
+    --------
+    before_after, period_changes : the same test on a KPI series.
+
     Notes
     -----
     Given ``x1 + x2``, ``x1`` is binomial with ``p = t1/(t1 + t2)`` under equal
@@ -345,6 +349,10 @@ def two_proportion_test(
         then statistic, p_unc (chisq) or odds_ratio, or_ci_low, or_ci_high, p_unc
         (fisher).
 
+    See Also
+    --------
+    proportion_test : one proportion against a target.
+
     Notes
     -----
     ``prop.test``: ``χ² = Σ (|O − E| − c)²/E`` with ``c = min(0.5, |p1 − p2|/(1/n1
@@ -448,6 +456,10 @@ def period_changes(
         One row per period from the second on: ``period``, ``previous`` and the
         columns of :func:`poisson_test` (``_1`` = this period, ``_2`` = previous)
         or :func:`two_proportion_test`, plus ``p_adj``.
+
+    See Also
+    --------
+    poisson_test, two_proportion_test : the tests applied to each pair.
 
     Examples
     --------
@@ -554,6 +566,10 @@ def before_after(
         One row (``_1`` = after, ``_2`` = before): the rate ratio after/before
         with its exact interval, or the difference of proportions; plus
         ``periods_1`` and ``periods_2`` (number of periods pooled).
+
+    See Also
+    --------
+    control_chart : check that each window is stable.
 
     Notes
     -----

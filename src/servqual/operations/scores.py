@@ -83,7 +83,9 @@ def _prepare(
         keys[b] = df[b].to_numpy()
     names = list(byl)
     if date is not None:
-        keys["period"] = _checks.to_period(_checks.parse_dates(df[date], date), freq).to_numpy()
+        when = _checks.parse_dates(df[date], date)
+        keys["period"] = _checks.to_period(when, freq).to_numpy()
+        keys["_date"] = when.to_numpy()
         names.append("period")
     ok = v.notna().to_numpy()
     _checks.need(int(ok.sum()), 2, f"Summarising {column!r}")
@@ -95,8 +97,9 @@ def _grouped(v: pd.Series, names: list[str], keys: pd.DataFrame):
         yield "all", v.to_numpy()
         return
     gb = keys.groupby(names if len(names) > 1 else names[0], sort=True, observed=True)
-    for key, idx in gb.groups.items():
-        yield key, v.loc[idx].to_numpy()
+    values = v.to_numpy()
+    for key, pos in gb.indices.items():
+        yield key, values[pos]
 
 
 def _index(keys_list: list[Any], names: list[str]) -> pd.Index:
@@ -225,6 +228,11 @@ def ratings(
     ------
     ScaleRangeError
         Ratings outside the scale. ``DataError``: ratings that are not whole points.
+
+    See Also
+    --------
+    servqual.plotting.plot_ratings : distribution bars.
+    score_change : test a change between periods.
 
     Notes
     -----
@@ -388,6 +396,11 @@ def csat(
     -------
     ScoreResult
 
+    See Also
+    --------
+    ces, nps : the other customer scores.
+    score_change : test a change between periods.
+
     Notes
     -----
     Mean ± ``t_{n−1}·s/√n`` (R ``t.test(x)$conf.int``); top-box share with the
@@ -515,6 +528,11 @@ def nps(
     ------
     ScaleRangeError
         Answers outside 0–10. ``DataError``: answers that are not whole numbers.
+
+    See Also
+    --------
+    score_change : test the NPS change between periods.
+    servqual.plotting.plot_nps : NPS over time with its band.
 
     Notes
     -----
@@ -684,6 +702,10 @@ def score_change(
     -------
     ScoreChangeResult
 
+    See Also
+    --------
+    nps, csat, ces : the scores per period.
+
     Notes
     -----
     NPS: ``z = (NPS₂ − NPS₁)/√(Var₁ + Var₂)`` with the multinomial variances of
@@ -701,6 +723,8 @@ def score_change(
     (1, 2)
     """
     check_choice(metric, "metric", ["nps", "mean", "top_box"])
+    if by is not None and not isinstance(by, str):
+        raise DataError("score_change takes one segment column in by= (a string).")
     if not isinstance(data, pd.DataFrame):
         raise DataError("score_change needs a DataFrame of records with a date column.")
     check_choice(p_adjust, "p_adjust", _PADJ)
@@ -710,7 +734,7 @@ def score_change(
     low, high = float(scale[0]), float(scale[1])
     top = high - 1 if top_box is None else float(top_box)
     v, _names, keys = _prepare(data, column, low, high, by, date, freq, whole=metric == "nps")
-    dates = _checks.parse_dates(data.loc[v.index, date], date)
+    dates = keys["_date"]
     groups = [("all", np.ones(len(v), dtype=bool))]
     if by is not None:
         groups = [(g, (keys[by] == g).to_numpy()) for g in sorted(keys[by].unique())]

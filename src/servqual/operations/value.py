@@ -70,6 +70,11 @@ def value_index(
     InstrumentError
         The instrument has no sacrifice items.
 
+    See Also
+    --------
+    servqual.gap_scores : the gap engine it calls.
+    value_links : value index and gaps against outcomes.
+
     Notes
     -----
     Per respondent, ``V = mean(quality items) − mean(sacrifice items)``; this is
@@ -192,6 +197,10 @@ def wtp_premium(
     DataError
         Neither column given, answers that are not yes/no, negative premiums, a
         premium above 0 from someone who said no.
+
+    See Also
+    --------
+    value_index : quality against sacrifice.
 
     Notes
     -----
@@ -404,6 +413,10 @@ def value_links(
         No outcome in the survey.
     InsufficientDataError
         Fewer complete respondents than coefficients + 2.
+
+    See Also
+    --------
+    servqual.key_drivers : robust errors and relative importance.
 
     Notes
     -----
