@@ -134,6 +134,61 @@ def _share_specs(instrument: Instrument, weighted_ok: bool) -> list[tuple[str, s
     ]
 
 
+def _segment_codes(segs: pd.DataFrame) -> tuple[np.ndarray, list[tuple[Any, ...]]]:
+    """Group number of each row and the key (segment values, None if missing) of each group."""
+    cats = [segs[c].cat.categories for c in segs.columns]
+    combo = np.zeros(len(segs), dtype=np.int64)
+    for c, cat in zip(segs.columns, cats, strict=True):
+        combo = combo * (len(cat) + 1) + segs[c].cat.codes.to_numpy(dtype=np.int64) + 1
+    uniq, codes = np.unique(combo, return_inverse=True)
+    keys = []
+    for u in uniq:
+        parts = []
+        rest = int(u)
+        for cat in reversed(cats):
+            rest, c = divmod(rest, len(cat) + 1)
+            parts.append(None if c == 0 else _py(cat[c - 1]))
+        keys.append(tuple(reversed(parts)))
+    return codes.ravel(), keys
+
+
+def _gap_coefficients(
+    instrument: Instrument, specs: list[tuple[str, str, bool]]
+) -> tuple[np.ndarray, np.ndarray, list[slice]]:
+    """Stacked ``gap = c + Aᵀx`` coefficients of the units of every (level, reference, weighted)."""
+    p = instrument.n_items * len(instrument.ratings)
+    basis = np.vstack([np.zeros(p), np.eye(p)])
+    slices = {
+        r: slice(k * instrument.n_items, (k + 1) * instrument.n_items)
+        for k, r in enumerate(instrument.ratings)
+    }
+    view = _View(instrument, basis, slices)
+    coefs, consts, where = [], [], []
+    start = 0
+    for level, ref, w in specs:
+        u = _scores.units(view, level, reference=ref, weighted=w)
+        g = np.asarray(u.perception - u.reference, dtype=np.float64)
+        consts.append(g[0])
+        coefs.append(g[1:] - g[0])
+        where.append(slice(start, start + g.shape[1]))
+        start += g.shape[1]
+    return np.hstack(coefs), np.concatenate(consts), where
+
+
+def _block(
+    x: np.ndarray,
+    meets: np.ndarray | None,
+    specs: list[tuple[str, str, bool]],
+    where: list[slice],
+) -> _Block:
+    n, mean, m2 = moments(x)
+    counts: dict[tuple[str, str, bool], np.ndarray] = {}
+    if meets is not None:
+        total = meets.sum(axis=0, dtype=np.int64)
+        counts = {spec: total[sl] for spec, sl in zip(specs, where, strict=True)}
+    return _Block(n, mean, m2, counts)
+
+
 def _py(v: Any) -> Any:
     if v is None or (isinstance(v, float) and np.isnan(v)):
         return None
@@ -248,61 +303,42 @@ class SurveySummary:
                 "need the data); analyse the Survey in memory instead."
             )
         inst = survey.instrument
-        x = np.hstack([np.asarray(survey.matrix(r), dtype=np.float64) for r in inst.ratings])
+        x = np.hstack([survey.matrix(r) for r in inst.ratings])  # a new float64 array
         index = survey.index
-        complete = ~np.isnan(x).any(axis=1)
-        n_drop_here = int((~complete).sum())
-        dropped = list(survey.dropped_rows) + list(index[~complete][:MAX_DROPPED_SHOWN])
+        if np.isnan(x.sum(axis=0)).any():  # one cheap pass when nothing is missing
+            complete = ~np.isnan(x).any(axis=1)
+        else:
+            complete = np.ones(len(x), dtype=bool)
+        n_drop_here = len(x) - int(complete.sum())
+        dropped = list(survey.dropped_rows)
         n_read = survey.n_respondents + len(survey.dropped_rows)
-        x = x[complete]
+        if n_drop_here:
+            dropped += list(index[~complete][:MAX_DROPPED_SHOWN])
+            x = x[complete]
         segs = survey.segments
         names: tuple[str, ...] = () if segs is None else tuple(map(str, segs.columns))
-        if len(x) == 0:
-            codes = np.zeros(0, dtype=np.intp)
-            keys: list[tuple[Any, ...]] = []
-        elif segs is None:
-            codes = np.zeros(len(x), dtype=np.intp)
-            keys = [()]
-        else:
-            segs = segs.loc[complete]
-            code_cols = []
-            cats = []
-            for c in segs.columns:
-                col = segs[c]
-                code_cols.append(col.cat.codes.to_numpy(dtype=np.int64) + 1)  # 0 = missing
-                cats.append(col.cat.categories)
-            combo = np.zeros(len(x), dtype=np.int64)
-            for cc, cat in zip(code_cols, cats, strict=True):
-                combo = combo * (len(cat) + 1) + cc
-            uniq, codes = np.unique(combo, return_inverse=True)
-            keys = []
-            for u in uniq:
-                parts = []
-                rest = int(u)
-                for cat in reversed(cats):
-                    rest, c = divmod(rest, len(cat) + 1)
-                    parts.append(None if c == 0 else _py(cat[c - 1]))
-                keys.append(tuple(reversed(parts)))
         has_imp = survey.importance is not None
         specs = _share_specs(inst, weighted_ok=inst.weights is not None and not has_imp)
-        blocks_idx = {
-            r: slice(k * inst.n_items, (k + 1) * inst.n_items) for k, r in enumerate(inst.ratings)
-        }
-        meets_all: dict[tuple[str, str, bool], np.ndarray] = {}
-        if len(x):
-            view = _View(inst, x, blocks_idx)
-            for spec in specs:
-                level, ref, w = spec
-                u = _scores.units(view, level, reference=ref, weighted=w)
-                meets_all[spec] = u.perception - u.reference >= -1e-12
+        meets_all: np.ndarray | None = None
+        where: list[slice] = []
+        if specs and len(x):
+            # every unit's gap is affine in the ratings: one matrix product gives them all
+            coef, const, where = _gap_coefficients(inst, specs)
+            meets_all = x @ coef + const >= -1e-12
         blocks: dict[tuple[Any, ...], _Block] = {}
-        order = np.argsort(codes, kind="stable")
-        bounds = np.searchsorted(codes[order], np.arange(len(keys) + 1))
-        for g, key in enumerate(keys):
-            rows = order[bounds[g] : bounds[g + 1]]
-            n, mean, m2 = moments(x[rows])
-            meets = {k: v[rows].sum(axis=0).astype(np.int64) for k, v in meets_all.items()}
-            blocks[key] = _Block(n, mean, m2, meets)
+        if len(x) and segs is None:
+            blocks[()] = _block(x, meets_all, specs, where)
+        elif len(x):
+            if n_drop_here:
+                segs = segs.loc[complete]
+            codes, keys = _segment_codes(segs)
+            order = np.argsort(codes, kind="stable")
+            bounds = np.searchsorted(codes[order], np.arange(len(keys) + 1))
+            for g, key in enumerate(keys):
+                rows = order[bounds[g] : bounds[g + 1]]
+                blocks[key] = _block(
+                    x[rows], None if meets_all is None else meets_all[rows], specs, where
+                )
         return cls(
             inst,
             names,

@@ -1,0 +1,272 @@
+"""Benchmark (issue 7): gap scores and alpha on a panel too large for memory.
+
+    python benchmarks/bench_scale.py                    # 20,000,000 respondents (~1.8 GB CSV)
+    python benchmarks/bench_scale.py --rows 2000000     # quick check
+    python benchmarks/bench_scale.py --skip-dask --keep
+
+Writes a CSV of ``--rows`` respondents × 44 rating columns (SERVQUAL-22, E and P)
+under ``benchmarks/_data/`` (git-ignored), plus a file of a quarter of that length
+and a ``--sample`` of 1,000,000 rows, then measures, each in a fresh process so
+that peak memory (max RSS) is the measurement's own:
+
+* ``pandas read``   - ``pandas.read_csv(chunksize=...)`` alone (parsing only, flat memory);
+* ``stream``        - ``sq.summarize_csv`` + dimension gap scores + alpha by dimension;
+* ``dask``          - ``summarize_dask`` on ``dask.dataframe.read_csv`` with a
+  ``distributed.LocalCluster`` (``--workers`` workers, 1 thread each, in-process so
+  the max RSS covers the workers) + the same statistics;
+* ``pandas memory`` - the in-memory path on the sample: ``pd.read_csv`` + ``Survey``
+  + ``gap_scores`` + ``cronbach_alpha``.
+
+It prints rows per second, peak memory at the two file lengths (the goal: the same
+at both), the time ratio of streaming to reading with pandas alone (goal: ≤ 2) and
+the ratios to the in-memory path on the sample, and checks that the streamed and
+in-memory numbers agree on the sample. The data files are deleted at the end
+unless ``--keep``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+
+HERE = Path(__file__).resolve().parent
+DATA = HERE / "_data"
+K = 22
+
+
+def peak_rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
+
+
+# ----------------------------------------------------------------------------- data
+def _block(rng: np.random.Generator, n: int) -> bytes:
+    """n rows of E1..E22,P1..P22 as CSV text: latent respondent level + item noise."""
+    level = rng.standard_normal((n, 1))
+    dim = np.repeat(rng.standard_normal((n, 5)), [4, 5, 4, 4, 5], axis=1)
+    e = np.rint(5.8 + 0.6 * level + 0.3 * dim + 0.7 * rng.standard_normal((n, K)))
+    p = np.rint(4.9 + 0.8 * level + 0.5 * dim + 0.8 * rng.standard_normal((n, K)))
+    digits = np.clip(np.hstack([e, p]), 1, 7).astype(np.uint8) + ord("0")
+    buf = np.empty((n, 2 * 2 * K), dtype=np.uint8)
+    buf[:, 0::2] = digits
+    buf[:, 1::2] = ord(",")
+    buf[:, -1] = ord("\n")
+    return buf.tobytes()
+
+
+def generate(paths: dict[str, tuple[Path, int]], seed: int = 0, block: int = 250_000) -> float:
+    """Write the files in one pass; each holds the first ``n`` rows of the same stream."""
+    t0 = time.perf_counter()
+    rng = np.random.default_rng(seed)
+    header = (
+        ",".join([f"E{j}" for j in range(1, K + 1)] + [f"P{j}" for j in range(1, K + 1)]) + "\n"
+    ).encode()
+    handles = {name: open(path, "wb") for name, (path, _) in paths.items()}
+    try:
+        for h in handles.values():
+            h.write(header)
+        total = max(n for _, n in paths.values())
+        done = 0
+        while done < total:
+            m = min(block, total - done)
+            rows = _block(rng, m)
+            width = 4 * K
+            for name, (_, n) in paths.items():
+                if done < n:
+                    take = min(m, n - done)
+                    handles[name].write(rows[: take * width])
+            done += m
+    finally:
+        for h in handles.values():
+            h.close()
+    return time.perf_counter() - t0
+
+
+# ----------------------------------------------------------------------------- tasks
+def task(name: str, path: str, chunksize: int, blocksize: str, workers: int) -> dict:
+    import pandas as pd
+
+    import servqual as sq
+
+    base = peak_rss_mb()
+    t0 = time.perf_counter()
+    out: dict = {}
+    if name == "pandas_read":
+        n = 0
+        for chunk in pd.read_csv(path, chunksize=chunksize):
+            n += len(chunk)
+        out["rows"] = n
+    elif name == "stream":
+        s = sq.summarize_csv(path, "servqual22", chunksize=chunksize)
+        out.update(_stats(s.gap_scores(level="dimension"), s.cronbach_alpha("perception")))
+        out["rows"] = s.n_read
+    elif name == "dask":
+        import warnings
+
+        import dask.dataframe as dd
+        import distributed
+
+        from servqual._dask import summarize_dask
+
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            cluster = distributed.LocalCluster(
+                n_workers=workers, threads_per_worker=1, processes=False, dashboard_address=None
+            )
+            client = distributed.Client(cluster)
+        t0 = time.perf_counter()  # cluster start-up is not part of the throughput
+        s = summarize_dask(dd.read_csv(path, blocksize=blocksize), "servqual22")
+        out.update(_stats(s.gap_scores(level="dimension"), s.cronbach_alpha("perception")))
+        out["rows"] = s.n_read
+        out["seconds"] = time.perf_counter() - t0
+        client.close()
+        cluster.close()
+    elif name == "pandas_memory":
+        df = pd.read_csv(path)
+        survey = sq.Survey(df, "servqual22", nan_policy="listwise")
+        out.update(
+            _stats(
+                sq.gap_scores(survey, level="dimension"),
+                sq.cronbach_alpha(survey, "perception", nan_policy="listwise"),
+            )
+        )
+        out["rows"] = len(df)
+    else:
+        raise SystemExit(f"unknown task {name}")
+    out.setdefault("seconds", time.perf_counter() - t0)
+    out["peak_mb"] = peak_rss_mb()
+    out["baseline_mb"] = base
+    return out
+
+
+def _stats(gaps, alpha) -> dict:
+    t = gaps.to_frame()
+    a = alpha.to_frame()
+    return {
+        "gap": t["gap"].tolist(),
+        "gap_sd": t["sd"].tolist(),
+        "alpha": a["alpha"].tolist(),
+        "alpha_ci_low": a["ci_low"].tolist(),
+    }
+
+
+def run(name: str, path: Path, args: argparse.Namespace) -> dict:
+    cmd = [
+        sys.executable,
+        __file__,
+        "--task",
+        name,
+        "--path",
+        str(path),
+        "--chunksize",
+        str(args.chunksize),
+        "--blocksize",
+        args.blocksize,
+        "--workers",
+        str(args.workers),
+    ]
+    # one BLAS thread per process (per Dask worker thread): on a shared machine a
+    # multi-threaded BLAS oversubscribes the cores; the same for every measurement
+    env = dict(os.environ, OMP_NUM_THREADS="1", OPENBLAS_NUM_THREADS="1", MKL_NUM_THREADS="1")
+    res = subprocess.run(cmd, capture_output=True, text=True, check=False, env=env)
+    if res.returncode != 0:
+        raise SystemExit(f"task {name} failed:\n{res.stderr}")
+    out = json.loads(res.stdout.strip().splitlines()[-1])
+    print(
+        f"  {name:<14} {path.name:<24} {out['rows']:>11,d} rows  {out['seconds']:8.1f} s  "
+        f"{out['rows'] / out['seconds']:>12,.0f} rows/s  peak {out['peak_mb']:7.0f} MB "
+        f"(after imports {out['baseline_mb']:.0f} MB)",
+        flush=True,
+    )
+    return out
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--rows", type=int, default=20_000_000)
+    ap.add_argument("--sample", type=int, default=1_000_000)
+    ap.add_argument("--chunksize", type=int, default=500_000)
+    ap.add_argument("--blocksize", default="64MB", help="dask.dataframe.read_csv blocksize")
+    ap.add_argument("--workers", type=int, default=2)
+    ap.add_argument("--skip-dask", action="store_true")
+    ap.add_argument("--keep", action="store_true", help="keep the generated CSV files")
+    ap.add_argument("--task", help=argparse.SUPPRESS)
+    ap.add_argument("--path", help=argparse.SUPPRESS)
+    args = ap.parse_args()
+    if args.task:
+        print(json.dumps(task(args.task, args.path, args.chunksize, args.blocksize, args.workers)))
+        return
+
+    DATA.mkdir(exist_ok=True)
+    quarter = args.rows // 4
+    files = {
+        "full": (DATA / f"panel_{args.rows}.csv", args.rows),
+        "quarter": (DATA / f"panel_{quarter}.csv", quarter),
+        "sample": (DATA / f"sample_{args.sample}.csv", min(args.sample, args.rows)),
+    }
+    print(f"Generating {args.rows:,} + {quarter:,} + {files['sample'][1]:,} rows × 44 ratings ...")
+    secs = generate(files)
+    size = files["full"][0].stat().st_size / 1e9
+    print(f"  written in {secs:.0f} s; full file {size:.2f} GB\n")
+    res: dict[tuple[str, str], dict] = {}
+    try:
+        print("Measurements (each in a fresh process):")
+        for which in ("full", "quarter"):
+            path = files[which][0]
+            res["pandas_read", which] = run("pandas_read", path, args)
+            res["stream", which] = run("stream", path, args)
+            if not args.skip_dask:
+                res["dask", which] = run("dask", path, args)
+        res["pandas_memory", "sample"] = run("pandas_memory", files["sample"][0], args)
+        res["stream", "sample"] = run("stream", files["sample"][0], args)
+    finally:
+        if not args.keep:
+            for path, _ in files.values():
+                path.unlink(missing_ok=True)
+
+    def rate(key: tuple[str, str]) -> float:
+        return res[key]["rows"] / res[key]["seconds"]
+
+    mem = res["pandas_memory", "sample"]
+    print("\nSummary")
+    for how in ("stream",) + (() if args.skip_dask else ("dask",)):
+        f, q = res[how, "full"], res[how, "quarter"]
+        print(
+            f"  {how:<7} {rate((how, 'full')):>12,.0f} rows/s; peak memory {f['peak_mb']:.0f} MB at "
+            f"{f['rows']:,} rows vs {q['peak_mb']:.0f} MB at {q['rows']:,} rows "
+            f"(ratio {f['peak_mb'] / q['peak_mb']:.2f}); time / pandas read alone "
+            f"{f['seconds'] / res['pandas_read', 'full']['seconds']:.2f}x; "
+            f"throughput / in-memory pandas on the sample {rate((how, 'full')) / rate(('pandas_memory', 'sample')):.2f}x; "
+            f"peak memory / in-memory pandas on {mem['rows']:,} rows {f['peak_mb'] / mem['peak_mb']:.2f}x"
+        )
+    print(
+        f"  in-memory pandas on the sample: {rate(('pandas_memory', 'sample')):,.0f} rows/s, "
+        f"peak {mem['peak_mb']:.0f} MB (would need ~{mem['peak_mb'] * args.rows / mem['rows'] / 1024:.0f} GB "
+        f"at {args.rows:,} rows)"
+    )
+    st = res["stream", "sample"]
+    diff = max(
+        float(np.max(np.abs(np.subtract(st[k], mem[k]))))
+        for k in ("gap", "gap_sd", "alpha", "alpha_ci_low")
+    )
+    print(
+        f"  streamed vs in-memory on the sample: max |difference| = {diff:.2e} (gap, sd, alpha, CI)"
+    )
+    if not args.skip_dask:
+        dd_diff = max(
+            float(np.max(np.abs(np.subtract(res["dask", "full"][k], res["stream", "full"][k]))))
+            for k in ("gap", "gap_sd", "alpha", "alpha_ci_low")
+        )
+        print(f"  dask vs streamed on the full file:   max |difference| = {dd_diff:.2e}")
+
+
+if __name__ == "__main__":
+    os.environ.setdefault("PYTHONWARNINGS", "ignore")
+    main()
