@@ -56,6 +56,8 @@ from .report import report
 from .streaming import summarize_csv
 from .summary import SurveySummary
 from .survey import Survey
+from .factor import BartlettResult, EFAResult, KMOResult, ParallelAnalysisResult, bartlett_sphericity, efa, kmo, parallel_analysis  # noqa: E501
+from .omega import OmegaResult, omega
 from . import operations
 from .operations import control_chart, csat, kpi_series, nps
 from .cfa import CFAResult, cfa
@@ -87,6 +89,7 @@ __version__ = "0.1.0"
 __all__ = [
     "AVEResult",
     "AlphaResult",
+    "BartlettResult",
     "CFAResult",
     "CompositeReliabilityResult",
     "ConvergenceError",
@@ -95,6 +98,7 @@ __all__ = [
     "Dimension",
     "DiscriminantValidityResult",
     "DuplicateColumnError",
+    "EFAResult",
     "FornellLarckerResult",
     "GapResult",
     "HTMTResult",
@@ -106,12 +110,15 @@ __all__ = [
     "InsufficientDataError",
     "Item",
     "ItemAnalysisResult",
+    "KMOResult",
     "KanoResult",
     "KeyDriverResult",
     "LikertResult",
     "MissingColumnError",
     "MissingDataWarning",
     "NonNumericError",
+    "OmegaResult",
+    "ParallelAnalysisResult",
     "ReliabilityWarning",
     "Scale",
     "ScaleRangeError",
@@ -123,6 +130,7 @@ __all__ = [
     "ToleranceResult",
     "__version__",
     "ave",
+    "bartlett_sphericity",
     "cfa",
     "composite_reliability",
     "control_chart",
@@ -131,6 +139,7 @@ __all__ = [
     "datasets",
     "difference_reliability",
     "discriminant_validity",
+    "efa",
     "fornell_larcker",
     "gap_scores",
     "htmt",
@@ -139,11 +148,14 @@ __all__ = [
     "item_analysis",
     "kano",
     "key_drivers",
+    "kmo",
     "kpi_series",
     "likert_distribution",
     "load_example",
     "nps",
+    "omega",
     "operations",
+    "parallel_analysis",
     "plot_drivers",
     "plot_gaps",
     "plot_ipa",

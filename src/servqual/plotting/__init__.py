@@ -16,3 +16,6 @@ __all__ += ["plot_drivers", "plot_ipa", "plot_kano"]
 from ._operations import plot_control, plot_kpi, plot_nps, plot_ratings, plot_score
 
 __all__ += ["plot_control", "plot_kpi", "plot_nps", "plot_ratings", "plot_score"]
+from ._factor import plot_loadings, plot_scree
+
+__all__ += ["plot_loadings", "plot_scree"]
