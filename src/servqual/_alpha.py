@@ -21,6 +21,8 @@ from .exceptions import DataError, InsufficientDataError
 
 #: below this many respondents no reliability figure is computed
 MIN_RESPONDENTS = 3
+#: rows per block in the chunked cross-products
+CHUNK = 65_536
 
 
 @dataclass(frozen=True)
@@ -100,7 +102,19 @@ def _complete_moments(x: np.ndarray, labels: list[str], mean: np.ndarray) -> Mom
     )
 
 
-def centred_crossproduct(x: np.ndarray, mean: np.ndarray, chunk: int = 65_536) -> np.ndarray:
+def _syrk(acc: np.ndarray, a: np.ndarray) -> np.ndarray:
+    """``acc + a'a`` (upper triangle) by BLAS ``dsyrk``, without copying ``a``."""
+    if a.flags.f_contiguous:
+        return blas.dsyrk(1.0, a, beta=1.0, c=acc, trans=1, overwrite_c=1)
+    return blas.dsyrk(1.0, np.ascontiguousarray(a).T, beta=1.0, c=acc, overwrite_c=1)
+
+
+def _symmetric(upper: np.ndarray) -> np.ndarray:
+    u = np.triu(upper)
+    return u + np.triu(u, 1).T
+
+
+def centred_crossproduct(x: np.ndarray, mean: np.ndarray, chunk: int = CHUNK) -> np.ndarray:
     """``(x - mean)' (x - mean)`` by BLAS ``dsyrk``, centring one block of rows at a time.
 
     One pass over the data, no n × k temporary, half the flops of a general matrix
@@ -109,13 +123,8 @@ def centred_crossproduct(x: np.ndarray, mean: np.ndarray, chunk: int = 65_536) -
     k = x.shape[1]
     acc = np.zeros((k, k), order="F")
     for start in range(0, x.shape[0], chunk):  # blocks of rows, not single respondents
-        xc = x[start : start + chunk] - mean
-        if xc.flags.f_contiguous:
-            acc = blas.dsyrk(1.0, xc, beta=1.0, c=acc, trans=1, overwrite_c=1)
-        else:
-            acc = blas.dsyrk(1.0, np.ascontiguousarray(xc).T, beta=1.0, c=acc, overwrite_c=1)
-    upper = np.triu(acc)
-    return upper + np.triu(upper, 1).T
+        acc = _syrk(acc, x[start : start + chunk] - mean)
+    return _symmetric(acc)
 
 
 def _column_is_constant(col: np.ndarray) -> bool:
@@ -136,31 +145,44 @@ def _check_variance(cov: np.ndarray, labels: list[str], is_constant) -> None:
 
 
 def _pairwise_moments(
-    x: np.ndarray, miss: np.ndarray, labels: list[str], item_total: bool
+    x: np.ndarray, miss: np.ndarray, labels: list[str], item_total: bool, chunk: int = CHUNK
 ) -> Moments:
-    rows = ~miss.all(axis=1)
-    if not rows.all():
-        x = x[rows]
-        miss = miss[rows]
-    n = x.shape[0]
+    ok = ~miss
+    n = int((~miss.all(axis=1)).sum())  # respondents with at least one answer
     if n < MIN_RESPONDENTS:
         raise InsufficientDataError(
             f"Reliability needs at least {MIN_RESPONDENTS} respondents with answers to "
             f"{fmt_list(labels)}; there are {n}."
         )
-    ok = ~miss
-    okf = ok.astype(np.float64)
     n_item = ok.sum(axis=0)
-    mean = np.where(ok, x, 0.0).sum(axis=0) / n_item
-    x0 = np.where(ok, x - mean, 0.0)  # centring keeps the cross-products accurate
-    npair = okf.T @ okf
-    k = len(labels)
     lone = np.where(n_item < 2)[0]
     if len(lone):
         raise InsufficientDataError(
             f"Item(s) {fmt_list([labels[j] for j in lone])} have fewer than 2 answers; "
             "their variance is undefined. Drop them before computing reliability."
         )
+    mean = np.where(ok, x, 0.0).sum(axis=0) / n_item
+    shift = float(mean.mean())  # centres the respondent means (for raw_r)
+    k = len(labels)
+    sxy = np.zeros((k, k), order="F")  # Σ x_i x_j over rows answering i and j (centred)
+    npair = np.zeros((k, k), order="F")  # rows answering i and j
+    s_given = np.zeros((k, k))  # [i, j]: Σ x_i over rows answering i and j
+    s_t, s_tt, s_tx = np.zeros(k), np.zeros(k), np.zeros(k)
+    for start in range(0, x.shape[0], chunk):  # blocks of rows, not single respondents
+        xb, okb = x[start : start + chunk], ok[start : start + chunk]
+        okf = okb.astype(np.float64)
+        x0 = np.where(okb, xb - mean, 0.0)  # centring keeps the cross-products accurate
+        sxy = _syrk(sxy, x0)
+        npair = _syrk(npair, okf)
+        s_given += x0.T @ okf
+        if item_total:
+            cnt = okf.sum(axis=1)
+            t = np.where(okb, xb, 0.0).sum(axis=1)
+            t = np.where(cnt > 0, t / np.maximum(cnt, 1.0) - shift, 0.0)
+            s_t += t @ okf
+            s_tt += (t * t) @ okf
+            s_tx += t @ x0
+    sxy, npair = _symmetric(sxy), _symmetric(npair)
     if (npair < 2).any():
         i, j = np.argwhere(npair < 2)[0]
         raise InsufficientDataError(
@@ -168,19 +190,17 @@ def _pairwise_moments(
             f"{int(npair[i, j])} respondent(s); a pairwise covariance needs at least 2. "
             "Drop one of them."
         )
-    sxy = x0.T @ x0
-    s_given = x0.T @ okf  # [i, j]: sum of item i over rows where i and j are answered
     cov = (sxy - s_given * s_given.T / npair) / (npair - 1)
     cov = (cov + cov.T) / 2.0
     _check_variance(cov, labels, lambda j: _column_is_constant(x[:, j]))
-    # psych::alpha's raw.r: cor(rowMeans(x, na.rm = TRUE), x, use = "pairwise")
     raw_r = None
     if item_total:
-        total = np.where(ok, x, 0.0).sum(axis=1) / ok.sum(axis=1)
-        raw_r = np.empty(k)
-        for j in range(k):  # vectorised over respondents; loop over items only
-            m = ok[:, j]
-            raw_r[j] = np.corrcoef(total[m], x[m, j])[0, 1]
+        # psych::alpha's raw.r: cor(rowMeans(x, na.rm = TRUE), x, use = "pairwise"),
+        # each item over the respondents who answered it, from the masked sums
+        s_x, s_xx = np.diag(s_given), np.diag(sxy)
+        num = s_tx - s_t * s_x / n_item
+        den = np.sqrt((s_tt - s_t**2 / n_item) * (s_xx - s_x**2 / n_item))
+        raw_r = num / den
     return Moments(
         labels=labels,
         cov=cov,
