@@ -105,7 +105,7 @@ n_m <- sapply(months, function(m) sum(cases$month == m))
 pbar <- sum(met_m[1:12]) / sum(n_m[1:12])
 out$p_chart <- list(met = unname(met_m), n = unname(n_m), centre = pbar,
                     lcl = unname(pmax(0, pbar - 3 * sqrt(pbar * (1 - pbar) / n_m))),
-                    ucl = unname(pbar + 3 * sqrt(pbar * (1 - pbar) / n_m)))
+                    ucl = unname(pmin(1, pbar + 3 * sqrt(pbar * (1 - pbar) / n_m))))
 
 # ---- ratings, CSAT, NPS, CES, WTP from the feedback records
 fb <- read.csv(file.path(data_dir, "operations_feedback.csv"))

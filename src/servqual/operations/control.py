@@ -221,7 +221,7 @@ def control_chart(
     * u-chart: ``ū = Σ_B c_i / Σ_B n_i``; limits ``ū ± 3√(ū/n_i)`` per point.
     * p-chart: ``p̄ = Σ_B d_i / Σ_B n_i``; limits ``p̄ ± 3√(p̄(1−p̄)/n_i)`` per point.
 
-    Lower limits below zero are set to zero. Run rules (Western Electric, 1956;
+    Lower limits below zero are set to zero (and p-chart upper limits above one to one). Run rules (Western Electric, 1956;
     Nelson, 1984) on ``z_i = (value_i − centre)/σ_i``: (1) a point outside the
     limits; (2) 2 of 3 consecutive points beyond 2σ on one side; (3) 4 of 5 beyond
     1σ on one side; (4) 8 in a row on one side of the centre; (5) 6 points in a
@@ -302,6 +302,8 @@ def control_chart(
         )
     lcl = np.maximum(centre - sigma_multiple * sigma, 0.0)
     ucl = centre + sigma_multiple * sigma
+    if chart == "p":
+        ucl = np.minimum(ucl, 1.0)
     z = (value - centre) / sigma
     beyond = (value > ucl) | (value < lcl)
     flags = run_rules(z, value, beyond, sigma_multiple)

@@ -131,7 +131,7 @@ def _trend(
     if "period" not in keys:
         return None, None, None, None
     p = pd.PeriodIndex(keys["period"], freq=_checks.FREQS[freq])
-    t = (p - p.min()).map(lambda off: off.n).to_numpy(dtype=np.float64)
+    t = (p.asi8 - p.asi8.min()).astype(np.float64)  # period ordinals: 0, 1, 2, ...
     if np.ptp(t) == 0 or len(t) < 3:
         return None, None, None, None
     res = stats.linregress(t, v.to_numpy())

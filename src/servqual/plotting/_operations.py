@@ -20,6 +20,14 @@ def _axes(ax: Any) -> Any:
     return ax
 
 
+def _date_axis(ax: Any) -> None:
+    import matplotlib.dates as mdates
+
+    locator = mdates.AutoDateLocator(minticks=3, maxticks=8)
+    ax.xaxis.set_major_locator(locator)
+    ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator))
+
+
 def _need(result: Any, cls: str, func: str, how: str) -> pd.DataFrame:
     if type(result).__name__ != cls:
         raise ServqualError(f"{func} draws a {cls} ({how}); got {type(result).__name__}.")
@@ -114,7 +122,7 @@ def plot_control(
         first = np.asarray(x)[np.argmax(phase2)]
         ax.axvline(first, color="0.6", linestyle=":", linewidth=1)
     if is_date:
-        ax.tick_params(axis="x", labelrotation=45)
+        _date_axis(ax)
     else:
         ax.set_xticks(np.arange(len(t)))
         ax.set_xticklabels([str(v) for v in t.index], rotation=90 if len(t) > 12 else 0)
@@ -166,7 +174,7 @@ def plot_kpi(
             marker=".",
             label=" · ".join(map(str, key)),
         )
-    ax.tick_params(axis="x", labelrotation=45)
+    _date_axis(ax)
     ax.set_ylabel(f"{value} per {result.per:g}" if value == "rate" else value)
     ax.set_xlabel("period")
     ax.set_title(title if title is not None else "KPI series")
@@ -221,6 +229,7 @@ def plot_nps(
             label=f"{result.confidence_level:.0%} CI",
         )
         ax.set_xlabel("period")
+        _date_axis(ax)
     else:
         err = np.vstack([y - t["ci_low"].to_numpy(), t["ci_high"].to_numpy() - y])
         ax.plot(x, y, marker="o", linestyle="none", color=color, label="NPS")
