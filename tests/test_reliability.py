@@ -570,3 +570,18 @@ def test_survey_other_scores_and_errors(survey):
         sq.cronbach_alpha(survey, level="item")  # type: ignore[arg-type]
     with pytest.raises(sq.DataError, match="n_obs"):
         sq.cronbach_alpha(survey, n_obs=10)
+
+
+def test_pairwise_chunks_match_pandas():
+    rng = np.random.default_rng(11)
+    n, k = 140_000, 5  # several row blocks
+    x = 4.0 + rng.normal(size=(n, 1)) + rng.normal(size=(n, k))
+    x[rng.random(x.shape) < 0.05] = np.nan
+    x[:7] = np.nan  # respondents without any answer are not counted
+    frame = pd.DataFrame(x, columns=list("abcde"))
+    m = _alpha.data_moments(x, list("abcde"), "pairwise")
+    assert m.n == n - 7
+    assert_allclose(m.cov, frame.cov().to_numpy(), rtol=1e-9)  # pandas: pairwise complete
+    total = frame.mean(axis=1)  # mean of answered items, as psych's rowMeans(na.rm=TRUE)
+    expected = [total.corr(frame[c]) for c in frame.columns]  # pairwise-complete Pearson
+    assert_allclose(m.raw_r, expected, rtol=1e-9)
