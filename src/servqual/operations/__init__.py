@@ -19,27 +19,19 @@ True
 
 from __future__ import annotations
 
+from .changes import ScoreChangeResult, before_after, period_changes, score_change
 from .conformance import ConformanceResult, conformance
 from .control import RULES, ControlChartResult, control_chart, run_rules
 from .kpi import KpiResult, kpi_series, list_records, load_records
-from .rates import (
-    RateTestResult,
-    before_after,
-    period_changes,
-    poisson_test,
-    proportion_test,
-    two_proportion_test,
-)
+from .rates import RateTestResult, poisson_test, proportion_test, two_proportion_test
 from .scores import (
     NpsResult,
     RatingsResult,
-    ScoreChangeResult,
     ScoreResult,
     ces,
     csat,
     nps,
     ratings,
-    score_change,
 )
 from .value import ValueLinkResult, WtpResult, value_index, value_links, wtp_premium
 

@@ -4,30 +4,25 @@ Two Poisson rates are compared with the conditional binomial test (R
 ``poisson.test(c(x1, x2), c(t1, t2))``); a proportion with the exact binomial test
 and its Clopper–Pearson interval (R ``binom.test``); two proportions with the
 chi-square test with continuity correction (R ``prop.test``) or Fisher's exact
-test (R ``fisher.test``). :func:`period_changes` compares each period with the
-previous one, :func:`before_after` two windows.
+test (R ``fisher.test``). :mod:`servqual.operations.changes` applies them to series.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
 from scipy import stats
 from scipy.stats.contingency import odds_ratio
-from statsmodels.stats.multitest import multipletests
 
 from .._results import TableResult, result_class
 from .._validation import check_choice, check_confidence
 from ..exceptions import DataError, InsufficientDataError
-from . import _checks, _series
+from . import _checks
 
 __all__ = [
     "RateTestResult",
-    "before_after",
-    "period_changes",
     "poisson_test",
     "proportion_test",
     "two_proportion_test",
@@ -381,259 +376,6 @@ def two_proportion_test(
     return RateTestResult(
         _table=pd.DataFrame([row]),
         test=name,
-        confidence_level=conf,
-        alternative=alternative,
-        p_adjust=None,
-    )
-
-
-def _kind(kind: str | None, s: _series.Series, data: Any) -> str:
-    if kind is None:
-        if _series.type_name(data) == "ConformanceResult":
-            return "proportion"
-        return "rate" if s.n is not None else "count"
-    check_choice(kind, "kind", ["rate", "count", "proportion"])
-    if kind in ("rate", "proportion") and s.n is None:
-        raise DataError(f"kind={kind!r} needs exposure; pass exposure=.")
-    if kind == "proportion":
-        assert s.n is not None
-        bad = (s.n != np.round(s.n)) | (s.x > s.n)
-        if bad.any():
-            raise DataError(
-                f"Proportions need whole numbers of cases with count ≤ cases; periods "
-                f"{_checks.fmt_list(s.labels[bad])} break this."
-            )
-    return kind
-
-
-def _compare(kind: str, a: tuple, b: tuple, conf: float, alternative: str, method: str) -> dict:
-    """Compare b (later) with a (earlier)."""
-    xa, na = a
-    xb, nb = b
-    if kind == "proportion":
-        return _prop2(xb, nb, xa, na, conf, alternative, method, True)
-    return _poisson2(xb, nb, xa, na, conf, alternative)
-
-
-def period_changes(
-    data: Any,
-    *,
-    kind: Literal["rate", "count", "proportion"] | None = None,
-    count: str | None = None,
-    exposure: Any = None,
-    period: str | None = None,
-    type: str | None = None,
-    where: Mapping[str, Any] | None = None,
-    method: Literal["chisq", "fisher"] = "chisq",
-    p_adjust: str | None = "holm",
-    confidence_level: float = 0.95,
-    alternative: Alternative = "two-sided",
-) -> RateTestResult:
-    """Each period compared with the previous one (month over month).
-
-    Parameters
-    ----------
-    data : KpiResult, ConformanceResult, DataFrame or array-like
-        As for :func:`control_chart`.
-    kind : {"rate", "count", "proportion"}, optional
-        Rates per exposure and plain counts (exact Poisson test, exposure 1 for
-        counts) or proportions (:func:`two_proportion_test`). Default: proportion
-        for a conformance result, rate with exposure, else count.
-    count, exposure, period, type, where
-        Select the series, as for :func:`control_chart`.
-    method : {"chisq", "fisher"}
-        Test for proportions.
-    p_adjust : str or None
-        Multiplicity correction across the comparisons (statsmodels
-        ``multipletests`` method), reported in ``p_adj``.
-    confidence_level : float
-    alternative : {"two-sided", "less", "greater"}
-        For the later period against the earlier one.
-
-    Returns
-    -------
-    RateTestResult
-        One row per period from the second on: ``period``, ``previous`` and the
-        columns of :func:`poisson_test` (``_1`` = this period, ``_2`` = previous)
-        or :func:`two_proportion_test`, plus ``p_adj``.
-
-    See Also
-    --------
-    poisson_test, two_proportion_test : the tests applied to each pair.
-
-    Examples
-    --------
-    >>> import servqual as sq
-    >>> kpi = sq.operations.kpi_series(sq.operations.load_records("counts"), date="month",
-    ...                                count="count", exposure="orders")
-    >>> mom = sq.operations.period_changes(kpi, type="complaint")
-    >>> len(mom.to_frame())
-    23
-    """
-    check_choice(alternative, "alternative", _ALT)
-    check_choice(p_adjust, "p_adjust", _PADJ)
-    check_choice(method, "method", ["chisq", "fisher"])
-    conf = check_confidence(confidence_level)
-    s = _series.select(
-        data,
-        count=count,
-        exposure=exposure,
-        period=period,
-        type=type,
-        where=where,
-        use_exposure=kind != "count",
-    )
-    k = _kind(kind, s, data)
-    _checks.need(len(s.x), 2, "period_changes")
-    n = s.n if s.n is not None and k != "count" else np.ones_like(s.x)
-    rows = []
-    for i in range(1, len(s.x)):
-        row = {"period": s.labels[i], "previous": s.labels[i - 1]}
-        row.update(_compare(k, (s.x[i - 1], n[i - 1]), (s.x[i], n[i]), conf, alternative, method))
-        rows.append(row)
-    table = pd.DataFrame(rows).set_index("period")
-    _adjust(table, p_adjust)
-    return RateTestResult(
-        _table=table,
-        test=_test_name(k, method) + " · each period vs the previous",
-        confidence_level=conf,
-        alternative=alternative,
-        p_adjust=p_adjust,
-    )
-
-
-def _adjust(table: pd.DataFrame, p_adjust: str | None) -> None:
-    if p_adjust is None:
-        table["p_adj"] = table["p_unc"]
-    else:
-        table["p_adj"] = multipletests(table["p_unc"].to_numpy(), method=p_adjust)[1]
-
-
-def _test_name(kind: str, method: str) -> str:
-    if kind == "proportion":
-        return "Two-proportion chi-square test" if method == "chisq" else "Fisher's exact test"
-    return "Exact Poisson rate comparison" if kind == "rate" else "Exact Poisson count comparison"
-
-
-def _window(spec: Any, labels: pd.Index, name: str) -> np.ndarray:
-    if isinstance(spec, tuple) and len(spec) == 2:
-        start, end = spec
-        if pd.api.types.is_datetime64_any_dtype(labels):
-            start, end = pd.Timestamp(start), pd.Timestamp(end)
-        mask = np.asarray((labels >= start) & (labels <= end), dtype=bool)
-    else:
-        mask = np.asarray(spec)
-        if mask.dtype != bool or mask.shape != (len(labels),):
-            raise DataError(f"{name} must be (start, end) periods or a boolean mask.")
-    if not mask.any():
-        raise InsufficientDataError(f"The {name} window {spec!r} holds no periods.")
-    return mask
-
-
-def before_after(
-    data: Any,
-    split: Any = None,
-    *,
-    before: Any = None,
-    after: Any = None,
-    kind: Literal["rate", "count", "proportion"] | None = None,
-    count: str | None = None,
-    exposure: Any = None,
-    period: str | None = None,
-    type: str | None = None,
-    where: Mapping[str, Any] | None = None,
-    method: Literal["chisq", "fisher"] = "chisq",
-    confidence_level: float = 0.95,
-    alternative: Alternative = "two-sided",
-) -> RateTestResult:
-    """Compare the pooled rate or proportion after a change with the one before.
-
-    Parameters
-    ----------
-    data : KpiResult, ConformanceResult, DataFrame or array-like
-        As for :func:`control_chart`.
-    split : period label, optional
-        First period after the change; before = earlier periods, after = this
-        period and later ones.
-    before, after : (start, end) or boolean mask, optional
-        Explicit windows (inclusive) instead of ``split``.
-    kind, count, exposure, period, type, where, method, confidence_level, alternative
-        As for :func:`period_changes`.
-
-    Returns
-    -------
-    RateTestResult
-        One row (``_1`` = after, ``_2`` = before): the rate ratio after/before
-        with its exact interval, or the difference of proportions; plus
-        ``periods_1`` and ``periods_2`` (number of periods pooled).
-
-    See Also
-    --------
-    control_chart : check that each window is stable.
-
-    Notes
-    -----
-    Counts and exposure are summed over each window, then compared with
-    :func:`poisson_test` (R ``poisson.test(c(x_after, x_before), c(t_after,
-    t_before))``) or :func:`two_proportion_test`. Pooling assumes a constant rate
-    within each window (check it with :func:`control_chart`).
-
-    Examples
-    --------
-    >>> import servqual as sq
-    >>> kpi = sq.operations.kpi_series(sq.operations.load_records("counts"), date="month",
-    ...                                count="count", exposure="orders")
-    >>> res = sq.operations.before_after(kpi, "2024-01-01", type="complaint")
-    >>> bool(res.to_frame()["rate_ratio"].iloc[0] < 1)
-    True
-    """
-    check_choice(alternative, "alternative", _ALT)
-    check_choice(method, "method", ["chisq", "fisher"])
-    conf = check_confidence(confidence_level)
-    s = _series.select(
-        data,
-        count=count,
-        exposure=exposure,
-        period=period,
-        type=type,
-        where=where,
-        use_exposure=kind != "count",
-    )
-    k = _kind(kind, s, data)
-    labels = s.labels
-    if split is not None:
-        if before is not None or after is not None:
-            raise DataError("Give either split= or before=/after=, not both.")
-        cut = pd.Timestamp(split) if pd.api.types.is_datetime64_any_dtype(labels) else split
-        try:
-            a_mask = np.asarray(labels >= cut, dtype=bool)
-        except TypeError:
-            raise DataError(f"split={split!r} cannot be compared with the periods.") from None
-        b_mask = ~a_mask
-        if not a_mask.any() or not b_mask.any():
-            raise InsufficientDataError(
-                f"split={split!r} leaves no periods on one side ({labels[0]} to {labels[-1]})."
-            )
-    else:
-        if before is None or after is None:
-            raise DataError("Give split= (first period after the change) or before= and after=.")
-        b_mask = _window(before, labels, "before")
-        a_mask = _window(after, labels, "after")
-        if (a_mask & b_mask).any():
-            raise DataError("The before and after windows overlap.")
-    n = s.n if s.n is not None and k != "count" else np.ones_like(s.x)
-    row = _compare(
-        k,
-        (s.x[b_mask].sum(), n[b_mask].sum()),
-        (s.x[a_mask].sum(), n[a_mask].sum()),
-        conf,
-        alternative,
-        method,
-    )
-    row = {"periods_1": int(a_mask.sum()), "periods_2": int(b_mask.sum()), **row}
-    return RateTestResult(
-        _table=pd.DataFrame([row], index=pd.Index(["after vs before"], name="comparison")),
-        test=_test_name(k, method) + " · after vs before",
         confidence_level=conf,
         alternative=alternative,
         p_adjust=None,

@@ -1,8 +1,8 @@
 """Customer scores from feedback records: review ratings, CSAT, NPS and CES.
 
 Each score is summarised per store/channel (``by``) and per period (``date`` +
-``freq``) with confidence intervals; :func:`score_change` tests the change
-between periods (independent samples).
+``freq``) with confidence intervals; :func:`servqual.operations.score_change` tests
+the change between periods (independent samples).
 """
 
 from __future__ import annotations
@@ -13,25 +13,21 @@ from typing import Any, Literal
 import numpy as np
 import pandas as pd
 from scipy import stats
-from statsmodels.stats.multitest import multipletests
 
 from .._results import TableResult, result_class
 from .._stats import t_interval, wilson_interval
-from .._validation import check_choice, check_confidence, fmt_list
-from ..exceptions import DataError, InsufficientDataError
+from .._validation import check_confidence, fmt_list
+from ..exceptions import DataError
 from . import _checks
-from .rates import _PADJ, _prop2
 
 __all__ = [
     "NpsResult",
     "RatingsResult",
-    "ScoreChangeResult",
     "ScoreResult",
     "ces",
     "csat",
     "nps",
     "ratings",
-    "score_change",
 ]
 
 Freq = Literal["D", "W", "M", "Q", "Y"]
@@ -572,214 +568,4 @@ def nps(
         nps=total["nps"],
         ci_low=total["ci_low"],
         ci_high=total["ci_high"],
-    )
-
-
-# ---------------------------------------------------------------- change between periods
-
-
-@result_class
-class ScoreChangeResult(TableResult):
-    """Change of a score between periods (independent samples).
-
-    Table (one row per comparison): ``period_1`` (earlier), ``period_2`` (later),
-    ``n_1``, ``n_2``, ``estimate_1``, ``estimate_2``, ``diff`` (later − earlier),
-    ``ci_low``, ``ci_high``, ``statistic``, ``p_unc``, ``p_adj``.
-    """
-
-    metric: str
-    column: str
-    test: str
-    confidence_level: float
-    p_adjust: str | None
-
-    _plot_function = None
-
-    def _display_table(self) -> pd.DataFrame:
-        return _checks.display(self._table, self._repr_decimals)
-
-    def _header(self) -> str:
-        adj = f" · p_adjust={self.p_adjust}" if self.p_adjust else ""
-        return f"Change in {self.metric} of {self.column!r} · {self.test}{adj}"
-
-
-def _change(metric: str, a: np.ndarray, b: np.ndarray, conf: float, top: float) -> dict:
-    if len(a) < 2 or len(b) < 2:
-        raise InsufficientDataError(
-            f"Each period needs at least 2 answers to test a change, got {len(a)} and {len(b)}."
-        )
-    if metric == "nps":
-        z = float(stats.norm.ppf(0.5 + conf / 2))
-        ra, rb = _nps_row(a, z), _nps_row(b, z)
-        d = rb["nps"] - ra["nps"]
-        se = np.sqrt(ra["se"] ** 2 + rb["se"] ** 2)
-        if se == 0:
-            raise InsufficientDataError("NPS has no variance in either period; cannot test.")
-        stat = d / se
-        return {
-            "estimate_1": ra["nps"],
-            "estimate_2": rb["nps"],
-            "diff": d,
-            "ci_low": d - z * se,
-            "ci_high": d + z * se,
-            "statistic": stat,
-            "p_unc": float(2 * stats.norm.sf(abs(stat))),
-        }
-    if metric == "mean":
-        res = stats.ttest_ind(b, a, equal_var=False)
-        ci = res.confidence_interval(confidence_level=conf)
-        return {
-            "estimate_1": float(a.mean()),
-            "estimate_2": float(b.mean()),
-            "diff": float(b.mean() - a.mean()),
-            "ci_low": float(ci.low),
-            "ci_high": float(ci.high),
-            "statistic": float(res.statistic),
-            "p_unc": float(res.pvalue),
-        }
-    r = _prop2(
-        float((b >= top).sum()),
-        float(len(b)),
-        float((a >= top).sum()),
-        float(len(a)),
-        conf,
-        "two-sided",
-        "chisq",
-        True,
-    )
-    return {
-        "estimate_1": r["share_2"],
-        "estimate_2": r["share_1"],
-        "diff": r["diff"],
-        "ci_low": r["ci_low"],
-        "ci_high": r["ci_high"],
-        "statistic": r["statistic"],
-        "p_unc": r["p_unc"],
-    }
-
-
-def score_change(
-    data: pd.DataFrame,
-    column: str,
-    *,
-    metric: Literal["nps", "mean", "top_box"] = "mean",
-    date: str = "date",
-    split: Any = None,
-    freq: Freq = "M",
-    by: str | None = None,
-    scale: tuple[float, float] | None = None,
-    top_box: float | None = None,
-    p_adjust: str | None = "holm",
-    confidence_level: float = 0.95,
-) -> ScoreChangeResult:
-    """Test the change of CSAT / CES / NPS / rating between periods.
-
-    Parameters
-    ----------
-    data : pandas.DataFrame
-        Feedback records.
-    column : str
-        Score column.
-    metric : {"nps", "mean", "top_box"}
-        NPS (``column`` on 0–10), the mean score or the top-box share.
-    date : str
-        Date column.
-    split : date, optional
-        First date after a change: one comparison, before vs from ``split`` on.
-        Default: each period (``freq``) against the previous one.
-    freq : {"D", "W", "M", "Q", "Y"}
-    by : str, optional
-        Store / channel column: the comparisons within each group.
-    scale : (float, float), optional
-        Scale end points (default 0–10 for NPS, else 1–5).
-    top_box : float, optional
-        Threshold for ``metric="top_box"`` (default: the top two points).
-    p_adjust : str or None
-        Correction across the comparisons (statsmodels ``multipletests``).
-    confidence_level : float
-
-    Returns
-    -------
-    ScoreChangeResult
-
-    See Also
-    --------
-    nps, csat, ces : the scores per period.
-
-    Notes
-    -----
-    NPS: ``z = (NPS₂ − NPS₁)/√(Var₁ + Var₂)`` with the multinomial variances of
-    :func:`nps` (independent samples), Wald interval. Mean: Welch's t-test (R
-    ``t.test(x2, x1)``). Top box: chi-square test with continuity correction (R
-    ``prop.test(c(k2, k1), c(n2, n1))``).
-
-    Examples
-    --------
-    >>> import servqual as sq
-    >>> feedback = sq.operations.load_records("feedback")
-    >>> res = sq.operations.score_change(feedback, "recommend", metric="nps",
-    ...                                  split="2024-01-01")
-    >>> res.to_frame()[["n_1", "n_2"]].shape
-    (1, 2)
-    """
-    check_choice(metric, "metric", ["nps", "mean", "top_box"])
-    if by is not None and not isinstance(by, str):
-        raise DataError("score_change takes one segment column in by= (a string).")
-    if not isinstance(data, pd.DataFrame):
-        raise DataError("score_change needs a DataFrame of records with a date column.")
-    check_choice(p_adjust, "p_adjust", _PADJ)
-    conf = check_confidence(confidence_level)
-    if scale is None:
-        scale = (0, 10) if metric == "nps" else (1, 5)
-    low, high = float(scale[0]), float(scale[1])
-    top = high - 1 if top_box is None else float(top_box)
-    v, _names, keys = _prepare(data, column, low, high, by, date, freq, whole=metric == "nps")
-    dates = keys["_date"]
-    groups = [("all", np.ones(len(v), dtype=bool))]
-    if by is not None:
-        groups = [(g, (keys[by] == g).to_numpy()) for g in sorted(keys[by].unique())]
-    rows = []
-    for gname, gmask in groups:
-        x = v.to_numpy()[gmask]
-        if split is not None:
-            cut = pd.Timestamp(split)
-            after = dates.to_numpy()[gmask] >= cut
-            pairs = [(f"before {cut.date()}", f"from {cut.date()}", x[~after], x[after])]
-        else:
-            per = keys["period"].to_numpy()[gmask]
-            uniq = np.sort(np.unique(per))
-            if len(uniq) < 2:
-                raise InsufficientDataError("Need at least 2 periods to compare.")
-            pairs = [
-                (
-                    pd.Timestamp(uniq[i - 1]),
-                    pd.Timestamp(uniq[i]),
-                    x[per == uniq[i - 1]],
-                    x[per == uniq[i]],
-                )
-                for i in range(1, len(uniq))
-            ]
-        for p1, p2, a, b in pairs:
-            row = {"period_1": p1, "period_2": p2, "n_1": len(a), "n_2": len(b)}
-            if by is not None:
-                row = {by: gname, **row}
-            row.update(_change(metric, a, b, conf, top))
-            rows.append(row)
-    table = pd.DataFrame(rows)
-    if p_adjust is None:
-        table["p_adj"] = table["p_unc"]
-    else:
-        table["p_adj"] = multipletests(table["p_unc"].to_numpy(), method=p_adjust)[1]
-    test = {
-        "nps": "z-test of the NPS difference",
-        "mean": "Welch t-test",
-        "top_box": "Two-proportion chi-square test",
-    }[metric]
-    return ScoreChangeResult(
-        _table=table,
-        metric=metric,
-        column=column,
-        test=test,
-        confidence_level=conf,
-        p_adjust=p_adjust,
     )
