@@ -505,3 +505,15 @@ def test_plot_loadings(hs):
     with pytest.raises(sq.ServqualError, match="EFAResult"):
         sq.plotting.plot_loadings(sq.kmo(hs))
     plt.close("all")
+
+
+def test_warnings_point_at_the_caller(hs):
+    r = pd.DataFrame([[1.0, 0.8, 0.7], [0.8, 1.0, 0.5], [0.7, 0.5, 1.0]])
+    with pytest.warns(sq.HeywoodWarning) as rec:
+        sq.efa(r, 1, n_obs=200)
+    assert rec[0].filename == __file__
+    x = hs.copy()
+    x.iloc[0, 0] = np.nan
+    with pytest.warns(sq.MissingDataWarning) as rec:
+        sq.kmo(x, nan_policy="listwise")
+    assert rec[0].filename == __file__

@@ -153,7 +153,7 @@ def prepare(
                 f"nan_policy='listwise' dropped {n_dropped} of {n_rows} respondents with "
                 "missing answers.",
                 MissingDataWarning,
-                stacklevel=3,
+                stacklevel=4,  # prepare <- _prep <- public function <- caller
             )
     n = x.shape[0]
     if n < 3:

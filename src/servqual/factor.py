@@ -55,11 +55,10 @@ def _prep(data: Any, score: str | None, n_obs: int | None, nan_policy: str, what
     return _efa.prepare(data, score=score, n_obs=n_obs, nan_policy=nan_policy, what=what)
 
 
-def _source_text(prep: _efa.Prepared) -> str:
-    if prep.source == "correlation":
-        return f"correlation matrix, n={prep.n_obs}"
-    score = f"{prep.score} · " if prep.score else ""
-    return f"{score}n={prep.n_obs} ({prep.nan_policy})"
+def _data_text(score: str | None, n: int, nan_policy: str) -> str:
+    """``perception · n=212 (pairwise)`` for result headers."""
+    how = {"none": "correlation matrix", "complete": "complete data"}.get(nan_policy, nan_policy)
+    return f"{score + ' · ' if score else ''}n={n} ({how})"
 
 
 # =========================================================================== KMO
@@ -74,7 +73,10 @@ class KMOResult(TableResult):
     score: str | None
 
     def _header(self) -> str:
-        return f"Kaiser–Meyer–Olkin MSA · overall {self.overall:.3f} · {self.n_items} items"
+        return (
+            f"Kaiser–Meyer–Olkin MSA · overall {self.overall:.3f} · {self.n_items} items · "
+            f"{_data_text(self.score, self.n_obs, self.nan_policy)}"
+        )
 
 
 def kmo(
@@ -170,7 +172,7 @@ class BartlettResult(TableResult):
     def _header(self) -> str:
         return (
             f"Bartlett's test of sphericity · χ²({self.df})={self.statistic:.2f}, "
-            f"p={self.pvalue:.3g} · n={self.n_obs}"
+            f"p={self.pvalue:.3g} · {_data_text(self.score, self.n_obs, self.nan_policy)}"
         )
 
     def _display_table(self) -> pd.DataFrame:
@@ -282,7 +284,8 @@ class ParallelAnalysisResult(TableResult):
         rule = "mean" if self.quantile is None else f"{self.quantile:g} quantile"
         return (
             f"Parallel analysis · suggests {self.n_factors} factor(s), "
-            f"{self.n_components} component(s) · {self.n_iter} simulations, {rule}"
+            f"{self.n_components} component(s) · {self.n_iter} simulations, {rule} · "
+            f"{_data_text(self.score, self.n_obs, self.nan_policy)}"
         )
 
 
@@ -497,7 +500,8 @@ class EFAResult(TableResult):
                 f" · χ²({self.df:g})={self.chisq:.2f}, p={self.pvalue:.3g}, "
                 f"RMSEA={self.rmsea:.3f}, TLI={self.tli:.3f}"
             )
-        return f"EFA · {self.n_factors} factor(s) · {self.method}, {rot} · n={self.n_obs}{fit}"
+        data = _data_text(self.score, self.n_obs, self.nan_policy)
+        return f"EFA · {self.n_factors} factor(s) · {self.method}, {rot} · {data}{fit}"
 
 
 def _rotate(lam: np.ndarray, rotation: str | None) -> tuple[np.ndarray, np.ndarray | None, int]:

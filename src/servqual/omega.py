@@ -17,7 +17,7 @@ from . import _efa, _rotation
 from ._results import TableResult, result_class
 from ._validation import check_choice
 from .exceptions import InsufficientDataError, ReliabilityWarning
-from .factor import NanPolicy, _prep, _solve, check_n_factors
+from .factor import NanPolicy, _data_text, _prep, _solve, check_n_factors
 
 __all__ = ["OmegaResult", "omega"]
 
@@ -56,7 +56,8 @@ class OmegaResult(TableResult):
     def _header(self) -> str:
         return (
             f"Omega · {self.n_factors} group factors · ω_h={self.omega_h:.3f}, "
-            f"ω_total={self.omega_total:.3f} · n={self.n_obs}"
+            f"ω_total={self.omega_total:.3f} · "
+            f"{_data_text(self.score, self.n_obs, self.nan_policy)}"
         )
 
 
@@ -147,7 +148,7 @@ def omega(
             "omega needs at least 2 group factors (3 or more to identify the general "
             f"factor); got n_factors={m}."
         )
-    orth = _solve(prep, m, method, "varimax", None, None, stacklevel=5).loadings.to_numpy()
+    orth = _solve(prep, m, method, "varimax", None, None).loadings.to_numpy()
     fload, phi, _ = _rotation.oblimin(orth)
     if m > 2:
         ex = _efa.extract(phi, 1, method, None, 50 if method == "pa" else 10_000)
