@@ -235,6 +235,12 @@ def test_matrix_errors():
         sq.cronbach_alpha(bad, n_obs=100)
     with pytest.raises(sq.DataError, match="bootstrap"):
         sq.cronbach_alpha(cov, n_obs=100, ci="bootstrap")
+    with pytest.raises(sq.DataError, match="square"):
+        sq.cronbach_alpha(cov[0], n_obs=100)
+    with pytest.raises(sq.DataError, match="whole number"):
+        sq.cronbach_alpha(cov, n_obs=10.5)
+    with pytest.raises(sq.InsufficientDataError, match="n_obs=2"):
+        sq.cronbach_alpha(cov, n_obs=2)
     with pytest.raises(sq.DataError, match="row labels"):
         sq.cronbach_alpha(pd.DataFrame(cov, columns=list("abcde")), n_obs=100)
 

@@ -106,6 +106,25 @@ def _resolve(
         overall = unit("overall", all_codes) if want_overall and len(units) > 1 else None
         return _Input(units, overall, score, level, nan_policy, dim_of)
     if n_obs is not None:
+        try:
+            n = int(n_obs)
+        except (TypeError, ValueError):
+            n = None
+        if n is None or n != n_obs:
+            raise DataError(f"n_obs must be a whole number of respondents, got {n_obs!r}.")
+        try:
+            s = np.asarray(
+                data.to_numpy() if isinstance(data, pd.DataFrame) else data, dtype=np.float64
+            )
+        except (TypeError, ValueError):
+            raise DataError(
+                "With n_obs= the data must be a numeric covariance/correlation matrix."
+            ) from None
+        if s.ndim != 2 or s.shape[0] != s.shape[1]:
+            raise DataError(
+                "With n_obs= the data must be a square covariance/correlation matrix; got "
+                f"shape {s.shape}. For item data (respondents × items) leave n_obs unset."
+            )
         if isinstance(data, pd.DataFrame):
             labels = [str(c) for c in data.columns]
             if [str(i) for i in data.index] != labels:
@@ -114,16 +133,11 @@ def _resolve(
                     f"row labels equal its column labels; rows are {fmt_list(data.index)}, "
                     f"columns {fmt_list(labels)}."
                 )
-            s = data.to_numpy(dtype=np.float64)
         else:
-            s = np.asarray(data, dtype=np.float64)
-            labels = [f"item{j + 1}" for j in range(s.shape[-1])] if s.ndim == 2 else []
-        n = int(n_obs)
-        if n != n_obs:
-            raise DataError(f"n_obs must be a whole number of respondents, got {n_obs!r}.")
-        m = _alpha.matrix_moments(s, labels, n)
+            labels = [f"item{j + 1}" for j in range(s.shape[0])]
         if len(labels) < 2:
             raise InsufficientDataError("Reliability needs at least 2 items.")
+        m = _alpha.matrix_moments(s, labels, n)
         return _Input([_Unit("scale", m, None)], None, None, "scale", "matrix", None)
     if isinstance(data, np.ndarray | list | tuple) and not isinstance(data, pd.DataFrame):
         arr = np.asarray(data)
