@@ -202,3 +202,24 @@ def test_duplicate_index_labels(feedback):
     c = op.score_change(dup, "csat", split="2024-01-01").to_frame()
     d = op.score_change(feedback, "csat", split="2024-01-01").to_frame()
     pd.testing.assert_frame_equal(c, d)
+
+
+def test_period_changes_with_empty_periods_warns():
+    with pytest.warns(sq.ServqualWarning, match=r"period\(s\) 3"):
+        res = op.period_changes([2, 0, 0, 4], p_adjust=None)
+    t = res.to_frame()
+    assert np.isnan(t.loc[3, "rate_ratio"]) and t.loc[3, "p_unc"] == 1.0
+    # the other rows are the ordinary exact tests
+    one = op.poisson_test(0, 1, 2, 1).to_frame().iloc[0]
+    assert_allclose(t.loc[2, "p_unc"], one["p_unc"])
+    with pytest.raises(sq.InsufficientDataError, match="0 events"):
+        op.poisson_test(0, 1, 0, 1)
+
+
+def test_proportions_all_in_one_category():
+    # 100% on time in both periods: no difference, statistic 0, p = 1
+    res = op.two_proportion_test(10, 10, 12, 12).to_frame().iloc[0]
+    assert res["statistic"] == 0 and res["p_unc"] == 1.0
+    assert res["diff"] == 0
+    fres = op.two_proportion_test(10, 10, 12, 12, method="fisher").to_frame().iloc[0]
+    assert fres["p_unc"] == 1.0

@@ -9,6 +9,7 @@ scores and top-box shares of feedback records (independent samples).
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Mapping
 from typing import Any, Literal
 
@@ -19,7 +20,7 @@ from statsmodels.stats.multitest import multipletests
 
 from .._results import TableResult, result_class
 from .._validation import check_choice, check_confidence
-from ..exceptions import DataError, InsufficientDataError
+from ..exceptions import DataError, InsufficientDataError, ServqualWarning
 from . import _checks, _series
 from .rates import _ALT, _PADJ, Alternative, RateTestResult, _poisson2, _prop2
 from .scores import Freq, _nps_row, _prepare
@@ -97,6 +98,12 @@ def period_changes(
         columns of :func:`poisson_test` (``_1`` = this period, ``_2`` = previous)
         or :func:`two_proportion_test`, plus ``p_adj``.
 
+    Warns
+    -----
+    ServqualWarning
+        Two consecutive periods without any event: that row has ``rate_ratio``
+        NaN, interval [0, inf) and ``p_unc`` 1.
+
     See Also
     --------
     poisson_test, two_proportion_test : the tests applied to each pair.
@@ -127,10 +134,38 @@ def period_changes(
     _checks.need(len(s.x), 2, "period_changes")
     n = s.n if s.n is not None and k != "count" else np.ones_like(s.x)
     rows = []
+    empty = []
     for i in range(1, len(s.x)):
         row = {"period": s.labels[i], "previous": s.labels[i - 1]}
-        row.update(_compare(k, (s.x[i - 1], n[i - 1]), (s.x[i], n[i]), conf, alternative, method))
+        if k != "proportion" and s.x[i] + s.x[i - 1] == 0:
+            # no events in either period: nothing to compare (p = 1, ratio undefined)
+            empty.append(s.labels[i])
+            row.update(
+                {
+                    "count_1": 0,
+                    "exposure_1": n[i],
+                    "rate_1": 0.0,
+                    "count_2": 0,
+                    "exposure_2": n[i - 1],
+                    "rate_2": 0.0,
+                    "rate_ratio": np.nan,
+                    "ci_low": 0.0,
+                    "ci_high": np.inf,
+                    "p_unc": 1.0,
+                }
+            )
+        else:
+            row.update(
+                _compare(k, (s.x[i - 1], n[i - 1]), (s.x[i], n[i]), conf, alternative, method)
+            )
         rows.append(row)
+    if empty:
+        warnings.warn(
+            f"No events in period(s) {_checks.fmt_list(empty)} nor in the period before: "
+            "their rate ratio is undefined (NaN, p = 1). Use longer periods (freq=).",
+            ServqualWarning,
+            stacklevel=2,
+        )
     table = pd.DataFrame(rows).set_index("period")
     _adjust(table, p_adjust)
     return RateTestResult(

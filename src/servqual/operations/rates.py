@@ -270,11 +270,10 @@ def _prop2(
     pooled = (x1 + x2) / (n1 + n2)
     obs = np.array([[x1, n1 - x1], [x2, n2 - x2]])
     exp = np.array([[n1 * pooled, n1 * (1 - pooled)], [n2 * pooled, n2 * (1 - pooled)]])
-    if np.any(exp == 0):
-        raise InsufficientDataError(
-            "Every case is in one category in both periods; the proportions cannot be compared."
-        )
-    chi2 = float(np.sum((np.abs(obs - exp) - yates) ** 2 / exp))
+    # every case in one category in both groups (e.g. 100% on time twice): those cells
+    # have O = E = 0 and add nothing, so the statistic is 0 (R returns NA there)
+    cells = exp > 0
+    chi2 = float(np.sum((np.abs(obs - exp)[cells] - yates) ** 2 / exp[cells]))
     row = {
         "x_1": int(x1),
         "n_1": int(n1),
@@ -352,7 +351,8 @@ def two_proportion_test(
     -----
     ``prop.test``: ``χ² = Σ (|O − E| − c)²/E`` with ``c = min(0.5, |p1 − p2|/(1/n1
     + 1/n2))`` and the interval ``p1 − p2 ± (z·√(p1q1/n1 + p2q2/n2) + c(1/n1 +
-    1/n2))``.
+    1/n2))``. When every case of both groups falls in the same category (both
+    shares 0 or both 1) the statistic is 0 (R gives ``NA``).
 
     Examples
     --------
