@@ -223,3 +223,15 @@ def test_proportions_all_in_one_category():
     assert res["diff"] == 0
     fres = op.two_proportion_test(10, 10, 12, 12, method="fisher").to_frame().iloc[0]
     assert fres["p_unc"] == 1.0
+
+
+def test_small_groups_warn_and_name_the_row():
+    df = pd.DataFrame({"csat": [4, 5, 3, 4, 2], "store": ["a", "a", "a", "b", "a"]})
+    with pytest.warns(sq.ServqualWarning, match=r"'b'"):
+        res = op.csat(df, "csat", by="store")
+    assert np.isnan(res.to_frame().loc["b", "ci_low"])
+    df = pd.DataFrame(
+        {"csat": [4, 5, 3, 4], "date": ["2024-01-05", "2024-01-09", "2024-02-01", "2024-02-03"]}
+    )
+    with pytest.raises(sq.InsufficientDataError, match=r"2024-01-01.*2024-02-01"):
+        op.score_change(df.iloc[[0, 2, 3]], "csat", freq="M")

@@ -503,7 +503,11 @@ def score_change(
             row = {"period_1": p1, "period_2": p2, "n_1": len(a), "n_2": len(b)}
             if by is not None:
                 row = {by: gname, **row}
-            row.update(_change(metric, a, b, conf, top))
+            try:
+                row.update(_change(metric, a, b, conf, top))
+            except InsufficientDataError as exc:
+                where = f"{by}={gname}, " if by is not None else ""
+                raise InsufficientDataError(f"{where}{p1} vs {p2}: {exc}") from None
             rows.append(row)
     table = pd.DataFrame(rows)
     if p_adjust is None:

@@ -7,6 +7,7 @@ the change between periods (independent samples).
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Sequence
 from typing import Any, Literal
 
@@ -17,7 +18,7 @@ from scipy import stats
 from .._results import TableResult, result_class
 from .._stats import t_interval, wilson_interval
 from .._validation import check_confidence, fmt_list
-from ..exceptions import DataError
+from ..exceptions import DataError, ServqualWarning
 from . import _checks
 
 __all__ = [
@@ -113,6 +114,17 @@ def _moments(x: np.ndarray, conf: float) -> dict[str, float]:
     se = sd / np.sqrt(n)
     lo, hi = t_interval(np.array(mean), np.array(se), np.array(n), conf)
     return {"n": n, "mean": mean, "sd": sd, "se": se, "ci_low": float(lo), "ci_high": float(hi)}
+
+
+def _warn_small(table: pd.DataFrame) -> None:
+    small = table.index[table["n"].to_numpy() < 2]
+    if len(small):
+        warnings.warn(
+            f"Row(s) {fmt_list(list(small))} have fewer than 2 answers: their sd and mean "
+            "interval are NaN. Use longer periods (freq=) or fewer segments.",
+            ServqualWarning,
+            stacklevel=3,
+        )
 
 
 def _share(hit: np.ndarray, prefix: str, conf: float) -> dict[str, float]:
@@ -266,6 +278,7 @@ def ratings(
         rows.append(row)
         labels.append(key)
     table = pd.DataFrame(rows, index=_index(labels, names))
+    _warn_small(table)
     slope, lo, hi, p = _trend(v, keys, freq, conf)
     return RatingsResult(
         _table=table,
@@ -344,8 +357,10 @@ def _score(
         row.update(_share(x >= top, "top_box", conf))
         rows.append(row)
         labels.append(key)
+    table = pd.DataFrame(rows, index=_index(labels, names))
+    _warn_small(table)
     return ScoreResult(
-        _table=pd.DataFrame(rows, index=_index(labels, names)),
+        _table=table,
         metric=metric,
         column=str(v.name),
         low=low,
