@@ -328,6 +328,49 @@ def test_criterion_gradients(hs, method):
     assert err < 1e-5
 
 
+def test_rotations_match_statsmodels(hs):
+    # statsmodels.multivariate.factor_rotation: varimax (no Kaiser normalization; its
+    # GPA stops at its default tol=1e-5, hence atol=1e-4) and GPA oblimin (gamma = 0)
+    # run to tol=1e-8
+    from statsmodels.multivariate.factor_rotation import rotate_factors
+
+    a = sq.efa(hs, 3, "ml", None).loadings.to_numpy()
+    ref_v, _ = rotate_factors(a, "varimax")
+    got_v, _, _ = _rotation.varimax(a, normalize=False, eps=1e-14)
+    perm, signs = _align(got_v, ref_v)
+    assert_allclose(got_v[:, perm] * signs, ref_v, atol=1e-4)
+    ref_o, ref_t = rotate_factors(a, "oblimin", 0, "oblique", tol=1e-8)
+    got_o, phi, _ = _rotation.oblimin(a, eps=1e-8)
+    perm, signs = _align(got_o, ref_o)
+    assert_allclose(got_o[:, perm] * signs, ref_o, atol=1e-6)
+    ref_phi = (ref_t.T @ ref_t)[np.ix_(perm, perm)] * np.outer(signs, signs)
+    assert_allclose(phi[np.ix_(perm, perm)] * np.outer(signs, signs), ref_phi, atol=1e-6)
+
+
+def test_minres_is_the_off_diagonal_minimum(hs):
+    # Independent check of the formulation: minimise Σ_{i≠j} (r_ij − (ΛΛ')_ij)² over Λ
+    # directly (BFGS on the loadings); the fitted ΛΛ' must match efa(method="minres").
+    r = hs.corr().to_numpy()
+    p, m = 9, 3
+    off = ~np.eye(p, dtype=bool)
+
+    def loss(v):
+        lam = v.reshape(p, m)
+        d = (r - lam @ lam.T)[off]
+        return float(d @ d)
+
+    def grad(v):
+        lam = v.reshape(p, m)
+        d = np.where(off, r - lam @ lam.T, 0.0)
+        return (-4 * d @ lam).ravel()
+
+    start = sq.efa(hs, m, "pa", None).loadings.to_numpy().ravel()
+    fit = optimize.minimize(loss, start, jac=grad, method="BFGS", options={"gtol": 1e-12})
+    lam_direct = fit.x.reshape(p, m)
+    lam = sq.efa(hs, m, "minres", None).loadings.to_numpy()
+    assert_allclose(lam @ lam.T, lam_direct @ lam_direct.T, atol=1e-6)
+
+
 def test_rotations_preserve_the_model(hs):
     lam0 = sq.efa(hs, 3, "ml", None).loadings.to_numpy()
     model = lam0 @ lam0.T
