@@ -56,7 +56,16 @@ from .report import report
 from .streaming import summarize_csv
 from .summary import SurveySummary
 from .survey import Survey
-from .factor import BartlettResult, EFAResult, KMOResult, ParallelAnalysisResult, bartlett_sphericity, efa, kmo, parallel_analysis  # noqa: E501
+from .factor import (
+    BartlettResult,
+    EFAResult,
+    KMOResult,
+    ParallelAnalysisResult,
+    bartlett_sphericity,
+    efa,
+    kmo,
+    parallel_analysis,
+)
 from .omega import OmegaResult, omega
 from . import operations
 from .operations import control_chart, csat, kpi_series, nps
