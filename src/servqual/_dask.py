@@ -76,6 +76,25 @@ def _partition_summary(
         return _Failure(k)
 
 
+def _partition_task(
+    part: pd.DataFrame,
+    offset: int | None,
+    instrument: Instrument,
+    columns: Any,
+    segments: Any,
+    options: dict[str, Any],
+    raise_errors: bool,
+    partition_info: dict[str, Any] | None = None,
+) -> pd.Series:
+    k = -1 if partition_info is None else int(partition_info["number"])
+    res = _partition_summary(part, k, offset, instrument, columns, segments, options, raise_errors)
+    return pd.Series([res], dtype=object)
+
+
+def _unwrap(s: pd.Series) -> SurveySummary | _Failure:
+    return s.iloc[0]
+
+
 def _merge(*items: SurveySummary | _Failure) -> SurveySummary | _Failure:
     failures = [x for x in items if isinstance(x, _Failure)]
     if failures:
@@ -145,21 +164,30 @@ def summarize_dask(
     inst = _as_instrument(instrument)
     use_labels = bool(ddf.known_divisions)
     opts = dict(survey_options)
-    parts = ddf.to_delayed()
-    summarise = dask.delayed(_partition_summary, pure=True)
     # with unknown divisions, rows are numbered within each partition first; on a
-    # validation error the failing partition is recomputed with its global offset
+    # validation error the failing partition is recomputed with its global offset.
+    # map_partitions fuses with the reader (read_csv, read_parquet), so each task
+    # reads a partition and returns only its small summary.
     offset0 = None if use_labels else 0
-    nodes = [
-        summarise(part, k, offset0, inst, columns, segments, opts, use_labels)
-        for k, part in enumerate(parts)
-    ]
+    summaries = ddf.map_partitions(
+        _partition_task,
+        offset0,
+        inst,
+        columns,
+        segments,
+        opts,
+        use_labels,
+        meta=pd.Series([], dtype=object),
+        enforce_metadata=False,
+        align_dataframes=False,
+    )
+    nodes = [dask.delayed(_unwrap, pure=True)(d) for d in summaries.to_delayed()]
     (result,) = dask.compute(_tree(dask, nodes, split_every))
     if isinstance(result, _Failure):
         k = result.partition
         lengths = ddf.map_partitions(len).compute().to_numpy()
         offset = int(np.sum(lengths[:k]))
-        part = parts[k].compute()
+        part = ddf.get_partition(k).compute()
         _partition_summary(part, k, offset, inst, columns, segments, opts, True)
         raise ServqualError(  # pragma: no cover - the line above raises
             f"Partition {k} failed validation but not when recomputed."

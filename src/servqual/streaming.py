@@ -9,6 +9,8 @@ Memory use depends on ``chunksize``, not on the length of the file.
 
 from __future__ import annotations
 
+import queue
+import threading
 import warnings
 from collections.abc import Iterable, Iterator
 from pathlib import Path
@@ -63,6 +65,53 @@ def iter_chunks(
         ) from None
 
 
+_DONE = object()
+
+
+def _prefetch(chunks: Iterator[pd.DataFrame], depth: int = 1) -> Iterator[pd.DataFrame]:
+    """Read the next chunk in a background thread while the current one is summarised.
+
+    The C parser of pandas and the BLAS products release the GIL, so parsing and
+    computing overlap; at most ``depth + 2`` chunks are alive at once.
+    """
+    q: queue.Queue[Any] = queue.Queue(maxsize=depth)
+    stop = threading.Event()
+
+    def put(item: Any) -> bool:
+        while not stop.is_set():
+            try:
+                q.put(item, timeout=0.1)
+                return True
+            except queue.Full:
+                continue
+        return False
+
+    def work() -> None:
+        try:
+            for chunk in chunks:
+                if not put(chunk):
+                    return
+        except BaseException as exc:  # handed to the consumer and re-raised there
+            put(exc)
+            return
+        put(_DONE)
+
+    thread = threading.Thread(target=work, name="servqual-csv-reader", daemon=True)
+    thread.start()
+    try:
+        while True:
+            item = q.get()
+            if item is _DONE:
+                return
+            if isinstance(item, BaseException):
+                raise item
+            yield item
+            del item
+    finally:
+        stop.set()
+        thread.join(timeout=5)
+
+
 def summarize_chunks(
     chunks: Iterable[pd.DataFrame],
     instrument: Instrument | str,
@@ -84,6 +133,7 @@ def summarize_chunks(
             if len(chunk) == 0:
                 continue
             part = SurveySummary.from_frame(chunk, inst, columns, segments, **survey_options)
+            del chunk  # release the rows before the next chunk is read
             total = part if total is None else total.merge(part)
     if total is None:
         raise DataError("The data has no rows (respondents).")
@@ -102,6 +152,7 @@ def summarize_csv(
     index_col: str | int | None = None,
     na_values: Any = None,
     usecols: Any = None,
+    prefetch: bool = True,
     **survey_options: Any,
 ) -> SurveySummary:
     """Read a CSV of any length in chunks into a :class:`~servqual.SurveySummary`.
@@ -122,6 +173,9 @@ def summarize_csv(
         Passed to :func:`pandas.read_csv`. Without ``index_col``, error messages
         name rows by their 0-based row number in the file (as ``pandas.read_csv``
         of the whole file would label them).
+    prefetch : bool
+        Parse the next chunk in a background thread while the current one is
+        summarised (one more chunk in memory).
     **survey_options
         Passed to :class:`~servqual.Survey` for each chunk (``out_of_range``,
         ``missing_codes``, ``nan_policy`` ...). Survey weights are not supported.
@@ -172,6 +226,8 @@ def summarize_csv(
         na_values=na_values,
         usecols=usecols,
     )
+    if prefetch:
+        chunks = _prefetch(chunks)
     summary = summarize_chunks(chunks, inst, columns, segments, **survey_options)
     warn_dropped(summary, stacklevel=2)
     return summary

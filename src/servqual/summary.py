@@ -53,11 +53,12 @@ _REF_LETTER = {"expectation": "E", "adequate": "A", "desired": "D", "competitor"
 
 
 # --------------------------------------------------------------------------- moments
-def moments(x: np.ndarray) -> tuple[int, np.ndarray, np.ndarray]:
+def moments(x: np.ndarray, *, overwrite: bool = False) -> tuple[int, np.ndarray, np.ndarray]:
     """Count, mean vector and co-moment matrix ``Σ (x − x̄)(x − x̄)ᵀ`` of the rows of ``x``.
 
     ``x`` is a complete (no NaN) ``(n, p)`` float array. The deviations are taken
-    from the block's own mean (two-pass), never from raw sums of squares.
+    from the block's own mean (two-pass), never from raw sums of squares. With
+    ``overwrite=True`` a float64 ``x`` is centred in place (no copy).
     """
     x = np.asarray(x, dtype=np.float64)
     n = x.shape[0]
@@ -65,7 +66,11 @@ def moments(x: np.ndarray) -> tuple[int, np.ndarray, np.ndarray]:
         p = x.shape[1]
         return 0, np.zeros(p), np.zeros((p, p))
     mean = x.mean(axis=0)
-    dev = x - mean
+    if overwrite and x.flags.writeable:
+        x -= mean
+        dev = x
+    else:
+        dev = x - mean
     m2 = dev.T @ dev
     return n, mean, (m2 + m2.T) / 2.0
 
@@ -181,7 +186,7 @@ def _block(
     specs: list[tuple[str, str, bool]],
     where: list[slice],
 ) -> _Block:
-    n, mean, m2 = moments(x)
+    n, mean, m2 = moments(x, overwrite=True)  # x is a private copy
     counts: dict[tuple[str, str, bool], np.ndarray] = {}
     if meets is not None:
         total = meets.sum(axis=0, dtype=np.int64)
