@@ -113,6 +113,24 @@ def test_options_reach_survey(panel, tmp_path):
     same(s.gap_scores("item").to_frame(), ref.gap_scores("item").to_frame())
 
 
+def test_prefetch_off_gives_the_same_summary(panel):
+    _, path = panel
+    a = sq.summarize_csv(path, "servqual22", segments="store", chunksize=700, prefetch=False)
+    b = sq.summarize_csv(path, "servqual22", segments="store", chunksize=700)
+    same(a.gap_scores("item", by="store").to_frame(), b.gap_scores("item", by="store").to_frame())
+    assert (a.n, a.n_dropped, a.dropped_rows) == (b.n, b.n_dropped, b.dropped_rows)
+
+
+def test_error_in_first_chunk_stops_reader(tmp_path):
+    df = sq.datasets.simulate(5000, seed=8, importance=False, outcomes=False).reset_index(drop=True)
+    df.loc[3, "P1"] = 0
+    path = tmp_path / "early.csv"
+    df.to_csv(path, index=False)
+    for prefetch in (True, False):
+        with pytest.raises(sq.ScaleRangeError, match="rows 3 "):
+            sq.summarize_csv(path, "servqual22", chunksize=100, prefetch=prefetch)
+
+
 def test_summarize_chunks_accepts_any_iterable(panel):
     df, _ = panel
     blocks = (df.iloc[k : k + 250] for k in range(0, len(df), 250))
