@@ -98,6 +98,8 @@ def test_report_sections(bank_report):
         "Reliability",
         "Significance tests",
         "Key drivers",
+        "Factor structure",
+        "Measurement model",
         "Answer distributions",
     ]:
         assert f"<h2>{heading}</h2>" in text
@@ -159,6 +161,17 @@ def test_report_reliability_matches_alpha(bank, bank_report):
     assert_allclose(shown["alpha"].astype(float), expected["alpha"], atol=5e-4 + 1e-12, rtol=0)
 
 
+def test_report_validity_matches_cfa(bank, bank_report):
+    _, text = bank_report
+    shown = _as_frame(_parse(text)["validity"])
+    with pytest.warns(sq.MissingDataWarning):
+        expected = sq.discriminant_validity(sq.cfa(bank)).to_frame()
+    assert_allclose(shown["ave"].astype(float), expected["ave"], atol=5e-4 + 1e-12, rtol=0)
+    # the CFA's listwise-deletion warning is shown as a note in its section
+    section = text.split("<h2>Measurement model</h2>")[1].split("<section")[0]
+    assert "listwise deletion dropped" in section
+
+
 def test_report_zone_of_tolerance(tmp_path):
     survey = sq.load_example("zone_of_tolerance")
     out = sq.report(
@@ -167,6 +180,8 @@ def test_report_zone_of_tolerance(tmp_path):
         reliability=False,
         tests=False,
         drivers=False,
+        factor=False,
+        validity=False,
         likert=False,
         dpi=50,
     )
@@ -184,7 +199,16 @@ def test_failing_section_shows_message(bank, tmp_path, monkeypatch):
         raise sq.ServqualError("alpha needs something this survey lacks (code 4711)")
 
     monkeypatch.setattr(sq, "cronbach_alpha", broken, raising=False)
-    out = sq.report(bank, tmp_path / "r.html", tests=False, drivers=False, likert=False, dpi=40)
+    out = sq.report(
+        bank,
+        tmp_path / "r.html",
+        tests=False,
+        drivers=False,
+        factor=False,
+        validity=False,
+        likert=False,
+        dpi=40,
+    )
     text = out.read_text(encoding="utf-8")
     section = text.split("<h2>Reliability</h2>")[1]
     assert 'class="error"' in section.split("<section")[0]
@@ -207,6 +231,8 @@ def test_report_quiet_when_not_a_terminal(tmp_path, capsys):
         reliability=False,
         tests=False,
         drivers=False,
+        factor=False,
+        validity=False,
         likert=False,
         dpi=40,
     )

@@ -16,6 +16,7 @@ import functools
 import html
 import importlib
 import os
+import warnings
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -25,7 +26,7 @@ import numpy as np
 import pandas as pd
 
 from ._progress import Progress
-from .exceptions import InstrumentError, ServqualError
+from .exceptions import InstrumentError, ServqualError, ServqualWarning
 from .survey import Survey
 
 __all__ = ["report"]
@@ -95,6 +96,19 @@ def _error_html(exc: Exception) -> str:
         f'<div class="error"><b>Not available:</b> {html.escape(str(exc))} '
         f"<span class='note'>({type(exc).__name__})</span></div>"
     )
+
+
+def _warning_notes(caught: list[warnings.WarningMessage]) -> list[str]:
+    """servqual warnings of a section as notes in it; other warnings are re-issued."""
+    notes: list[str] = []
+    for w in caught:
+        if issubclass(w.category, ServqualWarning):
+            text = html.escape(str(w.message))
+            if text not in notes:
+                notes.append(text)
+        else:
+            warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
+    return [f"<p class='note'>⚠ {n}</p>" for n in notes]
 
 
 def _slug(text: str) -> str:
@@ -347,32 +361,75 @@ def _drivers_section(survey: Survey, chart: Chart) -> list[str]:
 def _factor_section(survey: Survey, chart: Chart) -> list[str]:
     kmo = _public("kmo")
     parallel = _public("parallel_analysis")
+    efa = _public("efa")
     if kmo is None and parallel is None:
         raise ServqualError("Factor analysis is not available in this servqual build.")
-    parts = []
-    if kmo is not None:
+    parts = ["<p>Exploratory analysis of the perception items.</p>"]
+    for name, label, table_id in (
+        ("kmo", "Sampling adequacy", "kmo"),
+        ("bartlett_sphericity", "Sphericity", "bartlett"),
+    ):
+        func = _public(name)
+        if func is None:
+            continue
         try:
-            res = kmo(survey)
-            parts.append(f"<p class='meta'>{html.escape(res._header())}</p>")
-            parts.append(_table_html(res.to_frame(), "kmo", scroll=True))
+            res = func(survey)
+            parts.append(f"<h3>{label}</h3><p class='meta'>{html.escape(res._header())}</p>")
+            parts.append(_table_html(res.to_frame(), table_id, scroll=True))
         except ServqualError as exc:
             parts.append(_error_html(exc))
-    bartlett = _public("bartlett_sphericity")
-    if bartlett is not None:
-        try:
-            res = bartlett(survey)
-            parts.append(f"<p class='meta'>{html.escape(res._header())}</p>")
-            parts.append(_table_html(res.to_frame(), "bartlett"))
-        except ServqualError as exc:
-            parts.append(_error_html(exc))
+    n_factors = len(survey.instrument.quality_dimensions)
     if parallel is not None:
         try:
             res = parallel(survey, rng=0)
+            n_factors = max(1, int(getattr(res, "n_factors", n_factors)))
             parts.append("<h3>Parallel analysis</h3>")
             parts.append(f"<p class='meta'>{html.escape(res._header())}</p>")
             parts.append(_table_html(res.to_frame(), "parallel-analysis", scroll=True))
             if getattr(res, "_plot_function", None):
                 parts.append(chart(res._plot_function, res, "Scree plot and parallel analysis"))
+        except ServqualError as exc:
+            parts.append(_error_html(exc))
+    if efa is not None:
+        try:
+            res = efa(survey, n_factors=n_factors)
+            parts.append("<h3>Exploratory factor analysis</h3>")
+            parts.append(f"<p class='meta'>{html.escape(res._header())}</p>")
+            parts.append(_table_html(res.to_frame(), "efa-loadings", scroll=True))
+            if getattr(res, "_plot_function", None):
+                h = max(4.0, 0.3 * _n_rows(res) + 1.0)
+                parts.append(chart(res._plot_function, res, "Factor loadings", figsize=(6.5, h)))
+        except ServqualError as exc:
+            parts.append(_error_html(exc))
+    return parts
+
+
+def _validity_section(survey: Survey) -> list[str]:
+    cfa = _public("cfa")
+    if cfa is None:
+        raise ServqualError("Confirmatory factor analysis is not available in this servqual build.")
+    fit = cfa(survey)
+    parts = [
+        "<p>Confirmatory factor analysis of the instrument's dimensions (perception items).</p>",
+        f"<p class='meta'>{html.escape(fit._header())}</p>",
+        _table_html(fit.fit_measures().rename("value").to_frame(), "cfa-fit"),
+    ]
+    dv = _public("discriminant_validity")
+    if dv is not None:
+        try:
+            res = dv(fit)
+            parts.append("<h3>Convergent and discriminant validity</h3>")
+            parts.append(f"<p class='meta'>{html.escape(res._header())}</p>")
+            parts.append(_table_html(res.to_frame(), "validity"))
+        except ServqualError as exc:
+            parts.append(_error_html(exc))
+    htmt = _public("htmt")
+    if htmt is not None:
+        try:
+            res = htmt(survey)
+            parts.append("<h3>Heterotrait–monotrait ratio</h3>")
+            parts.append(f"<p class='meta'>{html.escape(res._header())}</p>")
+            parts.append(_table_html(res.to_frame(), "htmt", scroll=True))
         except ServqualError as exc:
             parts.append(_error_html(exc))
     return parts
@@ -409,7 +466,8 @@ def report(
     reliability: bool = True,
     tests: bool = True,
     drivers: bool = True,
-    factor: bool = False,
+    factor: bool = True,
+    validity: bool = True,
     likert: bool = True,
     sort: bool = False,
     dpi: int = 100,
@@ -434,10 +492,11 @@ def report(
     level : {"dimension", "item"}
         Level of the by-segment gaps, the paired tests and the answer
         distributions (gap tables are always given at both levels).
-    tolerance, reliability, tests, drivers, factor, likert : bool
+    tolerance, reliability, tests, drivers, factor, validity, likert : bool
         Include the zone-of-tolerance (three-column instruments only),
         reliability, paired-test, key-driver (surveys with outcomes), factor
-        analysis (KMO, Bartlett, parallel analysis; off by default) and
+        analysis (KMO, Bartlett, parallel analysis, EFA), measurement-model (CFA,
+        composite reliability, AVE, Fornell–Larcker, HTMT) and
         answer-distribution sections.
     sort : bool
         Sort gap charts by gap instead of the instrument order.
@@ -503,8 +562,11 @@ def report(
         sections.append(_Section("Significance tests", lambda: _tests_section(survey, level)))
     if drivers and survey.outcomes is not None:
         sections.append(_Section("Key drivers", lambda: _drivers_section(survey, chart)))
+    n_quality = len(inst.quality_dimensions)
     if factor:
         sections.append(_Section("Factor structure", lambda: _factor_section(survey, chart)))
+    if validity and n_quality >= 1 and len(inst.quality_items) > n_quality:
+        sections.append(_Section("Measurement model", lambda: _validity_section(survey)))
     if likert:
         sections.append(
             _Section("Answer distributions", lambda: _likert_section(survey, level, chart))
@@ -513,10 +575,13 @@ def report(
     with Progress(len(sections), desc="servqual report", enabled=progress) as bar:
         for sec in sections:
             bar.step(sec.title)
-            try:
-                sec.parts = sec.build()
-            except ServqualError as exc:
-                sec.parts = [_error_html(exc)]
+            with warnings.catch_warnings(record=True) as caught:
+                warnings.simplefilter("always")
+                try:
+                    sec.parts = sec.build()
+                except ServqualError as exc:
+                    sec.parts = [_error_html(exc)]
+            sec.parts += _warning_notes(caught)
 
     version = getattr(importlib.import_module("servqual"), "__version__", "")
     stamp = _dt.datetime.now(_dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
