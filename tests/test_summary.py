@@ -379,3 +379,59 @@ def test_factor_statistics_equal_in_memory(bank_listwise, bank_summary):
     a = factor.efa(bank_listwise, 5, score="perception", nan_policy="listwise")
     b = bank_summary.efa(5)
     pd.testing.assert_frame_equal(a.to_frame(), b.to_frame(), check_exact=False, rtol=1e-6)
+
+
+@pytest.fixture(scope="module")
+def bank_with_outcomes(bank_frame):
+    df = bank_frame.copy()
+    df.loc[df.index[[5, 40, 41, 90]], "overall"] = np.nan  # outcome missing for some
+    return df
+
+
+@pytest.mark.parametrize(
+    ("outcome", "predictors", "score"),
+    [
+        ("overall", "dimension", "perception"),
+        ("overall", "dimension", "gap"),
+        ("recommend", ["tangibles", "empathy"], "perception"),
+        ("recommend", "item", "expectation"),
+    ],
+)
+def test_key_drivers_equal_in_memory_ols(bank_with_outcomes, outcome, predictors, score):
+    outs = ["overall", "recommend"]
+    mem = quiet(sq.Survey, bank_with_outcomes, "servqual22", outcomes=outs, nan_policy="listwise")
+    # chunks merged: the outcome moments merge like the rating moments
+    df = bank_with_outcomes
+    s = SurveySummary.merge_all(
+        [
+            SurveySummary.from_frame(df.iloc[a:b], "servqual22", outcomes=outs)
+            for a, b in [(0, 50), (50, 51), (51, 212)]
+        ]
+    )
+    dom = predictors != "item"
+    # statsmodels OLS, classical SEs (R: summary(lm(y ~ ., data)))
+    a = sq.key_drivers(mem, outcome, predictors, score, robust=None, dominance=dom)
+    b = s.key_drivers(outcome, predictors, score, dominance=dom)
+    assert_same_table(a.to_frame(), b.to_frame())
+    for f in ("n", "n_dropped", "df_model", "df_resid"):
+        assert getattr(a, f) == getattr(b, f), f
+    for f in ("intercept", "intercept_se", "r_squared", "adj_r_squared", "f_statistic", "f_pvalue"):
+        assert_allclose(getattr(b, f), getattr(a, f), rtol=RTOL, err_msg=f)
+    if dom:
+        assert_same_table(a.conditional_dominance, b.conditional_dominance)
+    assert a._header() == b._header()
+
+
+def test_key_drivers_refuses_what_needs_the_data(bank_with_outcomes, bank_summary):
+    s = SurveySummary.from_frame(bank_with_outcomes, "servqual22", outcomes="overall")
+    with pytest.raises(sq.DataError, match="need the data"):
+        s.key_drivers("overall", robust="HC3")
+    with pytest.raises(sq.MissingColumnError, match="'recommend'"):
+        s.key_drivers("recommend")
+    with pytest.raises(sq.MissingColumnError, match="outcomes="):
+        bank_summary.key_drivers("overall")
+    with pytest.raises(sq.DataError, match="not quality dimensions"):
+        s.key_drivers("overall", predictors=["speed"])
+    other = SurveySummary.from_frame(bank_with_outcomes, "servqual22")
+    with pytest.raises(sq.DataError, match="different outcomes"):
+        s.merge(other)

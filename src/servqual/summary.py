@@ -104,11 +104,23 @@ class _Block:
     mean: np.ndarray
     m2: np.ndarray
     meets: dict[tuple[str, str, bool], np.ndarray] = field(default_factory=dict)
+    #: outcome name -> (n, mean, M2) of [ratings, outcome] over rows with the outcome
+    #: present, and the number of rows without it
+    outcomes: dict[str, tuple[int, np.ndarray, np.ndarray, int]] = field(default_factory=dict)
 
     def merged(self, other: _Block) -> _Block:
         n, mean, m2 = merge_moments((self.n, self.mean, self.m2), (other.n, other.mean, other.m2))
         meets = {k: self.meets[k] + other.meets[k] for k in self.meets}
-        return _Block(n, mean, m2, meets)
+        if set(self.outcomes) != set(other.outcomes):
+            raise DataError(
+                f"Cannot merge summaries with different outcomes ({sorted(self.outcomes)} and "
+                f"{sorted(other.outcomes)})."
+            )
+        outs = {}
+        for k, a in self.outcomes.items():
+            b = other.outcomes[k]
+            outs[k] = (*merge_moments(a[:3], b[:3]), a[3] + b[3])
+        return _Block(n, mean, m2, meets, outs)
 
 
 class _View:
@@ -185,13 +197,20 @@ def _block(
     meets: np.ndarray | None,
     specs: list[tuple[str, str, bool]],
     where: list[slice],
+    y: pd.DataFrame | None = None,
 ) -> _Block:
+    outs: dict[str, tuple[int, np.ndarray, np.ndarray, int]] = {}
+    if y is not None:
+        for name in y.columns:
+            v = y[name].to_numpy(dtype=np.float64)
+            ok = np.isfinite(v)
+            outs[str(name)] = (*moments(np.column_stack([x[ok], v[ok]])), int((~ok).sum()))
     n, mean, m2 = moments(x, overwrite=True)  # x is a private copy
     counts: dict[tuple[str, str, bool], np.ndarray] = {}
     if meets is not None:
         total = meets.sum(axis=0, dtype=np.int64)
         counts = {spec: total[sl] for spec, sl in zip(specs, where, strict=True)}
-    return _Block(n, mean, m2, counts)
+    return _Block(n, mean, m2, counts, outs)
 
 
 def _py(v: Any) -> Any:
@@ -330,9 +349,12 @@ class SurveySummary:
             # every unit's gap is affine in the ratings: one matrix product gives them all
             coef, const, where = _gap_coefficients(inst, specs)
             meets_all = x @ coef + const >= -1e-12
+        y = survey.outcomes
+        if y is not None and n_drop_here:
+            y = y.loc[complete]
         blocks: dict[tuple[Any, ...], _Block] = {}
         if len(x) and segs is None:
-            blocks[()] = _block(x, meets_all, specs, where)
+            blocks[()] = _block(x, meets_all, specs, where, y)
         elif len(x):
             if n_drop_here:
                 segs = segs.loc[complete]
@@ -342,7 +364,11 @@ class SurveySummary:
             for g, key in enumerate(keys):
                 rows = order[bounds[g] : bounds[g + 1]]
                 blocks[key] = _block(
-                    x[rows], None if meets_all is None else meets_all[rows], specs, where
+                    x[rows],
+                    None if meets_all is None else meets_all[rows],
+                    specs,
+                    where,
+                    None if y is None else y.iloc[rows],
                 )
         return cls(
             inst,
@@ -534,6 +560,11 @@ class SurveySummary:
         basis = np.vstack([np.zeros(p), np.eye(p)])
         out = fn(_View(self._instrument, basis, self._slices))
         return out, out_const(out), out_coef(out)
+
+    def _view(self) -> _View:
+        """The score engine's view of the zero vector (row 0) and the unit vectors."""
+        p = len(self.labels)
+        return _View(self._instrument, np.vstack([np.zeros(p), np.eye(p)]), self._slices)
 
     def _item_linear(self, score: str) -> tuple[list[str], np.ndarray, np.ndarray]:
         p = len(self.labels)
@@ -940,6 +971,31 @@ class SurveySummary:
         from .factor import efa
 
         return efa(self.correlation(score), n_factors, n_obs=self.n, **options)
+
+    def key_drivers(
+        self,
+        outcome: str = "overall",
+        predictors: str | Sequence[str] = "dimension",
+        score: str = "perception",
+        robust: Literal["HC0", "HC1", "HC2", "HC3"] | None = None,
+        confidence_level: float = 0.95,
+        dominance: bool | None = None,
+    ) -> Any:
+        """OLS key drivers from the moments; as :func:`servqual.key_drivers` with ``robust=None``.
+
+        Needs the outcome in the summary (``outcomes=`` when summarising). The fit
+        uses the respondents with every rating and the outcome present. Robust (HC)
+        standard errors need each respondent's residual, so ``robust`` must be
+        ``None`` (classical standard errors, R ``summary(lm(y ~ ., data))``).
+        Relative weights and dominance analysis come from the correlation matrix.
+
+        Returns
+        -------
+        KeyDriverResult
+        """
+        from ._summary_stats import key_drivers
+
+        return key_drivers(self, outcome, predictors, score, robust, confidence_level, dominance)
 
     # ------------------------------------------------------------------ display
     def __repr__(self) -> str:
