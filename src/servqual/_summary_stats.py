@@ -13,21 +13,23 @@ need each respondent's residual and leverage, so they need the data.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
 import pandas as pd
 from scipy import stats
 
 from . import _scores
+from ._stats import require_n
 from ._validation import check_choice, check_confidence, fmt_list
 from .exceptions import DataError, InstrumentError, InsufficientDataError, MissingColumnError
-from .instruments import RATINGS
+from .instruments import RATINGS, reference_name
 
 if TYPE_CHECKING:  # pragma: no cover
     from .summary import SurveySummary
 
 _GAP = {"gap": None, "msa": "A", "mss": "D"}
+_REF_LETTER = {"expectation": "E", "adequate": "A", "desired": "D", "competitor": "C"}
 
 
 def _predictor_coefficients(
@@ -210,4 +212,237 @@ def key_drivers(
         df_resid=int(df_resid),
         confidence_level=conf,
         conditional_dominance=cond_frame,
+    )
+
+
+def paired_moments(
+    summary: SurveySummary,
+    level: Literal["item", "dimension", "overall"] = "item",
+    reference: str | None = None,
+    alternative: Literal["two-sided", "less", "greater"] = "two-sided",
+) -> pd.DataFrame:
+    """Paired t statistics of perception vs reference per unit, from the moments.
+
+    Returns a DataFrame indexed by unit with ``mean_p``, ``mean_ref``, ``diff``,
+    ``sd``, ``t``, ``df``, ``p_unc`` and ``cohen_dz``: the difference
+    ``d = P − reference`` is linear in the ratings, so its mean is ``aᵀx̄`` and
+    its variance ``aᵀCa``; ``t = d̄ / (s/√n)`` on ``n − 1`` degrees of freedom
+    (R ``t.test(P, E, paired = TRUE)``) and ``dz = d̄ / s``.
+    """
+    from scipy import stats
+
+    check_choice(level, "level", _scores.LEVELS)
+    check_choice(alternative, "alternative", ("two-sided", "less", "greater"))
+    ref_arg = _REF_LETTER.get(reference, reference) if reference is not None else None
+    ref = _scores.resolve_reference(summary._instrument, ref_arg)
+    u, (c_p, c_r), (a_p, a_r) = summary._linear(
+        lambda v: _scores.units(v, level, reference=ref, weighted=False)
+    )
+    b = summary._total()
+    require_n(np.full(len(u.labels), b.n), u.labels, 2, "A paired t-test")
+    cov = b.m2 / (b.n - 1)
+    a_g = a_p - a_r
+    diff = (c_p - c_r) + b.mean @ a_g
+    sd = np.sqrt(np.maximum(np.einsum("ju,jk,ku->u", a_g, cov, a_g), 0.0))
+    df = b.n - 1
+    with np.errstate(divide="ignore", invalid="ignore"):
+        t = diff / (sd / np.sqrt(b.n))
+        dz = diff / sd
+    if alternative == "two-sided":
+        p = 2 * stats.t.sf(np.abs(t), df)
+    elif alternative == "less":
+        p = stats.t.cdf(t, df)
+    else:
+        p = stats.t.sf(t, df)
+    return pd.DataFrame(
+        {
+            "mean_p": c_p + b.mean @ a_p,
+            "mean_ref": c_r + b.mean @ a_r,
+            "diff": diff,
+            "sd": sd,
+            "t": t,
+            "df": np.full(len(u.labels), df, dtype=np.int64),
+            "p_unc": p,
+            "cohen_dz": dz,
+            "n": np.full(len(u.labels), b.n, dtype=np.int64),
+        },
+        index=pd.Index(u.labels, name=level if level != "overall" else None),
+    )
+
+
+def paired_tests(
+    summary: SurveySummary,
+    level: Literal["item", "dimension", "overall"] = "item",
+    method: Literal["t", "wilcoxon"] = "t",
+    p_adjust: str | None = "holm",
+    alternative: Literal["two-sided", "less", "greater"] = "two-sided",
+    reference: str | None = None,
+    confidence_level: float = 0.95,
+) -> Any:
+    """Paired t-tests from the moments; same result as :func:`servqual.paired_tests`.
+
+    ``method="wilcoxon"`` ranks the differences and needs the data: it raises
+    :class:`DataError`. See :meth:`paired_moments` for the formulas.
+
+    Returns
+    -------
+    PairedTestResult
+    """
+    from scipy import stats
+
+    from . import inference
+
+    if method == "wilcoxon":
+        raise DataError(
+            "The Wilcoxon signed-rank test ranks the differences and needs the data; a "
+            "SurveySummary holds moments only. Use method='t', or sq.paired_tests on a "
+            "Survey (e.g. a sample of the panel)."
+        )
+    check_choice(method, "method", ("t", "wilcoxon"))
+    conf = check_confidence(confidence_level)
+    m = summary.paired_moments(level, reference, alternative)
+    labels = list(m.index)
+    flat = m.index[m["sd"].to_numpy() <= 1e-12 * np.maximum(1.0, m["diff"].abs().to_numpy())]
+    if len(flat):
+        raise DataError(
+            f"Paired t-test: the differences do not vary for {fmt_list(list(flat))}, so the "
+            "test statistic is undefined."
+        )
+    n = m["n"].to_numpy()
+    df = (n - 1).astype(np.float64)
+    se = m["sd"].to_numpy() / np.sqrt(n)
+    diff = m["diff"].to_numpy()
+    a = 1 - conf
+    if alternative == "two-sided":
+        q = stats.t.ppf(1 - a / 2, df)
+        lo, hi = diff - q * se, diff + q * se
+    elif alternative == "greater":
+        lo, hi = diff - stats.t.ppf(1 - a, df) * se, np.full(len(diff), np.inf)
+    else:
+        lo, hi = np.full(len(diff), -np.inf), diff + stats.t.ppf(1 - a, df) * se
+    t = m["t"].to_numpy()
+    dz_ci = [
+        inference.cohen_dz_interval(float(t[k]), int(n[k]), conf, alternative)
+        for k in range(len(t))
+    ]
+    table = pd.DataFrame(
+        {
+            "mean_perception": m["mean_p"].to_numpy(),
+            "mean_reference": m["mean_ref"].to_numpy(),
+            "diff": diff,
+            "sd_diff": m["sd"].to_numpy(),
+            "t": t,
+            "df": df,
+            "p_unc": m["p_unc"].to_numpy(),
+            "p_adj": np.asarray(inference.p_adjust(m["p_unc"].to_numpy(), p_adjust)),
+            "ci_low": lo,
+            "ci_high": hi,
+            "cohen_dz": m["cohen_dz"].to_numpy(),
+            "dz_ci_low": [c[0] for c in dz_ci],
+            "dz_ci_high": [c[1] for c in dz_ci],
+            "n": n.astype(np.int64),
+        },
+        index=m.index,
+    )
+    ref_arg = _REF_LETTER.get(reference, reference) if reference is not None else None
+    ref = _scores.resolve_reference(summary._instrument, ref_arg)
+    if level == "item":
+        dims = [summary._instrument.dimension_of(c) for c in labels]
+        table.insert(0, "dimension", dims)
+    adj = None if p_adjust in (None, "none") else p_adjust
+    return inference.PairedTestResult(
+        _table=table,
+        instrument=summary._instrument.name,
+        level=level,
+        method="t",
+        alternative=alternative,
+        p_adjust=adj,
+        reference=ref,
+        reference_name=reference_name(ref),
+        confidence_level=conf,
+        n=summary.n,
+        survey_weighted=False,
+        nan_policy="listwise",
+    )
+
+
+def cronbach_alpha(
+    summary: SurveySummary,
+    score: str = "perception",
+    level: Literal["dimension", "overall"] = "dimension",
+    *,
+    ci: Literal["feldt", "duhachek"] = "feldt",
+    confidence_level: float = 0.95,
+) -> Any:
+    """Cronbach's alpha (listwise) from the item covariance; as :func:`servqual.cronbach_alpha`.
+
+    Each scale is ``sq.cronbach_alpha(covariance, n_obs=n)`` on the listwise
+    covariance of its items; the table, item statistics and headline fields
+    are those of ``sq.cronbach_alpha(survey, nan_policy="listwise")``.
+    ``ci="bootstrap"`` resamples respondents and needs the data.
+
+    Returns
+    -------
+    AlphaResult
+    """
+    from .reliability import AlphaResult, cronbach_alpha
+
+    if ci == "bootstrap":
+        raise DataError(
+            "ci='bootstrap' resamples respondents and needs the data; a SurveySummary "
+            "holds moments only. Use ci='feldt' or 'duhachek'."
+        )
+    check_choice(level, "level", ("dimension", "overall"))
+    cov = summary.covariance(score)
+    codes, c, a = summary._item_linear(score)
+    means = pd.Series(c + summary._total().mean @ a, index=codes)
+    model = summary._instrument.model
+    missing = [k for ks in model.values() for k in ks if k not in cov.index]
+    if missing:
+        raise InstrumentError(f"Score {score!r} has no values for item(s) {fmt_list(missing)}.")
+    all_codes = [k for ks in model.values() for k in ks]
+    dim_of = {k: d for d, ks in model.items() for k in ks}
+
+    def one(label: str, ks: list[str]) -> tuple[pd.DataFrame, pd.DataFrame, Any]:
+        res = cronbach_alpha(
+            cov.loc[ks, ks], n_obs=summary.n, ci=ci, confidence_level=confidence_level
+        )
+        row = res.to_frame().set_axis([label])
+        items = res.items
+        items["n"] = items["n"].astype(np.int64)
+        items.insert(items.columns.get_loc("sd"), "mean", means[ks].to_numpy())
+        total = means[ks].sum()
+        items.insert(
+            items.columns.get_loc("scale_var_if_deleted"),
+            "scale_mean_if_deleted",
+            total - means[ks].to_numpy(),
+        )
+        items.insert(0, "dimension", label if level == "dimension" else [dim_of[k] for k in ks])
+        return row, items, res
+
+    if level == "overall":
+        table, items, head = one("overall", all_codes)
+    else:
+        parts = [one(d, ks) for d, ks in model.items()]
+        table = pd.concat([p[0] for p in parts])
+        items = pd.concat([p[1] for p in parts])
+        head = parts[0][2] if len(parts) == 1 else one("overall", all_codes)[2]
+    table.index.name = "dimension" if level == "dimension" else None
+    items.index.name = "item"
+    return AlphaResult(
+        _table=table,
+        _items=items,
+        alpha=head.alpha,
+        std_alpha=head.std_alpha,
+        ci_low=head.ci_low,
+        ci_high=head.ci_high,
+        n=head.n,
+        n_items=head.n_items,
+        average_r=head.average_r,
+        lambda6=head.lambda6,
+        ci_method=ci,
+        confidence_level=head.confidence_level,
+        nan_policy="listwise",
+        score=score,
+        level=level,
     )

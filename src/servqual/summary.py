@@ -732,44 +732,10 @@ class SurveySummary:
         its variance ``aᵀCa``; ``t = d̄ / (s/√n)`` on ``n − 1`` degrees of freedom
         (R ``t.test(P, E, paired = TRUE)``) and ``dz = d̄ / s``.
         """
-        from scipy import stats
+        from . import _summary_stats
 
-        check_choice(level, "level", _scores.LEVELS)
-        check_choice(alternative, "alternative", ("two-sided", "less", "greater"))
-        ref_arg = _REF_LETTER.get(reference, reference) if reference is not None else None
-        ref = _scores.resolve_reference(self._instrument, ref_arg)
-        u, (c_p, c_r), (a_p, a_r) = self._linear(
-            lambda v: _scores.units(v, level, reference=ref, weighted=False)
-        )
-        b = self._total()
-        require_n(np.full(len(u.labels), b.n), u.labels, 2, "A paired t-test")
-        cov = b.m2 / (b.n - 1)
-        a_g = a_p - a_r
-        diff = (c_p - c_r) + b.mean @ a_g
-        sd = np.sqrt(np.maximum(np.einsum("ju,jk,ku->u", a_g, cov, a_g), 0.0))
-        df = b.n - 1
-        with np.errstate(divide="ignore", invalid="ignore"):
-            t = diff / (sd / np.sqrt(b.n))
-            dz = diff / sd
-        if alternative == "two-sided":
-            p = 2 * stats.t.sf(np.abs(t), df)
-        elif alternative == "less":
-            p = stats.t.cdf(t, df)
-        else:
-            p = stats.t.sf(t, df)
-        return pd.DataFrame(
-            {
-                "mean_p": c_p + b.mean @ a_p,
-                "mean_ref": c_r + b.mean @ a_r,
-                "diff": diff,
-                "sd": sd,
-                "t": t,
-                "df": np.full(len(u.labels), df, dtype=np.int64),
-                "p_unc": p,
-                "cohen_dz": dz,
-                "n": np.full(len(u.labels), b.n, dtype=np.int64),
-            },
-            index=pd.Index(u.labels, name=level if level != "overall" else None),
+        return _summary_stats.paired_moments(
+            self, level=level, reference=reference, alternative=alternative
         )
 
     def paired_tests(
@@ -790,81 +756,16 @@ class SurveySummary:
         -------
         PairedTestResult
         """
-        from scipy import stats
+        from . import _summary_stats
 
-        from . import inference
-
-        if method == "wilcoxon":
-            raise DataError(
-                "The Wilcoxon signed-rank test ranks the differences and needs the data; a "
-                "SurveySummary holds moments only. Use method='t', or sq.paired_tests on a "
-                "Survey (e.g. a sample of the panel)."
-            )
-        check_choice(method, "method", ("t", "wilcoxon"))
-        conf = check_confidence(confidence_level)
-        m = self.paired_moments(level, reference, alternative)
-        labels = list(m.index)
-        flat = m.index[m["sd"].to_numpy() <= 1e-12 * np.maximum(1.0, m["diff"].abs().to_numpy())]
-        if len(flat):
-            raise DataError(
-                f"Paired t-test: the differences do not vary for {fmt_list(list(flat))}, so the "
-                "test statistic is undefined."
-            )
-        n = m["n"].to_numpy()
-        df = (n - 1).astype(np.float64)
-        se = m["sd"].to_numpy() / np.sqrt(n)
-        diff = m["diff"].to_numpy()
-        a = 1 - conf
-        if alternative == "two-sided":
-            q = stats.t.ppf(1 - a / 2, df)
-            lo, hi = diff - q * se, diff + q * se
-        elif alternative == "greater":
-            lo, hi = diff - stats.t.ppf(1 - a, df) * se, np.full(len(diff), np.inf)
-        else:
-            lo, hi = np.full(len(diff), -np.inf), diff + stats.t.ppf(1 - a, df) * se
-        t = m["t"].to_numpy()
-        dz_ci = [
-            inference.cohen_dz_interval(float(t[k]), int(n[k]), conf, alternative)
-            for k in range(len(t))
-        ]
-        table = pd.DataFrame(
-            {
-                "mean_perception": m["mean_p"].to_numpy(),
-                "mean_reference": m["mean_ref"].to_numpy(),
-                "diff": diff,
-                "sd_diff": m["sd"].to_numpy(),
-                "t": t,
-                "df": df,
-                "p_unc": m["p_unc"].to_numpy(),
-                "p_adj": np.asarray(inference.p_adjust(m["p_unc"].to_numpy(), p_adjust)),
-                "ci_low": lo,
-                "ci_high": hi,
-                "cohen_dz": m["cohen_dz"].to_numpy(),
-                "dz_ci_low": [c[0] for c in dz_ci],
-                "dz_ci_high": [c[1] for c in dz_ci],
-                "n": n.astype(np.int64),
-            },
-            index=m.index,
-        )
-        ref_arg = _REF_LETTER.get(reference, reference) if reference is not None else None
-        ref = _scores.resolve_reference(self._instrument, ref_arg)
-        if level == "item":
-            dims = [self._instrument.dimension_of(c) for c in labels]
-            table.insert(0, "dimension", dims)
-        adj = None if p_adjust in (None, "none") else p_adjust
-        return inference.PairedTestResult(
-            _table=table,
-            instrument=self._instrument.name,
+        return _summary_stats.paired_tests(
+            self,
             level=level,
-            method="t",
+            method=method,
+            p_adjust=p_adjust,
             alternative=alternative,
-            p_adjust=adj,
-            reference=ref,
-            reference_name=reference_name(ref),
-            confidence_level=conf,
-            n=self.n,
-            survey_weighted=False,
-            nan_policy="listwise",
+            reference=reference,
+            confidence_level=confidence_level,
         )
 
     def cronbach_alpha(
@@ -886,66 +787,10 @@ class SurveySummary:
         -------
         AlphaResult
         """
-        from .reliability import AlphaResult, cronbach_alpha
+        from . import _summary_stats
 
-        if ci == "bootstrap":
-            raise DataError(
-                "ci='bootstrap' resamples respondents and needs the data; a SurveySummary "
-                "holds moments only. Use ci='feldt' or 'duhachek'."
-            )
-        check_choice(level, "level", ("dimension", "overall"))
-        cov = self.covariance(score)
-        codes, c, a = self._item_linear(score)
-        means = pd.Series(c + self._total().mean @ a, index=codes)
-        model = self._instrument.model
-        missing = [k for ks in model.values() for k in ks if k not in cov.index]
-        if missing:
-            raise InstrumentError(f"Score {score!r} has no values for item(s) {fmt_list(missing)}.")
-        all_codes = [k for ks in model.values() for k in ks]
-        dim_of = {k: d for d, ks in model.items() for k in ks}
-
-        def one(label: str, ks: list[str]) -> tuple[pd.DataFrame, pd.DataFrame, Any]:
-            res = cronbach_alpha(
-                cov.loc[ks, ks], n_obs=self.n, ci=ci, confidence_level=confidence_level
-            )
-            row = res.to_frame().set_axis([label])
-            items = res.items
-            items["n"] = items["n"].astype(np.int64)
-            items.insert(items.columns.get_loc("sd"), "mean", means[ks].to_numpy())
-            total = means[ks].sum()
-            items.insert(
-                items.columns.get_loc("scale_var_if_deleted"),
-                "scale_mean_if_deleted",
-                total - means[ks].to_numpy(),
-            )
-            items.insert(0, "dimension", label if level == "dimension" else [dim_of[k] for k in ks])
-            return row, items, res
-
-        if level == "overall":
-            table, items, head = one("overall", all_codes)
-        else:
-            parts = [one(d, ks) for d, ks in model.items()]
-            table = pd.concat([p[0] for p in parts])
-            items = pd.concat([p[1] for p in parts])
-            head = parts[0][2] if len(parts) == 1 else one("overall", all_codes)[2]
-        table.index.name = "dimension" if level == "dimension" else None
-        items.index.name = "item"
-        return AlphaResult(
-            _table=table,
-            _items=items,
-            alpha=head.alpha,
-            std_alpha=head.std_alpha,
-            ci_low=head.ci_low,
-            ci_high=head.ci_high,
-            n=head.n,
-            n_items=head.n_items,
-            average_r=head.average_r,
-            lambda6=head.lambda6,
-            ci_method=ci,
-            confidence_level=head.confidence_level,
-            nan_policy="listwise",
-            score=score,
-            level=level,
+        return _summary_stats.cronbach_alpha(
+            self, score=score, level=level, ci=ci, confidence_level=confidence_level
         )
 
     def kmo(self, score: str = "perception") -> Any:
