@@ -167,7 +167,35 @@ sq.cronbach_alpha(survey, score="gap")
 sq.difference_reliability(survey)
 """),
     md("""
-## 6 Are the gaps significant?
+## 6 Does the instrument measure five dimensions?
+
+Sampling adequacy (KMO) and Bartlett's test say whether the perception items are worth
+factoring; parallel analysis suggests how many factors to keep; the exploratory solution
+shows whether the items load on their own dimension. The confirmatory model then tests the
+five-dimension structure directly, with composite reliability, AVE, the Fornell–Larcker
+criterion and HTMT for convergent and discriminant validity.
+"""),
+    code("""
+print(sq.kmo(survey)._header())
+print(sq.bartlett_sphericity(survey)._header())
+pa = sq.parallel_analysis(survey, rng=1)
+efa = sq.efa(survey, n_factors=pa.n_factors, rotation="oblimin")
+fig, axes = plt.subplots(1, 2, figsize=(12, 6), gridspec_kw={"width_ratios": [1, 1.1]})
+pa.plot(ax=axes[0])
+efa.plot(ax=axes[1], threshold=0.3)
+fig.tight_layout()
+"""),
+    code("""
+import warnings
+
+with warnings.catch_warnings():
+    warnings.simplefilter("ignore", sq.MissingDataWarning)  # CFA uses complete respondents
+    fit = sq.cfa(survey)
+print(fit._header())
+sq.discriminant_validity(fit)
+"""),
+    md("""
+## 7 Are the gaps significant?
 
 Paired tests of P against E per item, with Holm-adjusted p-values, and Hotelling's T² for
 all items at once. Then a comparison of the dimension gaps between branches.
@@ -183,7 +211,7 @@ sq.hotelling_test(survey)
 sq.compare_groups(survey, by="branch", level="dimension")
 """),
     md("""
-## 7 What drives the overall rating?
+## 8 What drives the overall rating?
 
 Regression of the overall rating on the dimension perceptions with relative importance
 (dominance) weights, and the importance–performance map with the stated importance points.
@@ -197,7 +225,7 @@ sq.plot_ipa(ipa, ax=axes[1])
 fig.tight_layout()
 """),
     md("""
-## 8 One file for colleagues
+## 9 One file for colleagues
 
 `sq.report` writes all of the above into one self-contained HTML file (figures embedded).
 """),
@@ -300,7 +328,7 @@ Diverging bars of the adequate, desired and perceived answers per dimension (poo
 items): the desired level sits high on the scale, perceptions lower and more spread.
 """),
     code("""
-fig, axes = plt.subplots(3, 1, figsize=(8, 9), sharex=True)
+fig, axes = plt.subplots(3, 1, figsize=(8, 9))
 for ax, rating in zip(axes, ["A", "D", "P"]):
     dist = sq.likert_distribution(survey, rating=rating, level="dimension")
     sq.plot_likert(dist, ax=ax, title=dist.rating_name.capitalize(), xlabel=None)
@@ -396,6 +424,15 @@ kpi = sq.operations.kpi_series(records, date="month", count="count", exposure="o
 chart = sq.operations.control_chart(kpi, type="complaint", where={"store": "north"})
 fig, ax = plt.subplots(figsize=(10, 3.5))
 chart.plot(ax=ax);
+"""),
+    md("""
+Loyalty from feedback records: the Net Promoter Score per quarter with its 95 % interval.
+"""),
+    code("""
+feedback = sq.operations.load_records("feedback")
+nps = sq.operations.nps(feedback, "recommend", date="date", freq="Q")
+fig, ax = plt.subplots(figsize=(10, 3.5))
+nps.plot(ax=ax);
 """),
     md("""
 ## Value: quality against sacrifice

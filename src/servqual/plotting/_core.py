@@ -74,6 +74,13 @@ def _segment_rows(table: pd.DataFrame, key: Any, units: list[str]) -> pd.DataFra
     return sub.reindex(units)
 
 
+def _set_unit_ylim(ax: Any, n_units: int, min_span: float = 2.5) -> None:
+    """Top-down y limits for ``n_units`` rows; a few rows do not grow into huge bars."""
+    span = max(float(n_units), min_span)
+    centre = (n_units - 1) / 2
+    ax.set_ylim(centre + span / 2, centre - span / 2)
+
+
 def _reference_label(result: Any) -> str:
     name = getattr(result, "reference_name", None) or "reference"
     return str(name).capitalize()
@@ -212,7 +219,7 @@ def plot_gaps(
                 ax.axhline(i - 0.5, color="#999999", linewidth=0.5, linestyle=":", zorder=1)
     ax.set_yticks(y)
     ax.set_yticklabels([units[i] for i in order])
-    ax.set_ylim(len(units) - 0.5, -0.5)  # first unit at the top
+    _set_unit_ylim(ax, len(units))  # first unit at the top
     ax.set_xlabel(xlabel if xlabel is not None else _gap_xlabel(result))
     ax.grid(axis="x", color="#DDDDDD", linewidth=0.6, zorder=0)
     ax.set_axisbelow(True)
@@ -400,7 +407,7 @@ def plot_tolerance(
                        label=f"Perceived ({name})")  # fmt: skip
     ax.set_yticks(y)
     ax.set_yticklabels(labels)
-    ax.set_ylim(len(labels) - 0.5, -0.5)
+    _set_unit_ylim(ax, len(labels))
     ends = np.concatenate([lo, hi, p])
     x_lo, x_hi = float(np.nanmin(ends)), float(np.nanmax(ends))
     pad = 0.06 * ((x_hi - x_lo) or 1.0)
@@ -527,8 +534,9 @@ def plot_radar(
     ax.set_xticks(theta)
     ax.set_xticklabels(units)
     ax.set_rlabel_position(180.0 / len(units))
+    ax.tick_params(axis="x", pad=6)
     if title is not None:
-        ax.set_title(title)
+        ax.set_title(title, pad=20)
     if legend:
         ax.legend(loc="upper right", bbox_to_anchor=(1.3, 1.1), fontsize="small")
     return ax
