@@ -565,7 +565,7 @@ def report(
     n_quality = len(inst.quality_dimensions)
     if factor:
         sections.append(_Section("Factor structure", lambda: _factor_section(survey, chart)))
-    if validity and n_quality >= 1 and len(inst.quality_items) > n_quality:
+    if validity and n_quality >= 2:
         sections.append(_Section("Measurement model", lambda: _validity_section(survey)))
     if likert:
         sections.append(
