@@ -265,3 +265,35 @@ def test_report_numbers_not_rounded_in_results(bank):
     # the report rounds only its HTML; the result it shows keeps full precision
     res = sq.gap_scores(bank, level="dimension").to_frame()
     assert not np.allclose(res["gap"], res["gap"].round(3), rtol=0, atol=1e-9)
+
+
+def test_progress_in_notebook_uses_display(tmp_path):
+    nbformat = pytest.importorskip("nbformat")
+    nbclient = pytest.importorskip("nbclient")
+    nb = nbformat.v4.new_notebook()
+    nb.cells.append(
+        nbformat.v4.new_code_cell(
+            "from servqual._progress import Progress\n"
+            "with Progress(2, desc='work') as bar:\n"
+            "    bar.step('a')\n"
+            "    bar.step('b')\n"
+        )
+    )
+    nbclient.NotebookClient(
+        nb, timeout=120, kernel_name="python3", resources={"metadata": {"path": str(tmp_path)}}
+    ).execute()
+    outputs = nb.cells[0].outputs
+    html_out = [o for o in outputs if o.output_type == "display_data"]
+    assert len(html_out) == 1  # one display, updated in place
+    assert "<progress value='2' max='2'" in html_out[0].data["text/html"]
+    assert not [o for o in outputs if o.output_type == "stream"]
+
+
+def test_report_paired_tests_match(bank, bank_report):
+    if not hasattr(sq, "paired_tests"):
+        pytest.skip("inference module not present")
+    _, text = bank_report
+    shown = _as_frame(_parse(text)["tests-dimension"])
+    expected = sq.paired_tests(bank, level="dimension", p_adjust="holm").to_frame()
+    assert list(shown.index) == list(expected.index)
+    assert_allclose(shown["t"].astype(float), expected["t"], atol=5e-4 + 1e-12, rtol=0)
