@@ -1,5 +1,7 @@
 """Charts: each returns the Axes it drew on and draws exactly what the result holds."""
 
+from pathlib import Path
+
 import matplotlib
 
 matplotlib.use("Agg")
@@ -280,6 +282,24 @@ def test_likert_distribution_counts(bank):
         assert_allclose(table.loc[code, "mean"], x[code].mean(), rtol=1e-12)
     assert_allclose(dist.shares.sum(axis=1), 1.0)
     assert dist.points == tuple(range(1, 8))
+
+
+REFERENCE = Path(__file__).resolve().parent / "reference"
+
+
+@pytest.mark.parametrize("rating", ["P", "E"])
+def test_likert_distribution_matches_r_table(bank, rating):
+    ref = pd.read_csv(REFERENCE / "distribution_retail.csv")
+    ref = ref[ref["rating"] == rating].sort_values("item")
+    table = sq.likert_distribution(bank, rating=rating).to_frame()
+    cols = [f"count_{k}" for k in range(1, 8)]
+    # R: table(factor(x, levels = 1:7)) per item (tests/reference/make_distribution.R)
+    np.testing.assert_array_equal(table[cols].to_numpy(), ref[cols].to_numpy())
+    # R: sum(!is.na(x)), mean(x, na.rm = TRUE)
+    np.testing.assert_array_equal(table["n"].to_numpy(), ref["n"].to_numpy())
+    assert_allclose(table["mean"].to_numpy(), ref["mean"].to_numpy(), rtol=1e-6)
+    shares = table[[f"share_{k}" for k in range(1, 8)]].to_numpy()
+    assert_allclose(shares, ref[cols].to_numpy() / ref[["n"]].to_numpy(), rtol=1e-12)
 
 
 def test_likert_distribution_dimension_pools_items(bank):
