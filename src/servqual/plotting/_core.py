@@ -269,7 +269,8 @@ def plot_snake(
     title, ylabel : str, optional
         Axis title and y label.
     rotate_labels : float, optional
-        Rotation of the x tick labels (default: 90° for more than 8 units).
+        Rotation of the x tick labels (default: 90° for more than 8 units, 30° for
+        a few long labels).
     legend : bool
         Draw the legend.
 
@@ -317,8 +318,13 @@ def plot_snake(
             ax.plot(x, sub["reference"].to_numpy(float), marker=marker, color=col,
                     linestyle="--", alpha=0.7, label=f"{segs[s]}: {ref_label.lower()}")  # fmt: skip
     ax.set_xticks(x)
-    rot = rotate_labels if rotate_labels is not None else (90 if len(units) > 8 else 0)
-    ax.set_xticklabels(units, rotation=rot)
+    if rotate_labels is not None:
+        rot = rotate_labels
+    elif len(units) > 8:
+        rot = 90
+    else:
+        rot = 30 if sum(len(u) for u in units) > 40 else 0
+    ax.set_xticklabels(units, rotation=rot, ha="right" if 0 < rot < 90 else "center")
     ax.set_xlim(-0.5, len(units) - 0.5)
     if ylabel:
         ax.set_ylabel(ylabel)
