@@ -96,7 +96,9 @@ def generate(paths: dict[str, tuple[Path, int]], seed: int = 0, block: int = 250
 
 
 # ----------------------------------------------------------------------------- tasks
-def task(name: str, path: str, chunksize: int, blocksize: str, workers: int) -> dict:
+def task(
+    name: str, path: str, chunksize: int, blocksize: str, workers: int, processes: bool = False
+) -> dict:
     import pandas as pd
 
     import servqual as sq
@@ -125,7 +127,10 @@ def task(name: str, path: str, chunksize: int, blocksize: str, workers: int) -> 
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             cluster = distributed.LocalCluster(
-                n_workers=workers, threads_per_worker=1, processes=False, dashboard_address=None
+                n_workers=workers,
+                threads_per_worker=1,
+                processes=processes,
+                dashboard_address=None,
             )
             client = distributed.Client(cluster)
         t0 = time.perf_counter()  # cluster start-up is not part of the throughput
@@ -135,6 +140,11 @@ def task(name: str, path: str, chunksize: int, blocksize: str, workers: int) -> 
         out["rows"] = s.n_read
         out["seconds"] = time.perf_counter() - t0
         out["cpu_seconds"] = cpu_seconds() - c0
+        if processes:  # workers are separate processes: add their peaks and CPU time
+            peaks = client.run(lambda: resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0)
+            cpus = client.run(cpu_seconds)
+            out["worker_peak_mb"] = sum(peaks.values())
+            out["cpu_seconds"] += sum(cpus.values())
         client.close()
         cluster.close()
     elif name == "pandas_memory":
@@ -151,7 +161,7 @@ def task(name: str, path: str, chunksize: int, blocksize: str, workers: int) -> 
         raise SystemExit(f"unknown task {name}")
     out.setdefault("seconds", time.perf_counter() - t0)
     out.setdefault("cpu_seconds", cpu_seconds() - c0)
-    out["peak_mb"] = peak_rss_mb()
+    out["peak_mb"] = peak_rss_mb() + out.pop("worker_peak_mb", 0.0)
     out["baseline_mb"] = base
     return out
 
@@ -197,7 +207,7 @@ def _run_once(name: str, path: Path, args: argparse.Namespace) -> dict:
         args.blocksize,
         "--workers",
         str(args.workers),
-    ]
+    ] + (["--dask-processes"] if args.dask_processes else [])
     # one BLAS thread per process (per Dask worker thread): on a shared machine a
     # multi-threaded BLAS oversubscribes the cores; the same for every measurement
     env = dict(os.environ, OMP_NUM_THREADS="1", OPENBLAS_NUM_THREADS="1", MKL_NUM_THREADS="1")
@@ -216,12 +226,20 @@ def main() -> None:
     ap.add_argument("--workers", type=int, default=2)
     ap.add_argument("--repeat", type=int, default=2, help="runs per measurement (fastest kept)")
     ap.add_argument("--skip-dask", action="store_true")
+    ap.add_argument(
+        "--dask-processes",
+        action="store_true",
+        help="Dask workers in separate processes (peak memory = client + sum of workers)",
+    )
     ap.add_argument("--keep", action="store_true", help="keep the generated CSV files")
     ap.add_argument("--task", help=argparse.SUPPRESS)
     ap.add_argument("--path", help=argparse.SUPPRESS)
     args = ap.parse_args()
     if args.task:
-        print(json.dumps(task(args.task, args.path, args.chunksize, args.blocksize, args.workers)))
+        out = task(
+            args.task, args.path, args.chunksize, args.blocksize, args.workers, args.dask_processes
+        )
+        print(json.dumps(out))
         return
 
     DATA.mkdir(exist_ok=True)
