@@ -354,7 +354,7 @@ def test_alpha_duhachek_and_bootstrap(bank_listwise, bank_summary):
         bank_summary.cronbach_alpha(ci="bootstrap")
 
 
-@pytest.mark.parametrize("level", ["dimension", "overall"])
+@pytest.mark.parametrize("level", ["item", "dimension", "overall"])
 @pytest.mark.parametrize("alternative", ["two-sided", "less", "greater"])
 def test_paired_tests_equal_in_memory(bank_listwise, bank_summary, level, alternative):
     pytest.importorskip("servqual.inference")
