@@ -1,0 +1,474 @@
+"""Compare segments: Welch t, one-way ANOVA, Welch ANOVA, Kruskal–Wallis, post hoc tests.
+
+:func:`compare_groups` tests, per item / dimension / overall score, whether the
+segments of a survey variable (branch, channel, ...) differ, with effect sizes
+and optional post hoc pairwise comparisons (Tukey HSD, Games–Howell).
+"""
+
+from __future__ import annotations
+
+import warnings
+from typing import Any, Literal
+
+import numpy as np
+import pandas as pd
+from scipy import special, stats
+
+from ._results import TableResult, result_class
+from ._validation import check_choice, check_confidence, fmt_list
+from .exceptions import DataError, InsufficientDataError, ServqualWarning
+from .gaps import _check_survey, respondent_scores
+from .inference import _adjust, _check_method
+from .survey import Survey
+
+__all__ = ["GroupComparisonResult", "compare_groups", "hedges_correction"]
+
+Method = Literal["auto", "welch", "anova", "welch_anova", "kruskal"]
+PostHoc = Literal["tukey", "games_howell"]
+
+
+def hedges_correction(df: float) -> float:
+    """Exact small-sample correction ``J(ν) = Γ(ν/2) / (√(ν/2) Γ((ν−1)/2))`` of Hedges' g.
+
+    Examples
+    --------
+    >>> import servqual as sq
+    >>> round(sq.groups.hedges_correction(20), 4)
+    0.9619
+    """
+    return float(np.exp(special.gammaln(df / 2) - special.gammaln((df - 1) / 2)) / np.sqrt(df / 2))
+
+
+@result_class
+class GroupComparisonResult(TableResult):
+    """Tests of differences between segments, one row per item/dimension/overall.
+
+    Table columns by method (``dimension`` first at item level):
+
+    - ``"welch"`` (two groups): ``group_1``, ``group_2``, ``mean_1``, ``mean_2``,
+      ``diff`` (mean_1 − mean_2), ``t``, ``df``, ``p_unc``, ``p_adj``, ``ci_low``,
+      ``ci_high`` (of diff), ``cohen_d`` (pooled SD), ``hedges_g``, ``n_1``, ``n_2``, ``n``.
+    - ``"anova"`` / ``"welch_anova"``: ``f``, ``df1``, ``df2``, ``p_unc``, ``p_adj``,
+      ``eta_sq``, ``omega_sq``, ``n_groups``, ``n``.
+    - ``"kruskal"``: ``h``, ``df``, ``p_unc``, ``p_adj``, ``eta_sq_h``, ``n_groups``, ``n``.
+
+    :attr:`post_hoc` holds the pairwise comparisons (or ``None``) and
+    :attr:`descriptives` the per-group mean, sd and n.
+    """
+
+    instrument: str
+    by: str
+    score: str
+    level: str
+    method: str
+    post_hoc_method: str | None
+    p_adjust: str | None
+    confidence_level: float
+    groups: tuple[str, ...]
+    n: int
+    _post_hoc: pd.DataFrame | None
+    _descriptives: pd.DataFrame
+
+    def _header(self) -> str:
+        name = {
+            "welch": "Welch t-test",
+            "anova": "One-way ANOVA",
+            "welch_anova": "Welch ANOVA",
+            "kruskal": "Kruskal–Wallis test",
+        }[self.method]
+        ph = f" · post hoc {self.post_hoc_method}" if self.post_hoc_method else ""
+        return (
+            f"{name} of {self.score} by {self.by} ({len(self.groups)} groups) · {self.level} · "
+            f"p_adjust={self.p_adjust or 'none'}{ph} · n={self.n}"
+        )
+
+    @property
+    def post_hoc(self) -> pd.DataFrame | None:
+        """Pairwise post hoc comparisons (a copy), or ``None`` when not requested.
+
+        Columns: ``dimension`` (item level), ``group_a``, ``group_b``, ``diff``
+        (mean_b − mean_a, as R ``TukeyHSD``), ``se``, ``q`` (studentized range
+        statistic), ``df``, ``p_adj`` (family-wise, from the studentized range),
+        ``ci_low``, ``ci_high``.
+        """
+        return None if self._post_hoc is None else self._post_hoc.copy(deep=True)
+
+    @property
+    def descriptives(self) -> pd.DataFrame:
+        """Per unit and group: ``mean``, ``sd``, ``n`` (a copy)."""
+        return self._descriptives.copy(deep=True)
+
+
+def _welch(a: np.ndarray, b: np.ndarray, conf: float, alternative: str) -> dict[str, float]:
+    n1, n2 = len(a), len(b)
+    m1, m2 = a.mean(), b.mean()
+    v1, v2 = a.var(ddof=1), b.var(ddof=1)
+    se2 = v1 / n1 + v2 / n2
+    se = np.sqrt(se2)
+    df = se2**2 / ((v1 / n1) ** 2 / (n1 - 1) + (v2 / n2) ** 2 / (n2 - 1))
+    diff = m1 - m2
+    t = diff / se
+    alpha = 1 - conf
+    if alternative == "two-sided":
+        p = 2 * stats.t.sf(abs(t), df)
+        q = stats.t.ppf(1 - alpha / 2, df)
+        lo, hi = diff - q * se, diff + q * se
+    elif alternative == "greater":
+        p = stats.t.sf(t, df)
+        lo, hi = diff - stats.t.ppf(1 - alpha, df) * se, np.inf
+    else:
+        p = stats.t.cdf(t, df)
+        lo, hi = -np.inf, diff + stats.t.ppf(1 - alpha, df) * se
+    sp = np.sqrt(((n1 - 1) * v1 + (n2 - 1) * v2) / (n1 + n2 - 2))
+    d = diff / sp
+    return {
+        "mean_1": m1,
+        "mean_2": m2,
+        "diff": diff,
+        "t": t,
+        "df": df,
+        "p_unc": p,
+        "ci_low": lo,
+        "ci_high": hi,
+        "cohen_d": d,
+        "hedges_g": d * hedges_correction(n1 + n2 - 2),
+        "n_1": n1,
+        "n_2": n2,
+    }
+
+
+def _anova(xs: list[np.ndarray]) -> dict[str, float]:
+    k = len(xs)
+    ns = np.array([len(x) for x in xs], dtype=np.float64)
+    n = ns.sum()
+    means = np.array([x.mean() for x in xs])
+    grand = np.concatenate(xs).mean()
+    ssb = float(np.sum(ns * (means - grand) ** 2))
+    ssw = float(sum(np.sum((x - x.mean()) ** 2) for x in xs))
+    df1, df2 = k - 1, n - k
+    msw = ssw / df2
+    f = (ssb / df1) / msw
+    sst = ssb + ssw
+    return {
+        "f": f,
+        "df1": float(df1),
+        "df2": float(df2),
+        "p_unc": stats.f.sf(f, df1, df2),
+        "eta_sq": ssb / sst,
+        "omega_sq": (ssb - df1 * msw) / (sst + msw),
+    }
+
+
+def _welch_anova(xs: list[np.ndarray]) -> dict[str, float]:
+    k = len(xs)
+    ns = np.array([len(x) for x in xs], dtype=np.float64)
+    means = np.array([x.mean() for x in xs])
+    vars_ = np.array([x.var(ddof=1) for x in xs])
+    w = ns / vars_
+    sw = w.sum()
+    m = np.sum(w * means) / sw
+    tmp = np.sum((1 - w / sw) ** 2 / (ns - 1)) / (k**2 - 1)
+    f = np.sum(w * (means - m) ** 2) / ((k - 1) * (1 + 2 * (k - 2) * tmp))
+    df2 = 1 / (3 * tmp)
+    out = _anova(xs)
+    out.update({"f": f, "df1": float(k - 1), "df2": df2, "p_unc": stats.f.sf(f, k - 1, df2)})
+    return out
+
+
+def _kruskal(xs: list[np.ndarray]) -> dict[str, float]:
+    k = len(xs)
+    n = sum(len(x) for x in xs)
+    # ranks of rounded scores: averages of ratings (e.g. 4.2 - 5.4) carry float noise
+    # that would otherwise split true ties
+    h, p = stats.kruskal(*[np.round(x, 10) for x in xs])
+    return {"h": h, "df": float(k - 1), "p_unc": p, "eta_sq_h": (h - k + 1) / (n - k)}
+
+
+def _tukey(xs: list[np.ndarray], labels: list[str], conf: float) -> list[dict[str, Any]]:
+    """Tukey–Kramer HSD as R ``TukeyHSD(aov(y ~ g))``."""
+    k = len(xs)
+    ns = np.array([len(x) for x in xs], dtype=np.float64)
+    means = np.array([x.mean() for x in xs])
+    df = ns.sum() - k
+    mse = sum(np.sum((x - x.mean()) ** 2) for x in xs) / df
+    qcrit = stats.studentized_range.ppf(conf, k, df)
+    rows = []
+    for i in range(k):
+        for j in range(i + 1, k):
+            diff = means[j] - means[i]
+            se = np.sqrt(mse / 2 * (1 / ns[i] + 1 / ns[j]))
+            q = abs(diff) / se
+            rows.append(
+                {
+                    "group_a": labels[i],
+                    "group_b": labels[j],
+                    "diff": diff,
+                    "se": se,
+                    "q": q,
+                    "df": df,
+                    "p_adj": float(stats.studentized_range.sf(q, k, df)),
+                    "ci_low": diff - qcrit * se,
+                    "ci_high": diff + qcrit * se,
+                }
+            )
+    return rows
+
+
+def _games_howell(xs: list[np.ndarray], labels: list[str], conf: float) -> list[dict[str, Any]]:
+    """Games–Howell pairwise comparisons (Welch SE and df, studentized range)."""
+    k = len(xs)
+    ns = np.array([len(x) for x in xs], dtype=np.float64)
+    means = np.array([x.mean() for x in xs])
+    vn = np.array([x.var(ddof=1) for x in xs]) / ns
+    rows = []
+    for i in range(k):
+        for j in range(i + 1, k):
+            diff = means[j] - means[i]
+            se2 = vn[i] + vn[j]
+            df = se2**2 / (vn[i] ** 2 / (ns[i] - 1) + vn[j] ** 2 / (ns[j] - 1))
+            se = np.sqrt(se2 / 2)  # q = |diff| / sqrt(se2/2) = sqrt(2)·|t|
+            q = abs(diff) / se
+            qcrit = stats.studentized_range.ppf(conf, k, df)
+            rows.append(
+                {
+                    "group_a": labels[i],
+                    "group_b": labels[j],
+                    "diff": diff,
+                    "se": se,
+                    "q": q,
+                    "df": df,
+                    "p_adj": float(stats.studentized_range.sf(q, k, df)),
+                    "ci_low": diff - qcrit * se,
+                    "ci_high": diff + qcrit * se,
+                }
+            )
+    return rows
+
+
+def compare_groups(
+    survey: Survey,
+    by: str,
+    score: str = "gap",
+    level: Literal["item", "dimension", "overall"] = "dimension",
+    method: Method = "auto",
+    post_hoc: PostHoc | None = None,
+    p_adjust: str | None = "holm",
+    alternative: Literal["two-sided", "less", "greater"] = "two-sided",
+    reference: str | None = None,
+    confidence_level: float = 0.95,
+) -> GroupComparisonResult:
+    """Test whether segments differ in their scores (per item, dimension or overall).
+
+    Parameters
+    ----------
+    survey : Survey
+        Validated responses with segment variables.
+    by : str
+        Name of a segment variable of the survey (``Survey(segments=...)``).
+    score : str
+        ``"gap"`` (default), ``"perception"``, ``"expectation"``, ``"msa"``,
+        ``"mss"``, ``"reference"`` or another rating name (see
+        :func:`servqual.respondent_scores`).
+    level : {"item", "dimension", "overall"}
+    method : {"auto", "welch", "anova", "welch_anova", "kruskal"}
+        ``"auto"`` is the Welch t-test for two groups and Welch's ANOVA for more
+        (neither assumes equal variances).
+    post_hoc : {"tukey", "games_howell"} or None
+        Pairwise comparisons (with ``"anova"``/``"welch_anova"``/``"welch"``;
+        not with ``"kruskal"``): Tukey–Kramer HSD (equal variances) or Games–Howell.
+    p_adjust : str or None
+        Correction of the omnibus p-values across the rows (see :func:`p_adjust`).
+    alternative : {"two-sided", "less", "greater"}
+        For the two-group Welch t-test only (group_1 − group_2).
+    reference : str, optional
+        Reference for ``score="gap"`` (default: the instrument's).
+    confidence_level : float
+        Level of the Welch interval and the post hoc intervals.
+
+    Returns
+    -------
+    GroupComparisonResult
+        ``to_frame()`` (columns by method, see the class), ``.post_hoc`` and
+        ``.descriptives``.
+
+    Raises
+    ------
+    MissingColumnError
+        ``by`` is not a segment of the survey.
+    InsufficientDataError
+        Fewer than two groups, or a group with fewer than 2 respondents.
+    DataError
+        Unknown option; ``method="welch"`` with more than two groups; a group
+        whose scores do not vary (Welch statistics undefined); post hoc with
+        Kruskal–Wallis.
+
+    See Also
+    --------
+    paired_tests, p_adjust
+
+    Notes
+    -----
+    Per unit, respondents with a missing score or segment are dropped; segments
+    keep their category order. Groups: ``n_j``, means ``ȳ_j``, variances ``s_j²``.
+
+    - Welch: ``t = (ȳ₁ − ȳ₂)/√(s₁²/n₁ + s₂²/n₂)`` with Welch–Satterthwaite df, as R
+      ``t.test(y ~ g)``. ``cohen_d`` divides by the pooled SD; ``hedges_g = J(n−2)·d``
+      with the exact gamma-function ``J``.
+    - ANOVA: ``F = (SSB/(k−1))/(SSW/(n−k))`` as R ``oneway.test(y ~ g, var.equal = TRUE)``
+      / ``summary(aov(y ~ g))``; ``eta_sq = SSB/SST``,
+      ``omega_sq = (SSB − (k−1)MSW)/(SST + MSW)``.
+    - Welch ANOVA: R ``oneway.test(y ~ g, var.equal = FALSE)``
+      (Welch, 1951); ``eta_sq``/``omega_sq`` are those of the ordinary ANOVA.
+    - Kruskal–Wallis: R ``kruskal.test(y ~ g)`` (tie-corrected H on k − 1 df);
+      ``eta_sq_h = (H − k + 1)/(n − k)`` (Tomczak & Tomczak, 2014).
+    - Tukey: ``q = |ȳ_b − ȳ_a| / √(MSW/2·(1/n_a + 1/n_b))``, p from the studentized
+      range with ``(k, n − k)``, interval ``diff ± q_{1−α}·se``, as R ``TukeyHSD``.
+    - Games–Howell: ``se = √((s_a²/n_a + s_b²/n_b)/2)``, Welch df per pair,
+      ``q = |diff|/se`` on the studentized range ``(k, df)``.
+
+    Survey weights are ignored here (a :class:`ServqualWarning` says so).
+
+    References
+    ----------
+    Welch, B. L. (1951). On the comparison of several mean values. Biometrika,
+    38, 330-336. Games, P. A., & Howell, J. F. (1976). Pairwise multiple comparison
+    procedures with unequal n's and/or variances. Journal of Educational
+    Statistics, 1(2), 113-125. Tomczak, M., & Tomczak, E. (2014). The need to
+    report effect size estimates revisited. Trends in Sport Sciences, 21(1), 19-25.
+
+    Examples
+    --------
+    >>> import servqual as sq
+    >>> survey = sq.load_example("retail_bank")
+    >>> res = sq.compare_groups(survey, by="branch", method="anova", post_hoc="tukey")
+    >>> res.to_frame().columns.tolist()[:4]
+    ['f', 'df1', 'df2', 'p_unc']
+    >>> len(res.post_hoc)
+    15
+    """
+    survey = _check_survey(survey)
+    check_choice(method, "method", ("auto", "welch", "anova", "welch_anova", "kruskal"))
+    check_choice(post_hoc, "post_hoc", ("tukey", "games_howell", None))
+    check_choice(alternative, "alternative", ("two-sided", "less", "greater"))
+    check_choice(level, "level", ("item", "dimension", "overall"))
+    adj = _check_method(p_adjust)
+    conf = check_confidence(confidence_level)
+    if not isinstance(by, str):
+        raise DataError(f"by must be the name of one segment variable, got {by!r}.")
+    seg = survey.segment(by)
+    scores = respondent_scores(survey, level=level, score=score, reference=reference)
+    if survey.weights is not None:
+        warnings.warn(
+            "compare_groups ignores survey weights (the tests are unweighted).",
+            ServqualWarning,
+            stacklevel=2,
+        )
+    cats = [c for c in seg.cat.categories if (seg == c).any()]
+    labels = [str(c) for c in cats]
+    if len(cats) < 2:
+        raise InsufficientDataError(
+            f"Segment {by!r} has {len(cats)} group(s) with respondents ({fmt_list(labels)}); "
+            "comparing groups needs at least two."
+        )
+    k = len(cats)
+    if method == "auto":
+        method = "welch" if k == 2 else "welch_anova"
+    if method == "welch" and k != 2:
+        raise DataError(
+            f"method='welch' compares two groups, but {by!r} has {k} ({fmt_list(labels)}); "
+            "use 'welch_anova', 'anova' or 'kruskal'."
+        )
+    if method != "welch" and alternative != "two-sided":
+        raise DataError(
+            f"alternative={alternative!r} applies to the two-group Welch t-test only; "
+            f"{method!r} is an omnibus test (use alternative='two-sided')."
+        )
+    if method == "kruskal" and post_hoc is not None:
+        raise DataError(
+            "post_hoc tests after Kruskal–Wallis (Dunn) are not available; use "
+            "post_hoc=None or method='anova'/'welch_anova'."
+        )
+    seg_codes = seg.to_numpy()
+    rows, ph_rows, desc_rows = [], [], []
+    for col in scores.columns:
+        y = scores[col].to_numpy(dtype=np.float64)
+        xs = []
+        for c in cats:
+            v = y[(seg_codes == c) & ~np.isnan(y)]
+            xs.append(v)
+        small = [f"{lab!r} (n={len(v)})" for lab, v in zip(labels, xs, strict=True) if len(v) < 2]
+        if small:
+            raise InsufficientDataError(
+                f"Comparing {score} of {col!r} by {by!r} needs at least 2 respondents per "
+                f"group; {', '.join(small)} ha{'ve' if len(small) > 1 else 's'} fewer. Merge or drop these segments."
+            )
+        sds = np.array([v.std(ddof=1) for v in xs])
+        flat = [lab for lab, s in zip(labels, sds, strict=True) if s == 0]
+        if flat and (method in ("welch", "welch_anova") or post_hoc == "games_howell"):
+            raise DataError(
+                f"The {score} of {col!r} does not vary within group(s) {fmt_list(flat)} of "
+                f"{by!r}, so the Welch statistics are undefined; use method='anova' or "
+                "'kruskal'."
+            )
+        if np.all(sds == 0) and method == "anova":
+            raise DataError(
+                f"The {score} of {col!r} does not vary within any group of {by!r}; the F "
+                "statistic is undefined."
+            )
+        for lab, v in zip(labels, xs, strict=True):
+            desc_rows.append(
+                {"unit": col, "group": lab, "mean": v.mean(), "sd": v.std(ddof=1), "n": len(v)}
+            )
+        if method == "welch":
+            res: dict[str, Any] = {"group_1": labels[0], "group_2": labels[1]}
+            res.update(_welch(xs[0], xs[1], conf, alternative))
+        elif method == "anova":
+            res = _anova(xs)
+        elif method == "welch_anova":
+            res = _welch_anova(xs)
+        else:
+            if np.ptp(np.concatenate(xs)) == 0:
+                raise DataError(
+                    f"Every {score} of {col!r} is the same; Kruskal–Wallis is undefined."
+                )
+            res = _kruskal(xs)
+        if method != "welch":
+            res["n_groups"] = k
+        res["n"] = int(sum(len(v) for v in xs))
+        res["unit"] = col
+        rows.append(res)
+        if post_hoc is not None:
+            fn = _tukey if post_hoc == "tukey" else _games_howell
+            for r in fn(xs, labels, conf):
+                ph_rows.append({"unit": col, **r})
+    table = pd.DataFrame(rows).set_index("unit")
+    table.index.name = level if level != "overall" else None
+    table.insert(
+        list(table.columns).index("p_unc") + 1, "p_adj", _adjust(table["p_unc"].to_numpy(), adj)
+    )
+    dims = None
+    if level == "item":
+        dims = [survey.instrument.dimension_of(c) for c in table.index]
+        table.insert(0, "dimension", dims)
+    ph = None
+    if post_hoc is not None:
+        ph = pd.DataFrame(ph_rows)
+        if level == "item":
+            ph.insert(1, "dimension", [survey.instrument.dimension_of(c) for c in ph["unit"]])
+        ph = ph.rename(columns={"unit": level})
+    desc = pd.DataFrame(desc_rows).rename(columns={"unit": level}).set_index([level, "group"])
+    return GroupComparisonResult(
+        _table=table,
+        instrument=survey.instrument.name,
+        by=by,
+        score=score,
+        level=level,
+        method=method,
+        post_hoc_method=post_hoc,
+        p_adjust=adj,
+        confidence_level=conf,
+        groups=tuple(labels),
+        n=survey.n_respondents,
+        _post_hoc=ph,
+        _descriptives=desc,
+    )
