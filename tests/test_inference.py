@@ -604,6 +604,8 @@ def test_constant_differences_raise(small_frame):
     survey = sq.Survey(frame, mini_instrument(), segments="grp")
     with pytest.raises(DataError, match="care"):
         sq.paired_tests(survey, level="dimension")
+    with pytest.raises(DataError, match="singular"):
+        sq.hotelling_test(survey)  # the care gap is constant
     frame[[f"E{i}" for i in (6, 7)]] = 5
     survey = sq.Survey(frame, mini_instrument(), segments="grp")
     with pytest.raises(DataError, match="every difference is zero for 'care'"):
@@ -641,3 +643,12 @@ def test_too_few_pairs(small_frame):
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             sq.paired_tests(survey, level="dimension")
+
+
+def test_hotelling_warns_about_weights_and_needs_respondents(small_frame):
+    survey = sq.Survey(small_frame, mini_instrument(), weights="w")
+    with pytest.warns(ServqualWarning, match="ignores survey weights"):
+        sq.hotelling_test(survey)
+    tiny = sq.Survey(small_frame.iloc[:2], mini_instrument())
+    with pytest.raises(InsufficientDataError, match="only 2"):
+        sq.hotelling_test(tiny)
