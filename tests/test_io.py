@@ -85,3 +85,20 @@ def test_spss_sav(frame, tmp_path):
         check_index_type=False,
     )
     assert s.segment("branch").nunique() == 3
+
+
+def test_read_survey_streams_with_chunksize(frame, tmp_path):
+    path = tmp_path / "export.csv"
+    frame.to_csv(path)
+    with pytest.warns(sq.MissingDataWarning):
+        summary = sq.read_survey(
+            path, "servqual22", chunksize=50, index_col="respondent", segments="branch"
+        )
+    assert isinstance(summary, sq.SurveySummary)
+    with pytest.warns(sq.MissingDataWarning):
+        listwise = sq.Survey(frame, "servqual22", segments="branch", nan_policy="listwise")
+    a = sq.gap_scores(summary, level="dimension", by="branch").to_frame()
+    b = sq.gap_scores(listwise, level="dimension", by="branch").to_frame()
+    pd.testing.assert_frame_equal(a, b, rtol=1e-10)
+    with pytest.raises(sq.DataError, match="wide CSV"):
+        sq.read_survey(path, "servqual22", chunksize=50, layout="long")

@@ -13,7 +13,8 @@ True
 
 from __future__ import annotations
 
-from . import datasets, instruments
+from . import datasets, instruments, operations
+from .cfa import CFAResult, cfa
 from .datasets import load_example
 from .distribution import LikertResult, likert_distribution
 from .drivers import (
@@ -38,27 +39,6 @@ from .exceptions import (
     ServqualError,
     ServqualWarning,
 )
-from .gaps import GapResult, ToleranceResult, gap_scores, respondent_scores, tolerance_zone
-from .instruments import Dimension, Instrument, Item, Scale
-from .io import read_survey
-from .kano import KanoResult, kano
-from .plotting import (
-    plot_drivers,
-    plot_gaps,
-    plot_ipa,
-    plot_kano,
-    plot_likert,
-    plot_radar,
-    plot_snake,
-    plot_tolerance,
-)
-from .report import report
-from .streaming import summarize_csv
-from .summary import SurveySummary
-from .survey import Survey
-from .inference import HotellingResult, PairedTestResult, hotelling_test, p_adjust, paired_tests
-from .groups import GroupComparisonResult, compare_groups
-from .power import PowerResult, SurveyPowerResult, power, power_from_survey, sample_size
 from .factor import (
     BartlettResult,
     EFAResult,
@@ -69,10 +49,39 @@ from .factor import (
     kmo,
     parallel_analysis,
 )
+from .gaps import GapResult, ToleranceResult, gap_scores, respondent_scores, tolerance_zone
+from .groups import GroupComparisonResult, compare_groups
+from .inference import HotellingResult, PairedTestResult, hotelling_test, p_adjust, paired_tests
+from .instruments import Dimension, Instrument, Item, Scale
+from .io import read_survey
+from .kano import KanoResult, kano
 from .omega import OmegaResult, omega
-from . import operations
 from .operations import control_chart, csat, kpi_series, nps
-from .cfa import CFAResult, cfa
+from .plotting import (
+    plot_drivers,
+    plot_gaps,
+    plot_ipa,
+    plot_kano,
+    plot_likert,
+    plot_radar,
+    plot_snake,
+    plot_tolerance,
+)
+from .power import PowerResult, SurveyPowerResult, power, power_from_survey, sample_size
+from .reliability import (
+    AlphaResult,
+    DifferenceReliabilityResult,
+    ItemAnalysisResult,
+    SplitHalfResult,
+    cronbach_alpha,
+    difference_reliability,
+    item_analysis,
+    split_half,
+)
+from .report import report
+from .streaming import summarize_csv
+from .summary import SurveySummary
+from .survey import Survey
 from .validity import (
     AVEResult,
     CompositeReliabilityResult,
@@ -84,16 +93,6 @@ from .validity import (
     discriminant_validity,
     fornell_larcker,
     htmt,
-)
-from .reliability import (
-    AlphaResult,
-    DifferenceReliabilityResult,
-    ItemAnalysisResult,
-    SplitHalfResult,
-    cronbach_alpha,
-    difference_reliability,
-    item_analysis,
-    split_half,
 )
 
 __version__ = "0.1.0"

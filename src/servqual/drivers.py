@@ -325,6 +325,10 @@ def key_drivers(
     >>> bool(abs(res.to_frame()["dominance"].sum() - res.r_squared) < 1e-12)
     True
     """
+    from .summary import SurveySummary
+
+    if isinstance(survey, SurveySummary):  # moments-only path (streamed files, Dask)
+        return survey.key_drivers(outcome, predictors, score, robust, confidence_level, dominance)
     survey = _check_survey(survey)
     conf = check_confidence(confidence_level)
     if robust is not None:

@@ -134,6 +134,14 @@ def kmo(
     >>> bool(0 < res.overall < 1)
     True
     """
+    from ._dask import frame_moments, is_dask_frame
+    from .summary import SurveySummary
+
+    if isinstance(data, SurveySummary):  # moments-only path (streamed files, Dask)
+        return data.kmo(score or "perception")
+    if is_dask_frame(data):
+        cov, n_rows, _ = frame_moments(data)
+        return kmo(cov, n_obs=n_rows)
     prep = _prep(data, score, n_obs, nan_policy, "kmo")
     r = prep.r
     _efa.check_invertible(r, prep.labels, "KMO")
@@ -233,6 +241,14 @@ def bartlett_sphericity(
     >>> res.df, bool(res.pvalue < 0.05)
     (231, True)
     """
+    from ._dask import frame_moments, is_dask_frame
+    from .summary import SurveySummary
+
+    if isinstance(data, SurveySummary):  # moments-only path (streamed files, Dask)
+        return data.bartlett_sphericity(score or "perception")
+    if is_dask_frame(data):
+        cov, n_rows, _ = frame_moments(data)
+        return bartlett_sphericity(cov, n_obs=n_rows)
     from scipy import stats
 
     prep = _prep(data, score, n_obs, nan_policy, "bartlett_sphericity")
@@ -711,6 +727,21 @@ def efa(
     >>> bool(res.phi.to_numpy().diagonal().round(6).min() == 1)
     True
     """
+    from ._dask import frame_moments, is_dask_frame
+    from .summary import SurveySummary
+
+    if isinstance(data, SurveySummary):  # moments-only path (streamed files, Dask)
+        return data.efa(
+            n_factors,
+            score=score or "perception",
+            method=method,
+            rotation=rotation,
+            max_iter=max_iter,
+            tol=tol,
+        )
+    if is_dask_frame(data):
+        cov, n_rows, _ = frame_moments(data)
+        return efa(cov, n_factors, method, rotation, n_obs=n_rows, max_iter=max_iter, tol=tol)
     check_choice(method, "method", ("minres", "ml", "pa"))
     check_choice(rotation, "rotation", ("varimax", "oblimin", "promax", None))
     prep = _prep(data, score, n_obs, nan_policy, "efa")

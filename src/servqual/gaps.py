@@ -184,6 +184,16 @@ def gap_scores(
     >>> res.to_frame()[["perception", "reference", "gap"]].round(2).index.tolist()
     ['tangibles', 'reliability', 'responsiveness', 'assurance', 'empathy']
     """
+    from .summary import SurveySummary
+
+    if isinstance(survey, SurveySummary):  # moments-only path (streamed files, Dask)
+        return survey.gap_scores(
+            level=level,
+            by=by,
+            weighted=weighted,
+            reference=reference,
+            confidence_level=confidence_level,
+        )
     survey = _check_survey(survey)
     check_choice(level, "level", _scores.LEVELS)
     conf = check_confidence(confidence_level)

@@ -415,6 +415,14 @@ def cronbach_alpha(
     >>> round(res.overall, 3)
     0.935
     """
+    from ._dask import frame_moments, is_dask_frame
+    from .summary import SurveySummary
+
+    if isinstance(data, SurveySummary):  # moments-only path (streamed files, Dask)
+        return data.cronbach_alpha(score, level, ci=ci, confidence_level=confidence_level)
+    if is_dask_frame(data):
+        cov, n_rows, _ = frame_moments(data)
+        return cronbach_alpha(cov, ci=ci, confidence_level=confidence_level, n_obs=n_rows)
     check_choice(ci, "ci", ("feldt", "duhachek", "bootstrap"))
     conf = check_confidence(confidence_level)
     if ci == "bootstrap" and (int(n_boot) != n_boot or n_boot < 100):
