@@ -652,3 +652,17 @@ def test_hotelling_warns_about_weights_and_needs_respondents(small_frame):
     tiny = sq.Survey(small_frame.iloc[:2], mini_instrument())
     with pytest.raises(InsufficientDataError, match="only 2"):
         sq.hotelling_test(tiny)
+
+
+def test_walsh_averages_from_distinct_values_equal_the_full_set():
+    from servqual.inference import _Walsh
+
+    rng = np.random.default_rng(0)
+    for n in (5, 6, 17, 40):
+        x = np.round(rng.normal(size=n) * 3) / 2  # ties, as survey differences have
+        i, j = np.triu_indices(n)
+        full = np.sort((x[i] + x[j]) / 2)
+        w = _Walsh(x)
+        assert w.total == len(full)
+        assert_allclose([w.order_stat(k + 1) for k in range(len(full))], full, rtol=0)
+        assert w.median() == np.median(full)

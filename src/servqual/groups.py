@@ -319,7 +319,8 @@ def compare_groups(
       ``omega_sq = (SSB − (k−1)MSW)/(SST + MSW)``.
     - Welch ANOVA: R ``oneway.test(y ~ g, var.equal = FALSE)``
       (Welch, 1951); ``eta_sq``/``omega_sq`` are those of the ordinary ANOVA.
-    - Kruskal–Wallis: R ``kruskal.test(y ~ g)`` (tie-corrected H on k − 1 df);
+    - Kruskal–Wallis: R ``kruskal.test(y ~ g)`` (tie-corrected H on k − 1 df; scores
+      rounded to 10 decimals before ranking so averaged ratings keep their ties);
       ``eta_sq_h = (H − k + 1)/(n − k)`` (Tomczak & Tomczak, 2014).
     - Tukey: ``q = |ȳ_b − ȳ_a| / √(MSW/2·(1/n_a + 1/n_b))``, p from the studentized
       range with ``(k, n − k)``, interval ``diff ± q_{1−α}·se``, as R ``TukeyHSD``.
