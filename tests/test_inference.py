@@ -666,3 +666,16 @@ def test_walsh_averages_from_distinct_values_equal_the_full_set():
         assert w.total == len(full)
         assert_allclose([w.order_stat(k + 1) for k in range(len(full))], full, rtol=0)
         assert w.median() == np.median(full)
+
+
+def test_welch_one_sided_agrees_with_scipy(bank):
+    g = sq.respondent_scores(bank, level="overall")["overall"]
+    seg = bank.segment("channel")
+    a = g[(seg == "branch") & g.notna()]
+    b = g[(seg == "online") & g.notna()]
+    for alt in ("less", "greater"):
+        tab = sq.compare_groups(bank, by="channel", level="overall", alternative=alt).to_frame()
+        sp = stats.ttest_ind(a, b, equal_var=False, alternative=alt)  # scipy, Welch one-sided
+        assert_allclose(tab["p_unc"].iloc[0], sp.pvalue, rtol=RTOL)
+        ci = sp.confidence_interval(0.95)
+        assert_allclose([tab["ci_low"].iloc[0], tab["ci_high"].iloc[0]], [ci.low, ci.high])
