@@ -553,6 +553,12 @@ def paired_tests(
     >>> res.to_frame()[["diff", "t", "p_adj"]].round(3).loc["reliability", "diff"]
     np.float64(-1.343)
     """
+    from .summary import SurveySummary
+
+    if isinstance(survey, SurveySummary):  # moments-only path (streamed files, Dask)
+        return survey.paired_tests(
+            level, method, p_adjust, alternative, reference, confidence_level
+        )
     survey = _check_survey(survey)
     check_choice(level, "level", _scores.LEVELS)
     check_choice(method, "method", ("t", "wilcoxon"))
