@@ -21,7 +21,7 @@ from ._results import TableResult, result_class
 from ._stats import column_means, column_moments, require_n, t_interval, wilson_interval
 from ._validation import check_choice, check_confidence
 from .exceptions import InstrumentError, InsufficientDataError
-from .instruments import RATINGS, reference_name
+from .instruments import RATINGS, Instrument, reference_name
 from .survey import Survey
 
 __all__ = [
@@ -205,6 +205,7 @@ def gap_scores(
     blocks = []
     keys = []
     may_have_nan = survey._has_nan
+    conformance = survey.instrument.perspective == "conformance"
     for key, mask in groups:
         whole = key is None
         g = gap if whole else gap[mask]
@@ -225,35 +226,98 @@ def gap_scores(
         require_n(mg["n"], label, 2, "A gap score with a confidence interval")
         mp = column_means(p, w)
         mr = column_means(r, w)
-        lo, hi = t_interval(mg["mean"], mg["se"], mg["n"], conf)
         if w is None:
             share = np.count_nonzero(meets, axis=0) / mg["n"]
         else:
             okw = np.ones_like(g, dtype=bool) if ok is None else ok
             ww = np.where(okw, w[:, None], 0.0)
             share = (ww * meets).sum(axis=0) / ww.sum(axis=0)
-        table = pd.DataFrame(
-            {
-                "perception": mp,
-                "reference": mr,
-                "gap": mg["mean"],
-                "sd": mg["sd"],
-                "se": mg["se"],
-                "n": mg["n"].astype(np.int64),
-                "ci_low": lo,
-                "ci_high": hi,
-                "share_meeting": share,
-            },
-            index=pd.Index(u.labels, name=level if level != "overall" else None),
+        table = gap_block(
+            u,
+            level,
+            conf,
+            perception=mp,
+            reference=mr,
+            gap=mg["mean"],
+            sd=mg["sd"],
+            se=mg["se"],
+            n=mg["n"],
+            share=share,
+            n_meeting=meets.sum(axis=0) if conformance else None,
         )
-        if survey.instrument.perspective == "conformance":
-            slo, shi = wilson_interval(meets.sum(axis=0), mg["n"], conf)
-            table["share_ci_low"] = slo
-            table["share_ci_high"] = shi
-        if level == "item":
-            table.insert(0, "dimension", u.dimensions)
         blocks.append(table)
         keys.append(key)
+    return gap_result(
+        survey.instrument,
+        level,
+        u.reference_code,
+        weighted,
+        names,
+        blocks,
+        keys,
+        conf,
+        n=survey.n_respondents,
+        nan_policy=survey.nan_policy,
+        dropped_rows=survey.dropped_rows,
+        survey_weighted=w_all is not None,
+    )
+
+
+def gap_block(
+    u: _scores.Units,
+    level: str,
+    confidence_level: float,
+    *,
+    perception: np.ndarray,
+    reference: np.ndarray,
+    gap: np.ndarray,
+    sd: np.ndarray,
+    se: np.ndarray,
+    n: np.ndarray,
+    share: np.ndarray,
+    n_meeting: np.ndarray | None = None,
+) -> pd.DataFrame:
+    """One block (segment) of the gap table from its moments (shared with SurveySummary)."""
+    lo, hi = t_interval(gap, se, n, confidence_level)
+    table = pd.DataFrame(
+        {
+            "perception": perception,
+            "reference": reference,
+            "gap": gap,
+            "sd": sd,
+            "se": se,
+            "n": np.asarray(n).astype(np.int64),
+            "ci_low": lo,
+            "ci_high": hi,
+            "share_meeting": share,
+        },
+        index=pd.Index(u.labels, name=out_index_name(level)),
+    )
+    if n_meeting is not None:
+        slo, shi = wilson_interval(n_meeting, n, confidence_level)
+        table["share_ci_low"] = slo
+        table["share_ci_high"] = shi
+    if level == "item":
+        table.insert(0, "dimension", u.dimensions)
+    return table
+
+
+def gap_result(
+    instrument: Instrument,
+    level: str,
+    reference_code: str,
+    weighted: bool,
+    names: tuple[str, ...] | None,
+    blocks: list[pd.DataFrame],
+    keys: list[Any],
+    confidence_level: float,
+    *,
+    n: int,
+    nan_policy: str,
+    dropped_rows: tuple[Any, ...],
+    survey_weighted: bool,
+) -> GapResult:
+    """Assemble segment blocks into a GapResult (shared with SurveySummary)."""
     if names is None:
         out = blocks[0]
     else:
@@ -262,18 +326,18 @@ def gap_scores(
         out = pd.concat(blocks, keys=keys, names=[*names, out_index_name(level)])
     return GapResult(
         _table=out,
-        instrument=survey.instrument.name,
-        perspective=survey.instrument.perspective,
+        instrument=instrument.name,
+        perspective=instrument.perspective,
         level=level,
-        reference=u.reference_code,
-        reference_name=reference_name(u.reference_code),
+        reference=reference_code,
+        reference_name=reference_name(reference_code),
         weighted=bool(weighted),
         by=names,
-        confidence_level=conf,
-        n=survey.n_respondents,
-        nan_policy=survey.nan_policy,
-        dropped_rows=survey.dropped_rows,
-        survey_weighted=w_all is not None,
+        confidence_level=confidence_level,
+        n=n,
+        nan_policy=nan_policy,
+        dropped_rows=dropped_rows,
+        survey_weighted=survey_weighted,
     )
 
 

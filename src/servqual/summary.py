@@ -30,7 +30,7 @@ import numpy as np
 import pandas as pd
 
 from . import _scores
-from ._stats import require_n, t_interval, wilson_interval
+from ._stats import require_n
 from ._validation import check_choice, check_confidence, fmt_list
 from .exceptions import (
     DataError,
@@ -41,7 +41,7 @@ from .exceptions import (
     MissingDataWarning,
     ServqualError,
 )
-from .instruments import Instrument, _as_instrument, reference_name
+from .instruments import Instrument, _as_instrument
 from .survey import Survey
 
 __all__ = ["SurveySummary", "merge_moments", "moments"]
@@ -637,7 +637,7 @@ class SurveySummary:
         >>> s.gap_scores(level="overall").to_frame()["n"].item()
         208
         """
-        from .gaps import GapResult, out_index_name
+        from .gaps import gap_block, gap_result
 
         check_choice(level, "level", _scores.LEVELS)
         conf = check_confidence(confidence_level)
@@ -670,48 +670,31 @@ class SurveySummary:
             var_g = np.einsum("ju,jk,ku->u", a_g, cov, a_g)
             sd = np.sqrt(np.maximum(var_g, 0.0))
             se = sd / np.sqrt(n)
-            lo, hi = t_interval(mean_g, se, n, conf)
             meets = b.meets[spec]
-            table = pd.DataFrame(
-                {
-                    "perception": mean_p,
-                    "reference": mean_r,
-                    "gap": mean_g,
-                    "sd": sd,
-                    "se": se,
-                    "n": n,
-                    "ci_low": lo,
-                    "ci_high": hi,
-                    "share_meeting": meets / n,
-                },
-                index=pd.Index(u.labels, name=level if level != "overall" else None),
+            table = gap_block(
+                u,
+                level,
+                conf,
+                perception=mean_p,
+                reference=mean_r,
+                gap=mean_g,
+                sd=sd,
+                se=se,
+                n=n,
+                share=meets / n,
+                n_meeting=meets if self._instrument.perspective == "conformance" else None,
             )
-            if self._instrument.perspective == "conformance":
-                slo, shi = wilson_interval(meets, n, conf)
-                table["share_ci_low"] = slo
-                table["share_ci_high"] = shi
-            if level == "item":
-                table.insert(0, "dimension", u.dimensions)
             blocks.append(table)
             keys.append(key)
-        if names is None:
-            out = blocks[0]
-        else:
-            if not blocks:
-                raise InsufficientDataError(
-                    f"No respondent has a value for segment(s) {list(names)}."
-                )
-            out = pd.concat(blocks, keys=keys, names=[*names, out_index_name(level)])
-        return GapResult(
-            _table=out,
-            instrument=self._instrument.name,
-            perspective=self._instrument.perspective,
-            level=level,
-            reference=u.reference_code,
-            reference_name=reference_name(u.reference_code),
-            weighted=bool(weighted),
-            by=names,
-            confidence_level=conf,
+        return gap_result(
+            self._instrument,
+            level,
+            u.reference_code,
+            weighted,
+            names,
+            blocks,
+            keys,
+            conf,
             n=self.n,
             nan_policy="listwise",
             dropped_rows=self._dropped_rows,
