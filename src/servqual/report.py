@@ -123,12 +123,6 @@ class _Section:
     parts: list[str] = field(default_factory=list)
 
 
-def _public(name: str) -> Any:
-    """A public servqual function, or None while its module is not available."""
-    servqual = importlib.import_module("servqual")
-    return getattr(servqual, name, None)
-
-
 def _chart(plot_name: str, result: Any, caption: str, *, dpi: int = 100, **kwargs: Any) -> str:
     from .plotting._export import render_png
 
@@ -195,7 +189,8 @@ def _sample_section(survey: Survey) -> list[str]:
 
 
 def _gap_section(survey: Survey, level: str, sort: bool, chart: Chart) -> list[str]:
-    gap_scores = _public("gap_scores")
+    from .gaps import gap_scores
+
     parts: list[str] = []
     dim = gap_scores(survey, level="dimension")
     parts.append(f"<p class='meta'>{html.escape(dim._header())}</p>")
@@ -258,7 +253,8 @@ def _gap_section(survey: Survey, level: str, sort: bool, chart: Chart) -> list[s
 
 
 def _tolerance_section(survey: Survey, level: str, chart: Chart) -> list[str]:
-    tolerance_zone = _public("tolerance_zone")
+    from .gaps import tolerance_zone
+
     parts = []
     for lev in ("dimension", "item"):
         res = tolerance_zone(survey, level=lev)
@@ -272,9 +268,9 @@ def _tolerance_section(survey: Survey, level: str, chart: Chart) -> list[str]:
 
 
 def _reliability_section(survey: Survey) -> list[str]:
-    alpha = _public("cronbach_alpha")
-    if alpha is None:
-        raise ServqualError("Reliability analysis is not available in this servqual build.")
+    from .reliability import cronbach_alpha as alpha
+    from .reliability import difference_reliability as diff
+
     parts = ["<p>Cronbach's alpha of each dimension's items, with a 95% confidence interval.</p>"]
     scores = ["perception"]
     if survey.instrument.perspective == "expectations" or survey.has_rating("E"):
@@ -288,8 +284,7 @@ def _reliability_section(survey: Survey) -> list[str]:
             continue
         parts.append(f"<p class='meta'>{html.escape(res._header())}</p>")
         parts.append(_table_html(res.to_frame(), f"alpha-{score}"))
-    diff = _public("difference_reliability")
-    if diff is not None and survey.has_rating("E"):
+    if survey.has_rating("E"):
         parts.append("<h3>Reliability of the difference score</h3>")
         try:
             res = diff(survey)
@@ -301,17 +296,16 @@ def _reliability_section(survey: Survey) -> list[str]:
 
 
 def _tests_section(survey: Survey, level: str) -> list[str]:
-    paired = _public("paired_tests")
-    if paired is None:
-        raise ServqualError("Significance tests are not available in this servqual build.")
+    from .groups import compare_groups as compare
+    from .inference import paired_tests as paired
+
     res = paired(survey, level=level, p_adjust="holm")
     parts = [
         f"<p class='meta'>{html.escape(res._header())}</p>",
         _table_html(res.to_frame(), f"tests-{level}", scroll=True),
     ]
     segments = survey.segments
-    compare = _public("compare_groups")
-    if compare is not None and segments is not None:
+    if segments is not None:
         for name in segments.columns:
             parts.append(f"<h3>Differences between {html.escape(str(name))} groups</h3>")
             try:
@@ -325,9 +319,9 @@ def _tests_section(survey: Survey, level: str) -> list[str]:
 
 
 def _drivers_section(survey: Survey, chart: Chart) -> list[str]:
-    key_drivers = _public("key_drivers")
-    if key_drivers is None:
-        raise ServqualError("Key-driver analysis is not available in this servqual build.")
+    from .drivers import importance_performance as ipa
+    from .drivers import key_drivers
+
     outcomes = survey.outcomes
     if outcomes is None or not len(outcomes.columns):
         raise InstrumentError(
@@ -340,38 +334,26 @@ def _drivers_section(survey: Survey, chart: Chart) -> list[str]:
         f"<p class='meta'>{html.escape(res._header())}</p>",
         _table_html(res.to_frame(), "key-drivers"),
     ]
-    if getattr(res, "_plot_function", None):
-        parts.append(chart(res._plot_function, res, f"Key drivers of {outcome}"))
-    ipa = _public("importance_performance")
-    if ipa is not None:
-        try:
-            kind = "stated" if survey.importance is not None else "derived"
-            ip = ipa(survey, importance=kind, outcome=outcome)
-            parts.append("<h3>Importance–performance</h3>")
-            parts.append(_table_html(ip.to_frame(), "ipa"))
-            if getattr(ip, "_plot_function", None):
-                parts.append(
-                    chart(ip._plot_function, ip, "Importance–performance map", figsize=(6.5, 5.0))
-                )
-        except ServqualError as exc:
-            parts.append(_error_html(exc))
+    parts.append(chart("plot_drivers", res, f"Key drivers of {outcome}"))
+    try:
+        kind = "stated" if survey.importance is not None else "derived"
+        ip = ipa(survey, importance=kind, outcome=outcome)
+        parts.append("<h3>Importance–performance</h3>")
+        parts.append(_table_html(ip.to_frame(), "ipa"))
+        parts.append(chart("plot_ipa", ip, "Importance–performance map", figsize=(6.5, 5.0)))
+    except ServqualError as exc:
+        parts.append(_error_html(exc))
     return parts
 
 
 def _factor_section(survey: Survey, chart: Chart) -> list[str]:
-    kmo = _public("kmo")
-    parallel = _public("parallel_analysis")
-    efa = _public("efa")
-    if kmo is None and parallel is None:
-        raise ServqualError("Factor analysis is not available in this servqual build.")
+    from .factor import bartlett_sphericity, efa, kmo, parallel_analysis
+
     parts = ["<p>Exploratory analysis of the perception items.</p>"]
-    for name, label, table_id in (
-        ("kmo", "Sampling adequacy", "kmo"),
-        ("bartlett_sphericity", "Sphericity", "bartlett"),
+    for func, label, table_id in (
+        (kmo, "Sampling adequacy", "kmo"),
+        (bartlett_sphericity, "Sphericity", "bartlett"),
     ):
-        func = _public(name)
-        if func is None:
-            continue
         try:
             res = func(survey)
             parts.append(f"<h3>{label}</h3><p class='meta'>{html.escape(res._header())}</p>")
@@ -379,64 +361,58 @@ def _factor_section(survey: Survey, chart: Chart) -> list[str]:
         except ServqualError as exc:
             parts.append(_error_html(exc))
     n_factors = len(survey.instrument.quality_dimensions)
-    if parallel is not None:
-        try:
-            res = parallel(survey, rng=0)
-            n_factors = max(1, int(getattr(res, "n_factors", n_factors)))
-            parts.append("<h3>Parallel analysis</h3>")
-            parts.append(f"<p class='meta'>{html.escape(res._header())}</p>")
-            parts.append(_table_html(res.to_frame(), "parallel-analysis", scroll=True))
-            if getattr(res, "_plot_function", None):
-                parts.append(chart(res._plot_function, res, "Scree plot and parallel analysis"))
-        except ServqualError as exc:
-            parts.append(_error_html(exc))
-    if efa is not None:
-        try:
-            res = efa(survey, n_factors=n_factors)
-            parts.append("<h3>Exploratory factor analysis</h3>")
-            parts.append(f"<p class='meta'>{html.escape(res._header())}</p>")
-            parts.append(_table_html(res.to_frame(), "efa-loadings", scroll=True))
-            if getattr(res, "_plot_function", None):
-                h = max(4.0, 0.3 * _n_rows(res) + 1.0)
-                parts.append(chart(res._plot_function, res, "Factor loadings", figsize=(6.5, h)))
-        except ServqualError as exc:
-            parts.append(_error_html(exc))
+    parts.append("<h3>Parallel analysis</h3>")
+    try:
+        res = parallel_analysis(survey, rng=0)
+        n_factors = max(1, int(res.n_factors))
+        parts.append(f"<p class='meta'>{html.escape(res._header())}</p>")
+        parts.append(_table_html(res.to_frame(), "parallel-analysis", scroll=True))
+        parts.append(chart("plot_scree", res, "Scree plot and parallel analysis"))
+    except ServqualError as exc:
+        parts.append(_error_html(exc))
+    parts.append("<h3>Exploratory factor analysis</h3>")
+    try:
+        res = efa(survey, n_factors=n_factors)
+        parts.append(f"<p class='meta'>{html.escape(res._header())}</p>")
+        parts.append(_table_html(res.to_frame(), "efa-loadings", scroll=True))
+        h = max(4.0, 0.3 * _n_rows(res) + 1.0)
+        parts.append(chart("plot_loadings", res, "Factor loadings", figsize=(6.5, h)))
+    except ServqualError as exc:
+        parts.append(_error_html(exc))
     return parts
 
 
 def _validity_section(survey: Survey) -> list[str]:
-    cfa = _public("cfa")
-    if cfa is None:
-        raise ServqualError("Confirmatory factor analysis is not available in this servqual build.")
+    from .cfa import cfa
+    from .validity import discriminant_validity as dv
+    from .validity import htmt
+
     fit = cfa(survey)
     parts = [
         "<p>Confirmatory factor analysis of the instrument's dimensions (perception items).</p>",
         f"<p class='meta'>{html.escape(fit._header())}</p>",
         _table_html(fit.fit_measures().rename("value").to_frame(), "cfa-fit"),
     ]
-    dv = _public("discriminant_validity")
-    if dv is not None:
-        try:
-            res = dv(fit)
-            parts.append("<h3>Convergent and discriminant validity</h3>")
-            parts.append(f"<p class='meta'>{html.escape(res._header())}</p>")
-            parts.append(_table_html(res.to_frame(), "validity"))
-        except ServqualError as exc:
-            parts.append(_error_html(exc))
-    htmt = _public("htmt")
-    if htmt is not None:
-        try:
-            res = htmt(survey)
-            parts.append("<h3>Heterotrait–monotrait ratio</h3>")
-            parts.append(f"<p class='meta'>{html.escape(res._header())}</p>")
-            parts.append(_table_html(res.to_frame(), "htmt", scroll=True))
-        except ServqualError as exc:
-            parts.append(_error_html(exc))
+    try:
+        res = dv(fit)
+        parts.append("<h3>Convergent and discriminant validity</h3>")
+        parts.append(f"<p class='meta'>{html.escape(res._header())}</p>")
+        parts.append(_table_html(res.to_frame(), "validity"))
+    except ServqualError as exc:
+        parts.append(_error_html(exc))
+    try:
+        res = htmt(survey)
+        parts.append("<h3>Heterotrait–monotrait ratio</h3>")
+        parts.append(f"<p class='meta'>{html.escape(res._header())}</p>")
+        parts.append(_table_html(res.to_frame(), "htmt", scroll=True))
+    except ServqualError as exc:
+        parts.append(_error_html(exc))
     return parts
 
 
 def _likert_section(survey: Survey, level: str, chart: Chart) -> list[str]:
-    likert = _public("likert_distribution")
+    from .distribution import likert_distribution as likert
+
     lev = "item" if level == "item" else "dimension"
     parts = []
     for letter in survey.instrument.ratings:
