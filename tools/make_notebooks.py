@@ -329,7 +329,7 @@ items): the desired level sits high on the scale, perceptions lower and more spr
 """),
     code("""
 fig, axes = plt.subplots(3, 1, figsize=(8, 9))
-for ax, rating in zip(axes, ["A", "D", "P"]):
+for ax, rating in zip(axes, ["A", "D", "P"], strict=True):
     dist = sq.likert_distribution(survey, rating=rating, level="dimension")
     sq.plot_likert(dist, ax=ax, title=dist.rating_name.capitalize(), xlabel=None)
 fig.tight_layout()
@@ -388,7 +388,7 @@ for name, res in results.items():
 """),
     code("""
 fig, axes = plt.subplots(2, 2, figsize=(12, 8))
-for ax, (name, res) in zip(axes.flat, results.items()):
+for ax, (name, res) in zip(axes.flat, results.items(), strict=True):
     sq.plot_gaps(res, ax=ax, sort=True, title=f"{name} (P − {res.reference})")
 fig.tight_layout()
 """),

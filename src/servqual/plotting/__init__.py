@@ -6,16 +6,26 @@ come in as keywords. ``result.plot(ax=...)`` delegates here.
 
 from __future__ import annotations
 
-__all__: list[str] = []
 from ._core import plot_gaps, plot_radar, plot_snake, plot_tolerance
 from ._drivers import plot_drivers, plot_ipa, plot_kano
+from ._factor import plot_loadings, plot_scree
 from ._likert import plot_likert
-
-__all__ += ["plot_gaps", "plot_likert", "plot_radar", "plot_snake", "plot_tolerance"]
-__all__ += ["plot_drivers", "plot_ipa", "plot_kano"]
 from ._operations import plot_control, plot_kpi, plot_nps, plot_ratings, plot_score
 
-__all__ += ["plot_control", "plot_kpi", "plot_nps", "plot_ratings", "plot_score"]
-from ._factor import plot_loadings, plot_scree
-
-__all__ += ["plot_loadings", "plot_scree"]
+__all__ = [
+    "plot_control",
+    "plot_drivers",
+    "plot_gaps",
+    "plot_ipa",
+    "plot_kano",
+    "plot_kpi",
+    "plot_likert",
+    "plot_loadings",
+    "plot_nps",
+    "plot_radar",
+    "plot_ratings",
+    "plot_score",
+    "plot_scree",
+    "plot_snake",
+    "plot_tolerance",
+]
