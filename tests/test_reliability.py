@@ -484,7 +484,8 @@ def test_split_half_errors():
 
 # ---------------------------------------------------------------- difference scores
 def test_difference_reliability_matches_formula(survey):
-    res = sq.difference_reliability(survey)
+    with pytest.warns(sq.ReliabilityWarning, match="'overall'"):  # the headline composite
+        res = sq.difference_reliability(survey)
     tab = res.to_frame()
     assert list(tab.index) == list(DIMS)
     for dim in DIMS:
@@ -591,3 +592,135 @@ def test_pairwise_chunks_match_pandas():
     total = frame.mean(axis=1)  # mean of answered items, as psych's rowMeans(na.rm=TRUE)
     expected = [total.corr(frame[c]) for c in frame.columns]  # pairwise-complete Pearson
     assert_allclose(m.raw_r, expected, rtol=1e-9)
+
+
+# ---------------------------------------------------------------- review: more R references
+MORE = json.loads((REF / "reliability_more.json").read_text())  # make_reliability_more.R
+
+
+def _check_scale(row: pd.Series, ref: dict, conf: float = 0.95) -> None:
+    assert_allclose(row["alpha"], ref["raw_alpha"], rtol=RTOL)  # psych::alpha(x)$total$raw_alpha
+    assert_allclose(row["std_alpha"], ref["std_alpha"], rtol=RTOL)  # $total$std.alpha
+    assert_allclose(row["lambda6"], ref["G6"], rtol=RTOL)  # $total$`G6(smc)`
+    assert_allclose(row["average_r"], ref["average_r"], rtol=RTOL)  # $total$average_r
+    assert_allclose(row["se"], ref["ase"], rtol=RTOL)  # $total$ase
+    key = "feldt" if conf == 0.95 else "feldt90"  # psych::alpha.ci(a, n.obs, n.var, p.val)
+    assert_allclose(
+        [row["ci_low"], row["ci_high"]], [ref[f"{key}_low"], ref[f"{key}_high"]], rtol=RTOL
+    )
+    assert row["n"] == ref["n_obs"] and row["n_items"] == ref["n_items"]
+
+
+@pytest.mark.parametrize(
+    ("example", "score", "case"),
+    [
+        ("retail_bank", "gap", "retail_gap"),
+        ("retail_bank", "expectation", "retail_expectation"),
+        ("zone_of_tolerance", "perception", "zot_perception"),  # 9-point scale
+        ("zone_of_tolerance", "msa", "zot_msa"),  # P - A
+    ],
+)
+@pytest.mark.parametrize("conf", [0.95, 0.90])
+def test_alpha_survey_scores_match_psych(example, score, case, conf):
+    survey = sq.load_example(example)
+    ref = MORE[case]
+    res = sq.cronbach_alpha(survey, score=score, confidence_level=conf)
+    tab = res.to_frame()
+    for dim, codes in DIMS.items():
+        _check_scale(tab.loc[dim], ref[dim], conf)
+        # $item.stats$r.drop and $alpha.drop$raw_alpha within the dimension
+        assert_allclose(res.items.loc[codes, "r_drop"], ref[dim]["r_drop"], rtol=RTOL)
+        assert_allclose(res.items.loc[codes, "alpha_if_deleted"], ref[dim]["alpha_drop"], rtol=RTOL)
+    over = sq.cronbach_alpha(survey, score=score, level="overall", confidence_level=conf)
+    _check_scale(over.to_frame().loc["overall"], ref["overall"], conf)
+    assert_allclose(over.items["r_drop"], ref["overall"]["r_drop"], rtol=RTOL)
+    # the headline of the by-dimension result is the same overall scale
+    assert_allclose([res.alpha, res.ci_low, res.ci_high], [over.alpha, over.ci_low, over.ci_high])
+
+
+def _reverse_keyed_survey() -> sq.Survey:
+    from servqual.instruments import Instrument
+
+    inst = Instrument.from_dict(
+        {
+            "name": "bfi A/C",
+            "ratings": ["P"],
+            "perspective": "performance",
+            "scale": {"low": 1, "high": 6},
+            "dimensions": [
+                {
+                    "name": "agree",
+                    "items": [{"code": f"A{i}", "reverse": i == 1} for i in range(1, 6)],
+                },
+                {
+                    "name": "consc",
+                    "items": [{"code": f"C{i}", "reverse": i in (4, 5)} for i in range(1, 6)],
+                },
+            ],
+        }
+    )
+    raw = _bfi()
+    df = pd.DataFrame({f"P{j + 1}": raw[c] for j, c in enumerate(raw.columns)})
+    return sq.Survey(df, inst)
+
+
+@pytest.mark.parametrize("policy", ["pairwise", "listwise"])
+def test_reverse_keyed_instrument_matches_psych_keys(policy):
+    # an instrument with reverse=True items gives psych::alpha(x, keys = c(-1, 1, 1, 1, 1))
+    # (A) and keys = c(1, 1, 1, -1, -1) (C): the Survey recodes low + high - x = 7 - x
+    survey = _reverse_keyed_survey()
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", sq.ReliabilityWarning)  # no "reverse-keyed?" warning
+        res = sq.cronbach_alpha(survey, nan_policy=policy)
+    for dim, scale in [("agree", "A"), ("consc", "C")]:
+        ref = ALPHA[f"bfi_{scale}_{policy}"]
+        _check_total(res, ref, row=dim)
+        codes = [f"{scale}{i}" for i in range(1, 6)]
+        _check_items(res.items.loc[codes], ref, listwise=policy == "listwise")
+
+
+def test_single_item_dimension_is_skipped_with_warning():
+    conformance = sq.load_example("conformance")  # 'premises', 'complaints': one item each
+    with pytest.warns(sq.ReliabilityWarning, match=r"'premises', 'complaints'.*fewer than 2"):
+        res = sq.cronbach_alpha(conformance)
+    assert list(res.to_frame().index) == ["information", "after_sales", "staff"]
+    p = conformance.ratings("P")
+    for dim in ["information", "after_sales", "staff"]:
+        codes = conformance.instrument.model[dim]
+        assert_allclose(res.to_frame().loc[dim, "alpha"], sq.cronbach_alpha(p[codes]).alpha)
+    # the headline is still the overall scale of all 8 items
+    assert res.n_items == 8 and "overall alpha" in repr(res)
+    assert_allclose(res.alpha, sq.cronbach_alpha(p).alpha, rtol=1e-12)
+    with pytest.raises(sq.InsufficientDataError, match="fewer than 3 items"):
+        sq.split_half(conformance)
+
+
+@pytest.mark.parametrize(("reference", "case"), [("A", "zot_diff_msa"), ("D", "zot_diff_mss")])
+def test_difference_reliability_three_column_matches_r(reference, case):
+    # three-column instrument: MSA = P - A and MSS = P - D; Johns (1981) r_D on R's
+    # cov(cbind(P, R)) and psych::alpha of each part (make_reliability_more.R)
+    zot = sq.load_example("zone_of_tolerance")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", sq.ReliabilityWarning)
+        res = sq.difference_reliability(zot, reference=reference)
+    tab = res.to_frame()
+    ref = MORE[case]
+    cols = ["alpha_p", "alpha_ref", "var_p", "var_ref", "r_p_ref", "r_diff", "alpha_gap"]
+    for dim in DIMS:
+        assert_allclose(tab.loc[dim, cols].to_numpy(float), [ref[dim][c] for c in cols], rtol=RTOL)
+    assert_allclose(
+        [res.r_diff, res.alpha_gap, res.alpha_p, res.alpha_ref, res.r_p_ref],
+        [ref["overall"][c] for c in ["r_diff", "alpha_gap", "alpha_p", "alpha_ref", "r_p_ref"]],
+        rtol=RTOL,
+    )
+    assert res.reference == reference
+    # alpha_gap is the alpha of the item-level MSA / MSS scores
+    score = "msa" if reference == "A" else "mss"
+    assert_allclose(tab["alpha_gap"], sq.cronbach_alpha(zot, score=score).to_frame()["alpha"])
+
+
+def test_difference_reliability_warns_on_weak_headline(survey):
+    # by dimension, the headline is the overall composite (r_diff 0.66 vs alphas 0.94)
+    with pytest.warns(sq.ReliabilityWarning, match="'overall'"):
+        res = sq.difference_reliability(survey)
+    assert_allclose(res.r_diff, DIFF["overall"]["reliability_diff"], rtol=RTOL)

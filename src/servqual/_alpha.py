@@ -9,6 +9,7 @@ that k × k matrix.
 
 from __future__ import annotations
 
+import warnings
 from dataclasses import dataclass
 from itertools import combinations
 
@@ -17,7 +18,7 @@ from scipy import stats
 from scipy.linalg import blas
 
 from ._validation import fmt_list
-from .exceptions import DataError, InsufficientDataError
+from .exceptions import DataError, InsufficientDataError, ReliabilityWarning
 
 #: below this many respondents no reliability figure is computed
 MIN_RESPONDENTS = 3
@@ -243,6 +244,28 @@ def matrix_moments(s: np.ndarray, labels: list[str], n_obs: int) -> Moments:
         raw_r=None,
         min_pair_n=int(n_obs),
     )
+
+
+def usable_scales(
+    model: dict[str, list[str]], min_items: int, stacklevel: int = 4
+) -> dict[str, list[str]]:
+    """The dimensions with at least ``min_items`` items; the others are skipped with a warning."""
+    keep = {d: codes for d, codes in model.items() if len(codes) >= min_items}
+    short = [d for d in model if d not in keep]
+    if not keep:
+        raise InsufficientDataError(
+            f"Every dimension has fewer than {min_items} items "
+            f"({fmt_list(short)}); use level='overall' to analyse all items as one scale."
+        )
+    if short:
+        warnings.warn(
+            f"Dimension(s) {fmt_list(short)} have fewer than {min_items} items; their "
+            "reliability is undefined and they are left out of the by-dimension table "
+            "(their items still count in the overall scale).",
+            ReliabilityWarning,
+            stacklevel=stacklevel,
+        )
+    return keep
 
 
 # --------------------------------------------------------------------- statistics

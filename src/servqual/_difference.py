@@ -181,9 +181,9 @@ def difference_reliability(
     groups = (
         {"overall": [c for codes in model.values() for c in codes]}
         if level == "overall"
-        else dict(model)
+        else _alpha.usable_scales(model, 2, stacklevel=3)
     )
-    if level == "dimension" and len(groups) > 1:
+    if level == "dimension" and len(model) > 1:
         groups_all = {**groups, "overall": [c for codes in model.values() for c in codes]}
     else:
         groups_all = groups
@@ -194,8 +194,7 @@ def difference_reliability(
     head = rows["overall"] if "overall" in rows else rows[next(iter(groups))]
     table = pd.DataFrame.from_dict({k: rows[k] for k in groups}, orient="index")
     table.index.name = "dimension" if level == "dimension" else None
-    for label in groups:
-        r = rows[label]
+    for label, r in rows.items():  # the overall headline too
         floor = min(r["alpha_p"], r["alpha_ref"]) - DIFF_RELIABILITY_DROP
         if r["r_diff"] < DIFF_RELIABILITY_FLOOR or r["r_diff"] < floor:
             warnings.warn(

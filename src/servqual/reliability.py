@@ -80,7 +80,13 @@ def _frame_to_array(frame: pd.DataFrame) -> tuple[np.ndarray, list[str]]:
 
 
 def _resolve(
-    data: Any, score: str, level: str, nan_policy: str, n_obs: int | None, want_overall: bool
+    data: Any,
+    score: str,
+    level: str,
+    nan_policy: str,
+    n_obs: int | None,
+    want_overall: bool,
+    min_items: int = 2,
 ) -> _Input:
     check_choice(nan_policy, "nan_policy", ("pairwise", "listwise"))
     if isinstance(data, Survey):
@@ -102,8 +108,8 @@ def _resolve(
         dim_of = {c: d for d, codes in model.items() for c in codes}
         if level == "overall":
             return _Input([unit("overall", all_codes)], None, score, level, nan_policy, dim_of)
-        units = [unit(d, codes) for d, codes in model.items()]
-        overall = unit("overall", all_codes) if want_overall and len(units) > 1 else None
+        units = [unit(d, codes) for d, codes in _alpha.usable_scales(model, min_items).items()]
+        overall = unit("overall", all_codes) if want_overall and len(model) > 1 else None
         return _Input(units, overall, score, level, nan_policy, dim_of)
     if n_obs is not None:
         try:
@@ -247,7 +253,9 @@ class AlphaResult(TableResult):
     def _header(self) -> str:
         what = f"{self.score} · " if self.score else ""
         ci = f"{self.confidence_level:.0%} {self.ci_method} CI"
-        scope = "overall " if self.level == "dimension" and len(self._table) > 1 else ""
+        by_dim = self.level == "dimension"
+        pooled = len(self._table) > 1 or int(self._table["n_items"].iloc[0]) != self.n_items
+        scope = "overall " if by_dim and pooled else ""
         return (
             f"Cronbach's alpha · {what}{self.level} · {self.nan_policy} · {ci} · "
             f"{scope}alpha={self.alpha:.3f} ({self.n_items} items, n={self.n})"
@@ -392,7 +400,9 @@ def cronbach_alpha(
     :math:`Q = \\frac{2k^2}{(k-1)^2 (1'C1)^3}\\left[1'C1\\,(\\operatorname{tr}C^2 +
     (\\operatorname{tr}C)^2) - 2 \\operatorname{tr}C \\; 1'C^21\\right]`.
     A negative alpha and items with a negative corrected item-total correlation
-    raise a :class:`~servqual.ReliabilityWarning`. Survey weights are not used
+    raise a :class:`~servqual.ReliabilityWarning`; so does a Survey dimension with a
+    single item (it has no alpha and is left out of the by-dimension table, but its
+    item counts in the overall scale). Survey weights are not used
     (alpha is a property of the item covariance structure of the sample).
 
     References
@@ -687,7 +697,7 @@ def split_half(
         raise DataError(f"exact_max_items must be a whole number ≥ 3, got {exact_max_items!r}.")
     if int(n_splits) != n_splits or n_splits < 1:
         raise DataError(f"n_splits must be a positive whole number, got {n_splits!r}.")
-    inp = _resolve(data, score, level, nan_policy, n_obs, want_overall=True)
+    inp = _resolve(data, score, level, nan_policy, n_obs, want_overall=True, min_items=3)
     gen = _rng(rng)
     args = (bool(standardized), int(exact_max_items), int(n_splits), gen)
     rows = {u.label: _split_row(u, *args) for u in inp.units}
