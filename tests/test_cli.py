@@ -4,6 +4,7 @@ import subprocess
 import sys
 
 import pandas as pd
+import pytest
 from numpy.testing import assert_allclose
 
 import servqual as sq
@@ -48,3 +49,85 @@ def test_console_script_entry_point():
         check=True,
     )
     assert "# Value" in r.stdout
+
+
+def test_parse_columns_template_mapping_and_regex():
+    from servqual.cli import parse_columns
+
+    assert parse_columns("q{n}_{rating}") == "q{n}_{rating}"
+    assert parse_columns("E=exp_{n}, P=perc_{n}") == {"E": "exp_{n}", "P": "perc_{n}"}
+    assert parse_columns("e=exp_{n},p=perc_{n}") == {"E": "exp_{n}", "P": "perc_{n}"}
+    assert parse_columns("E1=q1_exp,P1=q1_perc") == {"E1": "q1_exp", "P1": "q1_perc"}
+    assert parse_columns(r"re:(?P<rating>exp|perc)_(?P<n>\d+)").groupindex.keys() == {
+        "rating",
+        "n",
+    }
+    with pytest.raises(sq.DataError, match="'P' is not KEY=VALUE"):
+        parse_columns("E=exp_{n},P")
+    with pytest.raises(sq.DataError, match="does not compile"):
+        parse_columns("re:(?P<rating")
+
+
+@pytest.fixture
+def user_export(tmp_path):
+    """The retail bank export with the user's own column names (exp_1.., perc_1..)."""
+    frame = sq.datasets.load_frame("retail_bank")
+    renamed = frame.rename(
+        columns={
+            f"{r}{n}": f"{'exp' if r == 'E' else 'perc'}_{n}" for r in "EP" for n in range(1, 23)
+        }
+    )
+    path = tmp_path / "user.csv"
+    renamed.to_csv(path)
+    return frame, path
+
+
+def test_gaps_command_on_user_columns_with_mapping_by_and_weights(user_export, tmp_path, capsys):
+    frame, path = user_export
+    out = tmp_path / "out"
+    argv = [
+        "gaps",
+        str(path),
+        "--columns",
+        "E=exp_{n},P=perc_{n}",
+        "--index-col",
+        "respondent",
+        "--by",
+        "branch",
+        "--importance",
+        "imp_{dimension}",
+        "--weighted",
+        "--level",
+        "dimension",
+        "-o",
+        str(out),
+    ]
+    assert main(argv) == 0
+    capsys.readouterr()
+    table = pd.read_csv(out / "gaps_dimension.csv", index_col=[0, 1])
+    s = sq.Survey(frame, "servqual22", segments="branch", importance="imp_{dimension}")
+    expected = sq.gap_scores(s, level="dimension", by="branch", weighted=True).to_frame()
+    assert_allclose(table["gap"], expected["gap"], rtol=1e-12)
+    assert_allclose(table["n"], expected["n"])
+    # the regex form reads the same columns
+    argv = ["gaps", str(path), "--columns", r"re:(?P<rating>exp|perc)_(?P<n>\d+)"]
+    assert main([*argv, "--index-col", "respondent", "--level", "overall"]) == 0
+    printed = capsys.readouterr().out
+    assert f"{sq.gap_scores(s, level='overall').overall:.3f}" in printed
+
+
+def test_report_command_on_user_columns(user_export, tmp_path, capsys):
+    _, path = user_export
+    out = tmp_path / "r.html"
+    argv = ["report", str(path), "--columns", "E=exp_{n},P=perc_{n}", "-o", str(out)]
+    assert main([*argv, "--index-col", "respondent", "--segments", "branch"]) == 0
+    assert out.exists() and "Wrote" in capsys.readouterr().out
+
+
+def test_bad_index_col_and_sheet_are_servqual_errors(user_export, tmp_path, capsys):
+    _, path = user_export
+    assert main(["gaps", str(path), "--index-col", "respondant"]) == 2
+    err = capsys.readouterr().err
+    assert "index_col='respondant'" in err and "did you mean 'respondent'" in err.lower()
+    assert main(["gaps", str(path), "--missing-codes", "x"]) == 2
+    assert "--missing-codes must be numbers" in capsys.readouterr().err

@@ -102,3 +102,34 @@ def test_read_survey_streams_with_chunksize(frame, tmp_path):
     pd.testing.assert_frame_equal(a, b, rtol=1e-10)
     with pytest.raises(sq.DataError, match="wide CSV"):
         sq.read_survey(path, "servqual22", chunksize=50, layout="long")
+
+
+def test_excel_sheet_by_name_position_and_case(frame, tmp_path):
+    pytest.importorskip("openpyxl")
+    path = tmp_path / "export.xlsx"
+    with pd.ExcelWriter(path) as writer:
+        pd.DataFrame({"note": ["fielded in May"]}).to_excel(writer, sheet_name="Notes")
+        frame.to_excel(writer, sheet_name="Responses")
+    expected = sq.Survey(frame, "servqual22").responses
+    for sheet in ("Responses", "responses", 1, -1):
+        s = sq.read_survey(path, "servqual22", sheet=sheet, index_col="respondent")
+        pd.testing.assert_frame_equal(s.responses, expected)
+    with pytest.raises(sq.DataError, match=r"no worksheet named 'Answers'.*'Notes', 'Responses'"):
+        sq.read_survey(path, "servqual22", sheet="Answers")
+    with pytest.raises(sq.DataError, match=r"sheet=2 is out of range.*2 worksheet"):
+        sq.read_survey(path, "servqual22", sheet=2)
+    with pytest.raises(sq.DataError, match="one worksheet"):
+        sq.read_survey(path, "servqual22", sheet=None)
+    with pytest.raises(sq.MissingColumnError, match=r"index_col='respondent'.*sheet 'Notes'"):
+        sq.read_survey(path, "servqual22", sheet="Notes", index_col="respondent")
+
+
+def test_index_col_that_is_not_a_column_is_named(frame, tmp_path):
+    path = tmp_path / "export.csv"
+    frame.to_csv(path)
+    with pytest.raises(sq.MissingColumnError, match=r"index_col='id'.*export.csv"):
+        sq.read_survey(path, "servqual22", index_col="id")
+    with pytest.raises(sq.DataError, match="index_col=99"):
+        sq.read_survey(path, "servqual22", index_col=99)
+    s = sq.read_survey(path, "servqual22", index_col=0)
+    assert s.index.name == "respondent"

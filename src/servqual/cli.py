@@ -1,4 +1,4 @@
-"""Command line: ``servqual demo``, ``servqual instrument NAME``, ``servqual gaps FILE``.
+"""Command line: ``servqual demo``, ``instrument NAME``, ``gaps FILE``, ``report FILE``.
 
 Built on :mod:`argparse` from the standard library, so the command line adds no
 dependency to the core (click/typer would be one more package to install for three
@@ -9,38 +9,95 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import re
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from .exceptions import ServqualError
+from .exceptions import DataError, ServqualError
 
-__all__ = ["main"]
+__all__ = ["build_parser", "main", "parse_columns"]
+
+
+_MAPPING_ITEM = re.compile(r"^\s*([A-Za-z]\w*)\s*=\s*(.+?)\s*$")
+
+
+def parse_columns(text: str | None) -> str | dict[str, str] | re.Pattern[str] | None:
+    r"""Turn ``--columns`` into what :class:`~servqual.Survey` takes.
+
+    ``'{rating}_{n}'`` is a template; ``'E=exp_{n},P=perc_{n}'`` maps rating letters
+    (or default column names such as ``E1=q1_exp``) to templates or columns;
+    ``'re:(?P<rating>exp|perc)_(?P<n>\d+)'`` is a regular expression.
+    """
+    if text is None:
+        return None
+    if text.startswith("re:"):
+        try:
+            return re.compile(text[3:])
+        except re.error as exc:
+            raise DataError(f"--columns regex {text[3:]!r} does not compile: {exc}.") from None
+    parts = [p for p in text.split(",") if p.strip()]
+    if not any("=" in p for p in parts):
+        return text
+    mapping: dict[str, str] = {}
+    for part in parts:
+        m = _MAPPING_ITEM.match(part)
+        if not m:
+            raise DataError(
+                f"--columns entry {part.strip()!r} is not KEY=VALUE; write e.g. "
+                "'E=exp_{n},P=perc_{n}' or 'E1=q1_exp,P1=q1_perc'."
+            )
+        key = m.group(1)
+        mapping[key.upper() if len(key) == 1 else key] = m.group(2)
+    return mapping
 
 
 def _survey_from_args(args: argparse.Namespace):
     from .io import read_survey
 
-    options = {}
+    options: dict[str, object] = {}
     if args.segments:
         options["segments"] = args.segments
+    by = getattr(args, "by", None)
+    if by:
+        options["segments"] = list(dict.fromkeys([*(args.segments or []), *by]))
     if args.importance:
         options["importance"] = args.importance
+    if args.weights:
+        options["weights"] = args.weights
     if args.nan_policy:
         options["nan_policy"] = args.nan_policy
     if args.missing_codes:
-        options["missing_codes"] = [float(v) for v in args.missing_codes]
+        try:
+            options["missing_codes"] = [float(v) for v in args.missing_codes]
+        except ValueError:
+            raise DataError(
+                f"--missing-codes must be numbers, got {' '.join(args.missing_codes)!r}."
+            ) from None
+    sheet: str | int = args.sheet
+    if isinstance(sheet, str) and sheet.lstrip("-").isdigit():
+        sheet = int(sheet)
     return read_survey(
         args.file,
         args.instrument,
-        args.columns,
+        parse_columns(args.columns),
         encoding=args.encoding,
+        sep=args.sep,
+        sheet=sheet,
         index_col=args.index_col,
         **options,
     )
 
 
-def _write_gaps(survey, out: Path, *, levels: Sequence[str], title: str) -> list[Path]:
+def _write_gaps(
+    survey,
+    out: Path,
+    *,
+    levels: Sequence[str],
+    title: str,
+    by: Sequence[str] | None = None,
+    weighted: bool = False,
+) -> list[Path]:
     import matplotlib
 
     matplotlib.use("Agg", force=True)
@@ -52,13 +109,13 @@ def _write_gaps(survey, out: Path, *, levels: Sequence[str], title: str) -> list
     out.mkdir(parents=True, exist_ok=True)
     written: list[Path] = []
     for level in levels:
-        res = gap_scores(survey, level=level)
+        res = gap_scores(survey, level=level, by=by or None, weighted=weighted)
         print(res)
         print()
         csv = out / f"gaps_{level}.csv"
         res.to_frame().to_csv(csv)
         written.append(csv)
-        if hasattr(plotting, "plot_gaps") and level != "overall":
+        if hasattr(plotting, "plot_gaps") and level != "overall" and not by:
             height = 1.8 + 0.32 * len(res.to_frame())
             fig, ax = plt.subplots(figsize=(7, height))
             res.plot(ax=ax, sort=False)
@@ -120,14 +177,19 @@ def _cmd_gaps(args: argparse.Namespace) -> int:
     levels = [args.level] if args.level else ["dimension", "item", "overall"]
     if args.output:
         written = _write_gaps(
-            survey, Path(args.output), levels=levels, title=survey.instrument.name
+            survey,
+            Path(args.output),
+            levels=levels,
+            title=survey.instrument.name,
+            by=args.by,
+            weighted=args.weighted,
         )
         print(f"Wrote {len(written)} files to {Path(args.output).resolve()}")
     else:
         from .gaps import gap_scores
 
         for level in levels:
-            print(gap_scores(survey, level=level))
+            print(gap_scores(survey, level=level, by=args.by or None, weighted=args.weighted))
             print()
     return 0
 
@@ -145,11 +207,19 @@ def _add_data_args(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "--instrument", "-i", default="servqual22", help="built-in name or .json/.yaml file"
     )
-    p.add_argument("--columns", help="column template, e.g. '{rating}{n}' or 'q{n}_{rating}'")
+    p.add_argument(
+        "--columns",
+        help="where the ratings are: a template ('q{n}_{rating}'), a mapping "
+        "('E=exp_{n},P=perc_{n}' or 'E1=q1_exp,...') or a regex "
+        "('re:(?P<rating>exp|perc)_(?P<n>\\d+)')",
+    )
     p.add_argument("--encoding", default="utf-8", help="CSV encoding (e.g. cp949)")
+    p.add_argument("--sep", default=None, help="CSV separator (default: sniffed)")
+    p.add_argument("--sheet", default="0", help="Excel worksheet name or position (default 0)")
     p.add_argument("--index-col", default=None, help="respondent id column")
     p.add_argument("--segments", nargs="*", help="segment column(s)")
     p.add_argument("--importance", help="importance template, e.g. 'imp_{dimension}'")
+    p.add_argument("--weights", help="survey weight column")
     p.add_argument("--nan-policy", choices=["available", "listwise", "raise"])
     p.add_argument("--missing-codes", nargs="*", help="codes meaning missing, e.g. 99 -9")
 
@@ -173,6 +243,10 @@ def build_parser() -> argparse.ArgumentParser:
     g = sub.add_parser("gaps", help="gap scores of a survey export")
     _add_data_args(g)
     g.add_argument("--level", choices=["item", "dimension", "overall"])
+    g.add_argument("--by", nargs="+", help="segment column(s): one block of rows per segment")
+    g.add_argument(
+        "--weighted", action="store_true", help="importance-weighted gaps (needs --importance)"
+    )
     g.add_argument("--output", "-o", help="folder for CSV tables and PNG charts")
     g.set_defaults(func=_cmd_gaps)
     r = sub.add_parser("report", help="self-contained HTML report of a survey export")

@@ -8,13 +8,14 @@ with :func:`long_to_wide`.
 
 from __future__ import annotations
 
+import difflib
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
 import pandas as pd
 
 from ._validation import fmt_list, require_columns
-from .exceptions import DataError, DuplicateColumnError
+from .exceptions import DataError, DuplicateColumnError, MissingColumnError
 from .instruments import Instrument, _as_instrument
 from .survey import Survey
 
@@ -55,7 +56,10 @@ def read_table(
     """Read a survey export into a DataFrame (no validation).
 
     ``encoding`` applies to CSV (``"utf-8"``, ``"cp949"``, ``"latin-1"`` ...); a
-    ``sep`` of ``None`` sniffs comma, semicolon or tab. Excel needs ``openpyxl``
+    ``sep`` of ``None`` sniffs comma, semicolon or tab. ``sheet`` is one Excel
+    worksheet, by name (matched ignoring case when there is no exact match) or by
+    position (``0`` = first). ``index_col`` is the respondent id column, by name or
+    position. Excel needs ``openpyxl``
     and SPSS needs ``pyreadstat`` (``pip install 'servqual[excel,spss]'``).
     """
     p = Path(path)
@@ -64,12 +68,11 @@ def read_table(
     fmt = format or _infer_format(p)
     if fmt == "csv":
         try:
-            return pd.read_csv(
+            frame = pd.read_csv(
                 p,
                 encoding=encoding,
                 sep=sep,
                 engine="python" if sep is None else "c",
-                index_col=index_col,
                 na_values=na_values,
             )
         except UnicodeDecodeError as exc:
@@ -77,13 +80,11 @@ def read_table(
                 f"{p.name} is not valid {encoding!r} text ({exc.reason} at byte {exc.start}); "
                 "pass the export's encoding, e.g. encoding='cp949' or 'latin-1'."
             ) from None
+        except (pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
+            raise DataError(f"Could not read {p.name} as CSV: {exc}") from None
+        return _set_index(frame, index_col, p.name)
     if fmt == "excel":
-        try:
-            return pd.read_excel(p, sheet_name=sheet, index_col=index_col, na_values=na_values)
-        except ImportError:
-            raise DataError(
-                "Reading Excel needs openpyxl: pip install 'servqual[excel]'."
-            ) from None
+        return _read_excel(p, sheet, index_col, na_values)
     if fmt == "spss":
         try:
             import pyreadstat
@@ -94,12 +95,59 @@ def read_table(
         frame, _meta = pyreadstat.read_sav(
             str(p), encoding=None if encoding == "utf-8" else encoding
         )
-        if index_col is not None:
-            frame = frame.set_index(index_col)
-        return frame
+        return _set_index(frame, index_col, p.name)
     if fmt == "parquet":
-        return pd.read_parquet(p)
+        return _set_index(pd.read_parquet(p), index_col, p.name)
     raise DataError(f"Unknown format {fmt!r}; use 'csv', 'excel', 'spss' or 'parquet'.")
+
+
+def _set_index(frame: pd.DataFrame, index_col: str | int | None, name: str) -> pd.DataFrame:
+    """Use column ``index_col`` (a name or a position) as the respondent index."""
+    if index_col is None:
+        return frame
+    if isinstance(index_col, int) and index_col not in frame.columns:
+        if not 0 <= index_col < frame.shape[1]:
+            raise DataError(
+                f"index_col={index_col} is not a column position of {name} "
+                f"({frame.shape[1]} columns)."
+            )
+        index_col = frame.columns[index_col]
+    if index_col not in frame.columns:
+        close = difflib.get_close_matches(str(index_col), [str(c) for c in frame.columns], n=2)
+        hint = f" Did you mean {fmt_list(close)}?" if close else ""
+        raise MissingColumnError(
+            f"index_col={index_col!r} is not a column of {name}.{hint} Its first columns are "
+            f"{fmt_list([str(c) for c in frame.columns])}."
+        )
+    return frame.set_index(index_col)
+
+
+def _read_excel(
+    p: Path, sheet: str | int, index_col: str | int | None, na_values: Any
+) -> pd.DataFrame:
+    """One worksheet of an Excel file; a sheet that is not there names those that are."""
+    if not isinstance(sheet, str | int) or isinstance(sheet, bool):
+        raise DataError(f"sheet must be one worksheet name or position (0 = first), got {sheet!r}.")
+    try:
+        book = pd.ExcelFile(p)
+    except ImportError:
+        raise DataError("Reading Excel needs openpyxl: pip install 'servqual[excel]'.") from None
+    with book:
+        names = [str(n) for n in book.sheet_names]
+        if isinstance(sheet, str) and sheet not in names:
+            folded = [n for n in names if n.strip().casefold() == sheet.strip().casefold()]
+            if len(folded) != 1:
+                raise DataError(
+                    f"{p.name} has no worksheet named {sheet!r}; its sheets are {fmt_list(names)}."
+                )
+            sheet = folded[0]
+        if isinstance(sheet, int) and not -len(names) <= sheet < len(names):
+            raise DataError(
+                f"sheet={sheet} is out of range: {p.name} has {len(names)} worksheet(s) "
+                f"({fmt_list(names)})."
+            )
+        frame = pd.read_excel(book, sheet_name=sheet, na_values=na_values)
+    return _set_index(frame, index_col, f"{p.name} (sheet {sheet!r})")
 
 
 def long_to_wide(
