@@ -560,3 +560,52 @@ def test_warnings_point_at_the_caller(hs):
     with pytest.warns(sq.MissingDataWarning) as rec:
         sq.kmo(x, nan_policy="listwise")
     assert rec[0].filename == __file__
+
+
+# =========================================================================== retail_bank Survey
+RETAIL = json.loads((REF / "factor_retail.json").read_text())  # make_factor_retail.R
+
+
+@pytest.fixture(scope="module")
+def retail() -> sq.Survey:
+    return sq.load_example("retail_bank")  # 4 incomplete respondents: pairwise correlations
+
+
+@pytest.mark.parametrize("case", sorted(RETAIL["efa"]))
+def test_efa_survey_retail_matches_psych(retail, case):
+    # psych::fa(P, nfactors = 5, fm, rotate) on the 22 perception items, use = "pairwise"
+    ref = RETAIL["efa"][case]
+    method, rot = case.split("_")
+    res = sq.efa(retail, 5, method, None if rot == "none" else rot)
+    expected = np.array(ref["loadings"])
+    got = res.loadings.to_numpy()
+    perm, signs = _align(got, expected)
+    assert perm == tuple(range(5)) and (signs > 0).all()  # psych's factor order and signs
+    tol = 1e-6 if method == "pa" else ITER_TOL  # see the module docstring
+    assert_allclose(got, expected, atol=tol)  # $loadings
+    if not ref["phi"]:  # orthogonal: psych has no $Phi (jsonlite writes NULL as {})
+        assert res.phi is None
+    else:
+        assert_allclose(res.phi.to_numpy(), np.array(ref["phi"]), atol=tol)  # $Phi
+    assert res.df == ref["df"] and res.n_obs == 212  # $dof; n.obs = nrow(x)
+    rtol = 1e-6 if method == "pa" else ITER_TOL
+    # $objective, $STATISTIC, $RMSEA[1], $TLI, $BIC
+    assert_allclose(
+        [res.objective, res.chisq, res.rmsea, res.tli, res.bic],
+        [ref["objective"], ref["chisq"], ref["rmsea"], ref["tli"], ref["bic"]],
+        rtol=rtol,
+    )
+
+
+def test_parallel_survey_retail_matches_psych(retail):
+    ref = RETAIL["parallel"]
+    res = sq.parallel_analysis(retail, n_iter=30, rng=3)
+    t = res.to_frame()
+    # psych::fa.parallel(P, fa = "both", SMC = TRUE)$pc.values and $fa.values
+    assert_allclose(t["pc_observed"], ref["pc"], rtol=1e-6)
+    assert_allclose(t["fa_observed"], ref["fa_smc"], rtol=1e-6)
+    # SMC = FALSE: diagonal from a one-factor minres fit (iterative, 1e-4)
+    mr = sq.parallel_analysis(retail, n_iter=5, rng=3, reduced="minres")
+    assert_allclose(mr.to_frame()["fa_observed"], ref["fa_minres"], atol=ITER_TOL)
+    # psych suggests 5 factors and 5 components; the five dimensions are well separated
+    assert (res.n_factors, res.n_components) == (ref["n_factors"], ref["n_components"])

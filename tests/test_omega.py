@@ -128,3 +128,25 @@ def test_omega_bad_input(cases):
     assert_allclose(gamma[0] ** 2, abs(two.phi.iloc[0, 1]))
     with pytest.raises(sq.DataError, match="method"):
         sq.omega(hs, 3, method="uls")  # type: ignore[arg-type]
+
+
+def test_omega_survey_retail_matches_psych():
+    # psych::omega(P, nfactors = 5) on the retail_bank perception items (pairwise r),
+    # stored by tests/reference/make_factor_retail.R
+    ref = json.loads((REF / "factor_retail.json").read_text())["omega"]
+    res = sq.omega(sq.load_example("retail_bank"), n_factors=5)
+    # $omega_h, $omega.tot, $omega.lim, $ECV (iterative: 1e-4); $alpha closed form
+    assert_allclose(
+        [res.omega_h, res.omega_total, res.omega_lim, res.ecv],
+        [ref["omega_h"], ref["omega_total"], ref["omega_lim"], ref["ecv"]],
+        atol=TOL,
+    )
+    assert_allclose(res.alpha, ref["alpha"], rtol=1e-6)
+    # $omega.group (g, then F1*..F5*)
+    tab = res.to_frame()
+    assert_allclose(tab["total"], ref["group_total"], atol=TOL)
+    assert_allclose(tab["general"], ref["group_general"], atol=TOL)
+    assert_allclose(tab["group"], ref["group_group"], atol=TOL)
+    # $schmid$sl: g, F1*..F5*, h2, u2, p2
+    assert_allclose(res.loadings.to_numpy(), np.array(ref["sl"]), atol=TOL)
+    assert (res.key == 1).all()
