@@ -385,3 +385,40 @@ def test_two_item_factor_uncorrelated_with_the_rest_is_not_identified():
     df = pd.DataFrame(_exact_sample(cov, 200), columns=list("abcde"))
     with pytest.raises(sq.ConvergenceError, match="not identified"):
         sq.cfa(df, {"f": ["a", "b", "c"], "g": ["d", "e"]})
+
+
+# --------------------------------------------------------------------------- other Surveys
+MORE = json.loads((REF / "cfa_more.json").read_text())  # tests/reference/make_cfa_more.R
+
+
+def _more_fit(case: str) -> sq.CFAResult:
+    if case == "bank_E":  # one respondent without a complete set of E: dropped, with a warning
+        survey = sq.load_example("retail_bank")
+        with pytest.warns(sq.MissingDataWarning):
+            return sq.cfa(survey, score="expectation")
+    zot = sq.load_example("zone_of_tolerance")  # 9-point, complete
+    return sq.cfa(zot, score="perception" if case == "zot_P" else "adequate")
+
+
+@pytest.mark.parametrize("case", ["zot_P", "zot_A", "bank_E"])
+def test_cfa_other_surveys_match_lavaan(case):
+    # lavaan::cfa(model, data, std.lv = TRUE): fitMeasures, parameterEstimates,
+    # standardizedSolution (make_cfa_more.R)
+    ref = MORE[case]
+    res = _more_fit(case)
+    assert res.n == ref["fit"]["ntotal"] and res.df == ref["fit"]["df"]
+    assert res.npar == ref["fit"]["npar"]
+    assert_allclose(res.baseline_chisq, ref["fit"]["baseline.chisq"], rtol=CLOSED)
+    for r_name in ["chisq", "pvalue", "cfi", "tli", "srmr", "aic", "bic", "logl"]:
+        ours, theirs = getattr(res, FIT_NAMES[r_name]), ref["fit"][r_name]
+        assert_allclose(ours, theirs, rtol=ITERATIVE, err_msg=r_name)
+    for r_name in ["rmsea", "rmsea.ci.lower", "rmsea.ci.upper", "rmsea.pvalue"]:
+        # the ZOT models fit exactly (RMSEA and its lower bound 0)
+        ours, theirs = getattr(res, FIT_NAMES[r_name]), ref["fit"][r_name]
+        assert_allclose(ours, theirs, rtol=ITERATIVE, atol=1e-8, err_msg=r_name)
+    t = res.to_frame()
+    assert list(t["lhs"]) == ref["lhs"] and list(t["rhs"]) == ref["rhs"]
+    assert_allclose(t["est"], ref["est"], rtol=ITERATIVE)
+    assert_allclose(t["se"], ref["se"], rtol=ITERATIVE, atol=1e-12)
+    assert_allclose(t["std_all"], ref["std"], rtol=ITERATIVE)
+    assert_allclose(t["std_se"], ref["std_se"], rtol=ITERATIVE, atol=1e-12)

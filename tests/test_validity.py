@@ -257,3 +257,23 @@ def test_results_are_immutable_copies(fits):
     with pytest.raises(AttributeError):
         cr.n = 3
     assert "Composite reliability" in repr(cr) and "textual" in repr(cr)
+
+
+@pytest.mark.parametrize("method", ["htmt", "htmt2"])
+@pytest.mark.parametrize(
+    ("example", "score", "case"),
+    [
+        ("zone_of_tolerance", "perception", "zot_P"),
+        ("zone_of_tolerance", "adequate", "zot_A"),
+        ("retail_bank", "expectation", "bank_E"),  # one incomplete respondent: listwise
+    ],
+)
+def test_htmt_other_surveys_match_semtools(example, score, case, method):
+    # semTools::htmt(model, data, htmt2 = FALSE / TRUE) in make_cfa_more.R
+    ref = json.loads((REF / "cfa_more.json").read_text())[case]
+    survey = sq.load_example(example)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", sq.MissingDataWarning)
+        mat = sq.htmt(survey, score=score, method=method).matrix()
+    assert list(mat.index) == ref["factors"]
+    assert_allclose(mat.to_numpy(), np.array(ref[method]), rtol=1e-6)
