@@ -312,3 +312,97 @@ def test_instrument_weights_are_used_when_no_importance_given():
     dims = sq.respondent_scores(s, level="dimension")
     expected = (dims * pd.Series(w) / 100).sum(axis=1).mean()
     assert_allclose(sq.gap_scores(s, level="overall", weighted=True).overall, expected, rtol=1e-12)
+
+
+# ---- option combinations against tests/reference/make_gaps_extra.R ----------------
+EXTRA = json.loads((Path(__file__).parent / "reference" / "gaps_extra_reference.json").read_text())
+
+
+def test_by_segment_with_survey_weights_and_missing_ratings_match_r_svyby():
+    # R: svyby(~g, ~branch, svydesign(ids = ~1, strata = ~branch, weights = ~w,
+    #    data = bank[!is.na(g), ]), svymean), w = 1 + respondent %% 3
+    frame = sq.datasets.load_frame("retail_bank")
+    w = 1 + (frame.index.to_numpy() % 3)
+    s = sq.Survey(frame, "servqual22", segments="branch", weights=w)
+    assert s.nan_policy == "available" and s.n_incomplete == 4
+    t = sq.gap_scores(s, level="dimension", by="branch").to_frame()
+    for d in DIMS:
+        r = EXTRA["by_branch_survey_weighted"][d]
+        rows = t.xs(d, level="dimension").loc[r["branch"]]
+        assert_allclose(rows["gap"], r["gap"], rtol=RTOL)
+        assert_allclose(rows["se"], r["se"], rtol=RTOL)
+        assert_allclose(rows["n"], r["n"])
+        # R: svyby(~I(g >= 0), ~branch, des, svymean)
+        assert_allclose(rows["share_meeting"], r["share_meeting"], rtol=RTOL)
+        # perception and reference are means over the same respondents as the gap
+        assert_allclose(rows["perception"] - rows["reference"], rows["gap"], rtol=1e-10)
+
+
+def test_weighted_gap_with_empty_importance_rows_matches_r():
+    # R: rowSums(G * W / 100) with W[1:3, ] <- NA; t.test() on the rest
+    frame = sq.datasets.load_frame("retail_bank")
+    imp = [c for c in frame.columns if c.startswith("imp_")]
+    frame.loc[[1, 2, 3], imp] = np.nan
+    before = frame.copy()
+    with pytest.warns(sq.MissingDataWarning, match=r"3 of 212 respondents gave no importance"):
+        s = sq.Survey(frame, "servqual22", importance="imp_{dimension}")
+    pd.testing.assert_frame_equal(frame, before)
+    row = sq.gap_scores(s, level="overall", weighted=True).to_frame().loc["overall"]
+    r = EXTRA["weighted_empty_importance"]
+    assert row["n"] == r["n"] == 205
+    assert_allclose(
+        row[["gap", "sd", "ci_low", "ci_high"]].to_numpy(dtype=float),
+        [r["gap"], r["sd"], r["ci_low"], r["ci_high"]],
+        rtol=RTOL,
+    )
+    # unweighted gaps still use those respondents
+    assert sq.gap_scores(s, level="overall").to_frame().loc["overall", "n"] == 208
+
+
+def test_excellence_competitor_reference_matches_r():
+    # R: t.test(rowMeans(P[, d]) - rowMeans(C[, d])) per dimension
+    s = sq.load_example("excellence")
+    for ref in ("C", "competitor"):
+        t = sq.gap_scores(s, level="dimension", reference=ref).to_frame()
+        for d in DIMS:
+            r = EXTRA["excellence_competitor"][d]
+            for col in ("perception", "reference", "gap", "sd", "ci_low", "ci_high"):
+                assert_allclose(t.loc[d, col], r[col], rtol=RTOL)
+            assert_allclose(t.loc[d, "share_meeting"], r["share_meeting"], rtol=RTOL)
+
+
+def test_value_gap_with_missing_sacrifice_items_matches_r():
+    # R: rowMeans(P1:P4) - rowMeans(P5:P7) with P6 NA (resp. 1-5), P2 NA (6-8), P5 NA (9)
+    frame = sq.datasets.load_frame("value")
+    frame.loc[[1, 2, 3, 4, 5], "P6"] = np.nan
+    frame.loc[[6, 7, 8], "P2"] = np.nan
+    frame.loc[9, "P5"] = np.nan
+    s = sq.Survey(frame, "value")
+    t = sq.gap_scores(s, level="dimension").to_frame().loc["service_quality"]
+    r = EXTRA["value_missing"]["dimension"]
+    for col in ("perception", "reference", "gap", "sd", "ci_low", "ci_high"):
+        assert_allclose(t[col], r[col], rtol=RTOL)
+    assert t["n"] == r["n"] == 241
+    items = sq.gap_scores(s, level="item").to_frame()
+    for j, code in enumerate(["QUA1", "QUA2", "QUA3", "QUA4"]):
+        ri = EXTRA["value_missing"]["item"][j]
+        assert items.loc[code, "n"] == ri["n"]
+        assert_allclose(
+            items.loc[code, ["gap", "ci_low", "ci_high"]].to_numpy(dtype=float),
+            [ri["gap"], ri["ci_low"], ri["ci_high"]],
+            rtol=RTOL,
+        )
+
+
+def test_tolerance_zone_by_segment_matches_r(zot):
+    # R: per branch, dimension means of A, D, P and zone counts (inverted apart)
+    t = sq.tolerance_zone(zot, level="dimension", by="branch").to_frame()
+    for b, dims in EXTRA["zot_by_branch"].items():
+        for d, r in dims.items():
+            row = t.loc[(b, d)]
+            for col in ("adequate", "desired", "perceived", "msa", "mss"):
+                assert_allclose(row[col], r[col], rtol=RTOL)
+            assert row["n"] == r["n"]
+            for k in ("below", "within", "above", "inverted"):
+                assert row[f"n_{k}"] == r[k]
+                assert_allclose(row[f"share_{k}"], r[k] / r["n"], rtol=1e-12)

@@ -188,3 +188,56 @@ def test_describe_table(frame):
     d = sq.Survey(frame, "servqual22").describe()
     assert d.loc[("perception", "TAN1"), "n"] == frame["P1"].notna().sum()
     assert_allclose(d.loc[("expectation", "EMP5"), "mean"], frame["E22"].mean())
+
+
+def test_regex_mapping_reads_messy_export_words():
+    frame = sq.datasets.load_frame("retail_bank")
+    names = {}
+    for n in range(1, 23):
+        names[f"E{n}"] = f"Q{n:02d} - Expected "
+        names[f"P{n}"] = f"q{n:02d} - Perceived"
+    messy = frame.rename(columns=names)
+    messy["Q23 - Expected "] = 1  # a question the instrument does not have
+    messy["Q01 - comments"] = "fine"  # free text the pattern also matches
+    before = messy.copy()
+    pattern = re.compile(r"q(?P<n>\d+) - (?P<rating>\w+)\s*", re.IGNORECASE)
+    s = sq.Survey(messy, "servqual22", columns=pattern)
+    pd.testing.assert_frame_equal(messy, before)
+    assert s.columns["E"][0] == "Q01 - Expected " and s.columns["P"][21] == "q22 - Perceived"
+    pd.testing.assert_frame_equal(s.responses, sq.Survey(frame, "servqual22").responses)
+    # item codes in any case
+    coded = frame.rename(
+        columns={
+            f"{r}{i.number}": f"{i.code.lower()}_{r.lower()}"
+            for r in "EP"
+            for i in s.instrument.items
+        }
+    )
+    s2 = sq.Survey(coded, "servqual22", columns=re.compile(r"(?P<code>\w+?)_(?P<rating>[ep])"))
+    pd.testing.assert_frame_equal(s2.responses, s.responses)
+
+
+def test_regex_mapping_names_unrecognised_rating_words():
+    frame = sq.datasets.load_frame("retail_bank")
+    hoped = frame.rename(columns={f"E{n}": f"hoped_{n}" for n in range(1, 23)})
+    with pytest.raises(sq.MissingColumnError, match=r"matched 'hoped'.*'hoped_1'"):
+        sq.Survey(hoped, "servqual22", columns=re.compile(r"(?P<rating>[a-z]+)_(?P<n>\d+)"))
+    ideal = frame.rename(columns={f"E{n}": f"ideal_{n}" for n in range(1, 23)})
+    ideal = ideal.rename(columns={f"P{n}": f"perc_{n}" for n in range(1, 23)})
+    with pytest.raises(sq.MissingColumnError, match=r"rating\(s\) 'D' were found but"):
+        sq.Survey(ideal, "servqual22", columns=re.compile(r"(?P<rating>[a-z]+)_(?P<n>\d+)"))
+
+
+def test_repr_counts_in_the_singular():
+    inst = sq.instruments.Instrument.from_dict(
+        {"name": "One", "dimensions": [{"name": "speed", "items": ["Fast"]}]}
+    )
+    s = sq.Survey(pd.DataFrame({"E1": [6], "P1": [5]}), inst)
+    assert repr(s) == "Survey 'One' · 1 dimension · 1 item · 7-point · 1 respondent (0 incomplete)"
+
+
+def test_all_empty_importance_is_rejected():
+    frame = sq.datasets.load_frame("retail_bank")
+    frame[[c for c in frame.columns if c.startswith("imp_")]] = np.nan
+    with pytest.raises(sq.ImportanceWeightError, match="Every importance row is empty"):
+        sq.Survey(frame, "servqual22", importance="imp_{dimension}")

@@ -47,14 +47,43 @@ ColumnsSpec = str | Mapping[str, Any] | re.Pattern[str] | None
 SCORE_TO_RATING: dict[str, str] = {name: letter for letter, name in RATINGS.items()}
 
 
+#: words survey tools use for a rating that are not a prefix of its name
+_RATING_WORDS: dict[str, str] = {
+    "perf": "P",
+    "performance": "P",
+    "actual": "P",
+    "exp": "E",
+    "expect": "E",
+    "minimum": "A",
+    "min": "A",
+    "adequacy": "A",
+    "ideal": "D",
+    "desire": "D",
+    "des": "D",
+    "comp": "C",
+    "benchmark": "C",
+    "imp": "I",
+}
+
+
 def _rating_from_text(text: str) -> str | None:
-    t = text.strip()
+    """Rating letter named by a column fragment: a letter, a known word, or a word
+    sharing its first four letters (or all of a shorter one) with a rating name
+    (``"Expected"`` → E, ``"perc"`` → P, ``"Perceived"`` → P)."""
+    t = text.strip().strip("_-. ")
     if t.upper() in RATINGS:
         return t.upper()
     low = t.lower()
+    if low in _RATING_WORDS:
+        return _RATING_WORDS[low]
     if len(low) >= 3:
         for letter, name in RATINGS.items():
-            if name.startswith(low) or low.startswith(name):
+            common = 0
+            for a, b in zip(low, name, strict=False):
+                if a != b:
+                    break
+                common += 1
+            if common == len(low) or common == len(name) or common >= 4:
                 return letter
     return None
 
@@ -83,7 +112,10 @@ class Survey:
     importance : DataFrame, mapping or str, optional
         Per-respondent importance points (100 in all) per quality dimension: a frame
         whose columns are the dimension names, a mapping dimension → column in
-        ``data``, or a template such as ``"imp_{dimension}"``.
+        ``data``, or a template such as ``"imp_{dimension}"``. A respondent may leave
+        the whole row empty (a :class:`MissingDataWarning` says who): that
+        respondent is then missing from importance-weighted scores only; a row
+        with some dimensions empty is an error.
     weights : str or array-like, optional
         Survey (sampling) weights: a column of ``data`` or an array; positive.
     outcomes : str, sequence or mapping, optional
@@ -96,7 +128,8 @@ class Survey:
         ``"available"`` keeps every respondent and lets each statistic use the
         respondents who answered what it needs (a dimension score needs all of the
         dimension's items); ``"listwise"`` drops respondents with any missing rating
-        once, here; ``"raise"`` rejects missing ratings.
+        once, here; ``"raise"`` rejects missing ratings. The policy concerns the
+        ratings; empty importance rows, segments and outcomes never drop anyone.
     missing_codes : sequence of float
         Codes that mean "missing" in the export (e.g. ``(99, -9)``).
     importance_sum : {"raise", "rescale"}
@@ -106,6 +139,20 @@ class Survey:
     ------
     MissingColumnError, DuplicateColumnError, NonNumericError, ScaleRangeError,
     ImportanceWeightError, InstrumentError, DataError
+
+    See Also
+    --------
+    servqual.read_survey : read a CSV/Excel/SPSS export into a Survey.
+    servqual.gap_scores : the gap table of a Survey.
+
+    Notes
+    -----
+    Ratings are stored once as read-only float arrays (one per rating letter,
+    respondents × items in the instrument's item order): :meth:`matrix`,
+    :meth:`ratings` and :meth:`item_scores` read them. Reverse-keyed items are
+    recoded ``low + high − x`` here, so every later statistic sees them keyed like
+    the others. ``repr`` shows the instrument, its size, the scale, the respondents
+    kept and how many of them have at least one missing rating.
 
     Examples
     --------
@@ -219,6 +266,20 @@ class Survey:
             w = w[keep] if w is not None else None
             out = out.loc[keep] if out is not None else None
 
+        if imp is not None:
+            empty = np.isnan(imp).all(axis=1)
+            if empty.all():
+                raise ImportanceWeightError(
+                    "Every importance row is empty: no respondent allocated importance points."
+                )
+            if empty.any():
+                warnings.warn(
+                    f"{int(empty.sum())} of {len(empty)} respondents gave no importance points "
+                    f"(rows {fmt_list(index[empty])}); they are left out of importance-weighted "
+                    "scores (weighted=True) and kept everywhere else.",
+                    MissingDataWarning,
+                    stacklevel=2,
+                )
         for x in ratings.values():
             x.setflags(write=False)
         self._ratings = ratings
@@ -307,7 +368,10 @@ class Survey:
         if "n" not in groups and "code" not in groups:
             raise InstrumentError("The column regex needs a named group 'n' (number) or 'code'.")
         by_number = {i.number: i.code for i in inst.items}
+        by_code = {i.code.upper(): i.code for i in inst.items}
         found: dict[tuple[str, str], list[str]] = {}
+        unread: dict[str, str] = {}  # rating text not recognised → first column
+        unused: dict[str, str] = {}  # a rating the instrument does not have → first column
         for col in map(str, frame.columns):
             m = pattern.fullmatch(col)
             if not m:
@@ -319,8 +383,13 @@ class Survey:
                 except ValueError:
                     code = None
             else:
-                code = m.group("code")
+                code = by_code.get(m.group("code").strip().upper())
             if letter is None or code is None:
+                if "rating" in groups and letter is None:
+                    unread.setdefault(m.group("rating"), col)
+                continue
+            if letter not in inst.ratings:
+                unused.setdefault(letter, col)
                 continue
             found.setdefault((letter, code), []).append(col)
         clash = {k: v for k, v in found.items() if len(v) > 1}
@@ -341,9 +410,21 @@ class Survey:
                 else:
                     missing.append(f"{r}{i.number} ({i.code})")
         if missing:
+            hint = ""
+            if unread:
+                hint += (
+                    f" The rating group matched {fmt_list(list(unread))} (e.g. column "
+                    f"{next(iter(unread.values()))!r}), which name no rating; ratings are "
+                    f"{fmt_list([f'{k} ({v})' for k, v in RATINGS.items()])}."
+                )
+            if unused:
+                hint += (
+                    f" Columns for rating(s) {fmt_list(list(unused))} were found but "
+                    f"{inst.name!r} has {list(inst.ratings)}."
+                )
             raise MissingColumnError(
                 f"The column regex {pattern.pattern!r} found no column for {len(missing)} "
-                f"rating(s): {fmt_list(missing)}."
+                f"rating(s): {fmt_list(missing)}.{hint}"
             )
         return mapping
 
@@ -632,8 +713,10 @@ class Survey:
         nd = len(inst.dimensions)
         return (
             f"Survey {inst.name!r} · {nd} dimension{'s' if nd != 1 else ''} · "
-            f"{inst.n_items} items · {inst.scale.points}-point · {self.n_respondents} "
-            f"respondents ({self.n_incomplete} incomplete)"
+            f"{inst.n_items} item{'s' if inst.n_items != 1 else ''} · "
+            f"{inst.scale.points}-point · {self.n_respondents} "
+            f"respondent{'s' if self.n_respondents != 1 else ''} "
+            f"({self.n_incomplete} incomplete)"
         )
 
     def __repr__(self) -> str:
