@@ -724,3 +724,18 @@ def test_difference_reliability_warns_on_weak_headline(survey):
     with pytest.warns(sq.ReliabilityWarning, match="'overall'"):
         res = sq.difference_reliability(survey)
     assert_allclose(res.r_diff, DIFF["overall"]["reliability_diff"], rtol=RTOL)
+
+
+def test_nan_policy_raise_names_rows(survey):
+    with pytest.raises(sq.DataError, match=r"'REL2', 'EMP4': rows 107, 120, 160"):
+        sq.cronbach_alpha(survey, nan_policy="raise")
+    with pytest.raises(sq.DataError, match=r"rows 107, 120, 160"):
+        sq.cronbach_alpha(survey.item_scores("perception"), nan_policy="raise")
+    with pytest.raises(sq.DataError, match=r"'P:REL2'"):
+        sq.difference_reliability(survey, nan_policy="raise")
+    with pytest.raises(sq.DataError, match="nan_policy='raise'"):
+        sq.split_half(survey, nan_policy="raise")
+    # complete data: the same figures as the other policies
+    zot = sq.load_example("zone_of_tolerance")
+    raised = sq.cronbach_alpha(zot, nan_policy="raise").to_frame()
+    pd.testing.assert_frame_equal(raised, sq.cronbach_alpha(zot).to_frame())

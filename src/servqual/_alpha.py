@@ -50,6 +50,21 @@ def check_finite(x: np.ndarray, labels: list[str]) -> None:
         )
 
 
+def refuse_missing(x: np.ndarray, labels: list[str], index, nan_policy: str) -> None:
+    """``nan_policy="raise"``: a DataError naming the items and rows with missing answers."""
+    if nan_policy != "raise":
+        return
+    miss = np.isnan(x)
+    bad = miss.any(axis=1)
+    if bad.any():
+        items = [labels[j] for j in np.where(miss.any(axis=0))[0]]
+        raise DataError(
+            f"nan_policy='raise': {int(bad.sum())} respondent(s) have missing answers to "
+            f"{fmt_list(items)}: rows {fmt_list(list(np.asarray(index)[bad]))}. Use "
+            "nan_policy='pairwise' or 'listwise'."
+        )
+
+
 def data_moments(
     x: np.ndarray, labels: list[str], nan_policy: str, item_total: bool = True
 ) -> Moments:

@@ -20,7 +20,7 @@ from .survey import Survey
 __all__ = ["DifferenceReliabilityResult", "difference_reliability"]
 
 Level = Literal["dimension", "overall"]
-NanPolicy = Literal["pairwise", "listwise"]
+NanPolicy = Literal["pairwise", "listwise", "raise"]
 
 #: difference_reliability warns below this gap-score reliability ...
 DIFF_RELIABILITY_FLOOR = 0.5
@@ -112,7 +112,8 @@ def difference_reliability(
         Reference rating (``"E"``/``"expectation"``, ``"A"``, ``"D"`` ...); default
         the instrument's reference. Constant references (spec, scale maximum) have no
         reliability and are refused.
-    nan_policy : {"pairwise", "listwise"}, default "pairwise"
+    nan_policy : {"pairwise", "listwise", "raise"}, default "pairwise"
+        As in :func:`cronbach_alpha`.
 
     Returns
     -------
@@ -166,7 +167,7 @@ def difference_reliability(
             f"ratings, got {type(survey).__name__}."
         )
     check_choice(level, "level", ("dimension", "overall"))
-    check_choice(nan_policy, "nan_policy", ("pairwise", "listwise"))
+    check_choice(nan_policy, "nan_policy", ("pairwise", "listwise", "raise"))
     inst = survey.instrument
     ref = resolve_reference(inst, reference)
     if ref not in RATINGS or not survey.has_rating(ref) or not survey.has_rating("P"):
@@ -187,6 +188,12 @@ def difference_reliability(
         groups_all = {**groups, "overall": [c for codes in model.values() for c in codes]}
     else:
         groups_all = groups
+    used = [pos[c] for codes in model.values() for c in codes]
+    codes_used = [c for codes in model.values() for c in codes]
+    _alpha.refuse_missing(p_all[:, used], [f"P:{c}" for c in codes_used], survey.index, nan_policy)
+    _alpha.refuse_missing(
+        e_all[:, used], [f"{ref}:{c}" for c in codes_used], survey.index, nan_policy
+    )
     rows = {}
     for label, codes in groups_all.items():
         idx = [pos[c] for c in codes]

@@ -35,7 +35,7 @@ __all__ = [
 ]
 
 CIMethod = Literal["feldt", "duhachek", "bootstrap"]
-NanPolicy = Literal["pairwise", "listwise"]
+NanPolicy = Literal["pairwise", "listwise", "raise"]
 Level = Literal["dimension", "overall"]
 
 
@@ -88,7 +88,7 @@ def _resolve(
     want_overall: bool,
     min_items: int = 2,
 ) -> _Input:
-    check_choice(nan_policy, "nan_policy", ("pairwise", "listwise"))
+    check_choice(nan_policy, "nan_policy", ("pairwise", "listwise", "raise"))
     if isinstance(data, Survey):
         check_choice(level, "level", ("dimension", "overall"))
         if n_obs is not None:
@@ -100,6 +100,8 @@ def _resolve(
             raise InstrumentError(f"Score {score!r} has no values for item(s) {fmt_list(missing)}.")
         x_all = frame.to_numpy(dtype=np.float64)
         pos = {c: j for j, c in enumerate(frame.columns)}
+        used = [c for codes in model.values() for c in codes]
+        _alpha.refuse_missing(x_all[:, [pos[c] for c in used]], used, frame.index, nan_policy)
 
         def unit(label: str, codes: list[str]) -> _Unit:
             return _unit_from_array(label, x_all[:, [pos[c] for c in codes]], codes, nan_policy)
@@ -154,6 +156,7 @@ def _resolve(
         labels = [f"item{j + 1}" for j in range(arr.shape[1])]
         if arr.dtype.kind in "iuf":  # numbers: no copy for float64
             x = np.asarray(arr, dtype=np.float64)
+            _alpha.refuse_missing(x, labels, np.arange(x.shape[0]), nan_policy)
             return _Input(
                 [_unit_from_array("scale", x, labels, nan_policy)],
                 None,
@@ -166,6 +169,7 @@ def _resolve(
     else:
         frame = as_frame(data, "data")
     x, labels = _frame_to_array(frame)
+    _alpha.refuse_missing(x, labels, frame.index, nan_policy)
     return _Input(
         [_unit_from_array("scale", x, labels, nan_policy)], None, None, "scale", nan_policy, None
     )
@@ -353,10 +357,11 @@ def cronbach_alpha(
         Feldt, Woodruff & Salih (1987) F interval; Duhachek & Iacobucci (2004)
         asymptotic normal interval; or percentile bootstrap over respondents.
     confidence_level : float, default 0.95
-    nan_policy : {"pairwise", "listwise"}, default "pairwise"
+    nan_policy : {"pairwise", "listwise", "raise"}, default "pairwise"
         Pairwise: each covariance from the respondents who answered both items
         (psych's default); listwise: only respondents who answered every item of
-        the scale.
+        the scale; raise: refuse incomplete data with a :class:`~servqual.DataError`
+        naming the rows.
     n_boot : int, default 1000
         Bootstrap resamples (``ci="bootstrap"``).
     rng : int or numpy.random.Generator, optional
@@ -378,7 +383,8 @@ def cronbach_alpha(
         Fewer than 3 respondents or 2 items; an item without variance or answers.
     DataError
         Non-numeric or infinite values, a singular correlation matrix (needed for
-        the squared multiple correlations), a non-symmetric matrix.
+        the squared multiple correlations), a non-symmetric matrix; missing answers
+        with ``nan_policy="raise"``.
 
     See Also
     --------
