@@ -235,3 +235,29 @@ def test_small_groups_warn_and_name_the_row():
     )
     with pytest.raises(sq.InsufficientDataError, match=r"2024-01-01.*2024-02-01"):
         op.score_change(df.iloc[[0, 2, 3]], "csat", freq="M")
+
+
+def test_dates_in_windows_and_splits_are_checked(counts, feedback):
+    kpi = op.kpi_series(counts, date="month", by="store", count="count", exposure="orders")
+    with pytest.raises(sq.DataError, match=r"baseline=\('bad', '2024-12-01'\).*dates"):
+        op.control_chart(
+            kpi, "u", type="complaint", where={"store": "north"}, baseline=("bad", "2024-12-01")
+        )
+    with pytest.raises(sq.DataError, match=r"split='soon' is not a date"):
+        op.before_after(kpi, "soon", type="complaint", where={"store": "north"})
+    with pytest.raises(sq.DataError, match=r"before\[0\]='x' is not a date"):
+        op.before_after(
+            kpi,
+            type="complaint",
+            where={"store": "north"},
+            before=("x", "2023-12-01"),
+            after=("2024-01-01", "2024-12-01"),
+        )
+    with pytest.raises(sq.DataError, match=r"split='later' is not a date"):
+        op.score_change(feedback, "csat", split="later")
+
+
+def test_score_change_of_constant_means_raises_not_nan():
+    df = pd.DataFrame({"date": ["2024-01-03"] * 3 + ["2024-02-03"] * 3, "csat": [4] * 6})
+    with pytest.raises(sq.InsufficientDataError, match=r"Every answer is 4.*Welch"):
+        op.score_change(df, "csat")

@@ -418,6 +418,7 @@ class PairedTestResult(TableResult):
     n: int
     survey_weighted: bool
     nan_policy: str
+    weighted: bool = False  # importance-weighted scores
 
     _plot_function = None
 
@@ -425,8 +426,9 @@ class PairedTestResult(TableResult):
         name = "Paired t-test" if self.method == "t" else "Wilcoxon signed-rank test"
         adj = self.p_adjust or "none"
         sw = " · survey-weighted" if self.survey_weighted and self.method == "t" else ""
+        iw = " · importance-weighted" if self.weighted else ""
         return (
-            f"{name} (P vs {self.reference}: {self.reference_name}) · {self.level} · "
+            f"{name} (P vs {self.reference}: {self.reference_name}) · {self.level}{iw} · "
             f"{self.alternative} · p_adjust={adj} · {self.confidence_level:.0%} CI{sw} · "
             f"n={self.n}"
         )
@@ -463,6 +465,7 @@ def paired_tests(
     alternative: Alternative = "two-sided",
     reference: str | None = None,
     confidence_level: float = 0.95,
+    weighted: bool = False,
 ) -> PairedTestResult:
     """Paired tests of perception against the reference (P − E, P − A, P − D ...).
 
@@ -484,6 +487,13 @@ def paired_tests(
         (``"E"``, ``"A"``, ``"D"``, ``"C"``, ``"spec"``, ``"max"``, names work too).
     confidence_level : float
         Level of the intervals (one-sided for one-sided alternatives, like R).
+    weighted : bool
+        Test importance-weighted scores, as :func:`servqual.gap_scores`
+        (``weighted=True``): at overall level the weighted SERVQUAL score
+        ``Σ_d (w_d/100)·score_d`` of perception and reference; at dimension and
+        item level each score is multiplied by its dimension's ``w_d/100``
+        (per-respondent points from ``Survey(importance=...)``, else the
+        instrument's weights).
 
     Returns
     -------
@@ -499,6 +509,9 @@ def paired_tests(
         A unit with fewer than 2 complete pairs.
     InstrumentError
         The instrument has no reference (SERVPERF).
+    ImportanceWeightError
+        ``weighted=True`` but the survey has no importance points and the
+        instrument no weights.
 
     See Also
     --------
@@ -507,7 +520,19 @@ def paired_tests(
     Notes
     -----
     Respondents missing either score of a unit are dropped for that row; ``n``
-    is reported per row.
+    is reported per row. Dimension scores are the means of their items and the
+    overall score the mean of the dimension scores (``weighted=False``).
+
+    The reference follows the instrument's perspective (or ``reference=``):
+    expectations ``E``/adequate ``A`` (MSA = P − A), desired ``D`` (MSS = P − D),
+    a competitor ``C``, the per-item specification ``"spec"`` (conformance), the
+    scale maximum ``"max"``, or the respondent's sacrifice score ``"sacrifice"``
+    (mean of the sacrifice items; value perspective). When the reference is a
+    constant (``"spec"``, ``"max"``) the paired test is the one-sample test of the
+    perceptions against that constant: R ``t.test(P, mu = spec)`` (whose interval
+    is for the mean of P; ``ci_low``/``ci_high`` here are for ``P − spec``) and
+    ``wilcox.test(P, mu = spec, conf.int = TRUE)``; ``mean_reference`` is then the
+    spec and a dimension's spec the mean of its items' specs.
 
     **t**: ``t = d̄ / (s_d/√n)`` with ``n − 1`` df, as R
     ``t.test(P, E, paired = TRUE, alternative = ...)``. Cohen's
@@ -556,6 +581,11 @@ def paired_tests(
     from .summary import SurveySummary
 
     if isinstance(survey, SurveySummary):  # moments-only path (streamed files, Dask)
+        if weighted:
+            raise DataError(
+                "paired_tests(weighted=True) needs the responses (per-respondent weighted "
+                "scores); a SurveySummary holds moments of the unweighted scores only."
+            )
         return survey.paired_tests(
             level, method, p_adjust, alternative, reference, confidence_level
         )
@@ -565,7 +595,9 @@ def paired_tests(
     _check_alternative(alternative)
     adj = _check_method(p_adjust)
     conf = check_confidence(confidence_level)
-    u = _scores.units(survey, level, reference=_resolve_ref(reference))
+    if not isinstance(weighted, bool | np.bool_):
+        raise DataError(f"weighted must be True or False, got {weighted!r}.")
+    u = _scores.units(survey, level, reference=_resolve_ref(reference), weighted=bool(weighted))
     p, r = u.perception, u.reference
     d = p - r
     missing = np.isnan(d)
@@ -663,6 +695,7 @@ def paired_tests(
         n=survey.n_respondents,
         survey_weighted=survey.weights is not None,
         nan_policy=survey.nan_policy,
+        weighted=bool(weighted),
     )
 
 

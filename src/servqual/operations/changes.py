@@ -190,11 +190,22 @@ def _test_name(kind: str, method: str) -> str:
     return "Exact Poisson rate comparison" if kind == "rate" else "Exact Poisson count comparison"
 
 
+def _timestamp(value: Any, name: str) -> pd.Timestamp:
+    """``pd.Timestamp(value)`` with a DataError naming the argument when it is no date."""
+    try:
+        ts = pd.Timestamp(value)
+    except (TypeError, ValueError):
+        ts = pd.NaT
+    if pd.isna(ts):
+        raise DataError(f"{name}={value!r} is not a date; give e.g. '2024-01-01'.")
+    return ts
+
+
 def _window(spec: Any, labels: pd.Index, name: str) -> np.ndarray:
     if isinstance(spec, tuple) and len(spec) == 2:
         start, end = spec
         if pd.api.types.is_datetime64_any_dtype(labels):
-            start, end = pd.Timestamp(start), pd.Timestamp(end)
+            start, end = _timestamp(start, f"{name}[0]"), _timestamp(end, f"{name}[1]")
         mask = np.asarray((labels >= start) & (labels <= end), dtype=bool)
     else:
         mask = np.asarray(spec)
@@ -279,7 +290,7 @@ def before_after(
     if split is not None:
         if before is not None or after is not None:
             raise DataError("Give either split= or before=/after=, not both.")
-        cut = pd.Timestamp(split) if pd.api.types.is_datetime64_any_dtype(labels) else split
+        cut = _timestamp(split, "split") if pd.api.types.is_datetime64_any_dtype(labels) else split
         try:
             a_mask = np.asarray(labels >= cut, dtype=bool)
         except TypeError:
@@ -366,6 +377,11 @@ def _change(metric: str, a: np.ndarray, b: np.ndarray, conf: float, top: float) 
             "p_unc": float(2 * stats.norm.sf(abs(stat))),
         }
     if metric == "mean":
+        if np.ptp(a) == 0 and np.ptp(b) == 0:
+            raise InsufficientDataError(
+                f"Every answer is {a[0]:g} in the first period and {b[0]:g} in the second; "
+                "the Welch t-test of the means is undefined."
+            )
         res = stats.ttest_ind(b, a, equal_var=False)
         ci = res.confidence_interval(confidence_level=conf)
         return {
@@ -482,7 +498,7 @@ def score_change(
     for gname, gmask in groups:
         x = v.to_numpy()[gmask]
         if split is not None:
-            cut = pd.Timestamp(split)
+            cut = _timestamp(split, "split")
             after = dates.to_numpy()[gmask] >= cut
             pairs = [(f"before {cut.date()}", f"from {cut.date()}", x[~after], x[after])]
         else:

@@ -136,7 +136,14 @@ def _baseline_mask(baseline: Any, labels: pd.Index) -> np.ndarray:
         start, end = baseline
         lab = labels
         if isinstance(labels, pd.DatetimeIndex) or pd.api.types.is_datetime64_any_dtype(labels):
-            start, end = pd.Timestamp(start), pd.Timestamp(end)
+            try:
+                start, end = pd.Timestamp(start), pd.Timestamp(end)
+            except (TypeError, ValueError):
+                raise DataError(
+                    f"baseline={baseline!r}: the start and end must be dates (e.g. "
+                    f"('2023-01-01', '2023-12-01')) to compare with the periods "
+                    f"{labels[0]:%Y-%m-%d} ... {labels[-1]:%Y-%m-%d}."
+                ) from None
         try:
             mask = np.asarray((lab >= start) & (lab <= end), dtype=bool)
         except TypeError:
