@@ -173,8 +173,9 @@ def difference_reliability(
     if ref not in RATINGS or not survey.has_rating(ref) or not survey.has_rating("P"):
         raise InstrumentError(
             f"Difference-score reliability needs perception ratings and reference ratings; "
-            f"the reference {ref!r} of {inst.name!r} is not a rated column of the survey "
-            "(a constant target has no reliability)."
+            f"the reference {ref!r} of {inst.name!r} is not rated on the same items as the "
+            "perceptions (a constant target such as a spec or the scale maximum has no "
+            "reliability, and the value perspective's sacrifice has its own items)."
         )
     pos = {c: j for j, c in enumerate(inst.item_codes)}
     p_all, e_all = survey.matrix("P"), survey.matrix(ref)

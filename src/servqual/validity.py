@@ -209,6 +209,9 @@ def composite_reliability(cfa_result: CFAResult) -> CompositeReliabilityResult:
 
     Matches the explicit formula on ``lavaan::standardizedSolution(fit)`` (see
     ``tests/reference/make_cfa.R``). A common threshold is CR ≥ .70.
+    ``semTools::compRelSEM(fit)`` works on the unstandardized solution and, by
+    default, divides by the observed variance of the sum score, so it can differ
+    from this value in the third decimal.
 
     References
     ----------
