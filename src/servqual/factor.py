@@ -2,8 +2,11 @@
 
 Every function accepts
 
-* a :class:`~servqual.Survey` (all quality items of ``score=``: ``"perception"``,
-  ``"expectation"``, ``"gap"``, ... via ``survey.item_scores(score)``),
+* a :class:`~servqual.Survey` (every item that has ``score=``: ``"perception"``,
+  ``"expectation"``, ``"gap"``, ... via ``survey.item_scores(score)``; a rating such
+  as ``"perception"`` covers all the instrument's items, including the sacrifice and
+  outcome items of a value instrument, while ``"gap"`` covers the quality items; to
+  analyse a subset pass ``survey.item_scores(score)[codes]``),
 * a numeric table of items (DataFrame, ndarray or list; one row per respondent), or
 * a correlation (or covariance) matrix, **when and only when** ``n_obs=`` is given:
   the matrix must then be square and symmetric; a covariance matrix is rescaled to
