@@ -1,6 +1,7 @@
 """Gap engine against R reference values (tests/reference/make_gaps.R) and invariants."""
 
 import json
+import warnings
 from pathlib import Path
 
 import numpy as np
@@ -406,3 +407,53 @@ def test_tolerance_zone_by_segment_matches_r(zot):
             for k in ("below", "within", "above", "inverted"):
                 assert row[f"n_{k}"] == r[k]
                 assert_allclose(row[f"share_{k}"], r[k] / r["n"], rtol=1e-12)
+
+
+@pytest.mark.parametrize(
+    "name", ["servqual22", "servqual_zot", "excellence", "conformance", "value"]
+)
+def test_simulate_recovers_true_gaps_in_every_perspective(name):
+    # continuous draws (discrete=False) on a scale wide enough that nothing is
+    # clipped: the mean gaps are unbiased for the gaps given to simulate()
+    import dataclasses
+
+    inst = sq.instruments.get(name)
+    wide = dataclasses.replace(inst, scale=sq.instruments.Scale(-30, 40))
+    true = pd.Series({d.name: -0.3 - 0.2 * k for k, d in enumerate(inst.quality_dimensions)})
+    df = sq.datasets.simulate(
+        20000,
+        wide,
+        gaps=true.to_dict(),
+        level=5.0,
+        zone=1.5,
+        seed=2,
+        discrete=False,
+        segments={"g": ["a", "b", "c"]},
+        outcomes=False,
+        importance=False,
+    )
+    assert df.attrs["true_gaps"] == true.to_dict()
+    with warnings.catch_warnings():
+        # the competitor's noise (0.1·span) can leave even the wide scale; the
+        # gaps below use P and the reference D only
+        warnings.simplefilter("ignore", sq.MissingDataWarning)
+        s = sq.Survey(
+            df, wide, segments="g", out_of_range="nan" if name == "excellence" else "raise"
+        )
+    t = sq.gap_scores(s, level="dimension").to_frame()
+    z = (t["gap"] - true) / t["se"]
+    assert (z.abs() < 4).all(), z
+    # segment shifts: segment_shift·(k − 1) = −0.3, 0, +0.3 around the mean gap
+    by = sq.gap_scores(s, level="overall", by="g").to_frame()
+    z = (by["gap"].to_numpy() - (true.mean() + np.array([-0.3, 0.0, 0.3]))) / by["se"]
+    assert (np.abs(z) < 4).all(), z
+    if name == "servqual_zot":  # MSS = gap − zone
+        mss = sq.gap_scores(s, level="dimension", reference="D").to_frame()
+        assert (((mss["gap"] - (true - 1.5)) / mss["se"]).abs() < 4).all()
+    if name == "excellence":  # P − C has mean −0.05·span = −3.5
+        diff = (
+            df[[f"P{n}" for n in range(1, 23)]].to_numpy()
+            - df[[f"C{n}" for n in range(1, 23)]].to_numpy()
+        )
+        m = diff.mean(axis=1)
+        assert abs(m.mean() + 3.5) < 4 * m.std(ddof=1) / np.sqrt(len(m))

@@ -241,3 +241,17 @@ def test_all_empty_importance_is_rejected():
     frame[[c for c in frame.columns if c.startswith("imp_")]] = np.nan
     with pytest.raises(sq.ImportanceWeightError, match="Every importance row is empty"):
         sq.Survey(frame, "servqual22", importance="imp_{dimension}")
+
+
+@pytest.mark.parametrize("name", list(sq.datasets.EXAMPLES))
+def test_example_provenance_regenerates_the_bundled_csv(name):
+    meta = sq.datasets.EXAMPLES[name]
+    call = meta["provenance"].split(", then")[0]  # retail_bank: 4 cells blanked afterwards
+    made = eval(call, {"servqual": sq})
+    bundled = sq.datasets.load_frame(name)
+    assert list(made.columns) == list(bundled.columns)
+    num = bundled.select_dtypes("number").columns
+    ok = bundled[num].notna().to_numpy()
+    assert_allclose(made[num].to_numpy()[ok], bundled[num].to_numpy()[ok])
+    blanked = int((~ok).sum()) - int(made[num].isna().to_numpy().sum())
+    assert blanked == (4 if name == "retail_bank" else 0)

@@ -74,11 +74,26 @@ def simulate(
     Model, per respondent *i*, dimension *d* and item *j* in *d*: a latent
     reference level ``L_id = level + respondent_sd·u_i + dimension_sd·v_id``; the
     default reference rating of the instrument is ``L_id + item_sd·e_ij`` and the
-    perception is ``L_id + gap_d + gap_sd·w_id + item_sd·e'_ij`` (all standard
-    normal draws), so the true mean gap of dimension *d* is ``gap_d`` before the
-    ratings are rounded and clipped to the scale (``discrete=True``). Other
-    ratings: adequate = desired − ``zone`` (three-column), competitor =
-    perception + 0.1·span·N(0.5, 1) (excellence), expectation = desired.
+    perception is ``L_id + g_id + item_sd·e'_ij`` with the respondent's gap
+    ``g_id = gap_d + shift_i + gap_sd·w_id`` (all standard normal draws), so the
+    true mean gap of dimension *d* is ``gap_d`` (plus the segment shift) before
+    the ratings are rounded and clipped to the scale (``discrete=True``; clipping
+    near the scale ends biases the means a little). Per perspective:
+
+    - expectations (E, P): the reference is E.
+    - three-column (A, D, P): the reference is adequate A; desired
+      ``D = A + zone + 0.3·item_sd·N(0, 1)``, so the true mean MSS (P − D) is
+      ``gap_d − zone``.
+    - excellence (D, P, C): the reference is desired D; the best competitor is
+      ``C = P + 0.1·span·(0.5 + N(0, 1))``, so the true mean P − C is ``−0.05·span``.
+    - conformance (P): ``L_id`` is the mean spec of the dimension's items plus
+      ``respondent_sd·u_i``, so the mean of P − spec over the dimension is ``gap_d``.
+    - value (P): sacrifice items are ``level + respondent_sd·N(0, 1) +
+      item_sd·N(0, 1)``, so quality − sacrifice has mean ``gap_d``; outcome items
+      centre on ``level`` plus the respondent's mean gap.
+
+    When an instrument has a rating besides its reference: E equals the
+    reference draw, D = reference + ``zone``, A = reference − ``zone``.
 
     Parameters
     ----------
@@ -95,8 +110,10 @@ def simulate(
     zone : float, optional
         Width desired − adequate for three-column instruments (default 20% of span).
     segments : mapping, optional
-        Segment name → labels, e.g. ``{"branch": ["north", "south"]}``; the gap of
-        the k-th label is shifted by ``segment_shift·(k − mean k)``.
+        Segment name → labels, e.g. ``{"branch": ["north", "south"]}``; each
+        respondent gets a label at random and the gap of the k-th label (k = 0, 1,
+        …) is shifted by ``segment_shift·(k − (K − 1)/2)`` in every dimension
+        (the shifts of several segment variables add up).
     importance : bool
         Add 100-point importance columns ``imp_<dimension>``.
     outcomes : bool
@@ -104,7 +121,10 @@ def simulate(
     missing : float
         Share of rating cells set to missing at random.
     discrete : bool
-        Round and clip ratings to the scale.
+        Round and clip ratings to the scale. ``False`` keeps the continuous
+        draws, whose means are exactly unbiased for the true gaps; they may fall
+        outside the scale, which :class:`~servqual.Survey` rejects unless the
+        instrument's scale is wide enough.
     seed : int, optional
         Seed of ``numpy.random.default_rng``.
 
@@ -246,7 +266,12 @@ EXAMPLES: dict[str, dict[str, Any]] = {
         "importance": None,
         "outcomes": ["overall"],
         "description": "Synthetic three-column (adequate, desired, perceived) study, 180 respondents, 9-point scale.",
-        "provenance": "servqual.datasets.simulate(180, 'servqual_zot', seed=7, segments={'branch': ['east', 'west']})",
+        "provenance": (
+            "servqual.datasets.simulate(180, 'servqual_zot', gaps={'tangibles': 0.4, "
+            "'reliability': -0.6, 'responsiveness': -0.2, 'assurance': 0.6, 'empathy': 0.1}, "
+            "level=5.5, zone=1.8, seed=7, segments={'branch': ['east', 'west']}, "
+            "importance=False)"
+        ),
     },
     "excellence": {
         "file": "excellence.csv",
@@ -273,7 +298,10 @@ EXAMPLES: dict[str, dict[str, Any]] = {
         "importance": None,
         "outcomes": ["overall"],
         "description": "Synthetic value study: quality, sacrifice and value-for-money items, 250 respondents.",
-        "provenance": "servqual.datasets.simulate(250, 'value', seed=3, importance=False)",
+        "provenance": (
+            "servqual.datasets.simulate(250, 'value', gaps={'service_quality': 0.4}, seed=3, "
+            "importance=False)"
+        ),
     },
 }
 
