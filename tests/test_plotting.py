@@ -353,3 +353,53 @@ def test_plot_likert_from_survey_and_errors(bank, ax):
         sq.plot_likert(bank, ax=ax, neutral="middle")
     with pytest.raises(sq.ServqualError, match="one colour per scale point"):
         sq.plot_likert(bank, ax=ax, colors=["red"])
+
+
+# ------------------------------------------------------ labels per perspective
+@pytest.mark.parametrize(
+    ("example", "reference", "label"),
+    [
+        ("retail_bank", None, "Gap (P − E)"),
+        ("zone_of_tolerance", "A", "MSA (P − A)"),
+        ("zone_of_tolerance", "D", "MSS (P − D)"),
+        ("excellence", "C", "Gap to best competitor (P − C)"),
+        ("excellence", "max", "Gap to scale maximum (P − max)"),
+        ("conformance", None, "Gap to specification (P − spec)"),
+        ("value", None, "Value index (quality − sacrifice)"),
+    ],
+)
+def test_plot_gaps_xlabel_names_the_reference(ax, example, reference, label):
+    # an excellence or value chart must not be labelled as an expectation gap
+    res = sq.gap_scores(sq.load_example(example), level="dimension", reference=reference)
+    sq.plot_gaps(res, ax=ax)
+    assert ax.get_xlabel() == label
+
+
+def test_plot_gaps_weighted_label(bank, ax):
+    sq.plot_gaps(sq.gap_scores(bank, level="overall", weighted=True), ax=ax)
+    assert ax.get_xlabel() == "Gap (P − E) (importance-weighted)"
+
+
+@pytest.mark.parametrize("plot", [sq.plot_gaps, sq.plot_snake])
+def test_segment_legend_outside_the_data(bank, plot):
+    # with one colour per segment the legend sits right of the Axes, never over bars/lines
+    fig, ax = plt.subplots(figsize=(8, 4))
+    plot(sq.gap_scores(bank, level="item", by="branch"), ax=ax)
+    fig.canvas.draw()
+    legend = ax.get_legend().get_window_extent()
+    assert legend.x0 >= ax.get_window_extent().x1
+    plt.close(fig)
+
+
+def test_plot_radar_labels_and_legend_clear_of_the_circle(bank):
+    fig, ax = plt.subplots(figsize=(6.5, 5), subplot_kw={"projection": "polar"})
+    sq.plot_radar(sq.gap_scores(bank, level="dimension"), ax=ax)
+    fig.canvas.draw()
+    # tangibles at the top (centred), reliability and responsiveness on the right
+    # (start at their spoke), assurance and empathy on the left (end there)
+    assert [t.get_ha() for t in ax.get_xticklabels()] == [
+        "center", "left", "left", "right", "right"
+    ]  # fmt: skip
+    # legend below the polar Axes, so it does not push spoke labels off the figure
+    assert ax.get_legend().get_window_extent().y1 <= ax.get_window_extent().y0
+    plt.close(fig)

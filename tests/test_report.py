@@ -293,3 +293,41 @@ def test_report_paired_tests_match(bank, bank_report):
     expected = sq.paired_tests(bank, level="dimension", p_adjust="holm").to_frame()
     assert list(shown.index) == list(expected.index)
     assert_allclose(shown["t"].astype(float), expected["t"], atol=5e-4 + 1e-12, rtol=0)
+
+
+def test_report_three_column_reliability_is_msa_and_mss(tmp_path):
+    survey = sq.load_example("zone_of_tolerance")
+    out = sq.report(survey, tmp_path / "zot.html", tolerance=False, tests=False, drivers=False,
+                    factor=False, validity=False, likert=False, dpi=40)  # fmt: skip
+    text = out.read_text(encoding="utf-8")
+    tables = _parse(text)
+    assert "alpha-gap" not in tables and "alpha-expectation" not in tables
+    for score in ["msa", "mss"]:
+        shown = _as_frame(tables[f"alpha-{score}"])
+        expected = sq.cronbach_alpha(survey, score=score, level="dimension").to_frame()
+        assert_allclose(shown["alpha"].astype(float), expected["alpha"], atol=5e-4 + 1e-12, rtol=0)
+    assert "MSA = P − A" in text and "MSS = P − D" in text
+
+
+def test_report_value_drivers_by_item(tmp_path):
+    # the value instrument has one quality dimension: a one-bar driver chart and a
+    # one-point quadrant map say nothing, so the report uses the items
+    survey = sq.load_example("value")
+    out = sq.report(survey, tmp_path / "value.html", reliability=False, tests=False,
+                    factor=False, validity=False, likert=False, dpi=40)  # fmt: skip
+    text = out.read_text(encoding="utf-8")
+    tables = _parse(text)
+    shown = _as_frame(tables["key-drivers"])
+    expected = sq.key_drivers(survey, outcome="overall", predictors="item").to_frame()
+    assert list(shown.index) == list(expected.index) == ["QUA1", "QUA2", "QUA3", "QUA4"]
+    assert_allclose(shown["coef"].astype(float), expected["coef"], atol=5e-4 + 1e-12, rtol=0)
+    assert list(_as_frame(tables["ipa"]).index) == ["QUA1", "QUA2", "QUA3", "QUA4"]
+    assert 'class="error"' not in text
+
+
+@pytest.mark.parametrize("name", ["excellence", "conformance", "value"])
+def test_report_every_example_builds(tmp_path, name):
+    survey = sq.load_example(name)
+    out = sq.report(survey, tmp_path / f"{name}.html", factor=False, validity=False, dpi=30)
+    text = out.read_text(encoding="utf-8")
+    assert "<h2>Gap scores</h2>" in text and 'class="error"' not in text

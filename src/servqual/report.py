@@ -267,16 +267,27 @@ def _tolerance_section(survey: Survey, level: str, chart: Chart) -> list[str]:
     return parts
 
 
+_SCORE_TITLES = {
+    "perception": "Perception scores",
+    "expectation": "Expectation scores",
+    "gap": "Gap scores (P − E)",
+    "msa": "Adequacy gap scores (MSA = P − A)",
+    "mss": "Superiority gap scores (MSS = P − D)",
+}
+
+
 def _reliability_section(survey: Survey) -> list[str]:
     from .reliability import cronbach_alpha as alpha
     from .reliability import difference_reliability as diff
 
     parts = ["<p>Cronbach's alpha of each dimension's items, with a 95% confidence interval.</p>"]
     scores = ["perception"]
-    if survey.instrument.perspective == "expectations" or survey.has_rating("E"):
-        scores += ["expectation", "gap"] if survey.has_rating("E") else ["gap"]
+    if survey.has_rating("E"):
+        scores += ["expectation", "gap"]
+    elif survey.has_rating("A") and survey.has_rating("D"):
+        scores += ["msa", "mss"]  # the two gaps of the three-column format
     for score in scores:
-        parts.append(f"<h3>{score.capitalize()} scores</h3>")
+        parts.append(f"<h3>{html.escape(_SCORE_TITLES[score])}</h3>")
         try:
             res = alpha(survey, score=score, level="dimension")
         except ServqualError as exc:
@@ -329,15 +340,25 @@ def _drivers_section(survey: Survey, chart: Chart) -> list[str]:
             "analysis needs an overall rating to explain."
         )
     outcome = str(outcomes.columns[0])
-    res = key_drivers(survey, outcome=outcome)
-    parts = [
+    # with fewer than three quality dimensions (e.g. the value instrument) a
+    # ranking or quadrant map of dimensions says nothing: use the items instead
+    unit = "dimension" if len(survey.instrument.quality_dimensions) >= 3 else "item"
+    res = key_drivers(survey, outcome=outcome, predictors=unit)
+    parts = []
+    if unit == "item":
+        parts.append(
+            "<p class='note'>The instrument has fewer than three quality dimensions, "
+            "so drivers and the importance–performance map are given per item.</p>"
+        )
+    parts += [
         f"<p class='meta'>{html.escape(res._header())}</p>",
         _table_html(res.to_frame(), "key-drivers"),
     ]
-    parts.append(chart("plot_drivers", res, f"Key drivers of {outcome}"))
+    h = max(3.0, 0.3 * _n_rows(res) + 1.2)
+    parts.append(chart("plot_drivers", res, f"Key drivers of {outcome}", figsize=(7.0, h)))
     try:
-        kind = "stated" if survey.importance is not None else "derived"
-        ip = ipa(survey, importance=kind, outcome=outcome)
+        kind = "stated" if survey.importance is not None and unit == "dimension" else "derived"
+        ip = ipa(survey, importance=kind, outcome=outcome, level=unit)
         parts.append("<h3>Importance–performance</h3>")
         parts.append(_table_html(ip.to_frame(), "ipa"))
         parts.append(chart("plot_ipa", ip, "Importance–performance map", figsize=(6.5, 5.0)))
@@ -495,9 +516,17 @@ def report(
     -----
     The report composes results of :func:`servqual.gap_scores`,
     :func:`servqual.tolerance_zone`, :func:`servqual.cronbach_alpha`,
-    :func:`servqual.paired_tests`, :func:`servqual.key_drivers`,
-    :func:`servqual.likert_distribution` and the matching ``plot_*`` functions;
-    a section whose statistic raises a :class:`~servqual.ServqualError` for this
+    :func:`servqual.paired_tests`, :func:`servqual.compare_groups`,
+    :func:`servqual.key_drivers`, :func:`servqual.importance_performance`,
+    :func:`servqual.kmo`, :func:`servqual.bartlett_sphericity`,
+    :func:`servqual.parallel_analysis`, :func:`servqual.efa`, :func:`servqual.cfa`,
+    :func:`servqual.discriminant_validity`, :func:`servqual.htmt`,
+    :func:`servqual.likert_distribution` and the matching ``plot_*`` functions.
+    Reliability is given for perceptions and, where the ratings exist, for
+    expectations and P − E gaps (two-column format) or MSA and MSS (three-column
+    format). Key drivers and the importance–performance map use the dimensions,
+    or the items when the instrument has fewer than three quality dimensions
+    (the value instrument). A section whose statistic raises a :class:`~servqual.ServqualError` for this
     survey shows the message instead of stopping the report. Tables show numbers
     rounded to three decimals (very small p-values in scientific notation); use
     the functions themselves for full precision.

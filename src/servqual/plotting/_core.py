@@ -86,12 +86,31 @@ def _reference_label(result: Any) -> str:
     return str(name).capitalize()
 
 
+#: Axis label of a gap against each reference code (MSA/MSS in the three-column
+#: format, the value index in the value perspective).
+_GAP_LABELS = {
+    "E": "Gap (P − E)",
+    "A": "MSA (P − A)",
+    "D": "MSS (P − D)",
+    "C": "Gap to best competitor (P − C)",
+    "spec": "Gap to specification (P − spec)",
+    "max": "Gap to scale maximum (P − max)",
+    "sacrifice": "Value index (quality − sacrifice)",
+}
+
+
 def _gap_xlabel(result: Any) -> str:
     ref = getattr(result, "reference", None)
     w = " (importance-weighted)" if getattr(result, "weighted", False) else ""
     if ref is None:
         return "Gap"
-    return f"Gap (P − {ref}){w}"
+    return _GAP_LABELS.get(str(ref), f"Gap (P − {ref})") + w
+
+
+def _outside_legend(ax: Any, title: str | None = None) -> None:
+    """Legend right of the plot area, so it never hides bars or lines."""
+    ax.legend(title=title, loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize="small",
+              frameon=False)  # fmt: skip
 
 
 def plot_gaps(
@@ -131,7 +150,9 @@ def plot_gaps(
     bar_height : float
         Height of a bar group (0–1).
     title, xlabel : str, optional
-        Axis title and x label (default: the reference, e.g. "Gap (P − E)").
+        Axis title and x label (default from the reference: "Gap (P − E)",
+        "MSA (P − A)", "MSS (P − D)", "Gap to specification (P − spec)",
+        "Value index (quality − sacrifice)", ...).
     legend : bool
         Show the segment legend for a by-segment result.
 
@@ -226,7 +247,7 @@ def plot_gaps(
     if title is not None:
         ax.set_title(title)
     if segs and legend:
-        ax.legend(title=", ".join(by), loc="best", fontsize="small")
+        _outside_legend(ax, ", ".join(by))
     return ax
 
 
@@ -333,7 +354,10 @@ def plot_snake(
     if title is not None:
         ax.set_title(title)
     if legend:
-        ax.legend(loc="best", fontsize="small")
+        if segs:
+            _outside_legend(ax)
+        else:
+            ax.legend(loc="best", fontsize="small")
     return ax
 
 
@@ -539,10 +563,18 @@ def plot_radar(
     ax.set_theta_direction(-1)
     ax.set_xticks(theta)
     ax.set_xticklabels(units)
+    # labels on the left half end at their spoke, on the right half start there,
+    # so long dimension names do not run into the outer ring
+    for label, t in zip(ax.get_xticklabels(), theta, strict=True):
+        x = np.sin(t)  # horizontal position of the spoke (clockwise from the top)
+        label.set_horizontalalignment("left" if x > 0.1 else "right" if x < -0.1 else "center")
     ax.set_rlabel_position(180.0 / len(units))
     ax.tick_params(axis="x", pad=6)
     if title is not None:
         ax.set_title(title, pad=20)
     if legend:
-        ax.legend(loc="upper right", bbox_to_anchor=(1.3, 1.1), fontsize="small")
+        # below the chart: a legend beside a square polar Axes pushes the
+        # outermost spoke labels out of the figure
+        ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.06), ncol=len(cols),
+                  fontsize="small", frameon=False)  # fmt: skip
     return ax
