@@ -422,3 +422,8 @@ def test_cfa_other_surveys_match_lavaan(case):
     assert_allclose(t["se"], ref["se"], rtol=ITERATIVE, atol=1e-12)
     assert_allclose(t["std_all"], ref["std"], rtol=ITERATIVE)
     assert_allclose(t["std_se"], ref["std_se"], rtol=ITERATIVE, atol=1e-12)
+
+
+def test_score_must_be_a_name():
+    with pytest.raises(sq.DataError, match="score must be"):
+        sq.cfa(sq.load_example("zone_of_tolerance"), score=3)  # type: ignore[arg-type]

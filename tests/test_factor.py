@@ -609,3 +609,14 @@ def test_parallel_survey_retail_matches_psych(retail):
     assert_allclose(mr.to_frame()["fa_observed"], ref["fa_minres"], atol=ITER_TOL)
     # psych suggests 5 factors and 5 components; the five dimensions are well separated
     assert (res.n_factors, res.n_components) == (ref["n_factors"], ref["n_components"])
+
+
+def test_bad_option_types_are_servqual_errors(hs, retail):
+    with pytest.raises(sq.DataError, match="quantile"):
+        sq.parallel_analysis(hs, quantile=None)  # type: ignore[arg-type]
+    with pytest.raises(sq.DataError, match="max_iter"):
+        sq.efa(hs, 2, max_iter="x")  # type: ignore[arg-type]
+    with pytest.raises(sq.DataError, match="tol"):
+        sq.efa(hs, 2, tol=-1.0)
+    with pytest.raises(sq.DataError, match="score must be"):
+        sq.efa(retail, 2, score=3)  # type: ignore[arg-type]

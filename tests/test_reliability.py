@@ -739,3 +739,28 @@ def test_nan_policy_raise_names_rows(survey):
     zot = sq.load_example("zone_of_tolerance")
     raised = sq.cronbach_alpha(zot, nan_policy="raise").to_frame()
     pd.testing.assert_frame_equal(raised, sq.cronbach_alpha(zot).to_frame())
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "match"),
+    [
+        ({"ci": "bootstrap", "n_boot": "abc"}, "n_boot"),
+        ({"ci": "bootstrap", "n_boot": None}, "n_boot"),
+        ({"ci": "bootstrap", "n_boot": 50}, "n_boot"),
+    ],
+)
+def test_bad_option_types_are_servqual_errors(kwargs, match):
+    with pytest.raises(sq.DataError, match=match):
+        sq.cronbach_alpha(bfi_a(), **kwargs)
+
+
+def test_bad_split_options_and_score_type(survey):
+    with pytest.raises(sq.DataError, match="exact_max_items"):
+        sq.split_half(bfi_a(), exact_max_items="x")
+    with pytest.raises(sq.DataError, match="n_splits"):
+        sq.split_half(bfi_a(), n_splits=None)
+    with pytest.raises(sq.DataError, match="score must be"):
+        sq.cronbach_alpha(survey, score=3)  # type: ignore[arg-type]
+    # a float that is a whole number is accepted
+    res = sq.cronbach_alpha(bfi_a().dropna().iloc[:200], ci="bootstrap", n_boot=100.0, rng=1)
+    assert res.ci_low < res.alpha < res.ci_high

@@ -366,6 +366,10 @@ def _prepare(
     check_choice(nan_policy, "nan_policy", ("listwise", "raise"))
     used_score: str | None = None
     if isinstance(data, Survey):
+        if not isinstance(score, str):
+            raise DataError(
+                f"score must be a score name such as 'perception' or 'gap', got {score!r}."
+            )
         frame = data.item_scores(score)
         used_score = score
         if model is None:

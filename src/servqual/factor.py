@@ -51,6 +51,10 @@ Rotation = Literal["varimax", "oblimin", "promax"]
 def _prep(data: Any, score: str | None, n_obs: int | None, nan_policy: str, what: str):
     from .survey import Survey
 
+    if score is not None and not isinstance(score, str):
+        raise DataError(
+            f"{what}: score must be a score name such as 'perception' or 'gap', got {score!r}."
+        )
     if score is not None and not isinstance(data, Survey):
         raise DataError(
             f"{what}: score={score!r} applies to a Survey only; an item table is analysed as is."
@@ -405,7 +409,12 @@ def parallel_analysis(
             raise DataError(f"quantile must be a number in (0, 1) or 'mean', got {quantile!r}.")
         q: float | None = None
     else:
-        q = float(quantile)
+        try:
+            q = float(quantile)
+        except (TypeError, ValueError):
+            raise DataError(
+                f"quantile must be a number in (0, 1) or 'mean', got {quantile!r}."
+            ) from None
         if not 0.0 < q < 1.0:
             raise DataError(f"quantile must lie strictly between 0 and 1, got {quantile!r}.")
     gen = _rng(rng)
@@ -747,6 +756,17 @@ def efa(
         return efa(cov, n_factors, method, rotation, n_obs=n_rows, max_iter=max_iter, tol=tol)
     check_choice(method, "method", ("minres", "ml", "pa"))
     check_choice(rotation, "rotation", ("varimax", "oblimin", "promax", None))
+    if max_iter is not None and (
+        isinstance(max_iter, bool) or not isinstance(max_iter, int | np.integer) or max_iter < 1
+    ):
+        raise DataError(f"max_iter must be a positive whole number, got {max_iter!r}.")
+    if tol is not None and (
+        isinstance(tol, bool)
+        or not isinstance(tol, int | float | np.number)
+        or not np.isfinite(tol)
+        or tol <= 0
+    ):
+        raise DataError(f"tol must be a positive number, got {tol!r}.")
     prep = _prep(data, score, n_obs, nan_policy, "efa")
     m = check_n_factors(n_factors, len(prep.labels))
     return _solve(prep, m, method, rotation, max_iter, tol)

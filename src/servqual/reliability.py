@@ -90,6 +90,11 @@ def _resolve(
 ) -> _Input:
     check_choice(nan_policy, "nan_policy", ("pairwise", "listwise", "raise"))
     if isinstance(data, Survey):
+        if not isinstance(score, str):
+            raise DataError(
+                f"score must be a score name such as 'perception', 'expectation' or 'gap', "
+                f"got {score!r}."
+            )
         check_choice(level, "level", ("dimension", "overall"))
         if n_obs is not None:
             raise DataError("n_obs= is only for a covariance/correlation matrix, not a Survey.")
@@ -173,6 +178,13 @@ def _resolve(
     return _Input(
         [_unit_from_array("scale", x, labels, nan_policy)], None, None, "scale", nan_policy, None
     )
+
+
+def _whole(value: Any, name: str, minimum: int) -> None:
+    """A whole number of at least ``minimum`` (DataError naming the argument otherwise)."""
+    ok = isinstance(value, int | np.integer | float | np.floating) and not isinstance(value, bool)
+    if not ok or not np.isfinite(value) or int(value) != value or value < minimum:
+        raise DataError(f"{name} must be a whole number of at least {minimum}, got {value!r}.")
 
 
 def _rng(rng: Any) -> np.random.Generator:
@@ -441,8 +453,9 @@ def cronbach_alpha(
         return cronbach_alpha(cov, ci=ci, confidence_level=confidence_level, n_obs=n_rows)
     check_choice(ci, "ci", ("feldt", "duhachek", "bootstrap"))
     conf = check_confidence(confidence_level)
-    if ci == "bootstrap" and (int(n_boot) != n_boot or n_boot < 100):
-        raise DataError(f"n_boot must be a whole number of at least 100, got {n_boot!r}.")
+    if ci == "bootstrap":
+        _whole(n_boot, "n_boot", 100)
+        n_boot = int(n_boot)
     inp = _resolve(data, score, level, nan_policy, n_obs, want_overall=True)
     gen = _rng(rng)
     rows = {u.label: _alpha_row(u, ci, conf, inp.nan_policy, n_boot, gen) for u in inp.units}
@@ -699,10 +712,8 @@ def split_half(
     >>> res.to_frame().loc["tangibles", ["split_min", "split_max"]].round(3).tolist()
     [0.918, 0.934]
     """
-    if int(exact_max_items) != exact_max_items or exact_max_items < 3:
-        raise DataError(f"exact_max_items must be a whole number ≥ 3, got {exact_max_items!r}.")
-    if int(n_splits) != n_splits or n_splits < 1:
-        raise DataError(f"n_splits must be a positive whole number, got {n_splits!r}.")
+    _whole(exact_max_items, "exact_max_items", 3)
+    _whole(n_splits, "n_splits", 1)
     inp = _resolve(data, score, level, nan_policy, n_obs, want_overall=True, min_items=3)
     gen = _rng(rng)
     args = (bool(standardized), int(exact_max_items), int(n_splits), gen)
