@@ -119,6 +119,10 @@ def test_perspective_references():
             },
             "outside the scale",
         ),
+        # a string where a list belongs is not split into one item per character
+        ({"name": "x", "dimensions": [{"name": "d", "items": "quick"}]}, "'items' must be a list"),
+        ({"name": "x", "dimensions": "d"}, "must be a list of dimensions"),
+        ({"name": "x", "dimensions": ["d"]}, "Each dimension must be a mapping"),
     ],
 )
 def test_bad_instruments_raise(spec, match):

@@ -474,7 +474,21 @@ class Instrument:
         try:
             counter = 0
             dims = []
+            if isinstance(spec["dimensions"], str | Mapping):
+                raise InstrumentError(
+                    "Instrument spec 'dimensions' must be a list of dimensions, got "
+                    f"{type(spec['dimensions']).__name__}."
+                )
             for d in spec["dimensions"]:
+                if not isinstance(d, Mapping):
+                    raise InstrumentError(
+                        f"Each dimension must be a mapping with 'name' and 'items', got {d!r}."
+                    )
+                if isinstance(d["items"], str | Mapping):
+                    raise InstrumentError(
+                        f"Dimension {d.get('name')!r}: 'items' must be a list of item texts or "
+                        f"mappings, got {d['items']!r}."
+                    )
                 items = []
                 for raw in d["items"]:
                     counter += 1

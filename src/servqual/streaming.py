@@ -129,6 +129,8 @@ def summarize_chunks(
     with warnings.catch_warnings():
         # one listwise warning for the whole file instead of one per chunk
         warnings.filterwarnings("ignore", "nan_policy='listwise' dropped", MissingDataWarning)
+        # importance points never enter a summary (weighted=True needs the data)
+        warnings.filterwarnings("ignore", r".*gave no importance points", MissingDataWarning)
         for chunk in chunks:
             if len(chunk) == 0:
                 continue
