@@ -230,8 +230,12 @@ fig.tight_layout()
 `sq.report` writes all of the above into one self-contained HTML file (figures embedded).
 """),
     code("""
-path = sq.report(survey, "retail_bank_report.html", title="Retail bank: SERVQUAL study")
-print(path, path.stat().st_size // 1024, "kB")
+import tempfile
+from pathlib import Path
+
+out = Path(tempfile.mkdtemp()) / "retail_bank_report.html"  # or any path you like
+path = sq.report(survey, out, title="Retail bank: SERVQUAL study")
+print(path.name, path.stat().st_size // 1024, "kB")
 """),
 ]
 
@@ -389,7 +393,7 @@ for name, res in results.items():
     code("""
 fig, axes = plt.subplots(2, 2, figsize=(12, 8))
 for ax, (name, res) in zip(axes.flat, results.items(), strict=True):
-    sq.plot_gaps(res, ax=ax, sort=True, title=f"{name} (P − {res.reference})")
+    sq.plot_gaps(res, ax=ax, sort=True, title=name)  # the x label names the reference
 fig.tight_layout()
 """),
     md("""
@@ -450,25 +454,30 @@ sq.plot_likert(sq.likert_distribution(value, level="dimension"), ax=ax,
                title="Value survey: answer distributions");
 """),
     md("""
-## Expectations: the classic SERVQUAL view, side by side with excellence
+## Excellence against three yardsticks
 
-The expectation gap and the gap to the ideal tell different stories: expectations are
-usually below the ideal, so P − E is smaller than P − D.
+One excellence survey can be read against three references measured on the same
+respondents: their ideal level (`"D"`), the best competitor they know (`"C"`) and the top of
+the scale (`"max"`). The same perceptions look far worse against the scale maximum than
+against the competitor. (Gaps from different samples, such as P − E of the retail bank and
+P − D here, are not comparable: only references rated by the same respondents are.)
 """),
     code("""
-both = pd.concat(
+excellence = examples["excellence"]
+yardsticks = pd.concat(
     {
-        "P − E (retail bank)": results["expectations"].to_frame()["gap"],
-        "P − D (excellence)": results["excellence"].to_frame()["gap"],
+        ref: sq.gap_scores(excellence, level="dimension", reference=ref).to_frame()["gap"]
+        for ref in ["D", "C", "max"]
     },
     axis=1,
 )
-both.round(2)
+yardsticks.round(2)
 """),
     code("""
-fig, axes = plt.subplots(1, 2, figsize=(11, 4.5), subplot_kw={"projection": "polar"})
-sq.plot_radar(results["expectations"], ax=axes[0], title="Expectations")
-sq.plot_radar(results["excellence"], ax=axes[1], title="Excellence")
+fig, axes = plt.subplots(1, 3, figsize=(14, 3.8), sharex=True)
+for ax, ref in zip(axes, yardsticks.columns, strict=True):
+    sq.plot_gaps(sq.gap_scores(excellence, level="dimension", reference=ref), ax=ax)
+axes[0].set_xlim(-3.2, 0.2)  # one scale for the three panels
 fig.tight_layout()
 """),
 ]
