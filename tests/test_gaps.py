@@ -457,3 +457,20 @@ def test_simulate_recovers_true_gaps_in_every_perspective(name):
         )
         m = diff.mean(axis=1)
         assert abs(m.mean() + 3.5) < 4 * m.std(ddof=1) / np.sqrt(len(m))
+
+
+def test_tolerance_zone_with_survey_weights_matches_r_svymean():
+    # R: svymean(~a + de + p + msa + mss + below + within + above,
+    #            svydesign(ids = ~1, weights = ~w)), w = 1 + respondent %% 4
+    frame = sq.datasets.load_frame("zone_of_tolerance")
+    w = 1 + (frame.index.to_numpy() % 4)
+    s = sq.Survey(frame, "servqual_zot", weights=w)
+    res = sq.tolerance_zone(s, level="dimension")
+    assert "survey-weighted" in repr(res)
+    t = res.to_frame()
+    for d, r in EXTRA["zot_survey_weighted"].items():
+        for col, value in r.items():
+            assert_allclose(t.loc[d, col], value, rtol=RTOL, err_msg=f"{d} {col}")
+        assert t.loc[d, "n"] == 180  # counts stay counts
+    plain = sq.tolerance_zone(sq.Survey(frame, "servqual_zot"), level="dimension").to_frame()
+    assert not np.allclose(plain["msa"], t["msa"])

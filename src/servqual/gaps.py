@@ -425,13 +425,16 @@ class ToleranceResult(TableResult):
     by: tuple[str, ...] | None
     n: int
     nan_policy: str
+    survey_weighted: bool = False
 
     _plot_function = "plot_tolerance"
 
     def _header(self) -> str:
         seg = f" · by {', '.join(self.by)}" if self.by else ""
+        sw = " · survey-weighted" if self.survey_weighted else ""
         return (
-            f"Zone of tolerance (adequate ≤ perceived ≤ desired) · {self.level}{seg} · n={self.n}"
+            f"Zone of tolerance (adequate ≤ perceived ≤ desired) · {self.level}{seg} · "
+            f"n={self.n}{sw}"
         )
 
 
@@ -461,7 +464,9 @@ def tolerance_zone(
     classified as below (P < A), within (A ≤ P ≤ D) or above (P > D) the zone;
     responses with A > D (an inverted zone) are counted as ``inverted`` instead, so
     the four shares sum to one. MSA = P − A and MSS = P − D are the means of the
-    per-respondent differences (Parasuraman, Zeithaml & Berry, 1994).
+    per-respondent differences (Parasuraman, Zeithaml & Berry, 1994). With survey
+    weights the means and shares are weighted (R ``svymean``); the counts
+    ``n_below`` … stay counts of respondents.
 
     References
     ----------
@@ -488,6 +493,7 @@ def tolerance_zone(
     _, p = _scores.rating_units(survey, "P", level)
     dims = [survey.instrument.dimension_of(c) for c in labs] if level == "item" else None
     names, groups = _groups(survey, by)
+    w_all = survey.weights
     blocks, keys = [], []
     for key, mask in groups:
         am, dm, pm = a[mask], d[mask], p[mask]
@@ -500,9 +506,15 @@ def tolerance_zone(
         below = ok & ~inv & (pm < am)
         above = ok & ~inv & (pm > dm)
         within = ok & ~inv & ~below & ~above
-        mean_a = np.nanmean(am, axis=0)
-        mean_d = np.nanmean(dm, axis=0)
-        mean_p = np.nanmean(pm, axis=0)
+        w = None if w_all is None else w_all[mask]
+        mean_a, mean_d, mean_p = (column_means(v, w) for v in (am, dm, pm))
+        msa, mss = column_means(pm - am, w), column_means(pm - dm, w)
+        if w is None:
+            shares = [c.sum(axis=0) / n for c in (below, within, above, inv)]
+        else:
+            ww = np.where(ok, w[:, None], 0.0)
+            total = ww.sum(axis=0)
+            shares = [(ww * c).sum(axis=0) / total for c in (below, within, above, inv)]
         position = np.where(
             mean_a > mean_d,
             "inverted",
@@ -513,8 +525,8 @@ def tolerance_zone(
                 "adequate": mean_a,
                 "desired": mean_d,
                 "perceived": mean_p,
-                "msa": np.nanmean(pm - am, axis=0),
-                "mss": np.nanmean(pm - dm, axis=0),
+                "msa": msa,
+                "mss": mss,
                 "zone_width": mean_d - mean_a,
                 "position": position,
                 "n": n.astype(np.int64),
@@ -522,10 +534,10 @@ def tolerance_zone(
                 "n_within": within.sum(axis=0),
                 "n_above": above.sum(axis=0),
                 "n_inverted": inv.sum(axis=0),
-                "share_below": below.sum(axis=0) / n,
-                "share_within": within.sum(axis=0) / n,
-                "share_above": above.sum(axis=0) / n,
-                "share_inverted": inv.sum(axis=0) / n,
+                "share_below": shares[0],
+                "share_within": shares[1],
+                "share_above": shares[2],
+                "share_inverted": shares[3],
             },
             index=pd.Index(labs, name=level),
         )
@@ -541,4 +553,5 @@ def tolerance_zone(
         by=names,
         n=survey.n_respondents,
         nan_policy=survey.nan_policy,
+        survey_weighted=w_all is not None,
     )

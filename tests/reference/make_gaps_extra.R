@@ -93,6 +93,25 @@ for (b in sort(unique(zot$branch))) {
 }
 out$zot_by_branch <- zb
 
+# 6. zone of tolerance with survey weights w = 1 + respondent %% 4, dimension level:
+#    svymean of A, D, P, P - A, P - D and of the below/within/above indicators
+zot$w <- 1 + (zot$respondent %% 4)
+zw <- list()
+for (d in names(dims)) {
+  z <- data.frame(p = dimscore(zot, "P", dims[[d]]), a = dimscore(zot, "A", dims[[d]]),
+                  de = dimscore(zot, "D", dims[[d]]), w = zot$w)
+  z$msa <- z$p - z$a; z$mss <- z$p - z$de
+  z$below <- as.numeric(z$a <= z$de & z$p < z$a)
+  z$within <- as.numeric(z$a <= z$de & z$p >= z$a & z$p <= z$de)
+  z$above <- as.numeric(z$a <= z$de & z$p > z$de)
+  m <- coef(svymean(~a + de + p + msa + mss + below + within + above,
+                    svydesign(ids = ~1, weights = ~w, data = z)))
+  zw[[d]] <- c(adequate = unname(m["a"]), desired = unname(m["de"]), perceived = unname(m["p"]),
+               msa = unname(m["msa"]), mss = unname(m["mss"]), share_below = unname(m["below"]),
+               share_within = unname(m["within"]), share_above = unname(m["above"]))
+}
+out$zot_survey_weighted <- zw
+
 conv <- function(x) if (is.list(x)) lapply(x, conv) else if (length(x) > 1 && is.null(names(x))) x else as.list(x)
 out <- conv(out)
 writeLines(jsonlite::toJSON(out, digits = NA, auto_unbox = TRUE, pretty = TRUE),
