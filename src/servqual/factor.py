@@ -718,7 +718,8 @@ def efa(
     by flipping each factor so its loadings sum to a positive number and sorting the
     factors by variance explained, diag(ΦΛ'Λ). Fit statistics use psych's definitions
     (``fa(...)$STATISTIC``, ``$RMSEA``, ``$TLI``, ``$BIC``), with χ² Bartlett-corrected:
-    χ² = F·(n − 1 − (2p + 5)/6 − 2m/3).
+    χ² = F·(n − 1 − (2p + 5)/6 − 2m/3). Survey weights are not used (unweighted
+    correlations, as ``psych::fa`` without ``weight=``).
 
     References
     ----------
