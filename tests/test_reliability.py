@@ -764,3 +764,20 @@ def test_bad_split_options_and_score_type(survey):
     # a float that is a whole number is accepted
     res = sq.cronbach_alpha(bfi_a().dropna().iloc[:200], ci="bootstrap", n_boot=100.0, rng=1)
     assert res.ci_low < res.alpha < res.ci_high
+
+
+@pytest.mark.parametrize("conf", [0.95, 0.90])
+def test_bootstrap_percentiles_by_hand(conf):
+    # percentile bootstrap written out: resample rows with the same generator stream,
+    # alpha = k/(k-1) (1 - tr C / 1'C1) from numpy.cov, then the (1 -/+ conf)/2 quantiles
+    x = bfi_a().dropna().iloc[:300].to_numpy()
+    n, k = x.shape
+    gen = np.random.default_rng(42)
+    alphas = []
+    for _ in range(150):
+        c = np.cov(x[gen.integers(0, n, size=n)], rowvar=False)
+        alphas.append(k / (k - 1) * (1 - np.trace(c) / c.sum()))
+    a = 1 - conf
+    expected = np.quantile(alphas, [a / 2, 1 - a / 2])
+    res = sq.cronbach_alpha(x, ci="bootstrap", n_boot=150, rng=42, confidence_level=conf)
+    assert_allclose([res.ci_low, res.ci_high], expected, rtol=1e-10)
