@@ -150,3 +150,12 @@ def test_omega_survey_retail_matches_psych():
     # $schmid$sl: g, F1*..F5*, h2, u2, p2
     assert_allclose(res.loadings.to_numpy(), np.array(ref["sl"]), atol=TOL)
     assert (res.key == 1).all()
+
+
+def test_omega_survey_default_one_group_factor_per_dimension(cases):
+    survey = sq.load_example("retail_bank")  # 5 quality dimensions
+    default = sq.omega(survey)
+    assert default.n_factors == 5
+    assert_allclose(default.omega_h, sq.omega(survey, 5).omega_h, rtol=1e-12)
+    # item tables keep psych's default of 3
+    assert sq.omega(cases["hs"][0]).n_factors == 3

@@ -1,6 +1,6 @@
 """McDonald's omega from a Schmid–Leiman transformed factor solution.
 
-``omega(data, n_factors=3)`` fits an oblique (oblimin) factor model, extracts a
+``omega(data, n_factors)`` fits an oblique (oblimin) factor model, extracts a
 general factor from the factor correlations, and reports omega hierarchical,
 omega total and the omegas of each group factor, following ``psych::omega``.
 """
@@ -63,7 +63,7 @@ class OmegaResult(TableResult):
 
 def omega(
     data: Any,
-    n_factors: int = 3,
+    n_factors: int | None = None,
     method: Literal["minres", "ml", "pa"] = "minres",
     *,
     flip: bool = True,
@@ -77,8 +77,10 @@ def omega(
     ----------
     data : Survey, DataFrame, ndarray or list
         Respondents × items, a Survey, or a correlation matrix when ``n_obs`` is given.
-    n_factors : int
+    n_factors : int, optional
         Number of group factors (at least 2; 3 or more identify the general factor).
+        Default: for a Survey whose instrument has two or more quality dimensions, one
+        group factor per dimension (5 for SERVQUAL); otherwise 3 (psych's default).
     method : {"minres", "ml", "pa"}
         Factor extraction method (see :func:`servqual.efa`).
     flip : bool
@@ -134,11 +136,18 @@ def omega(
     Examples
     --------
     >>> import servqual as sq
-    >>> res = sq.omega(sq.load_example("retail_bank"), n_factors=5)
+    >>> res = sq.omega(sq.load_example("retail_bank"))  # one group factor per dimension
+    >>> res.n_factors
+    5
     >>> bool(0 < res.omega_h <= res.omega_total <= 1)
     True
     """
+    from .survey import Survey
+
     check_choice(method, "method", ("minres", "ml", "pa"))
+    if n_factors is None:
+        n_dims = len(data.instrument.model) if isinstance(data, Survey) else 0
+        n_factors = n_dims if n_dims >= 2 else 3
     prep = _prep(data, score, n_obs, nan_policy, "omega")
     labels = prep.labels
     p = len(labels)
