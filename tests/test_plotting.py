@@ -302,6 +302,31 @@ def test_likert_distribution_matches_r_table(bank, rating):
     assert_allclose(shares, ref[cols].to_numpy() / ref[["n"]].to_numpy(), rtol=1e-12)
 
 
+def test_likert_distribution_weighted_matches_r(bank):
+    raw = sq.datasets.load_frame("retail_bank")
+    w = 0.5 + (np.arange(1, len(raw) + 1) % 7) / 4  # as in make_distribution_weighted.R
+    before = raw.copy()
+    survey = sq.Survey(raw, sq.instruments.servqual22(), weights=w)
+    dist = sq.likert_distribution(survey, rating="P")
+    pd.testing.assert_frame_equal(raw, before)
+    ref = pd.read_csv(REFERENCE / "distribution_retail_weighted.csv").sort_values("item")
+    table = dist.to_frame()
+    shares = [f"share_{k}" for k in range(1, 8)]
+    # R: prop.table(xtabs(w ~ factor(x, levels = 1:7)))
+    assert_allclose(table[shares].to_numpy(), ref[shares].to_numpy(), rtol=1e-6, atol=1e-12)
+    # R: coef(survey::svymean(~factor(x), svydesign(ids = ~1, weights = ~w)))
+    svy = ref[[f"svy_share_{k}" for k in range(1, 8)]].to_numpy()
+    assert_allclose(table[shares].to_numpy(), svy, rtol=1e-6, atol=1e-12)
+    # R: coef(svymean(~x, design))
+    assert_allclose(table["mean"].to_numpy(), ref["mean"].to_numpy(), rtol=1e-6)
+    # counts stay unweighted answer counts
+    unweighted = sq.likert_distribution(bank, rating="P").to_frame()
+    cols = ["n"] + [f"count_{k}" for k in range(1, 8)]
+    pd.testing.assert_frame_equal(table[cols], unweighted[cols])
+    assert dist.survey_weighted and "survey-weighted" in repr(dist)
+    assert not sq.likert_distribution(bank).survey_weighted
+
+
 def test_likert_distribution_dimension_pools_items(bank):
     item = sq.likert_distribution(bank, rating="E").to_frame()
     dim = sq.likert_distribution(bank, rating="E", level="dimension").to_frame()

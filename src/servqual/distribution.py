@@ -29,7 +29,8 @@ class LikertResult(TableResult):
 
     Table columns: ``dimension`` (item level), ``n`` (answers counted), ``mean``,
     then ``count_<k>`` and ``share_<k>`` for every scale point ``k`` (e.g.
-    ``count_1`` … ``count_7``). Shares are fractions of ``n`` and sum to one per row.
+    ``count_1`` … ``count_7``). Shares sum to one per row; with survey weights
+    (``survey_weighted``) the shares and the mean are weighted, the counts are not.
     """
 
     instrument: str
@@ -39,14 +40,16 @@ class LikertResult(TableResult):
     points: tuple[int, ...]
     anchors: tuple[str, str]
     n: int
+    survey_weighted: bool = False
 
     _plot_function = "plot_likert"
 
     def _header(self) -> str:
         lo, hi = self.points[0], self.points[-1]
+        w = " · survey-weighted shares" if self.survey_weighted else ""
         return (
             f"Answer distribution ({self.rating_name}) · {self.level} · "
-            f"{len(self.points)}-point scale {lo}–{hi} · n={self.n}"
+            f"{len(self.points)}-point scale {lo}–{hi}{w} · n={self.n}"
         )
 
     @property
@@ -104,7 +107,11 @@ def likert_distribution(
     -----
     ``share_k = count_k / n`` with ``n`` the number of non-missing answers;
     reverse-keyed items are counted after recoding. The counts equal R's
-    ``table(factor(x, levels = low:high))``.
+    ``table(factor(x, levels = low:high))``. With survey weights ``w_i`` the
+    shares are ``Σ_{i: x_i = k} w_i / Σ_{i: x_i observed} w_i`` and the mean is
+    the weighted mean, as R ``prop.table(xtabs(w ~ factor(x, levels = low:high)))``
+    (= ``survey::svymean(~factor(x), svydesign(ids = ~1, weights = ~w))``);
+    ``count_k`` and ``n`` stay unweighted answer counts.
 
     Examples
     --------
@@ -146,7 +153,14 @@ def likert_distribution(
             "distributions need whole-number ratings."
         )
     counts = np.stack([(x == k).sum(axis=0) for k in points], axis=1)  # items × points
-    sums = np.nansum(x, axis=0)
+    w = survey.weights
+    if w is None:
+        mass = counts.astype(np.float64)
+        sums = np.nansum(x, axis=0)
+    else:  # survey weights: weighted mass per scale point, weighted rating sum
+        w = np.asarray(w, dtype=np.float64)
+        mass = np.stack([w @ (x == k) for k in points], axis=1)
+        sums = w @ np.where(present, x, 0.0)
     codes = list(inst.item_codes)
     dims = [inst.dimension_of(c) for c in codes]
     if level == "item":
@@ -155,8 +169,10 @@ def likert_distribution(
         labels = [d.name for d in inst.dimensions]
         idx = [[codes.index(i.code) for i in d.items] for d in inst.dimensions]
         counts = np.stack([counts[ix].sum(axis=0) for ix in idx])
+        mass = np.stack([mass[ix].sum(axis=0) for ix in idx])
         sums = np.array([sums[ix].sum() for ix in idx])
     n = counts.sum(axis=1)
+    total = mass.sum(axis=1)
     empty = [lab for lab, k in zip(labels, n, strict=True) if k == 0]
     if empty:
         raise InsufficientDataError(
@@ -166,11 +182,11 @@ def likert_distribution(
     if level == "item":
         table["dimension"] = dims
     table["n"] = n.astype(np.int64)
-    table["mean"] = sums / n
+    table["mean"] = sums / total
     for j, k in enumerate(points):
         table[f"count_{k}"] = counts[:, j].astype(np.int64)
     for j, k in enumerate(points):
-        table[f"share_{k}"] = counts[:, j] / n
+        table[f"share_{k}"] = mass[:, j] / total
     return LikertResult(
         _table=table,
         instrument=inst.name,
@@ -180,4 +196,5 @@ def likert_distribution(
         points=points,
         anchors=tuple(scale.anchors),
         n=survey.n_respondents,
+        survey_weighted=w is not None,
     )
