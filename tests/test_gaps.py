@@ -474,3 +474,24 @@ def test_tolerance_zone_with_survey_weights_matches_r_svymean():
         assert t.loc[d, "n"] == 180  # counts stay counts
     plain = sq.tolerance_zone(sq.Survey(frame, "servqual_zot"), level="dimension").to_frame()
     assert not np.allclose(plain["msa"], t["msa"])
+
+
+@pytest.mark.parametrize(
+    ("kw", "match"),
+    [
+        ({"by": []}, r"by=\[\] must be a segment name"),
+        ({"by": 1}, "by=1 must be a segment name"),
+        ({"by": ["branch", "branch"]}, r"segment\(s\) \['branch'\] more than once"),
+        ({"weighted": "no"}, "weighted must be True or False, got 'no'"),
+    ],
+)
+def test_bad_by_and_weighted_are_servqual_errors(bank, kw, match):
+    summary = sq.SurveySummary.from_survey(sq.load_example("retail_bank", nan_policy="listwise"))
+    for target in (bank, summary):
+        with pytest.raises(sq.InstrumentError, match=match):
+            sq.gap_scores(target, **kw)
+    if "by" in kw:
+        with pytest.raises(sq.InstrumentError, match=match):
+            sq.tolerance_zone(sq.load_example("zone_of_tolerance"), **kw)
+    with pytest.raises(sq.InstrumentError, match="score must be a score name"):
+        sq.respondent_scores(bank, score=None)

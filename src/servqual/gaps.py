@@ -52,7 +52,7 @@ def _groups(
     """List of (segment key, boolean row mask); one group with key None when by is None."""
     if by is None:
         return None, [(None, np.ones(survey.n_respondents, dtype=bool))]
-    names = (by,) if isinstance(by, str) else tuple(by)
+    names = check_by(by)
     segs = pd.concat([survey.segment(b) for b in names], axis=1)
     codes = segs.groupby(list(names), observed=True, sort=True, dropna=True).ngroup().to_numpy()
     keys = segs.groupby(list(names), observed=True, sort=True, dropna=True).size().index
@@ -60,6 +60,26 @@ def _groups(
     for g, key in enumerate(keys):
         out.append((key, codes == g))
     return names, out
+
+
+def check_by(by: Any) -> tuple[str, ...]:
+    """Segment names from ``by=``: a name or a non-empty list of distinct names."""
+    names = (by,) if isinstance(by, str) else by
+    if not isinstance(names, Sequence) or not names or not all(isinstance(b, str) for b in names):
+        raise InstrumentError(
+            f"by={by!r} must be a segment name or a list of segment names, e.g. by='branch'."
+        )
+    dupes = sorted({b for b in names if list(names).count(b) > 1})
+    if dupes:
+        raise InstrumentError(f"by= names segment(s) {dupes} more than once.")
+    return tuple(names)
+
+
+def check_flag(value: Any, name: str) -> bool:
+    """A true/false option; a string such as 'no' is an error, not a true value."""
+    if not isinstance(value, bool | np.bool_):
+        raise InstrumentError(f"{name} must be True or False, got {value!r}.")
+    return bool(value)
 
 
 @result_class
@@ -203,6 +223,7 @@ def gap_scores(
         )
     survey = _check_survey(survey)
     check_choice(level, "level", _scores.LEVELS)
+    weighted = check_flag(weighted, "weighted")
     conf = check_confidence(confidence_level)
     ref_arg = _REF_LETTER.get(reference, reference) if reference is not None else None
     u = _scores.units(survey, level, reference=ref_arg, weighted=weighted)
@@ -390,6 +411,9 @@ def respondent_scores(
     """
     survey = _check_survey(survey)
     check_choice(level, "level", _scores.LEVELS)
+    weighted = check_flag(weighted, "weighted")
+    if not isinstance(score, str):
+        raise InstrumentError(f"score must be a score name such as 'gap', got {score!r}.")
     key = score.lower()
     if key in ("gap", "msa", "mss", "reference"):
         ref = {"msa": "A", "mss": "D"}.get(key, reference)

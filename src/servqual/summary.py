@@ -517,7 +517,9 @@ class SurveySummary:
     ) -> tuple[tuple[str, ...] | None, list[tuple[Any, _Block]]]:
         if by is None:
             return None, [(None, self._total())]
-        names = (by,) if isinstance(by, str) else tuple(by)
+        from .gaps import check_by
+
+        names = check_by(by)
         missing = [b for b in names if b not in self._segment_names]
         if missing:
             raise MissingColumnError(
@@ -637,9 +639,10 @@ class SurveySummary:
         >>> s.gap_scores(level="overall").to_frame()["n"].item()
         208
         """
-        from .gaps import gap_block, gap_result
+        from .gaps import check_flag, gap_block, gap_result
 
         check_choice(level, "level", _scores.LEVELS)
+        weighted = check_flag(weighted, "weighted")
         conf = check_confidence(confidence_level)
         if weighted and self._has_importance:
             raise ImportanceWeightError(
