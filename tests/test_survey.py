@@ -255,3 +255,30 @@ def test_example_provenance_regenerates_the_bundled_csv(name):
     assert_allclose(made[num].to_numpy()[ok], bundled[num].to_numpy()[ok])
     blanked = int((~ok).sum()) - int(made[num].isna().to_numpy().sum())
     assert blanked == (4 if name == "retail_bank" else 0)
+
+
+def test_series_and_frames_in_another_row_order_are_matched_by_label(frame):
+    before = frame.copy()
+    imp_cols = [c for c in frame.columns if c.startswith("imp_")]
+    seg = frame["branch"].sample(frac=1, random_state=1)
+    imp = frame[imp_cols].rename(columns=lambda c: c[4:]).sample(frac=1, random_state=2)
+    w = pd.Series(1 + (frame.index.to_numpy() % 3), index=frame.index).sample(
+        frac=1, random_state=3
+    )
+    shuffled = sq.Survey(frame, "servqual22", segments=seg, importance=imp, weights=w)
+    by_name = sq.Survey(
+        frame,
+        "servqual22",
+        segments="branch",
+        importance="imp_{dimension}",
+        weights=1 + (frame.index.to_numpy() % 3),
+    )
+    pd.testing.assert_frame_equal(shuffled.segments, by_name.segments)
+    pd.testing.assert_frame_equal(shuffled.importance, by_name.importance)
+    np.testing.assert_array_equal(shuffled.weights, by_name.weights)
+    pd.testing.assert_frame_equal(frame, before)
+    a = sq.gap_scores(shuffled, level="overall", by="branch", weighted=True).to_frame()
+    b = sq.gap_scores(by_name, level="overall", by="branch", weighted=True).to_frame()
+    pd.testing.assert_frame_equal(a, b)
+    with pytest.raises(sq.DataError, match="weights must be a column name or numbers"):
+        sq.Survey(frame, "servqual22", weights=["heavy"] * len(frame))

@@ -88,6 +88,22 @@ def _rating_from_text(text: str) -> str | None:
     return None
 
 
+def _aligned(obj: Any, index: pd.Index) -> Any:
+    """A Series/DataFrame put in the order of ``index`` when it carries the same
+    respondent labels in another order; otherwise returned as it is (then used by
+    position, as arrays are)."""
+    if not isinstance(obj, pd.Series | pd.DataFrame) or obj.index.equals(index):
+        return obj
+    if (
+        obj.index.is_unique
+        and index.is_unique
+        and len(obj.index) == len(index)
+        and obj.index.isin(index).all()
+    ):
+        return obj.reindex(index)
+    return obj
+
+
 class Survey:
     """Survey responses validated against an instrument.
 
@@ -108,7 +124,9 @@ class Survey:
         (``exp``, ``perc``, ``adequate`` ...).
     segments : str, list of str, Series or mapping, optional
         Segment variables (branch, channel ...): column names in ``data`` or arrays
-        aligned with it.
+        aligned with it. A Series (or an importance frame, or weights as a Series)
+        whose index holds the same respondent labels as ``data`` in another order
+        is matched by label; otherwise by position.
     importance : DataFrame, mapping or str, optional
         Per-respondent importance points (100 in all) per quality dimension: a frame
         whose columns are the dimension names, a mapping dimension → column in
@@ -443,6 +461,7 @@ class Survey:
                     require_columns(frame, [values], f"segment {name!r}")
                     out[str(name)] = frame[values].to_numpy()
                 else:
+                    values = _aligned(values, frame.index)
                     arr = values.to_numpy() if isinstance(values, pd.Series) else np.asarray(values)
                     if len(arr) != len(frame):
                         raise DataError(
@@ -492,7 +511,7 @@ class Survey:
                 raise ImportanceWeightError(
                     f"The importance frame has {len(importance)} rows but the data has {len(frame)}."
                 )
-            sub = importance[names].set_axis(frame.index)
+            sub = _aligned(importance[names], frame.index).set_axis(frame.index)
             cols = names
         else:
             raise ImportanceWeightError(
@@ -541,7 +560,13 @@ class Survey:
             w = numeric_matrix(frame, [weights])[:, 0]
         else:
             name = "weights"
-            w = np.asarray(weights, dtype=np.float64).ravel()
+            weights = _aligned(weights, frame.index)
+            try:
+                w = np.asarray(weights, dtype=np.float64).ravel()
+            except (TypeError, ValueError):
+                raise DataError(
+                    "weights must be a column name or numbers, one per respondent."
+                ) from None
             if len(w) != len(frame):
                 raise DataError(f"weights has {len(w)} values but the data has {len(frame)} rows.")
         bad = ~np.isfinite(w) | (w <= 0)
