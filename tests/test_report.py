@@ -248,6 +248,16 @@ def test_progress_text_bar():
     assert "#" * Progress.width in text
 
 
+def test_progress_stops_where_an_error_interrupts_it():
+    stream = io.StringIO()
+    with pytest.raises(RuntimeError), Progress(4, desc="work", enabled=True, stream=stream) as bar:
+        bar.step("a")
+        bar.step("b")
+        raise RuntimeError("boom")
+    text = stream.getvalue()
+    assert "2/4 stopped" in text and "4/4" not in text and text.endswith("\n")
+
+
 def test_progress_off():
     stream = io.StringIO()
     with Progress(3, enabled=False, stream=stream) as bar:

@@ -73,20 +73,24 @@ class Progress:
         self._draw("")
         return self
 
-    def __exit__(self, *exc: object) -> None:
-        self.close()
+    def __exit__(self, exc_type: object, *exc: object) -> None:
+        # an error leaves the bar where it stopped instead of showing it complete
+        self.close(failed=exc_type is not None)
 
     def step(self, label: str = "") -> None:
         """Announce the step about to run (``label``) after finishing the previous one."""
         self._draw(label)
         self.done = min(self.done + 1, self.total)
 
-    def close(self) -> None:
-        """Draw the finished bar and end the line."""
+    def close(self, failed: bool = False) -> None:
+        """Draw the finished (or, with ``failed``, the interrupted) bar and end the line."""
         if self.mode == "off":
             return
-        self.done = self.total
-        self._draw("done")
+        if failed:
+            self._draw("stopped")
+        else:
+            self.done = self.total
+            self._draw("done")
         if self.mode == "text":
             self.stream.write("\n")
             self.stream.flush()
