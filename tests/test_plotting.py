@@ -428,3 +428,23 @@ def test_plot_radar_labels_and_legend_clear_of_the_circle(bank):
     # legend below the polar Axes, so it does not push spoke labels off the figure
     assert ax.get_legend().get_window_extent().y1 <= ax.get_window_extent().y0
     plt.close(fig)
+
+
+def test_weighted_result_not_labelled_as_ratings(bank):
+    # weighted=True rows are contributions w/100 × mean rating, not mean ratings
+    res = sq.gap_scores(bank, level="dimension", weighted=True)
+    fig, ax = plt.subplots()
+    sq.plot_snake(res, ax=ax)
+    assert ax.get_ylabel() == "Importance-weighted score (w/100 × rating)"
+    plt.close(fig)
+    fig, ax = plt.subplots(subplot_kw={"projection": "polar"})
+    sq.plot_radar(res, ax=ax)
+    assert [t.get_text() for t in ax.get_legend().get_texts()] == [
+        "Perception (importance-weighted)",
+        "Expectation (importance-weighted)",
+    ]
+    plt.close(fig)
+    fig, ax = plt.subplots()
+    sq.plot_snake(sq.gap_scores(bank, level="item"), ax=ax, ylabel="")
+    assert ax.get_ylabel() == ""
+    plt.close(fig)

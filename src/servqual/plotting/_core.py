@@ -262,7 +262,7 @@ def plot_snake(
     reference_label: str | None = None,
     marker: str = "o",
     title: str | None = None,
-    ylabel: str | None = "Mean rating",
+    ylabel: str | None = None,
     rotate_labels: float | None = None,
     legend: bool = True,
 ) -> Any:
@@ -288,7 +288,9 @@ def plot_snake(
     marker : str
         Matplotlib marker.
     title, ylabel : str, optional
-        Axis title and y label.
+        Axis title and y label (default "Mean rating", or "Importance-weighted
+        score" for a ``weighted=True`` result, whose lines are the contributions
+        w/100 × mean rating; "" for none).
     rotate_labels : float, optional
         Rotation of the x tick labels (default: 90° for more than 8 units, 30° for
         a few long labels).
@@ -347,6 +349,9 @@ def plot_snake(
         rot = 30 if sum(len(u) for u in units) > 40 else 0
     ax.set_xticklabels(units, rotation=rot, ha="right" if 0 < rot < 90 else "center")
     ax.set_xlim(-0.5, len(units) - 0.5)
+    if ylabel is None:
+        weighted = getattr(result, "weighted", False)
+        ylabel = "Importance-weighted score (w/100 × rating)" if weighted else "Mean rating"
     if ylabel:
         ax.set_ylabel(ylabel)
     ax.grid(axis="y", color="#DDDDDD", linewidth=0.6)
@@ -520,6 +525,8 @@ def plot_radar(
         table = _table(result, "plot_radar", ("perception", "reference"))
         cols = ["perception", "reference"]
         names = ["Perception", _reference_label(result)]
+        if getattr(result, "weighted", False):  # contributions w/100 × rating, not ratings
+            names = [f"{n} (importance-weighted)" for n in names]
         default_colors = [POSITIVE, NEGATIVE]
     if getattr(result, "by", None):
         raise ServqualError(
