@@ -7,6 +7,7 @@ import warnings
 import numpy as np
 import pandas as pd
 import pytest
+from numpy.testing import assert_allclose
 
 import servqual as sq
 from servqual.streaming import summarize_chunks
@@ -180,3 +181,18 @@ def test_bad_arguments(tmp_path, panel):
     latin.write_bytes("E1,P1\n\xe9,1\n".encode("latin-1"))
     with pytest.raises(sq.DataError, match="encoding"):
         sq.summarize_csv(latin, "servqual22")
+
+
+def test_separator_is_sniffed_and_index_col_checked(tmp_path):
+    frame = sq.datasets.load_frame("retail_bank")
+    whole = sq.SurveySummary.from_frame(frame, "servqual22")
+    for sep, name in ((";", "semi.csv"), ("\t", "tab.tsv"), ("|", "pipe.csv")):
+        path = tmp_path / name
+        frame.to_csv(path, sep=sep)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", sq.MissingDataWarning)
+            s = sq.read_survey(path, "servqual22", chunksize=50, index_col="respondent")
+        assert s.n == whole.n == 208
+        assert_allclose(s.gap_scores().gap, whole.gap_scores().gap, rtol=1e-12)
+    with pytest.raises(sq.MissingColumnError, match=r"index_col='id' is not a column of pipe\.csv"):
+        sq.summarize_csv(tmp_path / "pipe.csv", "servqual22", chunksize=50, index_col="id")

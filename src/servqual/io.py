@@ -272,7 +272,7 @@ def read_survey(
             columns,
             chunksize=chunksize,
             encoding=encoding,
-            sep=sep or ",",
+            sep=sep,
             index_col=index_col,
             na_values=na_values,
             **survey_options,

@@ -9,6 +9,7 @@ Memory use depends on ``chunksize``, not on the length of the file.
 
 from __future__ import annotations
 
+import csv
 import queue
 import threading
 import warnings
@@ -18,7 +19,8 @@ from typing import Any
 
 import pandas as pd
 
-from .exceptions import DataError, MissingDataWarning
+from ._validation import fmt_list
+from .exceptions import DataError, MissingColumnError, MissingDataWarning
 from .instruments import Instrument, _as_instrument
 from .summary import SurveySummary, warn_dropped
 
@@ -30,7 +32,7 @@ def iter_chunks(
     *,
     chunksize: int = 250_000,
     encoding: str = "utf-8",
-    sep: str = ",",
+    sep: str | None = None,
     index_col: str | int | None = None,
     na_values: Any = None,
     usecols: Any = None,
@@ -47,6 +49,16 @@ def iter_chunks(
     if not isinstance(chunksize, int) or isinstance(chunksize, bool) or chunksize < 1:
         raise DataError(f"chunksize must be a positive integer number of rows; got {chunksize!r}.")
     try:
+        if sep is None:
+            sep = _sniff_sep(p, encoding)
+        if index_col is not None:
+            header = list(pd.read_csv(p, nrows=0, encoding=encoding, sep=sep).columns)
+            ok = index_col in header if isinstance(index_col, str) else 0 <= index_col < len(header)
+            if not ok:
+                raise MissingColumnError(
+                    f"index_col={index_col!r} is not a column of {p.name}; its first columns "
+                    f"are {fmt_list(header)}."
+                )
         reader = pd.read_csv(
             p,
             chunksize=chunksize,
@@ -63,6 +75,19 @@ def iter_chunks(
             f"{p.name} is not valid {encoding!r} text ({exc.reason}); pass the export's "
             "encoding, e.g. encoding='cp949' or 'latin-1'."
         ) from None
+
+
+def _sniff_sep(p: Path, encoding: str) -> str:
+    """The delimiter of a CSV (comma, semicolon, tab or pipe) from its first 64 KiB."""
+    with p.open(encoding=encoding, newline="") as fh:
+        head = fh.read(65536)
+    lines = head.splitlines()
+    if len(lines) > 1 and len(head) == 65536:
+        head = "\n".join(lines[:-1])  # drop a line cut in the middle
+    try:
+        return csv.Sniffer().sniff(head, delimiters=",;\t|").delimiter
+    except csv.Error:
+        return ","
 
 
 _DONE = object()
@@ -150,7 +175,7 @@ def summarize_csv(
     *,
     chunksize: int = 250_000,
     encoding: str = "utf-8",
-    sep: str = ",",
+    sep: str | None = None,
     index_col: str | int | None = None,
     na_values: Any = None,
     usecols: Any = None,
@@ -172,7 +197,8 @@ def summarize_csv(
     chunksize : int
         Rows per chunk; memory use is proportional to it, not to the file length.
     encoding, sep, index_col, na_values, usecols
-        Passed to :func:`pandas.read_csv`. Without ``index_col``, error messages
+        Passed to :func:`pandas.read_csv`; ``sep=None`` detects comma, semicolon,
+        tab or pipe from the start of the file. Without ``index_col``, error messages
         name rows by their 0-based row number in the file (as ``pandas.read_csv``
         of the whole file would label them).
     prefetch : bool
