@@ -282,3 +282,19 @@ def test_series_and_frames_in_another_row_order_are_matched_by_label(frame):
     pd.testing.assert_frame_equal(a, b)
     with pytest.raises(sq.DataError, match="weights must be a column name or numbers"):
         sq.Survey(frame, "servqual22", weights=["heavy"] * len(frame))
+
+
+def test_column_mapping_keys_are_checked(frame):
+    renamed = frame.rename(
+        columns={
+            f"{r}{n}": f"{'exp' if r == 'E' else 'perc'}_{n}" for r in "EP" for n in range(1, 23)
+        }
+    )
+    lower = sq.Survey(renamed, "servqual22", columns={"e": "exp_{n}", "p": "perc_{n}"})
+    pd.testing.assert_frame_equal(lower.responses, sq.Survey(frame, "servqual22").responses)
+    with pytest.raises(sq.InstrumentError, match=r"rating\(s\) 'D' but 'SERVQUAL-22' is answered"):
+        sq.Survey(renamed, "servqual22", columns={"E": "exp_{n}", "P": "perc_{n}", "D": "d_{n}"})
+    with pytest.raises(sq.InstrumentError, match=r"maps 'Perc', which are neither"):
+        sq.Survey(renamed, "servqual22", columns={"E": "exp_{n}", "Perc": "perc_{n}"})
+    with pytest.raises(sq.InstrumentError, match="mixes rating letters"):
+        sq.Survey(renamed, "servqual22", columns={"E": "exp_{n}", "P1": "perc_1"})

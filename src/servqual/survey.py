@@ -339,8 +339,19 @@ class Survey:
         elif isinstance(columns, re.Pattern):
             mapping = self._columns_from_regex(frame, columns)
         elif isinstance(columns, Mapping):
+            # rating letters in either case ({"e": "exp_{n}"}); other keys as given
+            columns = {
+                (k.upper() if isinstance(k, str) and k.upper() in RATINGS else k): v
+                for k, v in columns.items()
+            }
             keys = list(columns)
             if all(isinstance(k, str) and k in RATINGS for k in keys):
+                extra = [k for k in keys if k not in inst.ratings]
+                if extra:
+                    raise InstrumentError(
+                        f"columns names rating(s) {fmt_list(extra)} but {inst.name!r} is "
+                        f"answered on {list(inst.ratings)}; map those letters only."
+                    )
                 for r in inst.ratings:
                     spec = columns.get(r, "{rating}{n}")
                     if isinstance(spec, str):
@@ -358,6 +369,21 @@ class Survey:
                     r: [str(columns.get(c, c)) for c in from_template("{rating}{n}", r)]
                     for r in inst.ratings
                 }
+                defaults = {c for r in inst.ratings for c in from_template("{rating}{n}", r)}
+                unknown = [k for k in keys if k not in defaults and k not in RATINGS]
+                if not unknown and any(k in RATINGS for k in keys):
+                    raise InstrumentError(
+                        f"columns mixes rating letters ({fmt_list([k for k in keys if k in RATINGS])}) "
+                        "with column names; give templates per letter ({'E': 'exp_{n}', ...}) or "
+                        "names per default column ({'E1': 'q1_exp', ...}), not both."
+                    )
+                if unknown:
+                    raise InstrumentError(
+                        f"columns maps {fmt_list(unknown)}, which are neither rating letters "
+                        f"{list(inst.ratings)} nor default column names of {inst.name!r} "
+                        f"(E1, P1 ...); use {{'E': 'exp_{{n}}', 'P': 'perc_{{n}}'}} or "
+                        "{'E1': 'q1_exp', ...}."
+                    )
         else:
             raise InstrumentError(
                 f"columns must be None, a template string, a mapping or a compiled regex; got "
