@@ -133,3 +133,17 @@ def test_index_col_that_is_not_a_column_is_named(frame, tmp_path):
         sq.read_survey(path, "servqual22", index_col=99)
     s = sq.read_survey(path, "servqual22", index_col=0)
     assert s.index.name == "respondent"
+
+
+def test_long_format_without_rating_column_is_perception():
+    long = pd.DataFrame(
+        {"respondent": np.repeat([1, 2, 3], 22), "item": np.tile(np.arange(1, 23), 3)}
+    )
+    long["value"] = (long["item"] % 7) + 1
+    wide = long_to_wide(long, rating=None)
+    assert wide.columns.tolist() == [f"P{n}" for n in range(1, 23)] or sorted(
+        wide.columns
+    ) == sorted(f"P{n}" for n in range(1, 23))
+    s = sq.Survey(wide, "servperf22")
+    assert s.n_respondents == 3
+    np.testing.assert_allclose(s.ratings("P").iloc[0].to_numpy(), (np.arange(1, 23) % 7) + 1)

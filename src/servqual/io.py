@@ -163,7 +163,8 @@ def long_to_wide(
     """Pivot a long export (respondent, item, rating, value) to one row per respondent.
 
     Column names are built from ``template`` with ``{rating}`` and ``{item}``
-    (default ``E1``, ``P1`` ...). ``keep`` lists respondent-level columns (segment,
+    (default ``E1``, ``P1`` ...). With ``rating=None`` every value is a perception
+    rating (``P1``, ``P2`` ..., as a SERVPERF export). ``keep`` lists respondent-level columns (segment,
     weight) that are constant within respondent and carried over.
 
     Examples
@@ -180,7 +181,7 @@ def long_to_wide(
     df = frame.loc[:, need].copy()
     df["_col"] = [
         template.format(rating=r, item=i)
-        for r, i in zip(df[rating] if rating else [""] * len(df), df[item], strict=True)
+        for r, i in zip(df[rating] if rating else ["P"] * len(df), df[item], strict=True)
     ]
     dup = df.duplicated([respondent, "_col"], keep=False)
     if dup.any():
