@@ -311,3 +311,35 @@ def test_one_sided_power_matches_power_t_test():
     #                 alternative = "one.sided")$delta
     got = sq.power(None, 60, alpha=0.01, power=0.8, test="two_sample", alternative="greater")
     assert_allclose(got.effect_size, ref["two_one_delta"], rtol=RTOL)
+
+
+# ------------------------------------------------------------------ d_z interval
+def test_dz_interval_bad_input_raises_instead_of_hanging():
+    f = sq.inference.cohen_dz_interval
+    with pytest.raises(sq.DataError, match=r"confidence_level.*95"):
+        f(3.0, 25, 95)  # used to loop forever
+    with pytest.raises(sq.DataError, match=r"t must be finite.*nan"):
+        f(float("nan"), 25)  # used to loop forever
+    with pytest.raises(sq.DataError, match=r"n must be.*got 1"):
+        f(3.0, 1)  # used to divide by zero
+    with pytest.raises(sq.DataError, match="alternative='bogus'"):
+        f(3.0, 25, 0.95, "bogus")  # used to return a one-sided interval
+
+
+def test_dz_interval_large_t_solves_the_noncentral_t_exactly():
+    # R's pt() loses precision for ncp > ~37 (uniroot gives 27.2337 for the upper limit),
+    # so the check is the defining equation itself, with the noncentral-t cdf written
+    # as an integral over the chi-square: P(T <= t) = E_V[Phi(t sqrt(V/df) - delta)].
+    from scipy import integrate, stats
+
+    t, n = 60.0, 10
+    lo, hi = sq.inference.cohen_dz_interval(t, n)
+
+    def cdf(delta):
+        def f(v):
+            return stats.norm.cdf(t * np.sqrt(v / (n - 1)) - delta) * stats.chi2.pdf(v, n - 1)
+
+        return integrate.quad(f, 0, np.inf, limit=500, epsabs=1e-14)[0]
+
+    assert_allclose(cdf(lo * np.sqrt(n)), 0.975, rtol=1e-8)
+    assert_allclose(cdf(hi * np.sqrt(n)), 0.025, rtol=1e-6)

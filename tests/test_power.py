@@ -179,3 +179,15 @@ def test_bad_input():
         sq.power(effect_size=0.3, n=10, test="t")
     with pytest.raises(ConvergenceError):
         sq.sample_size(1e-6)  # not reachable with n <= 1e7
+
+
+def test_one_sided_sign_mismatch_is_explained():
+    # alternative="less" looks for a negative effect: a positive one can never reach power
+    with pytest.raises(sq.DataError, match=r"alternative='less'.*negative.*effect_size=0.5"):
+        sq.sample_size(0.5, alternative="less")
+    with pytest.raises(sq.DataError, match=r"alternative='greater'.*positive.*-0.5"):
+        sq.power(-0.5, None, power=0.8, test="two_sample", alternative="greater")
+    # the observed MSA of reliability and responsiveness is negative in the ZOT example
+    zot = sq.load_example("zone_of_tolerance")
+    with pytest.raises(sq.DataError, match=r"'reliability', 'responsiveness'"):
+        sq.power_from_survey(zot, alternative="greater")

@@ -152,9 +152,40 @@ def cohen_dz_interval(
 ) -> tuple[float, float]:
     """Confidence interval of Cohen's d_z from the paired t statistic (noncentral t).
 
+    Parameters
+    ----------
+    t : float
+        Paired (or one-sample) t statistic, finite.
+    n : int
+        Number of pairs (at least 2); the t statistic has ``n − 1`` df.
+    confidence_level : float
+        Level of the interval, in (0, 1).
+    alternative : {"two-sided", "less", "greater"}
+        One-sided alternatives give one finite limit (as R's one-sided intervals).
+
+    Returns
+    -------
+    tuple of float
+        ``(low, high)`` limits of d_z.
+
+    Raises
+    ------
+    DataError
+        ``t`` not finite, ``n`` below 2 or not whole, a ``confidence_level`` outside
+        (0, 1) or an unknown ``alternative``.
+
+    Notes
+    -----
     The limits are ``δ/√n`` where δ solves ``F_{nct}(t; n−1, δ) = 1 − α/2`` (lower)
     and ``= α/2`` (upper), as in Steiger & Fouladi (1997) and R
-    ``MBESS::ci.sm(ncp = t, N = n)``. One-sided alternatives give one finite limit.
+    ``MBESS::ci.sm(ncp = t, N = n)`` (R's ``pt`` with a noncentrality above ~37
+    warns that it may lose precision; scipy's ``nct`` keeps it).
+
+    References
+    ----------
+    Steiger, J. H., & Fouladi, R. T. (1997). Noncentrality interval estimation and
+    the evaluation of statistical models. In L. L. Harlow et al. (Eds.), What if
+    there were no significance tests? (pp. 221-257). Erlbaum.
 
     Examples
     --------
@@ -162,6 +193,17 @@ def cohen_dz_interval(
     >>> [round(v, 3) for v in sq.inference.cohen_dz_interval(3.0, 25)]
     [0.168, 1.022]
     """
+    _check_alternative(alternative)
+    confidence_level = check_confidence(confidence_level)
+    try:
+        t = float(t)
+    except (TypeError, ValueError):
+        raise DataError(f"t must be a number, got {t!r}.") from None
+    if not np.isfinite(t):
+        raise DataError(f"t must be finite, got {t!r}.")
+    if isinstance(n, bool) or not isinstance(n, int | np.integer | float) or n != int(n) or n < 2:
+        raise DataError(f"n must be a whole number of pairs, at least 2; got {n!r}.")
+    n = int(n)
     df = n - 1
     alpha = 1.0 - confidence_level
 

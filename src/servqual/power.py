@@ -246,6 +246,13 @@ def power(
             )
     if pw is not None and pw <= alpha_:
         raise DataError(f"power ({pw:g}) must exceed alpha ({alpha_:g}).")
+    if es is not None and nn is None and alternative != "two-sided":
+        if (alternative == "less") != (es < 0):
+            raise DataError(
+                f"alternative={alternative!r} looks for a {'negative' if alternative == 'less' else 'positive'} "
+                f"effect, but effect_size={es:g}: no sample size reaches power {pw:g}. Flip the "
+                "sign of effect_size or the alternative."
+            )
     es_, n_, pw_ = _solve(es, nn, alpha_, pw, test, k, alternative)
     n_total = n_ * k
     table = pd.DataFrame(
@@ -370,8 +377,8 @@ def power_from_survey(
     Raises
     ------
     DataError
-        A unit whose observed gap is exactly zero (no finite n detects it) or does
-        not vary.
+        A unit whose observed gap is exactly zero (no finite n detects it), does
+        not vary, or has the sign opposite to a one-sided ``alternative``.
 
     Notes
     -----
@@ -398,6 +405,15 @@ def power_from_survey(
         raise DataError(
             f"The observed gap is zero or does not vary for {bad}; no sample size detects it."
         )
+    if alternative != "two-sided":
+        wrong = [u.labels[k] for k in range(len(dz)) if (dz[k] < 0) != (alternative == "less")]
+        if wrong:
+            raise DataError(
+                f"alternative={alternative!r} looks for "
+                f"{'negative' if alternative == 'less' else 'positive'} gaps, but the observed "
+                f"gap of {wrong} has the other sign; no sample size detects it. Use "
+                "alternative='two-sided' or the other direction."
+            )
     need, at_n = [], []
     for k in range(len(dz)):
         r = _power_fn(effect_size=dz[k], power=power, alpha=alpha, alternative=alternative)
