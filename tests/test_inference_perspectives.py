@@ -123,6 +123,18 @@ def test_conformance_is_one_sample_t_against_the_spec():
     assert_allclose(tab["sd_diff"], p.std(ddof=1).to_numpy(), rtol=1e-12)
 
 
+def test_conformance_wilcoxon_is_one_sample_against_the_spec():
+    survey = sq.load_example("conformance")
+    tab = sq.paired_tests(survey, level="item", method="wilcoxon").to_frame()
+    spec = tab["mean_reference"].to_numpy()
+    ref = REF["conf_item_wilcox"]
+    # R: wilcox.test(P_j, mu = spec_j, conf.int = TRUE) (interval for the pseudo-median of P)
+    assert_allclose(tab["v"], col(ref, "v"), rtol=RTOL)
+    assert_allclose(tab["p_unc"], col(ref, "p"), rtol=RTOL)
+    assert_allclose(tab["ci_low"] + spec, col(ref, "ci_low"), atol=2e-4)  # uniroot tol 1e-4
+    assert_allclose(tab["ci_high"] + spec, col(ref, "ci_high"), atol=2e-4)
+
+
 def test_conformance_dimension_greater_matches_r():
     survey = sq.load_example("conformance")
     two = sq.paired_tests(survey, level="dimension").to_frame()

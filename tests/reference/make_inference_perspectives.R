@@ -42,6 +42,11 @@ conf <- read.csv(file.path(dd, "conformance.csv"))
 spec <- c(6, 6, 6, 5, 6, 6, 5, 6)
 # t.test(P_j, mu = spec_j)
 out$conf_item <- lapply(1:8, function(j) tt(conf[[paste0("P", j)]], mu = spec[j]))
+# wilcox.test(P_j, mu = spec_j, conf.int = TRUE): its interval is for the pseudo-median of P
+out$conf_item_wilcox <- lapply(1:8, function(j) {
+  w <- suppressWarnings(wilcox.test(conf[[paste0("P", j)]], mu = spec[j], conf.int = TRUE))
+  list(v = unname(w$statistic), p = w$p.value, ci_low = w$conf.int[1], ci_high = w$conf.int[2])
+})
 cdims <- list(information = 1:2, after_sales = 3:4, premises = 5, staff = 6:7, complaints = 8)
 # dimension: t.test(rowMeans(P_dim), mu = mean(spec_dim))
 out$conf_dim <- lapply(cdims, function(i) tt(rm_(conf, paste0("P", i)), mu = mean(spec[i])))
