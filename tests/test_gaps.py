@@ -495,3 +495,18 @@ def test_bad_by_and_weighted_are_servqual_errors(bank, kw, match):
             sq.tolerance_zone(sq.load_example("zone_of_tolerance"), **kw)
     with pytest.raises(sq.InstrumentError, match="score must be a score name"):
         sq.respondent_scores(bank, score=None)
+
+
+def test_conformance_share_interval_with_survey_weights_matches_r_svyciprop():
+    # R: svyciprop(~I(P_j >= spec_j), svydesign(ids = ~1, weights = ~w), method = "logit"),
+    #    w = 5 in store A, 1 in store B
+    frame = sq.datasets.load_frame("conformance")
+    w = np.where(frame["store"] == "A", 5.0, 1.0)
+    t = sq.gap_scores(sq.Survey(frame, "conformance", weights=w), level="item").to_frame()
+    ref = pd.DataFrame(EXTRA["conformance_survey_weighted"], index=t.index)
+    assert_allclose(t["share_meeting"], ref["share"], rtol=RTOL)
+    assert_allclose(t["share_ci_low"], ref["low"], rtol=RTOL)
+    assert_allclose(t["share_ci_high"], ref["high"], rtol=RTOL)
+    assert (
+        (t["share_ci_low"] < t["share_meeting"]) & (t["share_meeting"] < t["share_ci_high"])
+    ).all()

@@ -109,6 +109,25 @@ def wilson_interval(
     return centre - half, centre + half
 
 
+def logit_interval(
+    p: np.ndarray, se: np.ndarray, n: np.ndarray, confidence_level: float
+) -> tuple[np.ndarray, np.ndarray]:
+    """Interval for a (survey-weighted) proportion on the logit scale.
+
+    ``expit(logit p ± t_{1-α/2, n-1} · se / (p(1 − p)))`` with ``se`` the
+    linearisation standard error of ``p``: R ``survey::svyciprop(method = "logit")``.
+    """
+    p = np.asarray(p, dtype=np.float64)
+    se = np.asarray(se, dtype=np.float64)
+    q = stats.t.ppf(0.5 + confidence_level / 2.0, np.asarray(n, dtype=np.float64) - 1)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        centre = np.log(p / (1 - p))
+        half = q * se / (p * (1 - p))
+        lo = 1 / (1 + np.exp(-(centre - half)))
+        hi = 1 / (1 + np.exp(-(centre + half)))
+    return lo, hi
+
+
 def require_n(n: np.ndarray, labels: list[str], minimum: int, what: str) -> None:
     """Raise InsufficientDataError when any unit has fewer than ``minimum`` respondents."""
     n = np.asarray(n)

@@ -18,7 +18,14 @@ import pandas as pd
 
 from . import _scores
 from ._results import TableResult, result_class
-from ._stats import column_means, column_moments, require_n, t_interval, wilson_interval
+from ._stats import (
+    column_means,
+    column_moments,
+    logit_interval,
+    require_n,
+    t_interval,
+    wilson_interval,
+)
 from ._validation import check_choice, check_confidence
 from .exceptions import InstrumentError, InsufficientDataError
 from .instruments import RATINGS, Instrument, reference_name
@@ -89,7 +96,8 @@ class GapResult(TableResult):
     Table columns: ``dimension`` (item level), ``perception``, ``reference``,
     ``gap``, ``sd``, ``se``, ``n``, ``ci_low``, ``ci_high``, ``share_meeting``
     (share of respondents whose perception meets or exceeds the reference), and for
-    conformance instruments ``share_ci_low``/``share_ci_high`` (Wilson). Indexed by
+    conformance instruments ``share_ci_low``/``share_ci_high`` (Wilson; with survey
+    weights the logit interval of R ``svyciprop``). Indexed by
     item code / dimension name / ``"overall"``, under the segment levels when ``by``
     is given.
     """
@@ -195,7 +203,11 @@ def gap_scores(
     weights = ~w), svymean)``; an unstratified ``svyby`` (domain estimation)
     differs by the factor ``√[(n/(n−1)) / (n_d/(n_d−1))]`` on the standard error,
     under 1% for segments of 50 or more. With ``weighted=True`` respondents who
-    left their importance row empty are left out.
+    left their importance row empty are left out. The share meeting a conformance
+    spec has a Wilson interval (``prop.test``-style score interval,
+    ``statsmodels`` ``proportion_confint(method="wilson")``); with survey weights,
+    the logit interval ``expit(logit p̂ ± t_{n−1}·se/(p̂(1−p̂)))`` of R
+    ``svyciprop(~I(P >= spec), design, method = "logit")``.
 
     References
     ----------
@@ -254,12 +266,15 @@ def gap_scores(
         require_n(mg["n"], label, 2, "A gap score with a confidence interval")
         mp = column_means(p, w)
         mr = column_means(r, w)
+        share_interval = None
         if w is None:
             share = np.count_nonzero(meets, axis=0) / mg["n"]
         else:
             okw = np.ones_like(g, dtype=bool) if ok is None else ok
             ww = np.where(okw, w[:, None], 0.0)
             share = (ww * meets).sum(axis=0) / ww.sum(axis=0)
+            if conformance:
+                share_interval = _weighted_share_interval(meets, okw, w, share, conf)
         table = gap_block(
             u,
             level,
@@ -272,6 +287,7 @@ def gap_scores(
             n=mg["n"],
             share=share,
             n_meeting=meets.sum(axis=0) if conformance else None,
+            share_interval=share_interval,
         )
         blocks.append(table)
         keys.append(key)
@@ -291,6 +307,22 @@ def gap_scores(
     )
 
 
+def _weighted_share_interval(
+    meets: np.ndarray, ok: np.ndarray, w: np.ndarray, share: np.ndarray, conf: float
+) -> tuple[np.ndarray, np.ndarray]:
+    """Logit interval of a survey-weighted share (R ``svyciprop(method = "logit")``);
+    Wilson's on Kish's effective sample size where the share is 0 or 1."""
+    m = column_moments(np.where(ok, meets.astype(np.float64), np.nan), w)
+    lo, hi = logit_interval(share, m["se"], m["n"], conf)
+    edge = (share <= 0) | (share >= 1)
+    if edge.any():
+        ww = np.where(ok, w[:, None], 0.0)
+        n_eff = ww.sum(axis=0) ** 2 / (ww**2).sum(axis=0)
+        wlo, whi = wilson_interval(share * n_eff, n_eff, conf)
+        lo, hi = np.where(edge, wlo, lo), np.where(edge, whi, hi)
+    return lo, hi
+
+
 def gap_block(
     u: _scores.Units,
     level: str,
@@ -304,8 +336,13 @@ def gap_block(
     n: np.ndarray,
     share: np.ndarray,
     n_meeting: np.ndarray | None = None,
+    share_interval: tuple[np.ndarray, np.ndarray] | None = None,
 ) -> pd.DataFrame:
-    """One block (segment) of the gap table from its moments (shared with SurveySummary)."""
+    """One block (segment) of the gap table from its moments (shared with SurveySummary).
+
+    The share interval is Wilson's from ``n_meeting``, or ``share_interval`` when
+    given (survey-weighted shares).
+    """
     lo, hi = t_interval(gap, se, n, confidence_level)
     table = pd.DataFrame(
         {
@@ -322,7 +359,10 @@ def gap_block(
         index=pd.Index(u.labels, name=out_index_name(level)),
     )
     if n_meeting is not None:
-        slo, shi = wilson_interval(n_meeting, n, confidence_level)
+        if share_interval is None:
+            slo, shi = wilson_interval(n_meeting, n, confidence_level)
+        else:
+            slo, shi = share_interval
         table["share_ci_low"] = slo
         table["share_ci_high"] = shi
     if level == "item":

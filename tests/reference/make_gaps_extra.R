@@ -112,6 +112,21 @@ for (d in names(dims)) {
 }
 out$zot_survey_weighted <- zw
 
+# 7. conformance with survey weights (5 for store A, 1 for B): share meeting each
+#    item's spec with svyciprop(method = "logit")
+conf <- read.csv("src/servqual/datasets/data/conformance.csv")
+conf$w <- ifelse(conf$store == "A", 5, 1)
+spec <- c(6, 6, 6, 5, 6, 6, 5, 6)
+for (j in 1:8) conf[[paste0("m", j)]] <- as.numeric(conf[[paste0("P", j)]] >= spec[j])
+des <- svydesign(ids = ~1, weights = ~w, data = conf)
+cw <- list()
+for (j in 1:8) {
+  ci <- svyciprop(as.formula(paste0("~m", j)), des, method = "logit")
+  cw[[j]] <- c(share = unname(coef(ci)), low = unname(attr(ci, "ci")[1]),
+               high = unname(attr(ci, "ci")[2]))
+}
+out$conformance_survey_weighted <- cw
+
 conv <- function(x) if (is.list(x)) lapply(x, conv) else if (length(x) > 1 && is.null(names(x))) x else as.list(x)
 out <- conv(out)
 writeLines(jsonlite::toJSON(out, digits = NA, auto_unbox = TRUE, pretty = TRUE),
