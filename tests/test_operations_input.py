@@ -261,3 +261,12 @@ def test_score_change_of_constant_means_raises_not_nan():
     df = pd.DataFrame({"date": ["2024-01-03"] * 3 + ["2024-02-03"] * 3, "csat": [4] * 6})
     with pytest.raises(sq.InsufficientDataError, match=r"Every answer is 4.*Welch"):
         op.score_change(df, "csat")
+
+
+def test_misspelt_period_column_is_named_not_ignored(counts):
+    north = counts[(counts["store"] == "north") & (counts["type"] == "complaint")]
+    # used to fall back silently to the row numbers as period labels
+    with pytest.raises(sq.MissingColumnError, match=r"'monht'.*'month'"):
+        op.control_chart(north, "u", count="count", exposure="orders", period="monht")
+    with pytest.raises(sq.MissingColumnError, match=r"'monht'"):
+        op.period_changes(north, count="count", exposure="orders", period="monht")

@@ -48,6 +48,12 @@ def select(
     """
     desc: list[str] = []
     if isinstance(data, TableResult | pd.DataFrame):
+        if period is not None:  # a period column the caller names must exist
+            _checks.columns(
+                data.to_frame() if isinstance(data, TableResult) else _checks.frame(data),
+                [period],
+                "the period labels",
+            )
         if isinstance(data, TableResult):
             c0, e0, p0 = _DEFAULTS.get(type_name(data), ("count", "exposure", "period"))
             df = data.to_frame()
