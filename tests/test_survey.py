@@ -298,3 +298,11 @@ def test_column_mapping_keys_are_checked(frame):
         sq.Survey(renamed, "servqual22", columns={"E": "exp_{n}", "Perc": "perc_{n}"})
     with pytest.raises(sq.InstrumentError, match="mixes rating letters"):
         sq.Survey(renamed, "servqual22", columns={"E": "exp_{n}", "P1": "perc_1"})
+
+
+def test_missing_extra_columns_do_not_point_at_columns_option(frame):
+    with pytest.raises(sq.MissingColumnError, match="survey weights") as err:
+        sq.Survey(frame, "servqual22", weights="wt")
+    assert "columns=" not in str(err.value)
+    with pytest.raises(sq.MissingColumnError, match="Pass columns="):
+        sq.Survey(frame.drop(columns="E3"), "servqual22")

@@ -76,10 +76,14 @@ def require_columns(frame: pd.DataFrame, needed: Sequence[str], context: str) ->
         if close:
             hints.append(f"{m!r} → did you mean {', '.join(map(repr, close))}?")
     hint = (" " + " ".join(hints)) if hints else ""
+    if context.startswith("instrument"):
+        hint += (
+            " Pass columns= (a template such as 'exp_{n}', a mapping or a regex) to say "
+            "where the ratings are."
+        )
     raise MissingColumnError(
         f"{len(missing)} column(s) needed for {context} are missing from the data: "
-        f"{fmt_list(missing)}.{hint} Pass columns= (a template such as 'exp_{{n}}', a mapping "
-        "or a regex) to say where the ratings are."
+        f"{fmt_list(missing)}.{hint}"
     )
 
 
