@@ -517,3 +517,50 @@ def test_control_chart_from_plain_frame_equals_kpi(counts):
     assert_allclose(a[["value", "lcl", "ucl", "z"]], b[["value", "lcl", "ucl", "z"]])
     assert (a.index == b.index).all()
     pd.testing.assert_frame_equal(a, b)
+
+
+def test_weekly_kpi_counts_equal_an_independent_count(cases):
+    # independent: pandas weekly periods (weeks ending Sunday), empty weeks filled with 0
+    k = op.kpi_series(cases, date="received", type=None, by="store", freq="W").to_frame()
+    d = pd.to_datetime(cases["received"])
+    weeks = d.dt.to_period("W-SUN").dt.start_time
+    full = pd.date_range(weeks.min(), weeks.max(), freq="7D")
+    for store in ("north", "south"):
+        ind = weeks[cases["store"] == store].value_counts().reindex(full, fill_value=0)
+        got = k[k["store"] == store].set_index("period")["count"]
+        assert list(got.index) == list(full)
+        assert np.array_equal(got.to_numpy(), ind.to_numpy())
+    assert k["count"].sum() == len(cases)
+
+
+def test_c_chart_with_a_date_baseline(counts):
+    north = counts[(counts["store"] == "north") & (counts["type"] == "complaint")]
+    x = north.sort_values("month")["count"].to_numpy(dtype=float)
+    kpi = op.kpi_series(counts, date="month", by="store", count="count", exposure="orders")
+    ch = op.control_chart(
+        kpi, "c", type="complaint", where={"store": "north"}, baseline=("2023-01-01", "2023-06-01")
+    )
+    tab = ch.to_frame()
+    # Montgomery (2019) 7.3.1: c-bar from the 6 baseline months, limits c-bar +/- 3 sqrt(c-bar)
+    cbar = x[:6].mean()
+    assert ch.n_baseline == 6 and (tab["phase"] == "I").sum() == 6
+    assert_allclose(tab["centre"], cbar, rtol=1e-12)
+    assert_allclose(tab["ucl"], cbar + 3 * np.sqrt(cbar), rtol=1e-12)
+    assert_allclose(tab["lcl"], max(0.0, cbar - 3 * np.sqrt(cbar)), rtol=1e-12)
+    assert_allclose(tab["z"], (x - cbar) / np.sqrt(cbar), rtol=1e-12)
+    outside = (x > cbar + 3 * np.sqrt(cbar)) | (x < cbar - 3 * np.sqrt(cbar))
+    assert outside.sum() == 3  # three low months in phase II
+    assert np.array_equal(tab["rule_1"].to_numpy(), outside)
+
+
+def test_nps_interval_equals_the_mean_of_the_coded_answers(feedback):
+    # NPS = mean of +1 (9-10) / 0 (7-8) / -1 (0-6); Wald SE = population SD / sqrt(n)
+    res = op.nps(feedback, "recommend", by="store")
+    z = stats.norm.ppf(0.975)
+    for store, row in res.to_frame().iterrows():
+        r = feedback.loc[feedback["store"] == store, "recommend"].dropna().to_numpy()
+        c = np.where(r >= 9, 1.0, np.where(r <= 6, -1.0, 0.0))
+        se = c.std(ddof=0) / np.sqrt(len(c))
+        assert_allclose(row["nps"], 100 * c.mean(), rtol=1e-12)
+        assert_allclose(row["se"], 100 * se, rtol=1e-12)
+        assert_allclose([row["ci_low"], row["ci_high"]], 100 * (c.mean() + np.array([-z, z]) * se))
