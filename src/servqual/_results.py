@@ -15,7 +15,7 @@ from typing import Any, ClassVar, TypeVar
 
 import pandas as pd
 
-__all__ = ["TableResult", "result_class"]
+__all__ = ["TableResult", "format_p", "p_text", "result_class"]
 
 _T = TypeVar("_T")
 
@@ -24,6 +24,29 @@ def result_class(cls: type[_T]) -> type[_T]:
     """Decorator for result classes: a frozen, slotted, keyword-only dataclass that
     keeps :class:`TableResult`'s repr and identity-based equality."""
     return dataclass(frozen=True, slots=True, kw_only=True, eq=False, repr=False)(cls)
+
+
+def _is_p_column(name: Any) -> bool:
+    text = str(name).lower()
+    return text in ("p", "pvalue", "p_value", "p_unc", "p_adj", "p_close") or text.startswith(
+        ("p_", "pvalue_")
+    )
+
+
+def format_p(value: float) -> str:
+    """A p-value for display: 3 significant digits, scientific below 0.001, and
+    ``<1e-300`` where it underflows to zero."""
+    if pd.isna(value):
+        return "NaN"
+    if value == 0:
+        return "<1e-300"
+    return f"{value:.3g}" if value >= 1e-3 else f"{value:.2e}"
+
+
+def p_text(value: float) -> str:
+    """``"p=0.012"``, ``"p=1.2e-09"`` or ``"p<1e-300"`` for result headers."""
+    shown = format_p(value)
+    return f"p{shown}" if shown.startswith("<") else f"p={shown}"
 
 
 @dataclass(frozen=True, slots=True, kw_only=True, eq=False, repr=False)
@@ -58,7 +81,13 @@ class TableResult:
         return type(self).__name__
 
     def _display_table(self) -> pd.DataFrame:
-        return self._table.round(self._repr_decimals)
+        """The table as shown in reprs: numbers rounded, p-values in 3 significant digits
+        (so that p = 1.2e-09 is not shown as 0)."""
+        table = self._table.round(self._repr_decimals)
+        for col in self._table.columns:
+            if _is_p_column(col) and pd.api.types.is_float_dtype(self._table[col].dtype):
+                table[col] = self._table[col].map(format_p)
+        return table
 
     def __repr__(self) -> str:
         with pd.option_context("display.width", 120, "display.max_columns", 30):

@@ -28,7 +28,7 @@ import numpy as np
 import pandas as pd
 
 from . import _efa, _rotation
-from ._results import TableResult, result_class
+from ._results import TableResult, p_text, result_class
 from ._validation import check_choice
 from .exceptions import DataError, InsufficientDataError
 
@@ -187,7 +187,7 @@ class BartlettResult(TableResult):
     def _header(self) -> str:
         return (
             f"Bartlett's test of sphericity · χ²({self.df})={self.statistic:.2f}, "
-            f"p={self.pvalue:.3g} · {_data_text(self.score, self.n_obs, self.nan_policy)}"
+            f"{p_text(self.pvalue)} · {_data_text(self.score, self.n_obs, self.nan_policy)}"
         )
 
     def _display_table(self) -> pd.DataFrame:
@@ -525,7 +525,7 @@ class EFAResult(TableResult):
         fit = ""
         if np.isfinite(self.pvalue):
             fit = (
-                f" · χ²({self.df:g})={self.chisq:.2f}, p={self.pvalue:.3g}, "
+                f" · χ²({self.df:g})={self.chisq:.2f}, {p_text(self.pvalue)}, "
                 f"RMSEA={self.rmsea:.3f}, TLI={self.tli:.3f}"
             )
         data = _data_text(self.score, self.n_obs, self.nan_policy)
