@@ -209,6 +209,9 @@ def test_weighted_needs_importance_and_a_bool(zot, bank):
         sq.paired_tests(zot, level="overall", weighted=True)
     with pytest.raises(sq.DataError, match="weighted"):
         sq.paired_tests(bank, level="overall", weighted="yes")
+    summary = sq.SurveySummary.from_survey(bank)
+    with pytest.raises(sq.DataError, match=r"weighted=True.*responses"):
+        sq.paired_tests(summary, level="overall", weighted=True)
 
 
 # ------------------------------------------------------------------ group comparisons

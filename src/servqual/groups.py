@@ -90,9 +90,10 @@ class GroupComparisonResult(TableResult):
         """Pairwise post hoc comparisons (a copy), or ``None`` when not requested.
 
         Columns: ``dimension`` (item level), ``group_a``, ``group_b``, ``diff``
-        (mean_b − mean_a, as R ``TukeyHSD``), ``se``, ``q`` (studentized range
-        statistic), ``df``, ``p_adj`` (family-wise, from the studentized range),
-        ``ci_low``, ``ci_high``.
+        (mean_b − mean_a, as R ``TukeyHSD``), ``se`` (on the studentized-range
+        scale, so that ``q = |diff|/se``: the standard error of ``diff`` divided by
+        √2), ``q`` (studentized range statistic), ``df``, ``p_adj`` (family-wise,
+        from the studentized range), ``ci_low``, ``ci_high`` (``diff ± q_crit·se``).
         """
         return None if self._post_hoc is None else self._post_hoc.copy(deep=True)
 
