@@ -306,3 +306,12 @@ def test_missing_extra_columns_do_not_point_at_columns_option(frame):
     assert "columns=" not in str(err.value)
     with pytest.raises(sq.MissingColumnError, match="Pass columns="):
         sq.Survey(frame.drop(columns="E3"), "servqual22")
+
+
+def test_score_letters_in_either_case(frame):
+    s = sq.Survey(frame, "servqual22")
+    pd.testing.assert_frame_equal(s.item_scores("p"), s.item_scores("perception"))
+    pd.testing.assert_frame_equal(s.item_scores("e"), s.ratings("E"))
+    pd.testing.assert_frame_equal(
+        sq.respondent_scores(s, score="e"), sq.respondent_scores(s, score="expectation")
+    )

@@ -188,12 +188,14 @@ def rating_units(
 def item_score_matrix(survey, score: str) -> tuple[list[str], np.ndarray]:
     """(codes, n × k matrix) of an item-level score for reliability / factor analysis."""
     inst: Instrument = survey.instrument
+    if not isinstance(score, str):
+        raise InstrumentError(f"score must be a score name such as 'perception', got {score!r}.")
     key = score.lower() if len(score) > 1 else score
     if key in _GAP_SCORES:
         ref = _GAP_SCORES[key]
         u = units(survey, "item", reference=ref)
         return u.labels, u.perception - u.reference
-    letter = {name: letter for letter, name in RATINGS.items()}.get(key, score)
+    letter = {name: letter for letter, name in RATINGS.items()}.get(key, score.upper())
     if letter not in RATINGS:
         raise InstrumentError(
             f"Unknown score {score!r}; use 'gap', 'msa', 'mss' or a rating name "

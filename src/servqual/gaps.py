@@ -462,7 +462,7 @@ def respondent_scores(
         values = u.reference if key == "reference" else u.perception - u.reference
         labels = u.labels
     else:
-        letter = {name: lt for lt, name in RATINGS.items()}.get(key, score)
+        letter = {name: lt for lt, name in RATINGS.items()}.get(key, score.upper())
         if letter not in RATINGS:
             raise InstrumentError(
                 f"Unknown score {score!r}; use 'gap', 'msa', 'mss', 'reference' or one of "
