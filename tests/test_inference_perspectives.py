@@ -109,6 +109,7 @@ def test_conformance_is_one_sample_t_against_the_spec():
     res = sq.paired_tests(survey, level="item")
     tab = res.to_frame()
     assert res.reference == "spec"
+    assert repr(res).startswith("One-sample t-test (P vs spec")
     spec = np.array([i.spec for i in survey.instrument.quality_items])
     assert_allclose(tab["mean_reference"], spec, rtol=0)
     ref = REF["conf_item"]

@@ -465,7 +465,13 @@ class PairedTestResult(TableResult):
     _plot_function = None
 
     def _header(self) -> str:
-        name = "Paired t-test" if self.method == "t" else "Wilcoxon signed-rank test"
+        constant = self.reference in ("spec", "max")  # a fixed reference: one-sample test
+        if self.method == "t":
+            name = "One-sample t-test" if constant else "Paired t-test"
+        else:
+            name = (
+                "One-sample Wilcoxon signed-rank test" if constant else "Wilcoxon signed-rank test"
+            )
         adj = self.p_adjust or "none"
         sw = " · survey-weighted" if self.survey_weighted and self.method == "t" else ""
         iw = " · importance-weighted" if self.weighted else ""
