@@ -196,3 +196,20 @@ def test_separator_is_sniffed_and_index_col_checked(tmp_path):
         assert_allclose(s.gap_scores().gap, whole.gap_scores().gap, rtol=1e-12)
     with pytest.raises(sq.MissingColumnError, match=r"index_col='id' is not a column of pipe\.csv"):
         sq.summarize_csv(tmp_path / "pipe.csv", "servqual22", chunksize=50, index_col="id")
+
+
+def test_segment_labels_agree_across_chunks(tmp_path):
+    # the first chunks hold only numbers, the last one text: one segment '1', not 1 and '1'
+    df = sq.datasets.simulate(600, seed=1, importance=False, outcomes=False)
+    df["store"] = [str(1 + i % 3) for i in range(600)]
+    df.loc[df.index[-5:], "store"] = "X9"
+    path = tmp_path / "stores.csv"
+    df.to_csv(path, index=False)
+    s = sq.summarize_csv(path, "servqual22", segments="store", chunksize=100)
+    assert s.segment_keys == [("1",), ("2",), ("3",), ("X9",)]
+    whole = in_memory(path, segments="store")
+    assert whole.segment("store").cat.categories.tolist() == ["1", "2", "3", "X9"]
+    same(
+        s.gap_scores(level="overall", by="store").to_frame(),
+        sq.gap_scores(whole, level="overall", by="store").to_frame(),
+    )

@@ -36,6 +36,7 @@ def iter_chunks(
     index_col: str | int | None = None,
     na_values: Any = None,
     usecols: Any = None,
+    dtype: Any = None,
 ) -> Iterator[pd.DataFrame]:
     """Yield the rows of a CSV in DataFrames of ``chunksize`` rows.
 
@@ -67,6 +68,7 @@ def iter_chunks(
             index_col=index_col,
             na_values=na_values,
             usecols=usecols,
+            dtype=dtype,
         )
         with reader:
             yield from reader
@@ -75,6 +77,14 @@ def iter_chunks(
             f"{p.name} is not valid {encoding!r} text ({exc.reason}); pass the export's "
             "encoding, e.g. encoding='cp949' or 'latin-1'."
         ) from None
+
+
+def _segment_dtypes(segments: Any) -> dict[str, type] | None:
+    if isinstance(segments, str):
+        return {segments: str}
+    if isinstance(segments, list | tuple) and all(isinstance(c, str) for c in segments):
+        return dict.fromkeys(segments, str)
+    return None
 
 
 def _sniff_sep(p: Path, encoding: str) -> str:
@@ -193,7 +203,8 @@ def summarize_csv(
     columns : str, mapping or regex, optional
         Where the ratings are, as in :class:`~servqual.Survey`.
     segments : str or list of str, optional
-        Segment columns (store, month ...) to split the moments by.
+        Segment columns (store, month ...) to split the moments by. Their labels
+        are read as text (``"1"``, not ``1``) so that every chunk agrees.
     chunksize : int
         Rows per chunk; memory use is proportional to it, not to the file length.
     encoding, sep, index_col, na_values, usecols
@@ -253,6 +264,9 @@ def summarize_csv(
         index_col=index_col,
         na_values=na_values,
         usecols=usecols,
+        # segment labels as text in every chunk: type inference per chunk would
+        # otherwise split one segment into 1 and '1' when a later chunk has text
+        dtype=_segment_dtypes(segments),
     )
     if prefetch:
         chunks = _prefetch(chunks)
