@@ -315,3 +315,14 @@ def test_score_letters_in_either_case(frame):
     pd.testing.assert_frame_equal(
         sq.respondent_scores(s, score="e"), sq.respondent_scores(s, score="expectation")
     )
+
+
+def test_bad_missing_codes_and_segments_are_named(frame):
+    with pytest.raises(sq.DataError, match=r"missing_codes must be numbers.*\['x'\]"):
+        sq.Survey(frame, "servqual22", missing_codes=["x"])
+    with pytest.raises(sq.DataError, match=r"segments must be a column name.*got int"):
+        sq.Survey(frame, "servqual22", segments=5)
+    s = sq.Survey(frame, "servqual22", segments=pd.Index(["branch"]), missing_codes=99)
+    assert s.segments.columns.tolist() == ["branch"]
+    with pytest.raises(sq.DataError, match="gaps must map each quality dimension to a number"):
+        sq.datasets.simulate(gaps={"tangibles": "x"})

@@ -204,6 +204,13 @@ class Survey:
         frame = as_frame(data)
         if len(frame) == 0:
             raise DataError("The data has no rows (respondents).")
+        try:
+            codes = np.atleast_1d(np.asarray(missing_codes, dtype=np.float64))
+        except (TypeError, ValueError):
+            raise DataError(
+                f"missing_codes must be numbers such as (99, -9); got {missing_codes!r}."
+            ) from None
+        missing_codes = tuple(codes.tolist())
         self._instrument = _as_instrument(instrument)
         inst = self._instrument
         self._columns = self._resolve_columns(frame, columns)
@@ -481,6 +488,13 @@ class Survey:
         if isinstance(segments, pd.Series):
             name = str(segments.name) if segments.name is not None else "segment"
             segments = {name: segments}
+        if not isinstance(segments, Mapping | Sequence | np.ndarray | pd.Index) or isinstance(
+            segments, bytes
+        ):
+            raise DataError(
+                "segments must be a column name, a list of column names, a Series or a "
+                f"mapping name → column/values; got {type(segments).__name__}."
+            )
         if isinstance(segments, Mapping):
             for name, values in segments.items():
                 if isinstance(values, str):

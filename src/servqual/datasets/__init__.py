@@ -153,7 +153,12 @@ def simulate(
     span = hi - lo
     level = lo + 0.75 * span if level is None else float(level)
     zone = 0.2 * span if zone is None else float(zone)
-    true = dict(_default_gaps(inst)) if gaps is None else {k: float(v) for k, v in gaps.items()}
+    try:
+        true = dict(_default_gaps(inst)) if gaps is None else {k: float(v) for k, v in gaps.items()}
+    except (TypeError, ValueError, AttributeError):
+        raise DataError(
+            f"gaps must map each quality dimension to a number, got {gaps!r}."
+        ) from None
     qdims = inst.quality_dimensions
     missing_dims = [d.name for d in qdims if d.name not in true]
     if missing_dims:
