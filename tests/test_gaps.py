@@ -510,3 +510,27 @@ def test_conformance_share_interval_with_survey_weights_matches_r_svyciprop():
     assert (
         (t["share_ci_low"] < t["share_meeting"]) & (t["share_meeting"] < t["share_ci_high"])
     ).all()
+
+
+@pytest.mark.parametrize(
+    "example, reference, title",
+    [
+        ("retail_bank", None, "Gap scores (P − E: expectation)"),
+        ("zone_of_tolerance", None, "MSA (P − A: adequate)"),
+        ("zone_of_tolerance", "D", "MSS (P − D: desired)"),
+        ("excellence", None, "Gap to the ideal (P − D: desired)"),
+        ("excellence", "C", "Gap to the best competitor (P − C)"),
+        ("conformance", None, "Gap to specification (P − spec)"),
+        ("value", None, "Value index (quality − sacrifice)"),
+    ],
+)
+def test_headers_say_what_the_gap_measures(example, reference, title):
+    res = sq.gap_scores(sq.load_example(example), reference=reference)
+    assert res.title == title
+    assert repr(res).startswith(title)
+
+
+def test_header_shows_the_n_used_when_respondents_were_left_out(bank):
+    res = sq.gap_scores(bank, level="overall", weighted=True)
+    assert "n≤208 of 212" in repr(res)
+    assert "n=180 ·" in repr(sq.gap_scores(sq.load_example("zone_of_tolerance")))

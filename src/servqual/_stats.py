@@ -106,7 +106,8 @@ def wilson_interval(
     denom = 1 + z**2 / n
     centre = (p + z**2 / (2 * n)) / denom
     half = z * np.sqrt(p * (1 - p) / n + z**2 / (4 * n**2)) / denom
-    return centre - half, centre + half
+    # the bounds are 0 and 1 exactly at p = 0 and p = 1 (no 1e-17 from rounding)
+    return np.clip(centre - half, 0.0, 1.0), np.clip(centre + half, 0.0, 1.0)
 
 
 def logit_interval(

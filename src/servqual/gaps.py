@@ -118,14 +118,36 @@ class GapResult(TableResult):
     _plot_function = "plot_gaps"
 
     def _header(self) -> str:
-        ref = "spec" if self.reference == "spec" else self.reference
         w = " · importance-weighted" if self.weighted else ""
         sw = " · survey-weighted" if self.survey_weighted else ""
         seg = f" · by {', '.join(self.by)}" if self.by else ""
+        used = np.unique(self._table["n"].to_numpy())
+        n = f"n={self.n}" if len(used) == 1 and used[0] == self.n else f"n≤{used.max()} of {self.n}"
         return (
-            f"Gap scores (P − {ref}: {self.reference_name}) · {self.level}{w}{seg} · "
-            f"n={self.n} · {self.confidence_level:.0%} t-CI{sw} · nan_policy={self.nan_policy}"
+            f"{self.title} · {self.level}{w}{seg} · {n} · "
+            f"{self.confidence_level:.0%} t-CI{sw} · nan_policy={self.nan_policy}"
         )
+
+    @property
+    def title(self) -> str:
+        """What the gap measures, e.g. ``"Gap scores (P − E: expectation)"`` or
+        ``"Value index (quality − sacrifice)"``."""
+        ref, name = self.reference, self.reference_name
+        if ref == "sacrifice":
+            return "Value index (quality − sacrifice)"
+        if ref == "A":
+            return "MSA (P − A: adequate)"
+        if ref == "D" and self.perspective == "expectations":
+            return "MSS (P − D: desired)"
+        if ref == "D":
+            return "Gap to the ideal (P − D: desired)"
+        if ref == "C":
+            return "Gap to the best competitor (P − C)"
+        if ref == "spec":
+            return "Gap to specification (P − spec)"
+        if ref == "max":
+            return "Gap to the scale maximum (P − max)"
+        return f"Gap scores (P − {ref}: {name})"
 
     @property
     def gap(self) -> pd.Series:
