@@ -532,5 +532,6 @@ def test_headers_say_what_the_gap_measures(example, reference, title):
 
 def test_header_shows_the_n_used_when_respondents_were_left_out(bank):
     res = sq.gap_scores(bank, level="overall", weighted=True)
-    assert "n≤208 of 212" in repr(res)
+    assert "n=208 of 212" in repr(res)
+    assert "n≤212 of 212" in repr(sq.gap_scores(bank, level="item"))
     assert "n=180 ·" in repr(sq.gap_scores(sq.load_example("zone_of_tolerance")))

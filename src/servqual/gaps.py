@@ -122,7 +122,10 @@ class GapResult(TableResult):
         sw = " · survey-weighted" if self.survey_weighted else ""
         seg = f" · by {', '.join(self.by)}" if self.by else ""
         used = np.unique(self._table["n"].to_numpy())
-        n = f"n={self.n}" if len(used) == 1 and used[0] == self.n else f"n≤{used.max()} of {self.n}"
+        if len(used) == 1:
+            n = f"n={used[0]}" + ("" if used[0] == self.n else f" of {self.n}")
+        else:
+            n = f"n≤{used.max()} of {self.n}"
         return (
             f"{self.title} · {self.level}{w}{seg} · {n} · "
             f"{self.confidence_level:.0%} t-CI{sw} · nan_policy={self.nan_policy}"
