@@ -90,11 +90,11 @@ def key_drivers(
 ) -> Any:
     """OLS key drivers from the moments; see :meth:`SurveySummary.key_drivers`."""
     from .drivers import (
-        _HARD_DOMINANCE_LIMIT,
-        MAX_DOMINANCE_PREDICTORS,
         KeyDriverResult,
-        dominance_weights,
-        relative_weights,
+        _add_importance,
+        _check_collinear,
+        _require_rows,
+        _resolve_dominance,
     )
 
     if robust is not None:
@@ -118,11 +118,7 @@ def key_drivers(
     b = np.zeros((p_raw + 1, k + 1))
     b[:p_raw, :k] = a
     b[p_raw, k] = 1.0
-    if n < k + 2:
-        raise InsufficientDataError(
-            f"key_drivers needs at least {k + 2} respondents with {outcome!r} and all {k} "
-            f"predictors present (p + 2); found {n}."
-        )
+    _require_rows(n, k, outcome)
     cov = b.T @ (m2_ext / (n - 1)) @ b
     cov = (cov + cov.T) / 2.0
     sd = np.sqrt(np.maximum(np.diag(cov), 0.0))
@@ -139,20 +135,8 @@ def key_drivers(
         )
     corr = cov / np.outer(sd, sd)
     np.fill_diagonal(corr, 1.0)
-    ev, vecs = np.linalg.eigh(corr[:k, :k])
-    if ev[0] < 1e-10 * max(ev[-1], 1.0):
-        involved = [labels[j] for j in np.where(np.abs(vecs[:, 0]) > 1e-3)[0]]
-        raise DataError(
-            f"Predictors {fmt_list(involved)} are perfectly collinear (one is a linear "
-            "combination of the others); the regression is not identified. Drop one of them."
-        )
-    if dominance is None:
-        dominance = k <= MAX_DOMINANCE_PREDICTORS
-    if dominance and k > _HARD_DOMINANCE_LIMIT:
-        raise DataError(
-            f"Exact dominance analysis over {k} predictors needs 2**{k} regressions; at most "
-            f"{_HARD_DOMINANCE_LIMIT} are supported. Pass dominance=False or fewer predictors."
-        )
+    _check_collinear(corr[:k, :k], labels)
+    dominance = _resolve_dominance(dominance, k)
     means = b.T @ mean_ext
     sxx, sxy, syy = cov[:k, :k], cov[:k, k], cov[k, k]
     coef = np.linalg.solve(sxx, sxy)
@@ -180,17 +164,7 @@ def key_drivers(
         },
         index=pd.Index(labels, name=level),
     )
-    raw = relative_weights(corr)
-    table["raw_weight"] = raw
-    table["rescaled_weight"] = 100.0 * raw / raw.sum()
-    cond_frame = None
-    if dominance:
-        gen, cond = dominance_weights(corr)
-        table["dominance"] = gen
-        table["dominance_pct"] = 100.0 * gen / gen.sum()
-        cond_frame = pd.DataFrame(
-            cond, index=pd.Index(labels, name=level), columns=pd.Index(range(k), name="size")
-        )
+    cond_frame = _add_importance(table, corr, labels, level, dominance)
     f_stat = (r2 / k) / ((1 - r2) / df_resid)
     return KeyDriverResult(
         _table=table,
@@ -221,14 +195,7 @@ def paired_moments(
     reference: str | None = None,
     alternative: Literal["two-sided", "less", "greater"] = "two-sided",
 ) -> pd.DataFrame:
-    """Paired t statistics of perception vs reference per unit, from the moments.
-
-    Returns a DataFrame indexed by unit with ``mean_p``, ``mean_ref``, ``diff``,
-    ``sd``, ``t``, ``df``, ``p_unc`` and ``cohen_dz``: the difference
-    ``d = P − reference`` is linear in the ratings, so its mean is ``aᵀx̄`` and
-    its variance ``aᵀCa``; ``t = d̄ / (s/√n)`` on ``n − 1`` degrees of freedom
-    (R ``t.test(P, E, paired = TRUE)``) and ``dz = d̄ / s``.
-    """
+    """Paired t statistics from the moments; see :meth:`SurveySummary.paired_moments`."""
     from scipy import stats
 
     check_choice(level, "level", _scores.LEVELS)
@@ -279,15 +246,7 @@ def paired_tests(
     reference: str | None = None,
     confidence_level: float = 0.95,
 ) -> Any:
-    """Paired t-tests from the moments; same result as :func:`servqual.paired_tests`.
-
-    ``method="wilcoxon"`` ranks the differences and needs the data: it raises
-    :class:`DataError`. See :meth:`paired_moments` for the formulas.
-
-    Returns
-    -------
-    PairedTestResult
-    """
+    """Paired t-tests from the moments; see :meth:`SurveySummary.paired_tests`."""
     from scipy import stats
 
     from . import inference
@@ -374,17 +333,7 @@ def cronbach_alpha(
     ci: Literal["feldt", "duhachek"] = "feldt",
     confidence_level: float = 0.95,
 ) -> Any:
-    """Cronbach's alpha (listwise) from the item covariance; as :func:`servqual.cronbach_alpha`.
-
-    Each scale is ``sq.cronbach_alpha(covariance, n_obs=n)`` on the listwise
-    covariance of its items; the table, item statistics and headline fields
-    are those of ``sq.cronbach_alpha(survey, nan_policy="listwise")``.
-    ``ci="bootstrap"`` resamples respondents and needs the data.
-
-    Returns
-    -------
-    AlphaResult
-    """
+    """Cronbach's alpha from the moments; see :meth:`SurveySummary.cronbach_alpha`."""
     from .reliability import AlphaResult, cronbach_alpha
 
     if ci == "bootstrap":

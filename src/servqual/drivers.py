@@ -108,14 +108,56 @@ def _check_design(x: np.ndarray, y: np.ndarray, labels: list[str], outcome: str,
             f"(value {x[0, labels.index(const[0])]:g}); drop them from predictors=."
         )
     xc = (x - x.mean(axis=0)) / x.std(axis=0)
-    sv, vecs = np.linalg.eigh(xc.T @ xc / len(y))
+    _check_collinear(xc.T @ xc / len(y), labels)
+
+
+def _check_collinear(rxx: np.ndarray, labels: list[str]) -> None:
+    """Exact collinearity in the predictor correlation matrix raises DataError naming them."""
+    sv, vecs = np.linalg.eigh(rxx)
     if sv[0] < 1e-10 * max(sv[-1], 1.0):
-        v = vecs[:, 0]
-        involved = [labels[j] for j in np.where(np.abs(v) > 1e-3)[0]]
+        involved = [labels[j] for j in np.where(np.abs(vecs[:, 0]) > 1e-3)[0]]
         raise DataError(
             f"Predictors {fmt_list(involved)} are perfectly collinear (one is a linear "
             "combination of the others); the regression is not identified. Drop one of them."
         )
+
+
+def _require_rows(n: int, p: int, outcome: str) -> None:
+    """Fewer than p + 2 complete respondents raise InsufficientDataError."""
+    if n < p + 2:
+        raise InsufficientDataError(
+            f"key_drivers needs at least {p + 2} respondents with {outcome!r} and all {p} "
+            f"predictors present (p + 2); found {n}."
+        )
+
+
+def _resolve_dominance(dominance: bool | None, p: int) -> bool:
+    """Default dominance= (on up to MAX_DOMINANCE_PREDICTORS) and the hard limit check."""
+    if dominance is None:
+        dominance = p <= MAX_DOMINANCE_PREDICTORS
+    if dominance and p > _HARD_DOMINANCE_LIMIT:
+        raise DataError(
+            f"Exact dominance analysis over {p} predictors needs 2**{p} regressions; at most "
+            f"{_HARD_DOMINANCE_LIMIT} are supported. Pass dominance=False or fewer predictors."
+        )
+    return dominance
+
+
+def _add_importance(
+    table: pd.DataFrame, corr: np.ndarray, labels: list[str], level: str, dominance: bool
+) -> pd.DataFrame | None:
+    """Add relative-weight (and dominance) columns to ``table``; return the conditional frame."""
+    raw = relative_weights(corr)
+    table["raw_weight"] = raw
+    table["rescaled_weight"] = 100.0 * raw / raw.sum()
+    if not dominance:
+        return None
+    gen, cond = dominance_weights(corr)
+    table["dominance"] = gen
+    table["dominance_pct"] = 100.0 * gen / gen.sum()
+    return pd.DataFrame(
+        cond, index=pd.Index(labels, name=level), columns=pd.Index(range(len(labels)), name="size")
+    )
 
 
 def _subset_r2(corr: np.ndarray) -> np.ndarray:
@@ -342,19 +384,9 @@ def key_drivers(
     x, y = x_all[ok], y_all[ok]
     w = None if survey.weights is None else np.asarray(survey.weights, dtype=np.float64)[ok]
     n, p = x.shape
-    if n < p + 2:
-        raise InsufficientDataError(
-            f"key_drivers needs at least {p + 2} respondents with {outcome!r} and all {p} "
-            f"predictors present (p + 2); found {n}."
-        )
+    _require_rows(n, p, outcome)
     _check_design(x, y, labels, outcome, survey.index)
-    if dominance is None:
-        dominance = p <= MAX_DOMINANCE_PREDICTORS
-    if dominance and p > _HARD_DOMINANCE_LIMIT:
-        raise DataError(
-            f"Exact dominance analysis over {p} predictors needs 2**{p} regressions; at most "
-            f"{_HARD_DOMINANCE_LIMIT} are supported. Pass dominance=False or fewer predictors."
-        )
+    dominance = _resolve_dominance(dominance, p)
 
     design = sm.add_constant(x, has_constant="add")
     model = sm.OLS(y, design) if w is None else sm.WLS(y, design, weights=w)
@@ -379,17 +411,7 @@ def key_drivers(
         index=pd.Index(labels, name=level),
     )
     r2 = float(fit.rsquared)
-    raw = relative_weights(corr)
-    table["raw_weight"] = raw
-    table["rescaled_weight"] = 100.0 * raw / raw.sum()
-    cond_frame = None
-    if dominance:
-        gen, cond = dominance_weights(corr)
-        table["dominance"] = gen
-        table["dominance_pct"] = 100.0 * gen / gen.sum()
-        cond_frame = pd.DataFrame(
-            cond, index=pd.Index(labels, name=level), columns=pd.Index(range(p), name="size")
-        )
+    cond_frame = _add_importance(table, corr, labels, level, dominance)
     if robust is not None:
         wald = float(np.squeeze(fit.f_test(np.eye(p + 1)[1:]).fvalue))
     else:
