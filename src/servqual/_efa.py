@@ -421,20 +421,24 @@ def orient(
 
 
 # --------------------------------------------------------------------------- fit statistics
-@dataclass(frozen=True)
-class Fit:
-    objective: float
-    chisq: float
-    df: float
-    pvalue: float
-    rmsea: float
-    rmsea_ci_low: float
-    rmsea_ci_high: float
-    tli: float
-    bic: float
-    null_chisq: float
-    null_df: float
-    rms: float
+_FIT_FIELDS = (
+    "objective",
+    "chisq",
+    "df",
+    "pvalue",
+    "rmsea",
+    "rmsea_ci_low",
+    "rmsea_ci_high",
+    "tli",
+    "bic",
+    "null_chisq",
+    "null_df",
+    "rms",
+)
+
+
+def _fit(*values: float) -> dict[str, float]:
+    return dict(zip(_FIT_FIELDS, values, strict=True))
 
 
 def _logdet(a: np.ndarray) -> float:
@@ -444,8 +448,12 @@ def _logdet(a: np.ndarray) -> float:
 
 def fit_statistics(
     r: np.ndarray, lam: np.ndarray, phi: np.ndarray | None, n: int, alpha: float = 0.1
-) -> Fit:
+) -> dict[str, float]:
     """Likelihood-ratio fit of a factor solution, with psych's definitions.
+
+    Returns the fields ``objective``, ``chisq``, ``df``, ``pvalue``, ``rmsea``,
+    ``rmsea_ci_low``, ``rmsea_ci_high``, ``tli``, ``bic``, ``null_chisq``, ``null_df``
+    and ``rms`` of :class:`servqual.factor.EFAResult` as a dict.
 
     ``psych::fa.stats``: F = tr(Σ⁻¹R) − log|Σ⁻¹R| − p with Σ = ΛΦΛ' (unit diagonal),
     χ² = F·(n − 1 − (2p + 5)/6 − 2m/3), RMSEA = √max(χ²/(df·n) − 1/(n − 1), 0) with a
@@ -471,7 +479,10 @@ def fit_statistics(
     null_chisq = f0 * ((n - 1) - (2 * p + 5) / 6)
     nan = float("nan")
     if df <= 0 or not np.isfinite(objective):
-        return Fit(objective, chisq, df, nan, nan, nan, nan, nan, nan, null_chisq, null_df, rms)
+        pvalue = rmsea = lo_ci = hi_ci = tli = bic = nan
+        return _fit(
+            objective, chisq, df, pvalue, rmsea, lo_ci, hi_ci, tli, bic, null_chisq, null_df, rms
+        )
     pvalue = float(stats.chi2.sf(chisq, df))
     mm = objective / df
     m0 = f0 / null_df
@@ -493,7 +504,7 @@ def fit_statistics(
     hi_ci = np.sqrt(root(tail) / (n - 1) / df) if cdf0 > tail else 0.0
     lo_ci = np.sqrt(root(1 - tail) / (n - 1) / df) if cdf0 > 1 - tail else 0.0
     bic = chisq - df * np.log(n)
-    return Fit(
+    return _fit(
         objective,
         chisq,
         df,

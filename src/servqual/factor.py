@@ -607,18 +607,7 @@ def _solve(
         rotation_iter=rot_it,
         converged=ex.converged,
         heywood=tuple(labels[j] for j in ex.heywood),
-        objective=fit.objective,
-        chisq=fit.chisq,
-        df=fit.df,
-        pvalue=fit.pvalue,
-        rmsea=fit.rmsea,
-        rmsea_ci_low=fit.rmsea_ci_low,
-        rmsea_ci_high=fit.rmsea_ci_high,
-        tli=fit.tli,
-        bic=fit.bic,
-        null_chisq=fit.null_chisq,
-        null_df=fit.null_df,
-        rms=fit.rms,
+        **fit,
     )
 
 
