@@ -15,10 +15,11 @@ import numpy as np
 import pandas as pd
 from numpy.lib.stride_tricks import sliding_window_view
 
-from .._results import TableResult, result_class
+from .._results import result_class
 from .._validation import check_choice, fmt_list
 from ..exceptions import DataError, InsufficientDataError
-from . import _checks, _series
+from . import _series
+from .scores import _OperationsResult
 
 __all__ = ["RULES", "ControlChartResult", "control_chart", "run_rules"]
 
@@ -35,7 +36,7 @@ RULES: dict[int, str] = {
 
 
 @result_class
-class ControlChartResult(TableResult):
+class ControlChartResult(_OperationsResult):
     """A c-, u- or p-chart with flagged points.
 
     Table (one row per point, indexed by period): ``count``, ``n`` (exposure; u/p
@@ -61,9 +62,6 @@ class ControlChartResult(TableResult):
     def signals(self) -> pd.DataFrame:
         """Rows of the points that break at least one rule."""
         return self._table[self._table["signal"]].copy()
-
-    def _display_table(self) -> pd.DataFrame:
-        return _checks.display(self._table, self._repr_decimals)
 
     def _header(self) -> str:
         what = {"c": "c-chart (counts)", "u": "u-chart (rates)", "p": "p-chart (proportions)"}

@@ -15,10 +15,11 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from .._results import TableResult, result_class
+from .._results import result_class
 from .._validation import check_choice, check_confidence
 from ..exceptions import DataError
 from . import _checks
+from .scores import _OperationsResult
 
 __all__ = ["KpiResult", "kpi_series", "list_records", "load_records"]
 
@@ -100,7 +101,7 @@ def load_records(name: str = "counts") -> pd.DataFrame:
 
 
 @result_class
-class KpiResult(TableResult):
+class KpiResult(_OperationsResult):
     """Counts and rates per period (and store/channel) and type.
 
     Table columns: ``period`` (start of the period), the ``by`` columns, ``type``,
@@ -117,9 +118,6 @@ class KpiResult(TableResult):
     n_periods: int
 
     _plot_function = "plot_kpi"
-
-    def _display_table(self) -> pd.DataFrame:
-        return _checks.display(self._table, self._repr_decimals)
 
     def _header(self) -> str:
         seg = f" · by {', '.join(self.by)}" if self.by else ""

@@ -16,10 +16,10 @@ import pandas as pd
 from scipy import stats
 from scipy.stats.contingency import odds_ratio
 
-from .._results import TableResult, result_class
+from .._results import result_class
 from .._validation import check_choice, check_confidence
 from ..exceptions import DataError, InsufficientDataError
-from . import _checks
+from .scores import _OperationsResult
 
 __all__ = [
     "RateTestResult",
@@ -34,7 +34,7 @@ _PADJ = [None, "holm", "bonferroni", "fdr_bh", "hommel", "sidak", "holm-sidak", 
 
 
 @result_class
-class RateTestResult(TableResult):
+class RateTestResult(_OperationsResult):
     """Rate or proportion comparisons (one row per comparison)."""
 
     test: str
@@ -43,9 +43,6 @@ class RateTestResult(TableResult):
     p_adjust: str | None
 
     _plot_function = None
-
-    def _display_table(self) -> pd.DataFrame:
-        return _checks.display(self._table, self._repr_decimals)
 
     def _header(self) -> str:
         adj = f" · p_adjust={self.p_adjust}" if self.p_adjust else ""

@@ -8,7 +8,7 @@ the change between periods (independent samples).
 from __future__ import annotations
 
 import warnings
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any, Literal
 
 import numpy as np
@@ -107,6 +107,17 @@ def _index(keys_list: list[Any], names: list[str]) -> pd.Index:
     return pd.MultiIndex.from_tuples(keys_list, names=names)
 
 
+def _group_table(
+    v: pd.Series, names: list[str], keys: pd.DataFrame, row: Callable[[np.ndarray], dict]
+) -> pd.DataFrame:
+    """One row ``row(x)`` per group of ``v`` (or one "all" row), indexed by the group keys."""
+    rows, labels = [], []
+    for key, x in _grouped(v, names, keys):
+        rows.append(row(x))
+        labels.append(key)
+    return pd.DataFrame(rows, index=_index(labels, names))
+
+
 def _moments(x: np.ndarray, conf: float) -> dict[str, float]:
     n = len(x)
     mean = float(x.mean())
@@ -156,7 +167,15 @@ def _trend(
 
 
 @result_class
-class RatingsResult(TableResult):
+class _OperationsResult(TableResult):
+    """Base of the operations results: the table is shown with ``_checks.display``."""
+
+    def _display_table(self) -> pd.DataFrame:
+        return _checks.display(self._table, self._repr_decimals)
+
+
+@result_class
+class RatingsResult(_OperationsResult):
     """Star-rating distribution, mean with t-CI, top- and bottom-box shares.
 
     Table (one row per group/period): ``n``, ``mean``, ``sd``, ``se``, ``ci_low``,
@@ -180,9 +199,6 @@ class RatingsResult(TableResult):
     trend_p: float | None
 
     _plot_function = "plot_ratings"
-
-    def _display_table(self) -> pd.DataFrame:
-        return _checks.display(self._table, self._repr_decimals)
 
     def _header(self) -> str:
         tr = ""
@@ -267,17 +283,17 @@ def ratings(
         )
     v, names, keys = _prepare(data, column, low, high, by, date, freq, whole=True)
     col = str(v.name)
-    rows, labels = [], []
     points = np.arange(low, high + 1)
-    for key, x in _grouped(v, names, keys):
+
+    def one(x: np.ndarray) -> dict:
         row = _moments(x, conf)
         row.update(_share(x >= top, "top_box", conf))
         row.update(_share(x <= bottom, "bottom_box", conf))
         for k, c in zip(points, (x[:, None] == points).sum(axis=0), strict=True):
             row[f"n_{k}"] = int(c)
-        rows.append(row)
-        labels.append(key)
-    table = pd.DataFrame(rows, index=_index(labels, names))
+        return row
+
+    table = _group_table(v, names, keys, one)
     _warn_small(table)
     slope, lo, hi, p = _trend(v, keys, freq, conf)
     return RatingsResult(
@@ -303,7 +319,7 @@ def ratings(
 
 
 @result_class
-class ScoreResult(TableResult):
+class ScoreResult(_OperationsResult):
     """Mean score with t-CI and top-box share with Wilson CI (CSAT, CES).
 
     Table: ``n``, ``mean``, ``sd``, ``se``, ``ci_low``, ``ci_high``, ``top_box``,
@@ -323,9 +339,6 @@ class ScoreResult(TableResult):
     top_box_share: float
 
     _plot_function = "plot_score"
-
-    def _display_table(self) -> pd.DataFrame:
-        return _checks.display(self._table, self._repr_decimals)
 
     def _header(self) -> str:
         return (
@@ -351,13 +364,9 @@ def _score(
     if not low < top <= high:
         raise DataError(f"top_box must lie in ({low:g}, {high:g}], got {top:g}.")
     v, names, keys = _prepare(data, column, low, high, by, date, freq)
-    rows, labels = [], []
-    for key, x in _grouped(v, names, keys):
-        row = _moments(x, conf)
-        row.update(_share(x >= top, "top_box", conf))
-        rows.append(row)
-        labels.append(key)
-    table = pd.DataFrame(rows, index=_index(labels, names))
+    table = _group_table(
+        v, names, keys, lambda x: _moments(x, conf) | _share(x >= top, "top_box", conf)
+    )
     _warn_small(table)
     return ScoreResult(
         _table=table,
@@ -463,7 +472,7 @@ def ces(
 
 
 @result_class
-class NpsResult(TableResult):
+class NpsResult(_OperationsResult):
     """Net Promoter Score with a confidence interval.
 
     Table: ``n``, ``promoters``, ``passives``, ``detractors`` (shares),
@@ -481,9 +490,6 @@ class NpsResult(TableResult):
     ci_high: float
 
     _plot_function = "plot_nps"
-
-    def _display_table(self) -> pd.DataFrame:
-        return _checks.display(self._table, self._repr_decimals)
 
     def _header(self) -> str:
         return (
@@ -568,13 +574,9 @@ def nps(
     conf = check_confidence(confidence_level)
     v, names, keys = _prepare(data, column, 0, 10, by, date, freq, whole=True)
     z = float(stats.norm.ppf(0.5 + conf / 2))
-    rows, labels = [], []
-    for key, x in _grouped(v, names, keys):
-        rows.append(_nps_row(x, z))
-        labels.append(key)
     total = _nps_row(v.to_numpy(), z)
     return NpsResult(
-        _table=pd.DataFrame(rows, index=_index(labels, names)),
+        _table=_group_table(v, names, keys, lambda x: _nps_row(x, z)),
         column=str(v.name),
         by=tuple(_checks.as_list(by)),
         freq=freq if date is not None else None,
