@@ -11,7 +11,6 @@ from __future__ import annotations
 import importlib
 import json
 import types
-import warnings
 from pathlib import Path
 
 import numpy as np
@@ -65,21 +64,7 @@ def _ref_table(case: str, kind: str) -> pd.DataFrame:
     return t
 
 
-@pytest.fixture(scope="module")
-def hs() -> pd.DataFrame:
-    return pd.read_csv(REF / "cfa_hs_data.csv")
-
-
-@pytest.fixture(scope="module")
-def bank() -> pd.DataFrame:
-    return pd.read_csv(REF / "cfa_bank_data.csv", index_col="respondent")
-
-
-@pytest.fixture(scope="module")
-def bank_survey() -> sq.Survey:
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", sq.MissingDataWarning)
-        return sq.load_example("retail_bank", nan_policy="listwise")
+# hs, bank, bank_survey: fixtures in tests/conftest.py
 
 
 @pytest.fixture(scope="module")

@@ -34,21 +34,7 @@ def _validity_ref(case: str) -> dict:
     return json.loads((REF / f"cfa_{case}_validity.json").read_text())
 
 
-@pytest.fixture(scope="module")
-def hs() -> pd.DataFrame:
-    return pd.read_csv(REF / "cfa_hs_data.csv")
-
-
-@pytest.fixture(scope="module")
-def bank() -> pd.DataFrame:
-    return pd.read_csv(REF / "cfa_bank_data.csv", index_col="respondent")
-
-
-@pytest.fixture(scope="module")
-def bank_survey() -> sq.Survey:
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", sq.MissingDataWarning)
-        return sq.load_example("retail_bank", nan_policy="listwise")
+# hs, bank, bank_survey: fixtures in tests/conftest.py
 
 
 @pytest.fixture(scope="module")
