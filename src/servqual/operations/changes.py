@@ -28,6 +28,28 @@ from .scores import Freq, _nps_row, _OperationsResult, _prepare
 __all__ = ["ScoreChangeResult", "before_after", "period_changes", "score_change"]
 
 
+def _kind_series(
+    data: Any,
+    kind: str | None,
+    count: Any,
+    exposure: Any,
+    period: str | None,
+    type: str | None,
+    where: Any,
+) -> tuple[_series.Series, str]:
+    """The selected series and its kind ("rate", "count" or "proportion")."""
+    s = _series.select(
+        data,
+        count=count,
+        exposure=exposure,
+        period=period,
+        type=type,
+        where=where,
+        use_exposure=kind != "count",
+    )
+    return s, _kind(kind, s, data)
+
+
 def _kind(kind: str | None, s: _series.Series, data: Any) -> str:
     if kind is None:
         if _series.type_name(data) == "ConformanceResult":
@@ -121,16 +143,7 @@ def period_changes(
     check_choice(p_adjust, "p_adjust", _PADJ)
     check_choice(method, "method", ["chisq", "fisher"])
     conf = check_confidence(confidence_level)
-    s = _series.select(
-        data,
-        count=count,
-        exposure=exposure,
-        period=period,
-        type=type,
-        where=where,
-        use_exposure=kind != "count",
-    )
-    k = _kind(kind, s, data)
+    s, k = _kind_series(data, kind, count, exposure, period, type, where)
     _checks.need(len(s.x), 2, "period_changes")
     n = s.n if s.n is not None and k != "count" else np.ones_like(s.x)
     rows = []
@@ -276,16 +289,7 @@ def before_after(
     check_choice(alternative, "alternative", _ALT)
     check_choice(method, "method", ["chisq", "fisher"])
     conf = check_confidence(confidence_level)
-    s = _series.select(
-        data,
-        count=count,
-        exposure=exposure,
-        period=period,
-        type=type,
-        where=where,
-        use_exposure=kind != "count",
-    )
-    k = _kind(kind, s, data)
+    s, k = _kind_series(data, kind, count, exposure, period, type, where)
     labels = s.labels
     if split is not None:
         if before is not None or after is not None:

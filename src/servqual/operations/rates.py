@@ -56,6 +56,17 @@ class RateTestResult(_OperationsResult):
         return float(self._table["p_unc"].iloc[0])
 
 
+def _single(row: dict[str, Any], test: str, conf: float, alternative: str) -> RateTestResult:
+    """A one-comparison result (no p-value adjustment)."""
+    return RateTestResult(
+        _table=pd.DataFrame([row]),
+        test=test,
+        confidence_level=conf,
+        alternative=alternative,
+        p_adjust=None,
+    )
+
+
 def _whole(x: Any, name: str) -> float:
     try:
         v = float(x)
@@ -165,13 +176,7 @@ def poisson_test(
         conf,
         alternative,
     )
-    return RateTestResult(
-        _table=pd.DataFrame([row]),
-        test="Exact Poisson rate comparison (conditional binomial)",
-        confidence_level=conf,
-        alternative=alternative,
-        p_adjust=None,
-    )
+    return _single(row, "Exact Poisson rate comparison (conditional binomial)", conf, alternative)
 
 
 def proportion_test(
@@ -228,13 +233,7 @@ def proportion_test(
         "p0": float(p0),
         "p_unc": float(res.pvalue),
     }
-    return RateTestResult(
-        _table=pd.DataFrame([row]),
-        test="Exact binomial test (Clopper–Pearson CI)",
-        confidence_level=conf,
-        alternative=alternative,
-        p_adjust=None,
-    )
+    return _single(row, "Exact binomial test (Clopper–Pearson CI)", conf, alternative)
 
 
 def _prop2(
@@ -370,10 +369,4 @@ def two_proportion_test(
         if method == "chisq"
         else "Fisher's exact test"
     )
-    return RateTestResult(
-        _table=pd.DataFrame([row]),
-        test=name,
-        confidence_level=conf,
-        alternative=alternative,
-        p_adjust=None,
-    )
+    return _single(row, name, conf, alternative)
