@@ -211,6 +211,24 @@ def _qtukey(conf: float, k: int, df: float) -> float:
     return float(optimize.brentq(f, lo, hi, xtol=1e-10, rtol=1e-12))
 
 
+def _range_row(
+    a: str, b: str, diff: float, se: float, df: float, k: int, qcrit: float
+) -> dict[str, Any]:
+    """One studentized-range comparison of groups a and b (Tukey, Games–Howell)."""
+    q = abs(diff) / se
+    return {
+        "group_a": a,
+        "group_b": b,
+        "diff": diff,
+        "se": se,
+        "q": q,
+        "df": df,
+        "p_adj": float(stats.studentized_range.sf(q, k, df)),
+        "ci_low": diff - qcrit * se,
+        "ci_high": diff + qcrit * se,
+    }
+
+
 def _tukey(xs: list[np.ndarray], labels: list[str], conf: float) -> list[dict[str, Any]]:
     """Tukey–Kramer HSD as R ``TukeyHSD(aov(y ~ g))``."""
     k = len(xs)
@@ -224,20 +242,7 @@ def _tukey(xs: list[np.ndarray], labels: list[str], conf: float) -> list[dict[st
         for j in range(i + 1, k):
             diff = means[j] - means[i]
             se = np.sqrt(mse / 2 * (1 / ns[i] + 1 / ns[j]))
-            q = abs(diff) / se
-            rows.append(
-                {
-                    "group_a": labels[i],
-                    "group_b": labels[j],
-                    "diff": diff,
-                    "se": se,
-                    "q": q,
-                    "df": df,
-                    "p_adj": float(stats.studentized_range.sf(q, k, df)),
-                    "ci_low": diff - qcrit * se,
-                    "ci_high": diff + qcrit * se,
-                }
-            )
+            rows.append(_range_row(labels[i], labels[j], diff, se, df, k, qcrit))
     return rows
 
 
@@ -254,21 +259,8 @@ def _games_howell(xs: list[np.ndarray], labels: list[str], conf: float) -> list[
             se2 = vn[i] + vn[j]
             df = se2**2 / (vn[i] ** 2 / (ns[i] - 1) + vn[j] ** 2 / (ns[j] - 1))
             se = np.sqrt(se2 / 2)  # q = |diff| / sqrt(se2/2) = sqrt(2)·|t|
-            q = abs(diff) / se
             qcrit = _qtukey(conf, k, float(df))
-            rows.append(
-                {
-                    "group_a": labels[i],
-                    "group_b": labels[j],
-                    "diff": diff,
-                    "se": se,
-                    "q": q,
-                    "df": df,
-                    "p_adj": float(stats.studentized_range.sf(q, k, df)),
-                    "ci_low": diff - qcrit * se,
-                    "ci_high": diff + qcrit * se,
-                }
-            )
+            rows.append(_range_row(labels[i], labels[j], diff, se, df, k, qcrit))
     return rows
 
 
