@@ -293,6 +293,14 @@ class AlphaResult(TableResult):
         return self._items.copy(deep=True)
 
 
+def _unit_table(inp: _Input, row: Any) -> tuple[dict[str, dict[str, Any]], pd.DataFrame]:
+    """``row(unit)`` for every scale: the rows by label and the table (one row per scale)."""
+    rows = {u.label: row(u) for u in inp.units}
+    table = pd.DataFrame.from_dict(rows, orient="index")
+    table.index.name = "dimension" if inp.level == "dimension" else None
+    return rows, table
+
+
 def _item_frame(inp: _Input, warn: bool) -> pd.DataFrame:
     parts = []
     for u in inp.units:
@@ -458,9 +466,7 @@ def cronbach_alpha(
         n_boot = int(n_boot)
     inp = _resolve(data, score, level, nan_policy, n_obs, want_overall=True)
     gen = _rng(rng)
-    rows = {u.label: _alpha_row(u, ci, conf, inp.nan_policy, n_boot, gen) for u in inp.units}
-    table = pd.DataFrame.from_dict(rows, orient="index")
-    table.index.name = "dimension" if inp.level == "dimension" else None
+    rows, table = _unit_table(inp, lambda u: _alpha_row(u, ci, conf, inp.nan_policy, n_boot, gen))
     for u in inp.units:
         a = rows[u.label]["alpha"]
         if a < 0:
@@ -717,9 +723,7 @@ def split_half(
     inp = _resolve(data, score, level, nan_policy, n_obs, want_overall=True, min_items=3)
     gen = _rng(rng)
     args = (bool(standardized), int(exact_max_items), int(n_splits), gen)
-    rows = {u.label: _split_row(u, *args) for u in inp.units}
-    table = pd.DataFrame.from_dict(rows, orient="index")
-    table.index.name = "dimension" if inp.level == "dimension" else None
+    rows, table = _unit_table(inp, lambda u: _split_row(u, *args))
     head = _split_row(inp.overall, *args) if inp.overall is not None else rows[inp.units[0].label]
     return SplitHalfResult(
         _table=table,
