@@ -38,18 +38,24 @@ def _axes(ax: Any) -> Any:
     return ax
 
 
-def _table(result: Any, kind: str, needed: Sequence[str]) -> pd.DataFrame:
+def _table(result: Any, kind: str, needed: Sequence[str], hint: str | None = None) -> pd.DataFrame:
+    """The result's table, checked to hold the ``needed`` columns.
+
+    ``hint`` names the call that computes a suitable result (default: the gap results).
+    """
     table = getattr(result, "_table", None)
     if not isinstance(table, pd.DataFrame):
+        example = hint or "sq.gap_scores(survey) or sq.tolerance_zone(survey)"
         raise ServqualError(
             f"{kind} draws a servqual result; got {type(result).__name__}. Compute one "
-            "first, e.g. sq.gap_scores(survey) or sq.tolerance_zone(survey)."
+            f"first, e.g. {example}."
         )
     missing = [c for c in needed if c not in table.columns]
     if missing:
+        how = f" Compute it with {hint}." if hint else ""
         raise ServqualError(
             f"{kind} needs a result with columns {list(needed)}; "
-            f"{type(result).__name__} lacks {missing}."
+            f"{type(result).__name__} lacks {missing}.{how}"
         )
     return table
 

@@ -7,12 +7,13 @@ never touches rcParams; colours and labels are keywords.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from typing import Any
 
 import pandas as pd
 
 from ..exceptions import ServqualError
+from ._core import _axes, _table
 
 __all__ = ["plot_drivers", "plot_ipa", "plot_kano"]
 
@@ -32,30 +33,6 @@ KANO_COLORS = {
     "Q": "#000000",
 }
 LINE_GREY = "#555555"
-
-
-def _axes(ax: Any) -> Any:
-    if ax is None:
-        import matplotlib.pyplot as plt
-
-        return plt.gca()
-    return ax
-
-
-def _table(result: Any, kind: str, needed: Sequence[str], hint: str) -> pd.DataFrame:
-    table = getattr(result, "_table", None)
-    if not isinstance(table, pd.DataFrame):
-        raise ServqualError(
-            f"{kind} draws a servqual result; got {type(result).__name__}. Compute one first, "
-            f"e.g. {hint}."
-        )
-    missing = [c for c in needed if c not in table.columns]
-    if missing:
-        raise ServqualError(
-            f"{kind} needs a result with columns {list(needed)}; "
-            f"{type(result).__name__} lacks {missing}. Compute it with {hint}."
-        )
-    return table
 
 
 def plot_ipa(

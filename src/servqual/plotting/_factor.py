@@ -64,24 +64,20 @@ def plot_scree(
         raise ServqualError("plot_scree: components and factors are both False; nothing to draw.")
     ax = _axes(ax)
     x = np.asarray(table.index, dtype=float)
-    if components:
-        ax.plot(x, table["pc_observed"], marker="x", color=observed_color, label="PC observed")
-        ax.plot(
-            x,
-            table["pc_simulated"],
-            linestyle="--",
-            color=simulated_color,
-            label="PC simulated",
-        )
-    if factors:
-        ax.plot(x, table["fa_observed"], marker="^", color=observed_color, label="FA observed")
-        ax.plot(
-            x,
-            table["fa_simulated"],
-            linestyle=":",
-            color=simulated_color,
-            label="FA simulated",
-        )
+    for drawn, kind, marker, linestyle in (
+        (components, "pc", "x", "--"),
+        (factors, "fa", "^", ":"),
+    ):
+        if drawn:
+            name = kind.upper()
+            ax.plot(
+                x, table[f"{kind}_observed"], marker=marker, color=observed_color,
+                label=f"{name} observed",
+            )  # fmt: skip
+            ax.plot(
+                x, table[f"{kind}_simulated"], linestyle=linestyle, color=simulated_color,
+                label=f"{name} simulated",
+            )  # fmt: skip
     ax.axhline(1.0, color="#BBBBBB", linewidth=0.8, zorder=0)
     ax.set_xlabel("Factor / component number")
     ax.set_ylabel("Eigenvalue")

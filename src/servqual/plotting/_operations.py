@@ -8,16 +8,9 @@ import numpy as np
 import pandas as pd
 
 from ..exceptions import ServqualError
+from ._core import _axes
 
 __all__ = ["plot_control", "plot_kpi", "plot_nps", "plot_ratings", "plot_score"]
-
-
-def _axes(ax: Any) -> Any:
-    if ax is None:
-        import matplotlib.pyplot as plt
-
-        return plt.gca()
-    return ax
 
 
 def _date_axis(ax: Any) -> None:
