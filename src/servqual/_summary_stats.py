@@ -93,6 +93,7 @@ def key_drivers(
         KeyDriverResult,
         _add_importance,
         _check_collinear,
+        _overall_f,
         _require_rows,
         _resolve_dominance,
     )
@@ -165,7 +166,7 @@ def key_drivers(
         index=pd.Index(labels, name=level),
     )
     cond_frame = _add_importance(table, corr, labels, level, dominance)
-    f_stat = (r2 / k) / ((1 - r2) / df_resid)
+    f_stat, f_p = _overall_f(r2, k, df_resid)
     return KeyDriverResult(
         _table=table,
         outcome=outcome,
@@ -179,9 +180,9 @@ def key_drivers(
         intercept_se=se0,
         r_squared=r2,
         adj_r_squared=1.0 - (1.0 - r2) * (n - 1) / df_resid,
-        f_statistic=float(f_stat),
-        f_pvalue=float(stats.f.sf(f_stat, k, df_resid)),
-        wald_f=float(f_stat),
+        f_statistic=f_stat,
+        f_pvalue=f_p,
+        wald_f=f_stat,
         df_model=int(k),
         df_resid=int(df_resid),
         confidence_level=conf,

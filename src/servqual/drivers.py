@@ -143,6 +143,12 @@ def _resolve_dominance(dominance: bool | None, p: int) -> bool:
     return dominance
 
 
+def _overall_f(r2: float, p: int, df_resid: float) -> tuple[float, float]:
+    """Classical overall F statistic of R² on (p, df_resid) degrees of freedom and its p-value."""
+    f_stat = (r2 / p) / ((1 - r2) / df_resid)
+    return float(f_stat), float(stats.f.sf(f_stat, p, df_resid))
+
+
 def _add_importance(
     table: pd.DataFrame, corr: np.ndarray, labels: list[str], level: str, dominance: bool
 ) -> pd.DataFrame | None:
@@ -417,7 +423,7 @@ def key_drivers(
     else:
         wald = float(fit.fvalue)
     df_resid = round(fit.df_resid)
-    f_stat = (r2 / p) / ((1 - r2) / df_resid)
+    f_stat, f_p = _overall_f(r2, p, df_resid)
     return KeyDriverResult(
         _table=table,
         outcome=outcome,
@@ -431,8 +437,8 @@ def key_drivers(
         intercept_se=float(bse[0]),
         r_squared=r2,
         adj_r_squared=float(fit.rsquared_adj),
-        f_statistic=float(f_stat),
-        f_pvalue=float(stats.f.sf(f_stat, p, df_resid)),
+        f_statistic=f_stat,
+        f_pvalue=f_p,
         wald_f=wald,
         df_model=int(p),
         df_resid=df_resid,
