@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from ..exceptions import ServqualError
@@ -33,6 +34,26 @@ KANO_COLORS = {
     "Q": "#000000",
 }
 LINE_GREY = "#555555"
+
+
+def _category_map(
+    ax: Any,
+    table: pd.DataFrame,
+    x: np.ndarray,
+    y: np.ndarray,
+    categories: pd.Series,
+    palette: Mapping[str, str],
+    cuts: tuple[float, float],
+    annotate: bool,
+) -> None:
+    """Points coloured by category (grey when not in ``palette``), a dashed crosshair
+    at ``cuts`` (x, y) and, with ``annotate``, each point labelled with its index."""
+    ax.scatter(x, y, c=[palette.get(c, LINE_GREY) for c in categories], zorder=3)
+    ax.axvline(cuts[0], color=LINE_GREY, linestyle="--", linewidth=1)
+    ax.axhline(cuts[1], color=LINE_GREY, linestyle="--", linewidth=1)
+    if annotate:
+        for label, xi, yi in zip(table.index, x, y, strict=True):
+            ax.annotate(str(label), (xi, yi), xytext=(4, 4), textcoords="offset points", fontsize=8)
 
 
 def plot_ipa(
@@ -82,17 +103,16 @@ def plot_ipa(
     )
     ax = _axes(ax)
     cols = {**QUADRANT_COLORS, **(colors or {})}
-    x = table["performance"].to_numpy(dtype=float)
-    y = table["importance"].to_numpy(dtype=float)
-    point_colors = [cols.get(q, LINE_GREY) for q in table["quadrant"]]
-    ax.scatter(x, y, c=point_colors, zorder=3)
-    x_cut = float(ipa_result.performance_cut)
-    y_cut = float(ipa_result.importance_cut)
-    ax.axvline(x_cut, color=LINE_GREY, linestyle="--", linewidth=1)
-    ax.axhline(y_cut, color=LINE_GREY, linestyle="--", linewidth=1)
-    if annotate:
-        for label, xi, yi in zip(table.index, x, y, strict=True):
-            ax.annotate(str(label), (xi, yi), xytext=(4, 4), textcoords="offset points", fontsize=8)
+    _category_map(
+        ax,
+        table,
+        table["performance"].to_numpy(dtype=float),
+        table["importance"].to_numpy(dtype=float),
+        table["quadrant"],
+        cols,
+        (float(ipa_result.performance_cut), float(ipa_result.importance_cut)),
+        annotate,
+    )
     if quadrant_labels:
         corners = {
             "concentrate here": (0.02, 0.98, "left", "top"),
@@ -234,15 +254,16 @@ def plot_kano(
         "sq.kano(functional, dysfunctional)",
     )
     ax = _axes(ax)
-    cols = {**KANO_COLORS, **(colors or {})}
-    x = table["worse"].abs().to_numpy(dtype=float)
-    y = table["better"].to_numpy(dtype=float)
-    ax.scatter(x, y, c=[cols.get(c, LINE_GREY) for c in table["category"]], zorder=3)
-    ax.axvline(0.5, color=LINE_GREY, linestyle="--", linewidth=1)
-    ax.axhline(0.5, color=LINE_GREY, linestyle="--", linewidth=1)
-    if annotate:
-        for label, xi, yi in zip(table.index, x, y, strict=True):
-            ax.annotate(str(label), (xi, yi), xytext=(4, 4), textcoords="offset points", fontsize=8)
+    _category_map(
+        ax,
+        table,
+        table["worse"].abs().to_numpy(dtype=float),
+        table["better"].to_numpy(dtype=float),
+        table["category"],
+        {**KANO_COLORS, **(colors or {})},
+        (0.5, 0.5),
+        annotate,
+    )
     ax.set_xlim(-0.02, 1.02)
     ax.set_ylim(-0.02, 1.02)
     ax.set_xlabel(xlabel)
