@@ -412,6 +412,11 @@ def _prepare(
     return x, spec_model, frame.index[~bad], dropped, used_score
 
 
+def _zero_variance_items(var: np.ndarray, items: Sequence[str]) -> list[str]:
+    """Items whose variance is zero relative to the largest one (or to 1)."""
+    return [items[i] for i in np.flatnonzero(var <= 1e-12 * max(var.max(), 1.0))]
+
+
 def _check_covariance(s: np.ndarray, items: list[str], n: int) -> None:
     p = len(items)
     if n <= p:
@@ -420,7 +425,7 @@ def _check_covariance(s: np.ndarray, items: list[str], n: int) -> None:
             f"got {n}. Collect more responses or fit fewer items."
         )
     var = np.diag(s)
-    zero = [items[i] for i in np.flatnonzero(var <= 1e-12 * max(var.max(), 1.0))]
+    zero = _zero_variance_items(var, items)
     if zero:
         raise DataError(
             f"Item(s) {fmt_list(zero)} have zero variance (every respondent gave the same "

@@ -17,7 +17,7 @@ import pandas as pd
 
 from ._results import TableResult, result_class
 from ._validation import check_choice, fmt_list
-from .cfa import CFAResult, _prepare
+from .cfa import CFAResult, _prepare, _zero_variance_items
 from .exceptions import DataError, InsufficientDataError
 
 __all__ = [
@@ -441,7 +441,7 @@ def htmt(
             )
         cov = np.cov(x, rowvar=False)
     var = np.diag(cov)
-    zero = [items[i] for i in np.flatnonzero(var <= 1e-12 * max(var.max(), 1.0))]
+    zero = _zero_variance_items(var, items)
     if zero:
         raise DataError(
             f"Item(s) {fmt_list(zero)} have zero variance, so their correlations are "
