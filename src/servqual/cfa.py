@@ -412,9 +412,12 @@ def _prepare(
     return x, spec_model, frame.index[~bad], dropped, used_score
 
 
-def _zero_variance_items(var: np.ndarray, items: Sequence[str]) -> list[str]:
-    """Items whose variance is zero relative to the largest one (or to 1)."""
-    return [items[i] for i in np.flatnonzero(var <= 1e-12 * max(var.max(), 1.0))]
+def _require_variance(var: np.ndarray, items: Sequence[str], consequence: str) -> None:
+    """Raise DataError naming the items whose variance is zero relative to the largest
+    one (or to 1); ``consequence`` ends the message."""
+    zero = [items[i] for i in np.flatnonzero(var <= 1e-12 * max(var.max(), 1.0))]
+    if zero:
+        raise DataError(f"Item(s) {fmt_list(zero)} have zero variance{consequence}")
 
 
 def _check_covariance(s: np.ndarray, items: list[str], n: int) -> None:
@@ -425,12 +428,12 @@ def _check_covariance(s: np.ndarray, items: list[str], n: int) -> None:
             f"got {n}. Collect more responses or fit fewer items."
         )
     var = np.diag(s)
-    zero = _zero_variance_items(var, items)
-    if zero:
-        raise DataError(
-            f"Item(s) {fmt_list(zero)} have zero variance (every respondent gave the same "
-            "rating); the sample covariance matrix is singular. Drop them from the model."
-        )
+    _require_variance(
+        var,
+        items,
+        " (every respondent gave the same rating); the sample covariance matrix is "
+        "singular. Drop them from the model.",
+    )
     d = 1.0 / np.sqrt(var)
     w, v = np.linalg.eigh(s * np.outer(d, d))
     if w[0] < 1e-10 * p:

@@ -16,8 +16,8 @@ import numpy as np
 import pandas as pd
 
 from ._results import TableResult, result_class
-from ._validation import check_choice, fmt_list
-from .cfa import CFAResult, _prepare, _zero_variance_items
+from ._validation import check_choice
+from .cfa import CFAResult, _prepare, _require_variance
 from .exceptions import DataError, InsufficientDataError
 
 __all__ = [
@@ -441,12 +441,9 @@ def htmt(
             )
         cov = np.cov(x, rowvar=False)
     var = np.diag(cov)
-    zero = _zero_variance_items(var, items)
-    if zero:
-        raise DataError(
-            f"Item(s) {fmt_list(zero)} have zero variance, so their correlations are "
-            "undefined; drop them from the model."
-        )
+    _require_variance(
+        var, items, ", so their correlations are undefined; drop them from the model."
+    )
     if len(spec_model) < 2:
         raise DataError(
             f"HTMT compares factors with each other; the model has only one "
