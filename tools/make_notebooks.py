@@ -47,6 +47,7 @@ to analyse your own data. Every number below comes from a `servqual` function; e
 drawn from a result object.
 """),
     code("""
+%matplotlib inline
 import matplotlib.pyplot as plt
 
 import servqual as sq
@@ -255,6 +256,7 @@ Two gaps follow:
 The bundled `zone_of_tolerance` example has 180 respondents on a 9-point scale.
 """),
     code("""
+%matplotlib inline
 import matplotlib.pyplot as plt
 
 import servqual as sq
@@ -356,6 +358,7 @@ only in what a perception is compared with, so one function, `gap_scores`, serve
 | value | what the customer gives up (sacrifice) | `value` |
 """),
     code("""
+%matplotlib inline
 import matplotlib.pyplot as plt
 import pandas as pd
 
