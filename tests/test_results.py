@@ -1,5 +1,7 @@
 """The shared result convention: display of p-values, immutability, plot delegation."""
 
+import warnings
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -34,3 +36,25 @@ def test_result_table_is_not_changed_by_display():
 def test_result_without_chart_says_so():
     with pytest.raises(sq.ServqualError, match="no chart"):
         _Demo(_table=pd.DataFrame({"a": [1]}), level="x").plot()
+
+
+def test_reprs_round_numbers_only_and_leave_dates_alone():
+    t = pd.DataFrame(
+        {
+            "period": pd.to_datetime(["2024-01-01", "2024-02-01"]),
+            "rate": [0.123456, 2.0],
+            "p_value": [3.2e-12, 0.5],
+        }
+    )
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # pandas warns when asked to round datetimes
+        text = repr(_Demo(_table=t, level="period"))
+    assert "2024-02-01" in text and "0.123" in text and "3.20e-12" in text
+
+
+def test_operations_results_show_p_values_in_significant_digits():
+    res = sq.operations.poisson_test(120, 1000.0, 40, 1000.0)  # p far below 0.001
+    table = res.to_frame()
+    pcol = next(c for c in table.columns if c.startswith("p"))
+    assert table[pcol].iloc[0] < 1e-3
+    assert res._display_table()[pcol].iloc[0] == format_p(table[pcol].iloc[0])

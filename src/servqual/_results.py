@@ -81,9 +81,10 @@ class TableResult:
         return type(self).__name__
 
     def _display_table(self) -> pd.DataFrame:
-        """The table as shown in reprs: numbers rounded, p-values in 3 significant digits
-        (so that p = 1.2e-09 is not shown as 0)."""
-        table = self._table.round(self._repr_decimals)
+        """The table as shown in reprs: numeric columns rounded (dates, periods and text
+        untouched), p-values in 3 significant digits (so that p = 1.2e-09 is not shown as 0)."""
+        numeric = self._table.select_dtypes("number").columns
+        table = self._table.round({c: self._repr_decimals for c in numeric})
         for col in self._table.columns:
             if _is_p_column(col) and pd.api.types.is_float_dtype(self._table[col].dtype):
                 table[col] = self._table[col].map(format_p)

@@ -190,11 +190,6 @@ class BartlettResult(TableResult):
             f"{p_text(self.pvalue)} · {_data_text(self.score, self.n_obs, self.nan_policy)}"
         )
 
-    def _display_table(self) -> pd.DataFrame:
-        return self._table.astype(object).map(
-            lambda v: v if not isinstance(v, float) else float(f"{v:.6g}")
-        )
-
 
 def bartlett_sphericity(
     data: Any,

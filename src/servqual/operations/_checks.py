@@ -181,9 +181,3 @@ def _series(x: Any, name: str, index: pd.Index | None) -> pd.Series:
 def need(n: int, minimum: int, what: str) -> None:
     if n < minimum:
         raise InsufficientDataError(f"{what} needs at least {minimum} values, got {n}.")
-
-
-def display(table: pd.DataFrame, decimals: int) -> pd.DataFrame:
-    """Round the numeric columns only (dates stay as they are) for the repr."""
-    num = table.select_dtypes("number").columns
-    return table.round({c: decimals for c in num})

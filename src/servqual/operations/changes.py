@@ -18,12 +18,12 @@ import pandas as pd
 from scipy import stats
 from statsmodels.stats.multitest import multipletests
 
-from .._results import result_class
+from .._results import TableResult, result_class
 from .._validation import check_choice, check_confidence
 from ..exceptions import DataError, InsufficientDataError, ServqualWarning
 from . import _checks, _series
 from .rates import _ALT, _PADJ, Alternative, RateTestResult, _poisson2, _prop2
-from .scores import Freq, _nps_row, _OperationsResult, _prepare
+from .scores import Freq, _nps_row, _prepare
 
 __all__ = ["ScoreChangeResult", "before_after", "period_changes", "score_change"]
 
@@ -334,7 +334,7 @@ def before_after(
 
 
 @result_class
-class ScoreChangeResult(_OperationsResult):
+class ScoreChangeResult(TableResult):
     """Change of a score between periods (independent samples).
 
     Table (one row per comparison): ``period_1`` (earlier), ``period_2`` (later),

@@ -48,9 +48,6 @@ class ConformanceResult(TableResult):
 
     _plot_function = None
 
-    def _display_table(self) -> pd.DataFrame:
-        return _checks.display(self._table, self._repr_decimals)
-
     def _header(self) -> str:
         seg = f" · by {', '.join(self.by)}" if self.by else ""
         per = f" · per period {self.freq}" if self.freq else ""

@@ -15,11 +15,10 @@ import numpy as np
 import pandas as pd
 from numpy.lib.stride_tricks import sliding_window_view
 
-from .._results import result_class
+from .._results import TableResult, result_class
 from .._validation import check_choice, fmt_list
 from ..exceptions import DataError, InsufficientDataError
 from . import _series
-from .scores import _OperationsResult
 
 __all__ = ["RULES", "ControlChartResult", "control_chart", "run_rules"]
 
@@ -36,7 +35,7 @@ RULES: dict[int, str] = {
 
 
 @result_class
-class ControlChartResult(_OperationsResult):
+class ControlChartResult(TableResult):
     """A c-, u- or p-chart with flagged points.
 
     Table (one row per point, indexed by period): ``count``, ``n`` (exposure; u/p

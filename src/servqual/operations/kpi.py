@@ -15,11 +15,10 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from .._results import result_class
+from .._results import TableResult, result_class
 from .._validation import check_choice, check_confidence
 from ..exceptions import DataError
 from . import _checks
-from .scores import _OperationsResult
 
 __all__ = ["KpiResult", "kpi_series", "list_records", "load_records"]
 
@@ -101,7 +100,7 @@ def load_records(name: str = "counts") -> pd.DataFrame:
 
 
 @result_class
-class KpiResult(_OperationsResult):
+class KpiResult(TableResult):
     """Counts and rates per period (and store/channel) and type.
 
     Table columns: ``period`` (start of the period), the ``by`` columns, ``type``,

@@ -16,10 +16,9 @@ import pandas as pd
 from scipy import stats
 from scipy.stats.contingency import odds_ratio
 
-from .._results import result_class
+from .._results import TableResult, result_class
 from .._validation import check_choice, check_confidence
 from ..exceptions import DataError, InsufficientDataError
-from .scores import _OperationsResult
 
 __all__ = [
     "RateTestResult",
@@ -34,7 +33,7 @@ _PADJ = [None, "holm", "bonferroni", "fdr_bh", "hommel", "sidak", "holm-sidak", 
 
 
 @result_class
-class RateTestResult(_OperationsResult):
+class RateTestResult(TableResult):
     """Rate or proportion comparisons (one row per comparison)."""
 
     test: str

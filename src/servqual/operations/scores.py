@@ -167,15 +167,7 @@ def _trend(
 
 
 @result_class
-class _OperationsResult(TableResult):
-    """Base of the operations results: the table is shown with ``_checks.display``."""
-
-    def _display_table(self) -> pd.DataFrame:
-        return _checks.display(self._table, self._repr_decimals)
-
-
-@result_class
-class RatingsResult(_OperationsResult):
+class RatingsResult(TableResult):
     """Star-rating distribution, mean with t-CI, top- and bottom-box shares.
 
     Table (one row per group/period): ``n``, ``mean``, ``sd``, ``se``, ``ci_low``,
@@ -319,7 +311,7 @@ def ratings(
 
 
 @result_class
-class ScoreResult(_OperationsResult):
+class ScoreResult(TableResult):
     """Mean score with t-CI and top-box share with Wilson CI (CSAT, CES).
 
     Table: ``n``, ``mean``, ``sd``, ``se``, ``ci_low``, ``ci_high``, ``top_box``,
@@ -472,7 +464,7 @@ def ces(
 
 
 @result_class
-class NpsResult(_OperationsResult):
+class NpsResult(TableResult):
     """Net Promoter Score with a confidence interval.
 
     Table: ``n``, ``promoters``, ``passives``, ``detractors`` (shares),

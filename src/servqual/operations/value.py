@@ -127,9 +127,6 @@ class WtpResult(TableResult):
 
     _plot_function = None
 
-    def _display_table(self) -> pd.DataFrame:
-        return _checks.display(self._table, self._repr_decimals)
-
     def _header(self) -> str:
         prem = (
             ""
@@ -339,9 +336,6 @@ class ValueLinkResult(TableResult):
     confidence_level: float
 
     _plot_function = None
-
-    def _display_table(self) -> pd.DataFrame:
-        return _checks.display(self._table, self._repr_decimals)
 
     def _header(self) -> str:
         return (
