@@ -350,6 +350,12 @@ def load_example(name: str = "retail_bank", **survey_options: Any) -> Survey:
     **survey_options
         Passed to :class:`~servqual.Survey` (e.g. ``nan_policy="listwise"``).
 
+    Returns
+    -------
+    Survey
+        Validated against the example's instrument, with its segments, importance
+        points and outcome columns.
+
     Examples
     --------
     >>> import servqual as sq

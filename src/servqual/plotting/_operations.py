@@ -65,6 +65,21 @@ def plot_control(
     -------
     matplotlib.axes.Axes
         Line 0 is the series; u- and p-charts draw their per-point limits as steps.
+
+    Examples
+    --------
+    >>> import matplotlib
+    >>> matplotlib.use("Agg")
+    >>> import matplotlib.pyplot as plt
+    >>> import servqual as sq
+    >>> counts = sq.operations.load_records("counts")
+    >>> kpi = sq.operations.kpi_series(counts, date="month", by="store", count="count",
+    ...                                exposure="orders", per=1000)
+    >>> chart = sq.operations.control_chart(kpi, "u", type="complaint",
+    ...                                     where={"store": "north"}, baseline=12)
+    >>> fig, ax = plt.subplots()
+    >>> sq.plot_control(chart, ax=ax) is ax
+    True
     """
     t = _need(result, "ControlChartResult", "plot_control", "sq.operations.control_chart(...)")
     ax = _axes(ax)
@@ -152,6 +167,18 @@ def plot_kpi(
     -------
     matplotlib.axes.Axes
         One line per series, labelled "type" or "type · group".
+
+    Examples
+    --------
+    >>> import matplotlib
+    >>> matplotlib.use("Agg")
+    >>> import matplotlib.pyplot as plt
+    >>> import servqual as sq
+    >>> counts = sq.operations.load_records("counts")
+    >>> kpi = sq.operations.kpi_series(counts, date="month", count="count")
+    >>> fig, ax = plt.subplots()
+    >>> sq.plot_kpi(kpi, ax=ax) is ax
+    True
     """
     t = _need(result, "KpiResult", "plot_kpi", "sq.operations.kpi_series(...)")
     ax = _axes(ax)
@@ -200,6 +227,18 @@ def plot_nps(
     -------
     matplotlib.axes.Axes
         Line 0 holds one point per row of the result.
+
+    Examples
+    --------
+    >>> import matplotlib
+    >>> matplotlib.use("Agg")
+    >>> import matplotlib.pyplot as plt
+    >>> import servqual as sq
+    >>> feedback = sq.operations.load_records("feedback")
+    >>> res = sq.operations.nps(feedback, "recommend", date="date", freq="Q")
+    >>> fig, ax = plt.subplots()
+    >>> sq.plot_nps(res, ax=ax) is ax
+    True
     """
     t = _need(result, "NpsResult", "plot_nps", "sq.operations.nps(...)")
     ax = _axes(ax)
@@ -264,6 +303,17 @@ def plot_ratings(
     -------
     matplotlib.axes.Axes
         One bar per scale point, x tick labels the scale points.
+
+    Examples
+    --------
+    >>> import matplotlib
+    >>> matplotlib.use("Agg")
+    >>> import matplotlib.pyplot as plt
+    >>> import servqual as sq
+    >>> feedback = sq.operations.load_records("feedback")
+    >>> fig, ax = plt.subplots()
+    >>> sq.plot_ratings(sq.operations.ratings(feedback, "stars"), ax=ax) is ax
+    True
     """
     t = _need(result, "RatingsResult", "plot_ratings", "sq.operations.ratings(...)")
     ax = _axes(ax)
@@ -308,6 +358,17 @@ def plot_score(
     Returns
     -------
     matplotlib.axes.Axes
+
+    Examples
+    --------
+    >>> import matplotlib
+    >>> matplotlib.use("Agg")
+    >>> import matplotlib.pyplot as plt
+    >>> import servqual as sq
+    >>> feedback = sq.operations.load_records("feedback")
+    >>> fig, ax = plt.subplots()
+    >>> sq.plot_score(sq.operations.csat(feedback, "csat", by="store"), ax=ax) is ax
+    True
     """
     t = _need(result, "ScoreResult", "plot_score", "sq.operations.csat(...) or ces(...)")
     if value not in ("mean", "top_box"):
