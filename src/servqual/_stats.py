@@ -95,6 +95,34 @@ def t_interval(
     return mean - q * se, mean + q * se
 
 
+def t_test(
+    estimate: np.ndarray,
+    se: np.ndarray,
+    df: np.ndarray,
+    confidence_level: float,
+    alternative: str = "two-sided",
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """t statistic, p-value and confidence bounds of ``estimate`` against zero.
+
+    Two-sided: ``p = 2·P(T > |t|)``, bounds ``estimate ± t_{1-α/2}·se``; one-sided
+    ``"greater"``/``"less"``: ``P(T > t)``/``P(T < t)`` with the one-sided bound
+    ``estimate ∓ t_{1-α}·se`` and ``±inf`` on the other side, as R's ``t.test``.
+    """
+    estimate = np.asarray(estimate, dtype=np.float64)
+    se = np.asarray(se, dtype=np.float64)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        t = estimate / se
+    a = 1.0 - confidence_level
+    inf = np.full(np.broadcast(estimate, se).shape, np.inf)
+    if alternative == "two-sided":
+        q = stats.t.ppf(1 - a / 2, df)
+        return t, 2 * stats.t.sf(np.abs(t), df), estimate - q * se, estimate + q * se
+    q = stats.t.ppf(1 - a, df)
+    if alternative == "greater":
+        return t, stats.t.sf(t, df), estimate - q * se, inf
+    return t, stats.t.cdf(t, df), -inf, estimate + q * se
+
+
 def wilson_interval(
     successes: np.ndarray, n: np.ndarray, confidence_level: float
 ) -> tuple[np.ndarray, np.ndarray]:

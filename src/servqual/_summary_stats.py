@@ -20,7 +20,7 @@ import pandas as pd
 from scipy import stats
 
 from . import _scores
-from ._stats import require_n
+from ._stats import require_n, t_test
 from ._validation import check_choice, check_confidence, fmt_list
 from .exceptions import DataError, InstrumentError, InsufficientDataError, MissingColumnError
 from .instruments import RATINGS, reference_name
@@ -248,7 +248,6 @@ def paired_tests(
     confidence_level: float = 0.95,
 ) -> Any:
     """Paired t-tests from the moments; see :meth:`SurveySummary.paired_tests`."""
-    from scipy import stats
 
     from . import inference
 
@@ -272,14 +271,7 @@ def paired_tests(
     df = (n - 1).astype(np.float64)
     se = m["sd"].to_numpy() / np.sqrt(n)
     diff = m["diff"].to_numpy()
-    a = 1 - conf
-    if alternative == "two-sided":
-        q = stats.t.ppf(1 - a / 2, df)
-        lo, hi = diff - q * se, diff + q * se
-    elif alternative == "greater":
-        lo, hi = diff - stats.t.ppf(1 - a, df) * se, np.full(len(diff), np.inf)
-    else:
-        lo, hi = np.full(len(diff), -np.inf), diff + stats.t.ppf(1 - a, df) * se
+    _, _, lo, hi = t_test(diff, se, df, conf, alternative)
     t = m["t"].to_numpy()
     dz_ci = [
         inference.cohen_dz_interval(float(t[k]), int(n[k]), conf, alternative)

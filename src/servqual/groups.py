@@ -16,6 +16,7 @@ import pandas as pd
 from scipy import optimize, special, stats
 
 from ._results import TableResult, result_class
+from ._stats import t_test
 from ._validation import check_choice, check_confidence, fmt_list
 from .exceptions import DataError, InsufficientDataError, ServqualWarning
 from .gaps import _check_survey, respondent_scores
@@ -111,18 +112,7 @@ def _welch(a: np.ndarray, b: np.ndarray, conf: float, alternative: str) -> dict[
     se = np.sqrt(se2)
     df = se2**2 / ((v1 / n1) ** 2 / (n1 - 1) + (v2 / n2) ** 2 / (n2 - 1))
     diff = m1 - m2
-    t = diff / se
-    alpha = 1 - conf
-    if alternative == "two-sided":
-        p = 2 * stats.t.sf(abs(t), df)
-        q = stats.t.ppf(1 - alpha / 2, df)
-        lo, hi = diff - q * se, diff + q * se
-    elif alternative == "greater":
-        p = stats.t.sf(t, df)
-        lo, hi = diff - stats.t.ppf(1 - alpha, df) * se, np.inf
-    else:
-        p = stats.t.cdf(t, df)
-        lo, hi = -np.inf, diff + stats.t.ppf(1 - alpha, df) * se
+    t, p, lo, hi = (float(v) for v in t_test(diff, se, df, conf, alternative))
     sp = np.sqrt(((n1 - 1) * v1 + (n2 - 1) * v2) / (n1 + n2 - 2))
     d = diff / sp
     return {

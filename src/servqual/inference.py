@@ -20,7 +20,7 @@ from scipy import optimize, stats
 
 from . import _scores
 from ._results import TableResult, result_class
-from ._stats import column_moments, require_n
+from ._stats import column_moments, require_n, t_test
 from ._validation import check_choice, check_confidence, fmt_list
 from .exceptions import DataError, InsufficientDataError, ServqualWarning
 from .gaps import _REF_LETTER, _check_survey
@@ -675,21 +675,8 @@ def paired_tests(
     )
     if method == "t":
         _check_variation(md["sd"], md["mean"], u.labels, "Paired t-test")
-        t = md["mean"] / md["se"]
         df = (n - 1).astype(np.float64)
-        a = 1 - conf
-        if alternative == "two-sided":
-            pv = 2 * stats.t.sf(np.abs(t), df)
-            q = stats.t.ppf(1 - a / 2, df)
-            lo, hi = md["mean"] - q * md["se"], md["mean"] + q * md["se"]
-        elif alternative == "greater":
-            pv = stats.t.sf(t, df)
-            lo = md["mean"] - stats.t.ppf(1 - a, df) * md["se"]
-            hi = np.full_like(lo, np.inf)
-        else:
-            pv = stats.t.cdf(t, df)
-            hi = md["mean"] + stats.t.ppf(1 - a, df) * md["se"]
-            lo = np.full_like(hi, -np.inf)
+        t, pv, lo, hi = t_test(md["mean"], md["se"], df, conf, alternative)
         dz = md["mean"] / md["sd"]
         dz_lo, dz_hi = np.empty(len(t)), np.empty(len(t))
         for k in range(len(t)):
