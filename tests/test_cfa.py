@@ -368,8 +368,23 @@ def test_two_item_factor_uncorrelated_with_the_rest_is_not_identified():
     cov[np.ix_([3, 4], [3, 4])] = 0.5
     cov[np.diag_indices(5)] = 1.0
     df = pd.DataFrame(_exact_sample(cov, 200), columns=list("abcde"))
-    with pytest.raises(sq.ConvergenceError, match="not identified"):
-        sq.cfa(df, {"f": ["a", "b", "c"], "g": ["d", "e"]})
+    for std_lv in (True, False):  # a structural check: no dependence on the optimiser's path
+        with pytest.raises(sq.ConvergenceError, match=r"not identified: factor 'g'.*\('d', 'e'\)"):
+            sq.cfa(df, {"f": ["a", "b", "c"], "g": ["d", "e"]}, std_lv=std_lv)
+
+
+def test_two_item_factor_identified_through_its_covariance_fits():
+    # the same shapes with cov(f items, g items) = .2: identified, fits exactly (chisq 0)
+    cov = np.full((5, 5), 0.2)
+    cov[np.ix_([0, 1, 2], [0, 1, 2])] = 0.5
+    cov[np.ix_([3, 4], [3, 4])] = 0.5
+    cov[np.diag_indices(5)] = 1.0
+    df = pd.DataFrame(_exact_sample(cov, 200), columns=list("abcde"))
+    res = sq.cfa(df, {"f": ["a", "b", "c"], "g": ["d", "e"]})
+    assert res.df == 4
+    assert_allclose(res.chisq, 0.0, atol=1e-8)
+    # Φ_fg = .2 / (√.5 · √.5) = .4 exactly
+    assert_allclose(res.factor_correlations().loc["f", "g"], 0.4, atol=1e-6)
 
 
 # --------------------------------------------------------------------------- other Surveys

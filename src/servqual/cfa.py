@@ -445,6 +445,49 @@ def _check_covariance(s: np.ndarray, items: list[str], n: int) -> None:
         )
 
 
+def _check_identification(spec: _Spec, s: np.ndarray) -> None:
+    """Identification rules checked before estimation (Bollen, 1989, ch. 7).
+
+    * t-rule: the free parameters may not outnumber the ``p(p+1)/2`` sample
+      variances and covariances (necessary);
+    * every factor has at least two indicators (checked with the model), a lone
+      factor at least three (follows from the t-rule);
+    * two-indicator rule: a factor measured by two items is identified only through
+      a non-zero covariance with another factor. Its two loadings enter the
+      covariances of its items with each other only as a product
+      (``λ_a λ_b φ_kk = s_ab``); each is separated only by ``s_aj = λ_a φ_kl λ_j``
+      for items ``j`` of another factor ``l``. When every such covariance is zero
+      (to rounding: all correlations of its items with the items of the other
+      factors below 1e-8 in absolute value) the model is not identified whatever
+      the optimiser does, so this is an error rather than a warning about the
+      information matrix.
+    """
+    p = spec.p
+    moments = p * (p + 1) // 2
+    if spec.q > moments:
+        raise InstrumentError(
+            f"The CFA model has {spec.q} free parameters but only {moments} "
+            f"variances and covariances (df = {moments - spec.q}); it is not identified. A "
+            "single factor needs at least three items."
+        )
+    d = np.sqrt(np.diag(s))
+    r = s / np.outer(d, d)
+    for k, fac in enumerate(spec.factors):
+        own = spec.fac_of == k
+        if own.sum() != 2 or spec.m < 2:
+            continue
+        cross = np.abs(r[np.ix_(own, ~own)])
+        if cross.max() < 1e-8:
+            items = [spec.items[i] for i in np.flatnonzero(own)]
+            raise ConvergenceError(
+                f"The CFA model is not identified: factor {fac!r} has only two items "
+                f"({fmt_list(items)}) and they are uncorrelated with every item of the other "
+                f"factors (largest |r| = {cross.max():.2g}), so its two loadings cannot be "
+                "told apart (two-indicator rule). Add a third item to the factor or merge it "
+                "with another factor."
+            )
+
+
 # --------------------------------------------------------------------------- fit measures
 def _rmsea_ci(x2: float, df: int, n: int, level: float = 0.90) -> tuple[float, float]:
     """Steiger's non-centrality interval for RMSEA, as lavaan's ``lav_fit_rmsea_ci``."""
@@ -668,7 +711,10 @@ def cfa(
         Missing ratings with ``nan_policy="raise"``, a zero-variance item or a
         singular sample covariance matrix.
     ConvergenceError
-        The optimiser did not reach a minimum of the ML discrepancy.
+        The model is not identified on these data (a two-item factor whose items are
+        uncorrelated with every other factor's items: the two-indicator rule, checked
+        before estimation), the optimiser did not reach a minimum of the ML
+        discrepancy, or the information matrix is singular.
 
     See Also
     --------
@@ -726,15 +772,9 @@ def cfa(
     x, spec_model, _index, dropped, used_score = _prepare(data, model, score, nan_policy)
     spec = _Spec(spec_model, bool(std_lv))
     n, p = x.shape
-    df = p * (p + 1) // 2 - spec.q
-    if df < 0:
-        raise InstrumentError(
-            f"The CFA model has {spec.q} free parameters but only {p * (p + 1) // 2} "
-            f"variances and covariances (df = {df}); it is not identified. A single factor "
-            "needs at least three items."
-        )
-    _check_covariance(np.cov(x, rowvar=False, ddof=0), spec.items, n)
     s = np.cov(x, rowvar=False, ddof=0)
+    _check_covariance(s, spec.items, n)
+    _check_identification(spec, s)
     est, fmin, nit = _ml_fit(spec, s)
     sig = spec.sigma(est)
     fit = _fit_measures(s, sig, fmin, n, spec.q)
