@@ -447,7 +447,7 @@ def test_score_change_matches_r(feedback):
 
 
 def test_wtp_matches_r(feedback):
-    res = op.wtp_premium(feedback, willing="pay_more", premium="premium")
+    res = sq.wtp_premium(feedback, willing="pay_more", premium="premium")
     row = res.to_frame().iloc[0]
     ref = REF["wtp"]
     assert row["n"] == ref["n"] and row["willing"] == ref["willing"]
@@ -465,7 +465,7 @@ def test_wtp_matches_r(feedback):
     )
     # premium column alone: willing = premium > 0
     only = (
-        op.wtp_premium(feedback.assign(premium=feedback["premium"].fillna(0)), premium="premium")
+        sq.wtp_premium(feedback.assign(premium=feedback["premium"].fillna(0)), premium="premium")
         .to_frame()
         .iloc[0]
     )
@@ -474,16 +474,16 @@ def test_wtp_matches_r(feedback):
 
 def test_value_index_and_links_match_r():
     val = sq.load_example("value")
-    vi = op.value_index(val)
+    vi = sq.value_index(val)
     ref = REF["value_index"]
     # R: idx = rowMeans(quality) - rowMeans(sacrifice); mean(idx), t.test(idx)$conf.int
     assert_allclose(vi.overall, ref["mean"], rtol=RTOL)
     assert_allclose(vi.to_frame()[["ci_low", "ci_high"]].iloc[0], f(ref["ci"]), rtol=RTOL)
-    links = op.value_links(val, "VAL1", level="overall").to_frame()
+    links = sq.value_links(val, "VAL1", level="overall").to_frame()
     # R: lm(VAL1 ~ idx)
     assert_allclose(links["coef"], f(ref["val1_coef"]), rtol=RTOL)
     assert_allclose(links["r2"].iloc[0], ref["val1_r2"], rtol=RTOL)
-    bank = op.value_links(sq.load_example("retail_bank")).to_frame()
+    bank = sq.value_links(sq.load_example("retail_bank")).to_frame()
     for ref in REF["value_links_bank"]:
         blk = bank[bank["outcome"] == ref["outcome"]]
         # R: summary(lm(outcome ~ dimension gaps))$coefficients, confint()
@@ -499,7 +499,7 @@ def test_value_links_agree_with_key_drivers():
     # the drivers module fits the same OLS (classical SEs when robust=None)
     drivers = pytest.importorskip("servqual.drivers")
     bank = sq.load_example("retail_bank")
-    links = op.value_links(bank, "overall").to_frame().set_index("term")
+    links = sq.value_links(bank, "overall").to_frame().set_index("term")
     kd = drivers.key_drivers(bank, "overall", score="gap", robust=None).to_frame()
     assert_allclose(links.loc[kd.index, "coef"], kd["coef"], rtol=1e-10)
     assert_allclose(links.loc[kd.index, "se"], kd["se"], rtol=1e-10)

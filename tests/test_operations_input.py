@@ -110,20 +110,20 @@ def test_wtp_bad_answers(feedback):
     bad = feedback.copy()
     bad.loc[6, "pay_more"] = "maybe"
     with pytest.raises(sq.DataError, match=r"'pay_more'.*rows 6.*'maybe'"):
-        op.wtp_premium(bad, willing="pay_more")
+        sq.wtp_premium(bad, willing="pay_more")
     bad = feedback.copy()
     bad.loc[bad.index[bad["pay_more"] == "yes"][0], "premium"] = -3
     with pytest.raises(sq.DataError, match="negative premium"):
-        op.wtp_premium(bad, willing="pay_more", premium="premium")
+        sq.wtp_premium(bad, willing="pay_more", premium="premium")
     with pytest.raises(sq.DataError, match="willing="):
-        op.wtp_premium(feedback)
+        sq.wtp_premium(feedback)
 
 
 def test_value_index_needs_sacrifice():
     with pytest.raises(sq.InstrumentError, match="sacrifice"):
-        op.value_index(sq.load_example("retail_bank"))
+        sq.value_index(sq.load_example("retail_bank"))
     with pytest.raises(sq.InstrumentError):
-        op.value_index(pd.DataFrame({"a": [1]}))
+        sq.value_index(pd.DataFrame({"a": [1]}))
 
 
 def test_rate_tests_bad_numbers():
@@ -142,7 +142,7 @@ def test_inputs_not_modified(counts, feedback):
     op.nps(feedback, "recommend", by="store", date="date")
     op.ratings(feedback, "stars", date="date")
     op.score_change(feedback, "csat", split="2024-01-01")
-    op.wtp_premium(feedback, willing="pay_more", premium="premium")
+    sq.wtp_premium(feedback, willing="pay_more", premium="premium")
     pd.testing.assert_frame_equal(counts, c0)
     pd.testing.assert_frame_equal(feedback, f0)
 

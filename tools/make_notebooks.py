@@ -449,7 +449,7 @@ effort); a positive gap means the quality received outweighs what was given up.
 """),
     code("""
 value = examples["value"]
-sq.operations.value_index(value)
+sq.value_index(value)
 """),
     code("""
 fig, ax = plt.subplots(figsize=(8, 4))

@@ -16,7 +16,6 @@ from __future__ import annotations
 from . import datasets, instruments, operations
 from .cfa import CFAResult, cfa
 from .datasets import load_example
-from .distribution import LikertResult, likert_distribution
 from .drivers import (
     ImportancePerformanceResult,
     KeyDriverResult,
@@ -55,6 +54,7 @@ from .inference import HotellingResult, PairedTestResult, hotelling_test, p_adju
 from .instruments import Dimension, Instrument, Item, Scale
 from .io import read_survey
 from .kano import KanoResult, kano
+from .likert import LikertResult, likert_distribution
 from .omega import OmegaResult, omega
 from .operations import control_chart, csat, kpi_series, nps
 from .plotting import (
@@ -101,6 +101,7 @@ from .validity import (
     fornell_larcker,
     htmt,
 )
+from .value import ValueLinkResult, WtpResult, value_index, value_links, wtp_premium
 
 __version__ = "0.1.0"
 
@@ -151,6 +152,8 @@ __all__ = [
     "SurveyPowerResult",
     "SurveySummary",
     "ToleranceResult",
+    "ValueLinkResult",
+    "WtpResult",
     "__version__",
     "ave",
     "bartlett_sphericity",
@@ -207,4 +210,7 @@ __all__ = [
     "split_half",
     "summarize_csv",
     "tolerance_zone",
+    "value_index",
+    "value_links",
+    "wtp_premium",
 ]

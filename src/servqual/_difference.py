@@ -10,8 +10,8 @@ import numpy as np
 import pandas as pd
 
 from . import _alpha
+from ._gap_engine import resolve_reference
 from ._results import TableResult, result_class
-from ._scores import resolve_reference
 from ._validation import check_choice
 from .exceptions import InstrumentError, InsufficientDataError, ReliabilityWarning
 from .instruments import RATINGS

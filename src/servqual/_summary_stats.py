@@ -19,7 +19,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from . import _scores
+from . import _gap_engine
 from ._stats import require_n, t_test
 from ._validation import check_choice, check_confidence, fmt_list
 from .exceptions import DataError, InstrumentError, InsufficientDataError, MissingColumnError
@@ -42,7 +42,7 @@ def _predictor_coefficients(
         if key in _GAP:
 
             def fn(v: Any) -> Any:
-                return _scores.units(v, level, reference=_GAP[key])
+                return _gap_engine.units(v, level, reference=_GAP[key])
 
             u, _consts, (a_p, a_r) = summary._linear(fn)
             return list(u.labels), a_p - a_r
@@ -54,7 +54,7 @@ def _predictor_coefficients(
             )
 
         def fn2(v: Any) -> Any:
-            labels, x = _scores.rating_units(v, letter, level)
+            labels, x = _gap_engine.rating_units(v, letter, level)
             return labels, np.asarray(x, dtype=np.float64)
 
         labels, x = fn2(summary._view())
@@ -199,12 +199,12 @@ def paired_moments(
     """Paired t statistics from the moments; see :meth:`SurveySummary.paired_moments`."""
     from scipy import stats
 
-    check_choice(level, "level", _scores.LEVELS)
+    check_choice(level, "level", _gap_engine.LEVELS)
     check_choice(alternative, "alternative", ("two-sided", "less", "greater"))
     ref_arg = _REF_LETTER.get(reference, reference) if reference is not None else None
-    ref = _scores.resolve_reference(summary._instrument, ref_arg)
+    ref = _gap_engine.resolve_reference(summary._instrument, ref_arg)
     u, (c_p, c_r), (a_p, a_r) = summary._linear(
-        lambda v: _scores.units(v, level, reference=ref, weighted=False)
+        lambda v: _gap_engine.units(v, level, reference=ref, weighted=False)
     )
     b = summary._total()
     require_n(np.full(len(u.labels), b.n), u.labels, 2, "A paired t-test")
@@ -297,7 +297,7 @@ def paired_tests(
         index=m.index,
     )
     ref_arg = _REF_LETTER.get(reference, reference) if reference is not None else None
-    ref = _scores.resolve_reference(summary._instrument, ref_arg)
+    ref = _gap_engine.resolve_reference(summary._instrument, ref_arg)
     if level == "item":
         dims = [summary._instrument.dimension_of(c) for c in labels]
         table.insert(0, "dimension", dims)

@@ -16,7 +16,7 @@ from typing import Any, Literal
 import numpy as np
 import pandas as pd
 
-from . import _scores
+from . import _gap_engine
 from ._results import TableResult, result_class
 from ._stats import (
     column_means,
@@ -259,11 +259,11 @@ def gap_scores(
             confidence_level=confidence_level,
         )
     survey = _check_survey(survey)
-    check_choice(level, "level", _scores.LEVELS)
+    check_choice(level, "level", _gap_engine.LEVELS)
     weighted = check_flag(weighted, "weighted")
     conf = check_confidence(confidence_level)
     ref_arg = _REF_LETTER.get(reference, reference) if reference is not None else None
-    u = _scores.units(survey, level, reference=ref_arg, weighted=weighted)
+    u = _gap_engine.units(survey, level, reference=ref_arg, weighted=weighted)
     gap = u.perception - u.reference
     names, groups = _groups(survey, by)
     w_all = survey.weights
@@ -349,7 +349,7 @@ def _weighted_share_interval(
 
 
 def gap_block(
-    u: _scores.Units,
+    u: _gap_engine.Units,
     level: str,
     confidence_level: float,
     *,
@@ -475,7 +475,7 @@ def respondent_scores(
     1
     """
     survey = _check_survey(survey)
-    check_choice(level, "level", _scores.LEVELS)
+    check_choice(level, "level", _gap_engine.LEVELS)
     weighted = check_flag(weighted, "weighted")
     if not isinstance(score, str):
         raise InstrumentError(f"score must be a score name such as 'gap', got {score!r}.")
@@ -483,7 +483,7 @@ def respondent_scores(
     if key in ("gap", "msa", "mss", "reference"):
         ref = {"msa": "A", "mss": "D"}.get(key, reference)
         ref = _REF_LETTER.get(ref, ref) if ref is not None else None
-        u = _scores.units(survey, level, reference=ref, weighted=weighted)
+        u = _gap_engine.units(survey, level, reference=ref, weighted=weighted)
         values = u.reference if key == "reference" else u.perception - u.reference
         labels = u.labels
     else:
@@ -493,7 +493,7 @@ def respondent_scores(
                 f"Unknown score {score!r}; use 'gap', 'msa', 'mss', 'reference' or one of "
                 f"{list(RATINGS.values())}."
             )
-        labels, values = _scores.rating_units(survey, letter, level, weighted)
+        labels, values = _gap_engine.rating_units(survey, letter, level, weighted)
     return pd.DataFrame(np.array(values), index=survey.index, columns=labels)
 
 
@@ -577,9 +577,9 @@ def tolerance_zone(
             f"{survey.instrument.name!r} has {list(survey.instrument.ratings)}. Use a "
             "three-column instrument such as sq.instruments.servqual_zot()."
         )
-    labs, a = _scores.rating_units(survey, "A", level)
-    _, d = _scores.rating_units(survey, "D", level)
-    _, p = _scores.rating_units(survey, "P", level)
+    labs, a = _gap_engine.rating_units(survey, "A", level)
+    _, d = _gap_engine.rating_units(survey, "D", level)
+    _, p = _gap_engine.rating_units(survey, "P", level)
     dims = [survey.instrument.dimension_of(c) for c in labs] if level == "item" else None
     names, groups = _groups(survey, by)
     w_all = survey.weights

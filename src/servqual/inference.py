@@ -18,7 +18,7 @@ import numpy.typing as npt
 import pandas as pd
 from scipy import optimize, stats
 
-from . import _scores
+from . import _gap_engine
 from ._results import TableResult, result_class
 from ._stats import column_moments, require_n, t_test
 from ._validation import check_choice, check_confidence, fmt_list
@@ -638,14 +638,14 @@ def paired_tests(
             level, method, p_adjust, alternative, reference, confidence_level
         )
     survey = _check_survey(survey)
-    check_choice(level, "level", _scores.LEVELS)
+    check_choice(level, "level", _gap_engine.LEVELS)
     check_choice(method, "method", ("t", "wilcoxon"))
     _check_alternative(alternative)
     adj = _check_method(p_adjust)
     conf = check_confidence(confidence_level)
     if not isinstance(weighted, bool | np.bool_):
         raise DataError(f"weighted must be True or False, got {weighted!r}.")
-    u = _scores.units(survey, level, reference=_resolve_ref(reference), weighted=bool(weighted))
+    u = _gap_engine.units(survey, level, reference=_resolve_ref(reference), weighted=bool(weighted))
     p, r = u.perception, u.reference
     d = p - r
     missing = np.isnan(d)
@@ -810,7 +810,7 @@ def hotelling_test(survey: Survey, reference: str | None = None) -> HotellingRes
     survey = _check_survey(survey)
     if survey.weights is not None:
         warnings.warn("hotelling_test ignores survey weights.", ServqualWarning, stacklevel=2)
-    u = _scores.units(survey, "dimension", reference=_resolve_ref(reference))
+    u = _gap_engine.units(survey, "dimension", reference=_resolve_ref(reference))
     g = u.gap
     ok = ~np.isnan(g).any(axis=1)
     g = g[ok]

@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 from scipy import optimize, stats
 
-from . import _scores
+from . import _gap_engine
 from ._results import TableResult, result_class
 from ._stats import column_moments, require_n
 from ._validation import check_choice
@@ -394,9 +394,9 @@ def power_from_survey(
     True
     """
     survey = _check_survey(survey)
-    check_choice(level, "level", _scores.LEVELS)
+    check_choice(level, "level", _gap_engine.LEVELS)
     ref = _REF_LETTER.get(reference, reference) if reference is not None else None
-    u = _scores.units(survey, level, reference=ref)
+    u = _gap_engine.units(survey, level, reference=ref)
     m = column_moments(u.gap)
     require_n(m["n"], u.labels, 2, "An observed effect size")
     dz = m["mean"] / m["sd"]

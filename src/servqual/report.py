@@ -432,7 +432,7 @@ def _validity_section(survey: Survey) -> list[str]:
 
 
 def _likert_section(survey: Survey, level: str, chart: Chart) -> list[str]:
-    from .distribution import likert_distribution as likert
+    from .likert import likert_distribution as likert
 
     lev = "item" if level == "item" else "dimension"
     parts = []

@@ -29,7 +29,7 @@ from typing import Any, Literal
 import numpy as np
 import pandas as pd
 
-from . import _scores
+from . import _gap_engine
 from ._stats import require_n
 from ._validation import check_choice, check_confidence, fmt_list
 from .exceptions import (
@@ -124,7 +124,7 @@ class _Block:
 
 
 class _View:
-    """The minimal Survey interface the score engine (``servqual._scores``) reads."""
+    """The minimal Survey interface the score engine (``servqual._gap_engine``) reads."""
 
     def __init__(self, instrument: Instrument, x: np.ndarray, blocks: dict[str, slice]) -> None:
         self.instrument = instrument
@@ -147,7 +147,10 @@ def _share_specs(instrument: Instrument, weighted_ok: bool) -> list[tuple[str, s
         return []
     flags = (False, True) if weighted_ok else (False,)
     return [
-        (level, ref, w) for ref in instrument.references for level in _scores.LEVELS for w in flags
+        (level, ref, w)
+        for ref in instrument.references
+        for level in _gap_engine.LEVELS
+        for w in flags
     ]
 
 
@@ -183,7 +186,7 @@ def _gap_coefficients(
     coefs, consts, where = [], [], []
     start = 0
     for level, ref, w in specs:
-        u = _scores.units(view, level, reference=ref, weighted=w)
+        u = _gap_engine.units(view, level, reference=ref, weighted=w)
         g = np.asarray(u.perception - u.reference, dtype=np.float64)
         consts.append(g[0])
         coefs.append(g[1:] - g[0])
@@ -572,7 +575,7 @@ class SurveySummary:
         p = len(self.labels)
         basis = np.vstack([np.zeros(p), np.eye(p)])
         view = _View(self._instrument, basis, self._slices)
-        codes, m = _scores.item_score_matrix(view, score)
+        codes, m = _gap_engine.item_score_matrix(view, score)
         m = np.asarray(m, dtype=np.float64)
         return list(codes), m[0], m[1:] - m[0]
 
@@ -641,7 +644,7 @@ class SurveySummary:
         """
         from .gaps import check_flag, gap_block, gap_result
 
-        check_choice(level, "level", _scores.LEVELS)
+        check_choice(level, "level", _gap_engine.LEVELS)
         weighted = check_flag(weighted, "weighted")
         conf = check_confidence(confidence_level)
         if weighted and self._has_importance:
@@ -652,9 +655,9 @@ class SurveySummary:
                 "every respondent."
             )
         ref_arg = _REF_LETTER.get(reference, reference) if reference is not None else None
-        ref = _scores.resolve_reference(self._instrument, ref_arg)
+        ref = _gap_engine.resolve_reference(self._instrument, ref_arg)
         u, cu, au = self._linear(
-            lambda v: _scores.units(v, level, reference=ref, weighted=weighted)
+            lambda v: _gap_engine.units(v, level, reference=ref, weighted=weighted)
         )
         c_p, c_r = cu
         a_p, a_r = au

@@ -763,7 +763,7 @@ class Survey:
         or ``"gap"`` (perception minus the default reference), ``"msa"``, ``"mss"``.
         ``dimension`` restricts to one dimension's items.
         """
-        from ._scores import item_score_matrix
+        from ._gap_engine import item_score_matrix
 
         codes, x = item_score_matrix(self, score)
         frame = pd.DataFrame(x, index=self._index, columns=codes)

@@ -5,8 +5,8 @@ complaints, claims and returns per month (:func:`kpi_series`), watched with
 control charts (:func:`control_chart`) and exact rate tests
 (:func:`period_changes`, :func:`before_after`); conformance of cases to a
 specification (:func:`conformance`); review ratings (:func:`ratings`); CSAT, NPS
-and CES (:func:`csat`, :func:`nps`, :func:`ces`, :func:`score_change`); and the
-value perspective (:func:`value_index`, :func:`wtp_premium`, :func:`value_links`).
+and CES (:func:`csat`, :func:`nps`, :func:`ces`, :func:`score_change`). The value
+perspective of a survey (value index, willingness to pay) is :mod:`servqual.value`.
 
 Examples
 --------
@@ -33,7 +33,6 @@ from .scores import (
     nps,
     ratings,
 )
-from .value import ValueLinkResult, WtpResult, value_index, value_links, wtp_premium
 
 __all__ = [
     "RULES",
@@ -45,8 +44,6 @@ __all__ = [
     "RatingsResult",
     "ScoreChangeResult",
     "ScoreResult",
-    "ValueLinkResult",
-    "WtpResult",
     "before_after",
     "ces",
     "conformance",
@@ -63,7 +60,4 @@ __all__ = [
     "run_rules",
     "score_change",
     "two_proportion_test",
-    "value_index",
-    "value_links",
-    "wtp_premium",
 ]

@@ -16,7 +16,7 @@ _NEUTRAL = ("split", "left", "right", "omit")
 
 
 def _likert_result(obj: Any, rating: str, level: str) -> Any:
-    from ..distribution import LikertResult, likert_distribution
+    from ..likert import LikertResult, likert_distribution
     from ..survey import Survey
 
     if isinstance(obj, LikertResult):

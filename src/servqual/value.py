@@ -16,13 +16,13 @@ import numpy as np
 import pandas as pd
 import statsmodels.api as sm
 
-from .._results import TableResult, result_class
-from .._stats import t_interval, wilson_interval
-from .._validation import check_confidence, fmt_list
-from ..exceptions import DataError, InstrumentError, InsufficientDataError
-from ..gaps import GapResult, gap_scores, respondent_scores
-from ..survey import Survey
-from . import _checks
+from ._results import TableResult, result_class
+from ._stats import t_interval, wilson_interval
+from ._validation import check_confidence, fmt_list
+from .exceptions import DataError, InstrumentError, InsufficientDataError
+from .gaps import GapResult, gap_scores, respondent_scores
+from .operations import _checks
+from .survey import Survey
 
 __all__ = ["ValueLinkResult", "WtpResult", "value_index", "value_links", "wtp_premium"]
 
@@ -89,7 +89,7 @@ def value_index(
     --------
     >>> import servqual as sq
     >>> survey = sq.load_example("value")
-    >>> res = sq.operations.value_index(survey)
+    >>> res = sq.value_index(survey)
     >>> bool(res.overall > 0)
     True
     """
@@ -210,7 +210,7 @@ def wtp_premium(
     --------
     >>> import servqual as sq
     >>> feedback = sq.operations.load_records("feedback")
-    >>> res = sq.operations.wtp_premium(feedback, willing="pay_more", premium="premium")
+    >>> res = sq.wtp_premium(feedback, willing="pay_more", premium="premium")
     >>> 0 < res.share < 1
     True
     """
@@ -423,7 +423,7 @@ def value_links(
     --------
     >>> import servqual as sq
     >>> survey = sq.load_example("value")
-    >>> res = sq.operations.value_links(survey, "VAL1", level="overall")
+    >>> res = sq.value_links(survey, "VAL1", level="overall")
     >>> res.to_frame()["term"].tolist()
     ['const', 'overall']
     """
