@@ -503,7 +503,7 @@ def test_bad_matrix_and_options(hs):
     with pytest.raises(sq.DataError, match="rotation"):
         sq.efa(hs, 2, rotation="quartimax")  # type: ignore[arg-type]
     with pytest.raises(sq.DataError, match="nan_policy"):
-        sq.kmo(hs, nan_policy="available")  # type: ignore[arg-type]
+        sq.kmo(hs, nan_policy="bogus")  # type: ignore[arg-type]
     with pytest.raises(sq.NonNumericError, match="'x1'"):
         sq.kmo(hs.assign(x1=["a"] * len(hs)))
     x = hs.copy()

@@ -325,7 +325,7 @@ def test_by_segment_with_survey_weights_and_missing_ratings_match_r_svyby():
     frame = sq.datasets.load_frame("retail_bank")
     w = 1 + (frame.index.to_numpy() % 3)
     s = sq.Survey(frame, "servqual22", segments="branch", weights=w)
-    assert s.nan_policy == "available" and s.n_incomplete == 4
+    assert s.nan_policy == "pairwise" and s.n_incomplete == 4
     t = sq.gap_scores(s, level="dimension", by="branch").to_frame()
     for d in DIMS:
         r = EXTRA["by_branch_survey_weighted"][d]

@@ -64,7 +64,7 @@ def test_key_drivers_dispatch(pair):
 
 def test_dask_item_frame_goes_where_a_pandas_frame_goes():
     dd = pytest.importorskip("dask.dataframe")
-    items = sq.load_example("retail_bank", nan_policy="available").ratings("P").dropna()
+    items = sq.load_example("retail_bank", nan_policy="pairwise").ratings("P").dropna()
     ddf = dd.from_pandas(items, npartitions=4)
     assert_allclose(sq.cronbach_alpha(ddf).alpha, sq.cronbach_alpha(items).alpha, rtol=RTOL)
     assert_allclose(sq.kmo(ddf).overall, sq.kmo(items).overall, rtol=RTOL)

@@ -358,7 +358,7 @@ def test_bad_options():
     with pytest.raises(sq.DataError, match="ci="):
         sq.cronbach_alpha(x, ci="exact")  # type: ignore[arg-type]
     with pytest.raises(sq.DataError, match="nan_policy="):
-        sq.cronbach_alpha(x, nan_policy="available")  # type: ignore[arg-type]
+        sq.cronbach_alpha(x, nan_policy="bogus")  # type: ignore[arg-type]
     with pytest.raises(sq.DataError, match="confidence_level"):
         sq.cronbach_alpha(x, confidence_level=95)
     with pytest.raises(sq.DataError, match="2-D"):

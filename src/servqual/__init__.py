@@ -23,6 +23,7 @@ from .drivers import (
     key_drivers,
 )
 from .exceptions import (
+    CapabilityError,
     ConvergenceError,
     DataError,
     DuplicateColumnError,
@@ -86,8 +87,7 @@ from .reliability import (
     split_half,
 )
 from .report import report
-from .streaming import summarize_csv
-from .summary import SurveySummary
+from .summary import SurveySummary, summarize_csv
 from .survey import Survey
 from .validity import (
     AVEResult,
@@ -110,6 +110,7 @@ __all__ = [
     "AlphaResult",
     "BartlettResult",
     "CFAResult",
+    "CapabilityError",
     "CompositeReliabilityResult",
     "ConvergenceError",
     "DataError",

@@ -1,4 +1,9 @@
-"""Summaries of Dask DataFrames: one summary per partition, merged by a tree reduction.
+"""Dask DataFrames summarised partition by partition and merged by a tree reduction (internal).
+
+This module knows nothing of what a summary is: :meth:`SurveySummary.from_frame
+<servqual.SurveySummary.from_frame>` hands it the function that summarises one
+pandas partition and the function that merges summaries, so imports run downward
+(``summary`` → ``_dask`` → ``_moments``).
 
 Dask (``pip install 'servqual[dask]'``) is imported lazily. Each partition is
 validated by :class:`~servqual.Survey` and summarised on the workers; the partition
@@ -10,17 +15,28 @@ only when an error occurred.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from .exceptions import DataError, ServqualError
-from .instruments import Instrument, _as_instrument
-from .summary import SurveySummary, merge_moments, moments, warn_dropped
+from ._moments import merge_moments, moments
+from .exceptions import (
+    DataError,
+    InsufficientDataError,
+    MissingColumnError,
+    NonNumericError,
+    ServqualError,
+)
 
-__all__ = ["frame_moments", "is_dask_frame", "summarize_dask"]
+__all__ = ["frame_moments", "is_dask_frame", "summarize_partitions"]
+
+#: summarises one pandas partition (raising a ServqualError on invalid data)
+Build = Callable[[pd.DataFrame], Any]
+#: merges a sequence of partition summaries into one
+MergeAll = Callable[[Sequence[Any]], Any]
 
 
 def _require_dask() -> Any:
@@ -44,32 +60,13 @@ class _Failure:
     partition: int
 
 
-def _segment_names(segments: Any) -> tuple[str, ...]:
-    if segments is None:
-        return ()
-    if isinstance(segments, str):
-        return (segments,)
-    if isinstance(segments, dict):
-        return tuple(map(str, segments))
-    return tuple(map(str, segments))
-
-
 def _partition_summary(
-    part: pd.DataFrame,
-    k: int,
-    offset: int | None,
-    instrument: Instrument,
-    columns: Any,
-    segments: Any,
-    options: dict[str, Any],
-    raise_errors: bool,
-) -> SurveySummary | _Failure:
-    if len(part) == 0:
-        return SurveySummary.empty(instrument, _segment_names(segments))
+    part: pd.DataFrame, k: int, offset: int | None, build: Build, raise_errors: bool
+) -> Any:
     if offset is not None:
         part = part.set_axis(pd.RangeIndex(offset, offset + len(part)))
     try:
-        return SurveySummary.from_frame(part, instrument, columns, segments, **options)
+        return build(part)
     except ServqualError:
         if raise_errors:
             raise
@@ -79,120 +76,78 @@ def _partition_summary(
 def _partition_task(
     part: pd.DataFrame,
     offset: int | None,
-    instrument: Instrument,
-    columns: Any,
-    segments: Any,
-    options: dict[str, Any],
+    build: Build,
     raise_errors: bool,
     partition_info: dict[str, Any] | None = None,
 ) -> pd.Series:
     k = -1 if partition_info is None else int(partition_info["number"])
-    res = _partition_summary(part, k, offset, instrument, columns, segments, options, raise_errors)
+    res = _partition_summary(part, k, offset, build, raise_errors)
     return pd.Series([res], dtype=object)
 
 
-def _unwrap(s: pd.Series) -> SurveySummary | _Failure:
+def _unwrap(s: pd.Series) -> Any:
     return s.iloc[0]
 
 
-def _merge(*items: SurveySummary | _Failure) -> SurveySummary | _Failure:
+def _merge(merge_all: MergeAll, *items: Any) -> Any:
     failures = [x for x in items if isinstance(x, _Failure)]
     if failures:
         return min(failures, key=lambda f: f.partition)
-    return SurveySummary.merge_all(items)  # type: ignore[arg-type]
+    return merge_all(items)
 
 
-def _tree(dask: Any, nodes: list[Any], split_every: int) -> Any:
+def _tree(dask: Any, nodes: list[Any], split_every: int, merge_all: MergeAll) -> Any:
     merge = dask.delayed(_merge, pure=True)
     while len(nodes) > 1:
         nodes = [
-            merge(*nodes[k : k + split_every]) if len(nodes[k : k + split_every]) > 1 else nodes[k]
+            merge(merge_all, *nodes[k : k + split_every])
+            if len(nodes[k : k + split_every]) > 1
+            else nodes[k]
             for k in range(0, len(nodes), split_every)
         ]
     return nodes[0]
 
 
-def summarize_dask(
-    ddf: Any,
-    instrument: Instrument | str,
-    columns: Any = None,
-    segments: str | list[str] | None = None,
-    *,
-    split_every: int = 8,
-    **survey_options: Any,
-) -> SurveySummary:
-    """Summarise a Dask DataFrame of responses into a :class:`~servqual.SurveySummary`.
+def summarize_partitions(
+    ddf: Any, build: Build, merge_all: MergeAll, *, split_every: int = 8
+) -> Any:
+    """``merge_all`` of ``build(partition)`` over the partitions of a Dask DataFrame.
 
-    Parameters
-    ----------
-    ddf : dask.dataframe.DataFrame
-        One row per respondent, partitioned any way.
-    instrument : Instrument or str
-    columns : str, mapping or regex, optional
-        Where the ratings are, as in :class:`~servqual.Survey`.
-    segments : str or list of str, optional
-        Segment columns to split the moments by.
-    split_every : int
-        Fan-in of the tree reduction that merges the partition summaries.
-    **survey_options
-        Passed to :class:`~servqual.Survey` for each partition.
-
-    Returns
-    -------
-    SurveySummary
-        Listwise over the ratings (see :class:`~servqual.SurveySummary`).
-
-    Raises
-    ------
-    MissingColumnError, NonNumericError, ScaleRangeError, DataError
-        As :class:`~servqual.Survey` would raise on the computed frame. Rows are
-        named by their global 0-based position in ``ddf`` unless the frame has
-        known divisions (a sorted index), in which case by their index labels.
-
-    Notes
-    -----
-    The computation runs on the active Dask scheduler (a ``distributed.Client``
-    when one exists). Partition summaries are merged with the pairwise update of
-    Chan, Golub & LeVeque (1979), so the result equals the summary of the whole
-    frame computed in memory.
+    ``build`` runs on the workers, fused with the reader (``read_csv``,
+    ``read_parquet``), so each task reads a partition and returns only its small
+    summary; the summaries are merged ``split_every`` at a time by a tree
+    reduction. On a validation error (a :class:`ServqualError` from ``build``)
+    the failing partition is recomputed with the global offset of its rows, so
+    the error names rows by their 0-based position in ``ddf`` (or by index label
+    when the frame has known divisions).
     """
     dask = _require_dask()
     if not is_dask_frame(ddf):
         raise DataError(f"Expected a dask DataFrame, got {type(ddf).__name__}.")
-    if not isinstance(split_every, int) or split_every < 2:
+    if not isinstance(split_every, int) or isinstance(split_every, bool) or split_every < 2:
         raise DataError(f"split_every must be an integer of at least 2; got {split_every!r}.")
-    inst = _as_instrument(instrument)
     use_labels = bool(ddf.known_divisions)
-    opts = dict(survey_options)
-    # with unknown divisions, rows are numbered within each partition first; on a
-    # validation error the failing partition is recomputed with its global offset.
-    # map_partitions fuses with the reader (read_csv, read_parquet), so each task
-    # reads a partition and returns only its small summary.
     offset0 = None if use_labels else 0
     summaries = ddf.map_partitions(
         _partition_task,
         offset0,
-        inst,
-        columns,
-        segments,
-        opts,
+        build,
         use_labels,
         meta=pd.Series([], dtype=object),
         enforce_metadata=False,
         align_dataframes=False,
     )
     nodes = [dask.delayed(_unwrap, pure=True)(d) for d in summaries.to_delayed()]
-    (result,) = dask.compute(_tree(dask, nodes, split_every))
+    (result,) = dask.compute(_tree(dask, nodes, split_every, merge_all))
     if isinstance(result, _Failure):
         k = result.partition
         lengths = ddf.map_partitions(len).compute().to_numpy()
         offset = int(np.sum(lengths[:k]))
         part = ddf.get_partition(k).compute()
-        _partition_summary(part, k, offset, inst, columns, segments, opts, True)
+        _partition_summary(part, k, offset, build, True)
         raise ServqualError(  # pragma: no cover - the line above raises
             f"Partition {k} failed validation but not when recomputed."
         )
-    warn_dropped(result, stacklevel=2)
     return result
 
 
@@ -224,13 +179,9 @@ def frame_moments(
     cols = list(ddf.columns) if columns is None else list(columns)
     missing = [c for c in cols if c not in ddf.columns]
     if missing:
-        from .exceptions import MissingColumnError
-
         raise MissingColumnError(f"Column(s) {missing} are not in the frame.")
     bad = [c for c in cols if not pd.api.types.is_numeric_dtype(ddf[c].dtype)]
     if bad:
-        from .exceptions import NonNumericError
-
         raise NonNumericError(f"Column(s) {bad} are not numeric; recode them to numbers.")
     if is_dask_frame(ddf):
         dask = _require_dask()
@@ -248,8 +199,6 @@ def frame_moments(
         res = _frame_part_moments(ddf[cols])
     n, _mean, m2, dropped = res
     if n < 2:
-        from .exceptions import InsufficientDataError
-
         raise InsufficientDataError(f"A covariance needs at least 2 complete rows; found {n}.")
     cov = m2 / (n - 1)
     return pd.DataFrame((cov + cov.T) / 2.0, index=cols, columns=cols), int(n), int(dropped)

@@ -220,7 +220,7 @@ def _add_data_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--segments", nargs="*", help="segment column(s)")
     p.add_argument("--importance", help="importance template, e.g. 'imp_{dimension}'")
     p.add_argument("--weights", help="survey weight column")
-    p.add_argument("--nan-policy", choices=["available", "listwise", "raise"])
+    p.add_argument("--nan-policy", choices=["pairwise", "listwise", "raise"])
     p.add_argument("--missing-codes", nargs="*", help="codes meaning missing, e.g. 99 -9")
 
 

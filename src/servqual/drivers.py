@@ -23,8 +23,10 @@ from scipy import stats
 from ._results import TableResult, result_class
 from ._stats import column_moments
 from ._validation import check_choice, check_confidence, fmt_list
+from ._vocab import check_level, parse_score
 from .exceptions import DataError, InstrumentError, InsufficientDataError
 from .gaps import respondent_scores
+from .summary import SurveySummary, as_source
 from .survey import Survey
 
 __all__ = [
@@ -58,27 +60,115 @@ def _check_survey(survey: Any) -> Survey:
 
 
 def _unit_scores(
-    survey: Survey, predictors: str | Sequence[str], score: str
-) -> tuple[str, pd.DataFrame]:
-    """Per-respondent scores of the predictors: (level name, DataFrame)."""
-    if isinstance(predictors, str):
-        check_choice(predictors, "predictors", ("dimension", "item"))
-        return predictors, respondent_scores(survey, level=predictors, score=score)
-    names = list(predictors)
+    survey: Survey, level: str, include: Sequence[str] | None, score: str
+) -> pd.DataFrame:
+    """Per-respondent scores of the predictors at ``level`` (only ``include``, if given)."""
+    frame = respondent_scores(survey, level=level, score=score)
+    if include is None:
+        return frame
+    return frame.loc[:, check_include(include, list(frame.columns), level)]
+
+
+def check_include(include: Any, labels: list[str], level: str) -> list[str]:
+    """``include=`` as a list of distinct unit names of ``level``; DataError naming the rest."""
+    if isinstance(include, str) or not isinstance(include, Sequence):
+        raise DataError(f"include= must be a list of {level} names, got {include!r}.")
+    names = list(include)
     if not names:
-        raise DataError("predictors is empty; name at least one dimension or item.")
-    dim = respondent_scores(survey, level="dimension", score=score)
-    item = respondent_scores(survey, level="item", score=score)
-    for level, frame in (("dimension", dim), ("item", item)):
-        if all(n in frame.columns for n in names):
-            if len(set(names)) != len(names):
-                raise DataError(f"predictors lists a name twice: {names}.")
-            return level, frame.loc[:, names]
-    unknown = [n for n in names if n not in dim.columns and n not in item.columns]
-    raise DataError(
-        f"predictors {fmt_list(unknown or names)} are not quality dimensions or items of "
-        f"the instrument (or mix the two levels); dimensions are {fmt_list(dim.columns, 12)}, "
-        f"items are {fmt_list(item.columns, 6)}."
+        raise DataError("include= is empty; name at least one dimension or item.")
+    if len(set(names)) != len(names):
+        raise DataError(f"include= lists a name twice: {names}.")
+    unknown = [n for n in names if n not in labels]
+    if unknown:
+        raise DataError(
+            f"include= names {fmt_list(unknown)}, which are not {level}s of the instrument; "
+            f"the {level}s are {fmt_list(labels, 12)} (use level='item' for item codes)."
+        )
+    return names
+
+
+def _ols_from_moments(
+    n: int,
+    n_missing: int,
+    means: np.ndarray,
+    cov: np.ndarray,
+    labels: list[str],
+    level: str,
+    outcome: str,
+    score: str,
+    conf: float,
+    dominance: bool | None,
+) -> KeyDriverResult:
+    """Classical OLS key drivers from the covariance ``S`` and means of ``[x, y]``.
+
+    ``b = S_xx⁻¹ s_xy``, ``b0 = ȳ − bᵀx̄``, ``SSE = (n − 1)(s_yy − s_xyᵀ b)``,
+    ``Var(b) = σ² S_xx⁻¹ / (n − 1)`` and ``Var(b0) = σ² (1/n + x̄ᵀ S_xx⁻¹ x̄ / (n − 1))``
+    with ``σ² = SSE / (n − p − 1)``: the standard errors of R ``summary(lm(y ~ .))``.
+    """
+    k = len(labels)
+    cov = (cov + cov.T) / 2.0
+    sd = np.sqrt(np.maximum(np.diag(cov), 0.0))
+    if sd[k] == 0:
+        raise DataError(
+            f"Outcome {outcome!r} is constant over the {n} respondents used; a key-driver "
+            "regression needs variation in the outcome."
+        )
+    const = [labels[j] for j in range(k) if sd[j] <= 1e-12 * max(1.0, float(np.max(sd)))]
+    if const:
+        raise DataError(
+            f"Predictor(s) {fmt_list(const)} are constant over the {n} respondents used; "
+            "leave them out of include=."
+        )
+    corr = cov / np.outer(sd, sd)
+    np.fill_diagonal(corr, 1.0)
+    _check_collinear(corr[:k, :k], labels)
+    dominance = _resolve_dominance(dominance, k)
+    sxx, sxy, syy = cov[:k, :k], cov[:k, k], cov[k, k]
+    coef = np.linalg.solve(sxx, sxy)
+    intercept = means[k] - coef @ means[:k]
+    df_resid = n - k - 1
+    sigma2 = (n - 1) * (syy - sxy @ coef) / df_resid
+    inv = np.linalg.inv(sxx)
+    se = np.sqrt(sigma2 * np.diag(inv) / (n - 1))
+    se0 = float(np.sqrt(sigma2 * (1.0 / n + means[:k] @ inv @ means[:k] / (n - 1))))
+    t = coef / se
+    q = stats.t.ppf(0.5 + conf / 2.0, df_resid)
+    r2 = float(sxy @ coef / syy)
+    table = pd.DataFrame(
+        {
+            "coef": coef,
+            "se": se,
+            "t": t,
+            "p": 2 * stats.t.sf(np.abs(t), df_resid),
+            "ci_low": coef - q * se,
+            "ci_high": coef + q * se,
+            "std_beta": coef * sd[:k] / sd[k],
+            "r": corr[:k, k],
+        },
+        index=pd.Index(labels, name=level),
+    )
+    cond_frame = _add_importance(table, corr, labels, level, dominance)
+    f_stat, f_p = _overall_f(r2, k, df_resid)
+    return KeyDriverResult(
+        _table=table,
+        outcome=outcome,
+        level=level,
+        score=score,
+        robust=None,
+        weighted=False,
+        n=int(n),
+        n_dropped=int(n_missing),
+        intercept=float(intercept),
+        intercept_se=se0,
+        r_squared=r2,
+        adj_r_squared=1.0 - (1.0 - r2) * (n - 1) / df_resid,
+        f_statistic=f_stat,
+        f_pvalue=f_p,
+        wald_f=f_stat,
+        df_model=int(k),
+        df_resid=int(df_resid),
+        confidence_level=conf,
+        conditional_dominance=cond_frame,
     )
 
 
@@ -271,9 +361,11 @@ class KeyDriverResult(TableResult):
 
 
 def key_drivers(
-    survey: Survey,
+    survey: Survey | SurveySummary,
+    *,
     outcome: str = "overall",
-    predictors: Literal["dimension", "item"] | Sequence[str] = "dimension",
+    level: Literal["dimension", "item"] = "dimension",
+    include: Sequence[str] | None = None,
     score: Literal["perception", "gap"] | str = "perception",
     robust: Literal["HC0", "HC1", "HC2", "HC3"] | None = "HC3",
     confidence_level: float = 0.95,
@@ -283,13 +375,16 @@ def key_drivers(
 
     Parameters
     ----------
-    survey : Survey
-        Survey with the outcome among its ``outcomes``.
+    survey : Survey or SurveySummary
+        Survey with the outcome among its ``outcomes``, or a summary made with the
+        outcome (``outcomes=``); a summary gives the classical OLS fit
+        (``robust=None``) of the respondents with every rating and the outcome.
     outcome : str, default "overall"
         Name of the outcome rating (``survey.outcome(outcome)``).
-    predictors : {"dimension", "item"} or sequence of str, default "dimension"
-        Per-respondent dimension scores, item scores, or a list of dimension names or
-        item codes (one level).
+    level : {"dimension", "item"}, default "dimension"
+        Predictors: per-respondent dimension scores or item scores.
+    include : sequence of str, optional
+        Only these dimensions (or item codes, at item level), in this order.
     score : {"perception", "gap"} or str, default "perception"
         The score of each predictor, as in :func:`servqual.respondent_scores`.
     robust : {"HC3", "HC0", "HC1", "HC2"} or None, default "HC3"
@@ -373,16 +468,25 @@ def key_drivers(
     >>> bool(abs(res.to_frame()["dominance"].sum() - res.r_squared) < 1e-12)
     True
     """
-    from .summary import SurveySummary
-
-    if isinstance(survey, SurveySummary):  # moments-only path (streamed files, Dask)
-        return survey.key_drivers(outcome, predictors, score, robust, confidence_level, dominance)
-    survey = _check_survey(survey)
+    src = as_source(survey, "key_drivers")
     conf = check_confidence(confidence_level)
+    level = check_level(level, ("dimension", "item"))  # type: ignore[assignment]
+    parse_score(score)
     if robust is not None:
         check_choice(robust, "robust", ("HC0", "HC1", "HC2", "HC3"))
+        src.require_rows(
+            f"Robust (robust={robust!r}) standard errors",
+            "Pass robust=None for the classical OLS standard errors, or use a Survey.",
+        )
+    if isinstance(src, SurveySummary):
+        n, n_missing, means, cov, labels = src.regression_moments(outcome, level, score, include)
+        _require_rows(n, len(labels), outcome)
+        return _ols_from_moments(
+            n, n_missing, means, cov, labels, level, outcome, score, conf, dominance
+        )
+    survey = src
     y_all = survey.outcome(outcome)
-    level, scores = _unit_scores(survey, predictors, score)
+    scores = _unit_scores(survey, level, include, score)
     labels = [str(c) for c in scores.columns]
     x_all = scores.to_numpy(dtype=np.float64)
     y_all = y_all.to_numpy(dtype=np.float64)
@@ -392,6 +496,22 @@ def key_drivers(
     n, p = x.shape
     _require_rows(n, p, outcome)
     _check_design(x, y, labels, outcome, survey.index)
+    if robust is None and w is None:  # the moment path, shared with SurveySummary
+        z = np.column_stack([x, y])
+        zc = z - z.mean(axis=0)
+        cov = zc.T @ zc / (n - 1)
+        return _ols_from_moments(
+            n,
+            int((~ok).sum()),
+            z.mean(axis=0),
+            cov,
+            labels,
+            level,
+            outcome,
+            score,
+            conf,
+            dominance,
+        )
     dominance = _resolve_dominance(dominance, p)
 
     design = sm.add_constant(x, has_constant="add")

@@ -12,6 +12,7 @@ Statistical caveats (negative alpha, Heywood cases, dropped respondents) are
 from __future__ import annotations
 
 __all__ = [
+    "CapabilityError",
     "ConvergenceError",
     "DataError",
     "DuplicateColumnError",
@@ -86,3 +87,12 @@ class ReliabilityWarning(ServqualWarning):
 
 class HeywoodWarning(ServqualWarning):
     """A factor solution has a communality at or above one (Heywood case)."""
+
+
+class CapabilityError(DataError):
+    """The statistic needs the respondents' rows, and only their moments were given.
+
+    Raised on a :class:`~servqual.SurveySummary` (a streamed CSV, a Dask frame) by
+    methods such as rank tests, bootstrap intervals, medians and robust (HC)
+    standard errors; the message names the statistic and what to pass instead.
+    """

@@ -27,10 +27,13 @@ from typing import Any, Literal
 import numpy as np
 import pandas as pd
 
-from . import _efa, _rotation
+from . import _dask, _efa, _rotation
 from ._results import TableResult, p_text, result_class
 from ._validation import check_choice
+from ._vocab import NanPolicy, as_rng, check_nan_policy, parse_score
 from .exceptions import DataError, InsufficientDataError
+from .summary import SurveySummary
+from .survey import Survey
 
 __all__ = [
     "BartlettResult",
@@ -43,14 +46,31 @@ __all__ = [
     "parallel_analysis",
 ]
 
-NanPolicy = Literal["pairwise", "listwise", "raise"]
 Method = Literal["minres", "ml", "pa"]
 Rotation = Literal["varimax", "oblimin", "promax"]
 
 
 def _prep(data: Any, score: str | None, n_obs: int | None, nan_policy: str, what: str):
-    from .survey import Survey
-
+    """Correlation matrix and n of any input: a Survey, a SurveySummary (listwise moments),
+    a Dask frame of item columns (listwise moments merged over partitions), an item
+    table, or a correlation/covariance matrix with ``n_obs``."""
+    nan_policy = check_nan_policy(nan_policy)
+    if isinstance(data, SurveySummary) or _dask.is_dask_frame(data):
+        if n_obs is not None:
+            raise DataError(f"{what}: n_obs= is only for a covariance/correlation matrix.")
+        if isinstance(data, SurveySummary):
+            parse_score(score or "perception")
+            return _efa.prepare(
+                data.correlation(score or "perception"),
+                score=None,
+                n_obs=data.n,
+                nan_policy=nan_policy,
+                what=what,
+            )
+        if score is not None:
+            raise DataError(f"{what}: score= applies to a Survey or a SurveySummary only.")
+        cov, n_rows, _ = _dask.frame_moments(data)
+        return _efa.prepare(cov, score=None, n_obs=n_rows, nan_policy=nan_policy, what=what)
     if score is not None and not isinstance(score, str):
         raise DataError(
             f"{what}: score must be a score name such as 'perception' or 'gap', got {score!r}."
@@ -141,14 +161,6 @@ def kmo(
     >>> bool(0 < res.overall < 1)
     True
     """
-    from ._dask import frame_moments, is_dask_frame
-    from .summary import SurveySummary
-
-    if isinstance(data, SurveySummary):  # moments-only path (streamed files, Dask)
-        return data.kmo(score or "perception")
-    if is_dask_frame(data):
-        cov, n_rows, _ = frame_moments(data)
-        return kmo(cov, n_obs=n_rows)
     prep = _prep(data, score, n_obs, nan_policy, "kmo")
     r = prep.r
     _efa.check_invertible(r, prep.labels, "KMO")
@@ -243,14 +255,6 @@ def bartlett_sphericity(
     >>> res.df, bool(res.pvalue < 0.05)
     (231, True)
     """
-    from ._dask import frame_moments, is_dask_frame
-    from .summary import SurveySummary
-
-    if isinstance(data, SurveySummary):  # moments-only path (streamed files, Dask)
-        return data.bartlett_sphericity(score or "perception")
-    if is_dask_frame(data):
-        cov, n_rows, _ = frame_moments(data)
-        return bartlett_sphericity(cov, n_obs=n_rows)
     from scipy import stats
 
     prep = _prep(data, score, n_obs, nan_policy, "bartlett_sphericity")
@@ -305,14 +309,6 @@ class ParallelAnalysisResult(TableResult):
             f"{self.n_components} component(s) · {self.n_iter} simulations, {rule} · "
             f"{_data_text(self.score, self.n_obs, self.nan_policy)}"
         )
-
-
-def _rng(rng: Any) -> np.random.Generator:
-    if isinstance(rng, np.random.Generator):
-        return rng
-    if rng is None or isinstance(rng, int | np.integer):
-        return np.random.default_rng(rng)
-    raise DataError(f"rng must be an int seed or a numpy Generator, got {type(rng).__name__}.")
 
 
 def _reduced_values(r: np.ndarray, reduced: str) -> np.ndarray:
@@ -412,7 +408,7 @@ def parallel_analysis(
             ) from None
         if not 0.0 < q < 1.0:
             raise DataError(f"quantile must lie strictly between 0 and 1, got {quantile!r}.")
-    gen = _rng(rng)
+    gen = as_rng(rng)
     prep = _prep(data, score, n_obs, nan_policy, "parallel_analysis")
     r, n = prep.r, prep.n_obs
     p = len(prep.labels)
@@ -724,21 +720,6 @@ def efa(
     >>> bool(res.phi.to_numpy().diagonal().round(6).min() == 1)
     True
     """
-    from ._dask import frame_moments, is_dask_frame
-    from .summary import SurveySummary
-
-    if isinstance(data, SurveySummary):  # moments-only path (streamed files, Dask)
-        return data.efa(
-            n_factors,
-            score=score or "perception",
-            method=method,
-            rotation=rotation,
-            max_iter=max_iter,
-            tol=tol,
-        )
-    if is_dask_frame(data):
-        cov, n_rows, _ = frame_moments(data)
-        return efa(cov, n_factors, method, rotation, n_obs=n_rows, max_iter=max_iter, tol=tol)
     check_choice(method, "method", ("minres", "ml", "pa"))
     check_choice(rotation, "rotation", ("varimax", "oblimin", "promax", None))
     if max_iter is not None and (

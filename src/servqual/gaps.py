@@ -18,18 +18,20 @@ import pandas as pd
 
 from . import _gap_engine
 from ._results import TableResult, result_class
+from ._source import UnitMoments
 from ._stats import (
     column_means,
-    column_moments,
-    logit_interval,
     require_n,
     t_interval,
     wilson_interval,
 )
 from ._validation import check_choice, check_confidence
+from ._vocab import REF_LETTER as _REF_LETTER
+from ._vocab import Level, check_flag, check_level, parse_reference
 from .exceptions import InstrumentError, InsufficientDataError
 from .instruments import RATINGS, Instrument, reference_name
-from .survey import Survey
+from .summary import SurveySummary, as_source
+from .survey import Survey, require_survey
 
 __all__ = [
     "GapResult",
@@ -38,55 +40,6 @@ __all__ = [
     "respondent_scores",
     "tolerance_zone",
 ]
-
-Level = Literal["item", "dimension", "overall"]
-
-_REF_LETTER = {"expectation": "E", "adequate": "A", "desired": "D", "competitor": "C"}
-
-
-def _check_survey(survey: Any) -> Survey:
-    if not isinstance(survey, Survey):
-        raise InstrumentError(
-            f"Expected a servqual Survey, got {type(survey).__name__}; build one with "
-            "sq.Survey(df, instrument) or sq.read_survey(path, instrument)."
-        )
-    return survey
-
-
-def _groups(
-    survey: Survey, by: str | Sequence[str] | None
-) -> tuple[tuple[str, ...] | None, list[tuple[Any, np.ndarray]]]:
-    """List of (segment key, boolean row mask); one group with key None when by is None."""
-    if by is None:
-        return None, [(None, np.ones(survey.n_respondents, dtype=bool))]
-    names = check_by(by)
-    segs = pd.concat([survey.segment(b) for b in names], axis=1)
-    codes = segs.groupby(list(names), observed=True, sort=True, dropna=True).ngroup().to_numpy()
-    keys = segs.groupby(list(names), observed=True, sort=True, dropna=True).size().index
-    out = []
-    for g, key in enumerate(keys):
-        out.append((key, codes == g))
-    return names, out
-
-
-def check_by(by: Any) -> tuple[str, ...]:
-    """Segment names from ``by=``: a name or a non-empty list of distinct names."""
-    names = (by,) if isinstance(by, str) else by
-    if not isinstance(names, Sequence) or not names or not all(isinstance(b, str) for b in names):
-        raise InstrumentError(
-            f"by={by!r} must be a segment name or a list of segment names, e.g. by='branch'."
-        )
-    dupes = sorted({b for b in names if list(names).count(b) > 1})
-    if dupes:
-        raise InstrumentError(f"by= names segment(s) {dupes} more than once.")
-    return tuple(names)
-
-
-def check_flag(value: Any, name: str) -> bool:
-    """A true/false option; a string such as 'no' is an error, not a true value."""
-    if not isinstance(value, bool | np.bool_):
-        raise InstrumentError(f"{name} must be True or False, got {value!r}.")
-    return bool(value)
 
 
 @result_class
@@ -168,7 +121,8 @@ class GapResult(TableResult):
 
 
 def gap_scores(
-    survey: Survey,
+    survey: Survey | SurveySummary,
+    *,
     level: Level = "dimension",
     by: str | Sequence[str] | None = None,
     weighted: bool = False,
@@ -179,8 +133,9 @@ def gap_scores(
 
     Parameters
     ----------
-    survey : Survey
-        Validated responses.
+    survey : Survey or SurveySummary
+        Validated responses, or their mergeable moments (a streamed CSV, a Dask
+        DataFrame; listwise, see :class:`~servqual.SurveySummary`).
     level : {"item", "dimension", "overall"}
         Item gaps; dimension gaps (respondent's dimension score = mean of its items);
         or the overall gap (mean of the dimension gaps, or importance-weighted).
@@ -220,7 +175,7 @@ def gap_scores(
     interval ``ḡ ± t_{1-α/2,n-1}·s/√n``, the same as R's
     ``t.test(P, E, paired = TRUE)$conf.int``. With survey weights the mean is the
     weighted mean and the standard error is the linearisation estimate (R
-    ``survey::svymean``). Under ``nan_policy="available"`` each unit uses the
+    ``survey::svymean``). Under ``nan_policy="pairwise"`` each unit uses the
     respondents with all its ratings present, so ``n`` may differ between rows, and
     the estimate is computed on those respondents alone (as ``svymean`` on the
     complete cases). With ``by=`` each segment is likewise estimated on its own
@@ -248,150 +203,63 @@ def gap_scores(
     >>> res.to_frame()[["perception", "reference", "gap"]].round(2).index.tolist()
     ['tangibles', 'reliability', 'responsiveness', 'assurance', 'empathy']
     """
-    from .summary import SurveySummary
-
-    if isinstance(survey, SurveySummary):  # moments-only path (streamed files, Dask)
-        return survey.gap_scores(
-            level=level,
-            by=by,
-            weighted=weighted,
-            reference=reference,
-            confidence_level=confidence_level,
-        )
-    survey = _check_survey(survey)
-    check_choice(level, "level", _gap_engine.LEVELS)
+    src = as_source(survey, "gap_scores")
+    level = check_level(level)
     weighted = check_flag(weighted, "weighted")
     conf = check_confidence(confidence_level)
-    ref_arg = _REF_LETTER.get(reference, reference) if reference is not None else None
-    u = _gap_engine.units(survey, level, reference=ref_arg, weighted=weighted)
-    gap = u.perception - u.reference
-    names, groups = _groups(survey, by)
-    w_all = survey.weights
-    blocks = []
-    keys = []
-    may_have_nan = survey._has_nan
-    conformance = survey.instrument.perspective == "conformance"
-    for key, mask in groups:
-        whole = key is None
-        g = gap if whole else gap[mask]
-        p = u.perception if whole else u.perception[mask]
-        r = u.reference if whole else u.reference[mask]
-        w = None if w_all is None else w_all[mask]
-        if may_have_nan:
-            # a unit's row needs both perception and reference
-            both = np.isnan(g)
-            p = np.where(both, np.nan, p)
-            r = np.where(both, np.nan, r)
-        ok = ~np.isnan(g) if may_have_nan else None
-        meets = g >= -1e-12  # before column_moments may centre g in place
-        if ok is not None:
-            meets &= ok
-        label = u.labels if key is None else [f"{key} / {lab}" for lab in u.labels]
-        mg = column_moments(g, w, overwrite=g is gap or not whole)
-        require_n(mg["n"], label, 2, "A gap score with a confidence interval")
-        mp = column_means(p, w)
-        mr = column_means(r, w)
-        share_interval = None
-        if w is None:
-            share = np.count_nonzero(meets, axis=0) / mg["n"]
-        else:
-            okw = np.ones_like(g, dtype=bool) if ok is None else ok
-            ww = np.where(okw, w[:, None], 0.0)
-            share = (ww * meets).sum(axis=0) / ww.sum(axis=0)
-            if conformance:
-                share_interval = _weighted_share_interval(meets, okw, w, share, conf)
-        table = gap_block(
-            u,
-            level,
-            conf,
-            perception=mp,
-            reference=mr,
-            gap=mg["mean"],
-            sd=mg["sd"],
-            se=mg["se"],
-            n=mg["n"],
-            share=share,
-            n_meeting=meets.sum(axis=0) if conformance else None,
-            share_interval=share_interval,
-        )
-        blocks.append(table)
-        keys.append(key)
+    ref = _gap_engine.resolve_reference(src.instrument, parse_reference(reference))
+    names, groups = src.unit_moments(level, ref, weighted, by, conf)
+    conformance = src.instrument.perspective == "conformance"
+    blocks = [gap_block(m, level, conf, conformance=conformance) for _key, m in groups]
     return gap_result(
-        survey.instrument,
+        src.instrument,
         level,
-        u.reference_code,
+        ref,
         weighted,
         names,
         blocks,
-        keys,
+        [key for key, _m in groups],
         conf,
-        n=survey.n_respondents,
-        nan_policy=survey.nan_policy,
-        dropped_rows=survey.dropped_rows,
-        survey_weighted=w_all is not None,
+        n=src.n_respondents,
+        nan_policy=src.nan_policy,
+        dropped_rows=tuple(src.dropped_rows),
+        survey_weighted=src.survey_weighted,
     )
-
-
-def _weighted_share_interval(
-    meets: np.ndarray, ok: np.ndarray, w: np.ndarray, share: np.ndarray, conf: float
-) -> tuple[np.ndarray, np.ndarray]:
-    """Logit interval of a survey-weighted share (R ``svyciprop(method = "logit")``);
-    Wilson's on Kish's effective sample size where the share is 0 or 1."""
-    m = column_moments(np.where(ok, meets.astype(np.float64), np.nan), w)
-    lo, hi = logit_interval(share, m["se"], m["n"], conf)
-    edge = (share <= 0) | (share >= 1)
-    if edge.any():
-        ww = np.where(ok, w[:, None], 0.0)
-        n_eff = ww.sum(axis=0) ** 2 / (ww**2).sum(axis=0)
-        wlo, whi = wilson_interval(share * n_eff, n_eff, conf)
-        lo, hi = np.where(edge, wlo, lo), np.where(edge, whi, hi)
-    return lo, hi
 
 
 def gap_block(
-    u: _gap_engine.Units,
-    level: str,
-    confidence_level: float,
-    *,
-    perception: np.ndarray,
-    reference: np.ndarray,
-    gap: np.ndarray,
-    sd: np.ndarray,
-    se: np.ndarray,
-    n: np.ndarray,
-    share: np.ndarray,
-    n_meeting: np.ndarray | None = None,
-    share_interval: tuple[np.ndarray, np.ndarray] | None = None,
+    m: UnitMoments, level: str, confidence_level: float, *, conformance: bool
 ) -> pd.DataFrame:
-    """One block (segment) of the gap table from its moments (shared with SurveySummary).
+    """One block (segment) of the gap table from its unit moments.
 
-    The share interval is Wilson's from ``n_meeting``, or ``share_interval`` when
-    given (survey-weighted shares).
+    The t interval is ``ḡ ± t_{1−α/2, n−1}·se``; for conformance the share meeting
+    the spec gets Wilson's interval from the counts, or the survey-weighted
+    interval the source computed.
     """
-    lo, hi = t_interval(gap, se, n, confidence_level)
+    lo, hi = t_interval(m.gap, m.se, m.n, confidence_level)
     table = pd.DataFrame(
         {
-            "perception": perception,
-            "reference": reference,
-            "gap": gap,
-            "sd": sd,
-            "se": se,
-            "n": np.asarray(n).astype(np.int64),
+            "perception": m.perception,
+            "reference": m.reference,
+            "gap": m.gap,
+            "sd": m.sd,
+            "se": m.se,
+            "n": np.asarray(m.n).astype(np.int64),
             "ci_low": lo,
             "ci_high": hi,
-            "share_meeting": share,
+            "share_meeting": m.share,
         },
-        index=pd.Index(u.labels, name=out_index_name(level)),
+        index=pd.Index(m.labels, name=out_index_name(level)),
     )
-    if n_meeting is not None:
-        if share_interval is None:
-            slo, shi = wilson_interval(n_meeting, n, confidence_level)
+    if conformance:
+        if m.share_interval is None:
+            slo, shi = wilson_interval(m.n_meeting, m.n, confidence_level)
         else:
-            slo, shi = share_interval
+            slo, shi = m.share_interval
         table["share_ci_low"] = slo
         table["share_ci_high"] = shi
     if level == "item":
-        table.insert(0, "dimension", u.dimensions)
+        table.insert(0, "dimension", m.dimensions)
     return table
 
 
@@ -440,6 +308,7 @@ def out_index_name(level: str) -> str | None:
 
 def respondent_scores(
     survey: Survey,
+    *,
     level: Level = "dimension",
     score: str = "gap",
     reference: str | None = None,
@@ -474,7 +343,7 @@ def respondent_scores(
     >>> sq.respondent_scores(survey, level="overall").shape[1]
     1
     """
-    survey = _check_survey(survey)
+    survey = require_survey(survey)
     check_choice(level, "level", _gap_engine.LEVELS)
     weighted = check_flag(weighted, "weighted")
     if not isinstance(score, str):
@@ -529,6 +398,7 @@ class ToleranceResult(TableResult):
 
 def tolerance_zone(
     survey: Survey,
+    *,
     level: Literal["item", "dimension"] = "item",
     by: str | Sequence[str] | None = None,
 ) -> ToleranceResult:
@@ -569,7 +439,7 @@ def tolerance_zone(
     >>> sorted(set(zot.to_frame()["position"]) - {"below", "within", "above", "inverted"})
     []
     """
-    survey = _check_survey(survey)
+    survey = require_survey(survey)
     check_choice(level, "level", ("item", "dimension"))
     if not (survey.has_rating("A") and survey.has_rating("D")):
         raise InstrumentError(
@@ -581,7 +451,7 @@ def tolerance_zone(
     _, d = _gap_engine.rating_units(survey, "D", level)
     _, p = _gap_engine.rating_units(survey, "P", level)
     dims = [survey.instrument.dimension_of(c) for c in labs] if level == "item" else None
-    names, groups = _groups(survey, by)
+    names, groups = survey.segment_masks(by)
     w_all = survey.weights
     blocks, keys = [], []
     for key, mask in groups:

@@ -19,9 +19,10 @@ from ._results import TableResult, result_class
 from ._stats import t_test
 from ._validation import check_choice, check_confidence, fmt_list
 from .exceptions import DataError, InsufficientDataError, ServqualWarning
-from .gaps import _check_survey, respondent_scores
+from .gaps import respondent_scores
 from .inference import _adjust, _check_method
 from .survey import Survey
+from .survey import require_survey as _check_survey
 
 __all__ = ["GroupComparisonResult", "compare_groups", "hedges_correction"]
 

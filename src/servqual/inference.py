@@ -22,10 +22,21 @@ from . import _gap_engine
 from ._results import TableResult, result_class
 from ._stats import column_moments, require_n, t_test
 from ._validation import check_choice, check_confidence, fmt_list
+from ._vocab import (
+    ALTERNATIVES,
+    Alternative,
+    Level,
+    check_alternative,
+    check_flag,
+    check_level,
+    parse_reference,
+)
+from ._vocab import REF_LETTER as _REF_LETTER
 from .exceptions import DataError, InsufficientDataError, ServqualWarning
-from .gaps import _REF_LETTER, _check_survey
 from .instruments import reference_name
+from .summary import SurveySummary, as_source
 from .survey import Survey
+from .survey import require_survey as _check_survey
 
 __all__ = [
     "HotellingResult",
@@ -36,9 +47,6 @@ __all__ = [
     "paired_tests",
 ]
 
-Level = Literal["item", "dimension", "overall"]
-Alternative = Literal["two-sided", "less", "greater"]
-ALTERNATIVES = ("two-sided", "less", "greater")
 
 # statsmodels.stats.multitest.multipletests methods, plus R p.adjust() names.
 _SM_METHODS = (
@@ -506,7 +514,8 @@ def _check_variation(sd: np.ndarray, mean: np.ndarray, labels: list[str], what: 
 
 
 def paired_tests(
-    survey: Survey,
+    survey: Survey | SurveySummary,
+    *,
     level: Level = "item",
     method: Literal["t", "wilcoxon"] = "t",
     p_adjust: str | None = "holm",
@@ -626,62 +635,40 @@ def paired_tests(
     >>> res.to_frame()[["diff", "t", "p_adj"]].round(3).loc["reliability", "diff"]
     np.float64(-1.343)
     """
-    from .summary import SurveySummary
-
-    if isinstance(survey, SurveySummary):  # moments-only path (streamed files, Dask)
-        if weighted:
-            raise DataError(
-                "paired_tests(weighted=True) needs the responses (per-respondent weighted "
-                "scores); a SurveySummary holds moments of the unweighted scores only."
-            )
-        return survey.paired_tests(
-            level, method, p_adjust, alternative, reference, confidence_level
-        )
-    survey = _check_survey(survey)
-    check_choice(level, "level", _gap_engine.LEVELS)
+    src = as_source(survey, "paired_tests")
+    level = check_level(level)
     check_choice(method, "method", ("t", "wilcoxon"))
-    _check_alternative(alternative)
+    alternative = check_alternative(alternative)  # type: ignore[assignment]
     adj = _check_method(p_adjust)
     conf = check_confidence(confidence_level)
-    if not isinstance(weighted, bool | np.bool_):
-        raise DataError(f"weighted must be True or False, got {weighted!r}.")
-    u = _gap_engine.units(survey, level, reference=_resolve_ref(reference), weighted=bool(weighted))
-    p, r = u.perception, u.reference
-    d = p - r
-    missing = np.isnan(d)
-    p = np.where(missing, np.nan, p)
-    r = np.where(missing, np.nan, r)
-    w = survey.weights if method == "t" else None
-    if method == "wilcoxon" and survey.weights is not None:
-        warnings.warn(
-            "The Wilcoxon signed-rank test ignores survey weights; use method='t' for a "
-            "design-based (weighted) test.",
-            ServqualWarning,
-            stacklevel=2,
+    weighted = check_flag(weighted, "weighted")
+    ref = _gap_engine.resolve_reference(src.instrument, parse_reference(reference))
+    if method == "wilcoxon":
+        src.require_rows(
+            "The Wilcoxon signed-rank test",
+            "Use method='t', or sq.paired_tests on a Survey (e.g. a sample of the panel).",
         )
-    md = column_moments(d, w)
-    n = md["n"].astype(np.int64)
-    require_n(n, u.labels, 2, "A paired test")
-    mp = column_moments(p, w)
-    mr = column_moments(r, w)
-    table = pd.DataFrame(
-        {
-            "mean_perception": mp["mean"],
-            "mean_reference": mr["mean"],
-            "diff": md["mean"],
-            "sd_diff": md["sd"],
-        },
-        index=pd.Index(u.labels, name=level if level != "overall" else None),
-    )
     if method == "t":
-        _check_variation(md["sd"], md["mean"], u.labels, "Paired t-test")
+        _names, ((_key, m),) = src.unit_moments(level, ref, weighted, None, conf)
+        labels, dims, n = m.labels, m.dimensions, m.n
+        table = pd.DataFrame(
+            {
+                "mean_perception": m.perception,
+                "mean_reference": m.reference,
+                "diff": m.gap,
+                "sd_diff": m.sd,
+            },
+            index=pd.Index(labels, name=level if level != "overall" else None),
+        )
+        require_n(n, labels, 2, "A paired test")
+        _check_variation(m.sd, m.gap, labels, "Paired t-test")
         df = (n - 1).astype(np.float64)
-        t, pv, lo, hi = t_test(md["mean"], md["se"], df, conf, alternative)
-        dz = md["mean"] / md["sd"]
+        t, pv, lo, hi = t_test(m.gap, m.se, df, conf, alternative)
+        dz = m.gap / m.sd
         dz_lo, dz_hi = np.empty(len(t)), np.empty(len(t))
         for k in range(len(t)):
             a_, b_ = cohen_dz_interval(float(t[k]), int(n[k]), conf, alternative)
-            scale = dz[k] / t[k] * np.sqrt(n[k])  # 1 without weights
+            scale = dz[k] / t[k] * np.sqrt(n[k])  # 1 without survey weights
             dz_lo[k], dz_hi[k] = a_ * scale, b_ * scale
         table["t"] = t
         table["df"] = df
@@ -693,8 +680,34 @@ def paired_tests(
         table["dz_ci_low"] = dz_lo
         table["dz_ci_high"] = dz_hi
     else:
+        assert isinstance(src, Survey)
+        if src.weights is not None:
+            warnings.warn(
+                "The Wilcoxon signed-rank test ignores survey weights; use method='t' for a "
+                "design-based (weighted) test.",
+                ServqualWarning,
+                stacklevel=2,
+            )
+        u = _gap_engine.units(src, level, reference=ref, weighted=weighted)
+        labels, dims = u.labels, u.dimensions
+        d = u.perception - u.reference
+        missing = np.isnan(d)
+        mp = column_moments(np.where(missing, np.nan, u.perception))
+        mr = column_moments(np.where(missing, np.nan, u.reference))
+        md = column_moments(d)
+        n = md["n"].astype(np.int64)
+        require_n(n, labels, 2, "A paired test")
+        table = pd.DataFrame(
+            {
+                "mean_perception": mp["mean"],
+                "mean_reference": mr["mean"],
+                "diff": md["mean"],
+                "sd_diff": md["sd"],
+            },
+            index=pd.Index(labels, name=level if level != "overall" else None),
+        )
         rows = []
-        for k, lab in enumerate(u.labels):
+        for k, lab in enumerate(labels):
             dk = d[:, k][~missing[:, k]]
             res = _wilcoxon(dk, alternative, conf, lab)
             if not res:
@@ -716,21 +729,21 @@ def paired_tests(
         table["n_nonzero"] = np.array([x["n_nonzero"] for x in rows], dtype=np.int64)
     table["n"] = n
     if level == "item":
-        table.insert(0, "dimension", u.dimensions)
+        table.insert(0, "dimension", dims)
     return PairedTestResult(
         _table=table,
-        instrument=survey.instrument.name,
+        instrument=src.instrument.name,
         level=level,
         method=method,
         alternative=alternative,
         p_adjust=adj,
-        reference=u.reference_code,
-        reference_name=reference_name(u.reference_code),
+        reference=ref,
+        reference_name=reference_name(ref),
         confidence_level=conf,
-        n=survey.n_respondents,
-        survey_weighted=survey.weights is not None,
-        nan_policy=survey.nan_policy,
-        weighted=bool(weighted),
+        n=src.n_respondents,
+        survey_weighted=src.survey_weighted and method == "t",
+        nan_policy=src.nan_policy,
+        weighted=weighted,
     )
 
 

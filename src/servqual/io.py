@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import difflib
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal
+from typing import Any, Literal
 
 import pandas as pd
 
@@ -18,9 +18,6 @@ from ._validation import fmt_list, require_columns
 from .exceptions import DataError, DuplicateColumnError, MissingColumnError
 from .instruments import Instrument, _as_instrument
 from .survey import Survey
-
-if TYPE_CHECKING:
-    from .summary import SurveySummary
 
 __all__ = ["long_to_wide", "read_survey", "read_table"]
 
@@ -217,9 +214,8 @@ def read_survey(
     na_values: Any = None,
     layout: Literal["wide", "long"] = "wide",
     long_options: dict[str, Any] | None = None,
-    chunksize: int | None = None,
     **survey_options: Any,
-) -> Survey | SurveySummary:
+) -> Survey:
     """Read a survey export and validate it against an instrument.
 
     Parameters
@@ -238,11 +234,6 @@ def read_survey(
         Passed to the reader.
     layout : {"wide", "long"}
         ``"long"`` pivots with :func:`long_to_wide` (options in ``long_options``).
-    chunksize : int, optional
-        Stream a CSV of any length in chunks of this many rows at flat memory and
-        return a mergeable :class:`~servqual.SurveySummary` (moments only: gap
-        scores, alpha, paired t-tests, correlations, KMO/EFA, OLS drivers). Each
-        chunk is validated like a Survey; errors name global row numbers.
     **survey_options
         Passed to :class:`~servqual.Survey` (segments, importance, weights,
         outcomes, nan_policy, out_of_range, missing_codes ...).
@@ -250,7 +241,9 @@ def read_survey(
     Returns
     -------
     Survey
-        Or a :class:`~servqual.SurveySummary` when ``chunksize`` is given.
+        Always a Survey (in memory). To stream a CSV of any length at flat memory,
+        use :func:`servqual.summarize_csv` (or ``SurveySummary.from_csv``), which
+        returns a mergeable :class:`~servqual.SurveySummary`.
 
     Examples
     --------
@@ -262,21 +255,10 @@ def read_survey(
     30
     """
     _as_instrument(instrument)
-    if chunksize is not None:
-        from .streaming import summarize_csv
-
-        if layout != "wide" or (format or _infer_format(Path(path))) != "csv":
-            raise DataError("chunksize= streams wide CSV files only.")
-        return summarize_csv(
-            path,
-            instrument,
-            columns,
-            chunksize=chunksize,
-            encoding=encoding,
-            sep=sep,
-            index_col=index_col,
-            na_values=na_values,
-            **survey_options,
+    if "chunksize" in survey_options:
+        raise DataError(
+            "read_survey always returns an in-memory Survey; to stream a CSV in chunks use "
+            "sq.summarize_csv(path, instrument, chunksize=...) (a SurveySummary)."
         )
     frame = read_table(
         path,

@@ -20,9 +20,10 @@ from . import _gap_engine
 from ._results import TableResult, result_class
 from ._stats import column_moments, require_n
 from ._validation import check_choice
+from ._vocab import REF_LETTER as _REF_LETTER
 from .exceptions import ConvergenceError, DataError
-from .gaps import _REF_LETTER, _check_survey
 from .survey import Survey
+from .survey import require_survey as _check_survey
 
 __all__ = ["PowerResult", "SurveyPowerResult", "power", "power_from_survey", "sample_size"]
 

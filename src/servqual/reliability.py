@@ -9,18 +9,20 @@ covariances as ``psych`` does by default, or listwise deletion).
 from __future__ import annotations
 
 import warnings
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, Literal
 
 import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-from . import _alpha
+from . import _alpha, _dask
 from ._difference import DifferenceReliabilityResult, difference_reliability
 from ._results import TableResult, result_class
 from ._validation import as_frame, check_choice, check_confidence, fmt_list, numeric_matrix
+from ._vocab import NanPolicy, as_rng, check_level, check_nan_policy, parse_score
 from .exceptions import DataError, InstrumentError, InsufficientDataError, ReliabilityWarning
+from .summary import SurveySummary
 from .survey import Survey
 
 __all__ = [
@@ -35,7 +37,6 @@ __all__ = [
 ]
 
 CIMethod = Literal["feldt", "duhachek", "bootstrap"]
-NanPolicy = Literal["pairwise", "listwise", "raise"]
 Level = Literal["dimension", "overall"]
 
 
@@ -79,6 +80,39 @@ def _frame_to_array(frame: pd.DataFrame) -> tuple[np.ndarray, list[str]]:
     return x, labels
 
 
+def _resolve_summary(
+    data: SurveySummary,
+    score: str,
+    level: str,
+    n_obs: int | None,
+    want_overall: bool,
+    min_items: int,
+) -> _Input:
+    """Scales of a SurveySummary: each from the listwise covariance and means of its items.
+
+    The same units, item table and warnings as a listwise Survey; the summary's
+    rows are not available (``x`` is None), so resampling methods refuse.
+    """
+    parse_score(score)
+    check_level(level, ("dimension", "overall"))
+    if n_obs is not None:
+        raise DataError("n_obs= is only for a covariance/correlation matrix, not a summary.")
+    model = data.instrument.model
+
+    def unit(label: str, codes: list[str]) -> _Unit:
+        mean, cov, n = data.item_moments(score, codes)
+        m = _alpha.matrix_moments(cov, codes, n)
+        return _Unit(label, replace(m, mean=mean), None)
+
+    all_codes = [c for codes in model.values() for c in codes]
+    dim_of = {c: d for d, codes in model.items() for c in codes}
+    if level == "overall":
+        return _Input([unit("overall", all_codes)], None, score, level, "listwise", dim_of)
+    units = [unit(d, codes) for d, codes in _alpha.usable_scales(model, min_items).items()]
+    overall = unit("overall", all_codes) if want_overall and len(model) > 1 else None
+    return _Input(units, overall, score, level, "listwise", dim_of)
+
+
 def _resolve(
     data: Any,
     score: str,
@@ -88,7 +122,15 @@ def _resolve(
     want_overall: bool,
     min_items: int = 2,
 ) -> _Input:
-    check_choice(nan_policy, "nan_policy", ("pairwise", "listwise", "raise"))
+    nan_policy = check_nan_policy(nan_policy)
+    if isinstance(data, SurveySummary):
+        return _resolve_summary(data, score, level, n_obs, want_overall, min_items)
+    if _dask.is_dask_frame(data):
+        raise DataError(
+            "Reliability of a Dask DataFrame: summarise it first with "
+            "sq.SurveySummary.from_frame(ddf, instrument), or pass its covariance matrix "
+            "with n_obs=."
+        )
     if isinstance(data, Survey):
         if not isinstance(score, str):
             raise DataError(
@@ -185,16 +227,6 @@ def _whole(value: Any, name: str, minimum: int) -> None:
     ok = isinstance(value, int | np.integer | float | np.floating) and not isinstance(value, bool)
     if not ok or not np.isfinite(value) or int(value) != value or value < minimum:
         raise DataError(f"{name} must be a whole number of at least {minimum}, got {value!r}.")
-
-
-def _rng(rng: Any) -> np.random.Generator:
-    if isinstance(rng, np.random.Generator):
-        return rng
-    if rng is None or isinstance(rng, int | np.integer):
-        return np.random.default_rng(rng)
-    raise DataError(
-        f"rng must be None, an int seed or a numpy Generator, got {type(rng).__name__}."
-    )
 
 
 def _warn_items(unit: _Unit, items: dict[str, np.ndarray]) -> None:
@@ -348,10 +380,10 @@ def _alpha_row(
 
 
 def cronbach_alpha(
-    data: Survey | pd.DataFrame | npt.ArrayLike,
+    data: Survey | SurveySummary | pd.DataFrame | npt.ArrayLike,
+    *,
     score: str = "perception",
     level: Level = "dimension",
-    *,
     ci: CIMethod = "feldt",
     confidence_level: float = 0.95,
     nan_policy: NanPolicy = "pairwise",
@@ -451,21 +483,18 @@ def cronbach_alpha(
     >>> round(res.overall, 3)
     0.935
     """
-    from ._dask import frame_moments, is_dask_frame
-    from .summary import SurveySummary
-
-    if isinstance(data, SurveySummary):  # moments-only path (streamed files, Dask)
-        return data.cronbach_alpha(score, level, ci=ci, confidence_level=confidence_level)
-    if is_dask_frame(data):
-        cov, n_rows, _ = frame_moments(data)
-        return cronbach_alpha(cov, ci=ci, confidence_level=confidence_level, n_obs=n_rows)
     check_choice(ci, "ci", ("feldt", "duhachek", "bootstrap"))
+    if ci == "bootstrap" and isinstance(data, SurveySummary):
+        data.require_rows(
+            "A bootstrap interval of alpha (ci='bootstrap')",
+            "Use ci='feldt' or ci='duhachek', or a Survey.",
+        )
     conf = check_confidence(confidence_level)
     if ci == "bootstrap":
         _whole(n_boot, "n_boot", 100)
         n_boot = int(n_boot)
     inp = _resolve(data, score, level, nan_policy, n_obs, want_overall=True)
-    gen = _rng(rng)
+    gen = as_rng(rng)
     rows, table = _unit_table(inp, lambda u: _alpha_row(u, ci, conf, inp.nan_policy, n_boot, gen))
     for u in inp.units:
         a = rows[u.label]["alpha"]
@@ -503,10 +532,10 @@ def cronbach_alpha(
 
 
 def item_analysis(
-    data: Survey | pd.DataFrame | npt.ArrayLike,
+    data: Survey | SurveySummary | pd.DataFrame | npt.ArrayLike,
+    *,
     score: str = "perception",
     level: Level = "dimension",
-    *,
     nan_policy: NanPolicy = "pairwise",
     n_obs: int | None = None,
 ) -> ItemAnalysisResult:
@@ -641,10 +670,10 @@ def _split_row(
 
 
 def split_half(
-    data: Survey | pd.DataFrame | npt.ArrayLike,
+    data: Survey | SurveySummary | pd.DataFrame | npt.ArrayLike,
+    *,
     score: str = "perception",
     level: Level = "dimension",
-    *,
     standardized: bool = False,
     nan_policy: NanPolicy = "pairwise",
     exact_max_items: int = 16,
@@ -721,7 +750,7 @@ def split_half(
     _whole(exact_max_items, "exact_max_items", 3)
     _whole(n_splits, "n_splits", 1)
     inp = _resolve(data, score, level, nan_policy, n_obs, want_overall=True, min_items=3)
-    gen = _rng(rng)
+    gen = as_rng(rng)
     args = (bool(standardized), int(exact_max_items), int(n_splits), gen)
     rows, table = _unit_table(inp, lambda u: _split_row(u, *args))
     head = _split_row(inp.overall, *args) if inp.overall is not None else rows[inp.units[0].label]

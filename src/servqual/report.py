@@ -343,7 +343,7 @@ def _drivers_section(survey: Survey, chart: Chart) -> list[str]:
     # with fewer than three quality dimensions (e.g. the value instrument) a
     # ranking or quadrant map of dimensions says nothing: use the items instead
     unit = "dimension" if len(survey.instrument.quality_dimensions) >= 3 else "item"
-    res = key_drivers(survey, outcome=outcome, predictors=unit)
+    res = key_drivers(survey, outcome=outcome, level=unit)
     parts = []
     if unit == "item":
         parts.append(

@@ -21,20 +21,25 @@ equal the in-memory path on ``Survey(..., nan_policy="listwise")``.
 
 from __future__ import annotations
 
+import functools
 import warnings
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from . import _gap_engine
+from . import _dask, _gap_engine, streaming
+from ._moments import merge_moments, moments
+from ._source import Groups, UnitMoments
 from ._stats import require_n
-from ._validation import check_choice, check_confidence, fmt_list
+from ._validation import fmt_list
+from ._vocab import GAP_SCORES, check_by, parse_score
 from .exceptions import (
+    CapabilityError,
     DataError,
-    ImportanceWeightError,
     InstrumentError,
     InsufficientDataError,
     MissingColumnError,
@@ -44,56 +49,12 @@ from .exceptions import (
 from .instruments import Instrument, _as_instrument
 from .survey import Survey
 
-__all__ = ["SurveySummary", "merge_moments", "moments"]
+__all__ = ["SurveySummary", "merge_moments", "moments", "summarize_chunks", "summarize_csv"]
 
 #: dropped-row labels kept for reporting (the count is always exact)
 MAX_DROPPED_SHOWN = 1000
 
 _REF_LETTER = {"expectation": "E", "adequate": "A", "desired": "D", "competitor": "C"}
-
-
-# --------------------------------------------------------------------------- moments
-def moments(x: np.ndarray, *, overwrite: bool = False) -> tuple[int, np.ndarray, np.ndarray]:
-    """Count, mean vector and co-moment matrix ``Σ (x − x̄)(x − x̄)ᵀ`` of the rows of ``x``.
-
-    ``x`` is a complete (no NaN) ``(n, p)`` float array. The deviations are taken
-    from the block's own mean (two-pass), never from raw sums of squares. With
-    ``overwrite=True`` a float64 ``x`` is centred in place (no copy).
-    """
-    x = np.asarray(x, dtype=np.float64)
-    n = x.shape[0]
-    if n == 0:
-        p = x.shape[1]
-        return 0, np.zeros(p), np.zeros((p, p))
-    mean = x.mean(axis=0)
-    if overwrite and x.flags.writeable:
-        x -= mean
-        dev = x
-    else:
-        dev = x - mean
-    m2 = dev.T @ dev
-    return n, mean, (m2 + m2.T) / 2.0
-
-
-def merge_moments(
-    a: tuple[int, np.ndarray, np.ndarray], b: tuple[int, np.ndarray, np.ndarray]
-) -> tuple[int, np.ndarray, np.ndarray]:
-    """Pairwise update of Chan, Golub & LeVeque (1979) for two blocks of rows.
-
-    ``n = n_a + n_b``; ``δ = x̄_b − x̄_a``; ``x̄ = x̄_a + δ·n_b/n``;
-    ``M2 = M2_a + M2_b + δδᵀ·n_a·n_b/n``.
-    """
-    na, ma, sa = a
-    nb, mb, sb = b
-    if nb == 0:
-        return na, ma.copy(), sa.copy()
-    if na == 0:
-        return nb, mb.copy(), sb.copy()
-    n = na + nb
-    delta = mb - ma
-    mean = ma + delta * (nb / n)
-    m2 = sa + sb + np.outer(delta, delta) * (na * nb / n)
-    return n, mean, m2
 
 
 @dataclass
@@ -224,6 +185,33 @@ def _py(v: Any) -> Any:
 
 def _sort_key(key: tuple[Any, ...]) -> tuple[Any, ...]:
     return tuple((0, v) if not isinstance(v, str) else (1, v) for v in key)
+
+
+def _summarize_part(
+    instrument: Instrument,
+    columns: Any,
+    segments: Any,
+    options: dict[str, Any],
+    data: pd.DataFrame,
+    *,
+    quiet: bool = True,
+) -> SurveySummary:
+    """Summary of one block of rows (a chunk, a Dask partition or a whole frame).
+
+    ``quiet`` silences the per-block warnings (listwise deletion, respondents
+    without importance points) that the caller reports once for the whole data.
+    """
+    names = () if segments is None else (segments,) if isinstance(segments, str) else segments
+    if len(data) == 0:
+        return SurveySummary.empty(instrument, tuple(map(str, names)))
+    opts = dict(options)
+    opts.setdefault("nan_policy", "pairwise")
+    with warnings.catch_warnings():
+        if quiet or opts["nan_policy"] == "listwise":
+            warnings.filterwarnings("ignore", ".*dropped", MissingDataWarning)
+        warnings.filterwarnings("ignore", r".*gave no importance points", MissingDataWarning)
+        survey = Survey(data, instrument, columns, segments, **opts)
+    return SurveySummary.from_survey(survey)
 
 
 # --------------------------------------------------------------------------- summary
@@ -387,26 +375,41 @@ class SurveySummary:
     @classmethod
     def from_frame(
         cls,
-        data: pd.DataFrame,
+        data: Any,
         instrument: Instrument | str,
         columns: Any = None,
+        *,
         segments: Any = None,
+        split_every: int = 8,
         **survey_options: Any,
     ) -> SurveySummary:
-        """Validate a DataFrame with :class:`~servqual.Survey` and summarise it.
+        """Validate a pandas or Dask DataFrame with :class:`~servqual.Survey` and summarise it.
 
         Takes the same arguments as ``Survey``; the summary is listwise whatever
-        ``nan_policy`` (``"raise"`` still rejects missing ratings). A Dask
-        DataFrame is summarised partition by partition on the active scheduler
-        (:func:`servqual._dask.summarize_dask`).
+        ``nan_policy`` (``"raise"`` still rejects missing ratings), and rows left
+        out are reported in one :class:`~servqual.MissingDataWarning`. A Dask
+        DataFrame is summarised partition by partition on the active scheduler and
+        the partition summaries are merged ``split_every`` at a time (a tree
+        reduction); a validation error names rows by their 0-based position in
+        the frame (or by index label when the frame has known divisions).
         """
-        from ._dask import is_dask_frame, summarize_dask
+        inst = _as_instrument(instrument)
+        if _dask.is_dask_frame(data):
+            build = functools.partial(_summarize_part, inst, columns, segments, survey_options)
+            out = _dask.summarize_partitions(
+                data, build, SurveySummary.merge_all, split_every=split_every
+            )
+        else:
+            out = _summarize_part(inst, columns, segments, survey_options, data, quiet=False)
+        warn_dropped(out, stacklevel=2)
+        return out
 
-        if is_dask_frame(data):
-            return summarize_dask(data, instrument, columns, segments, **survey_options)
-        survey_options.setdefault("nan_policy", "available")
-        survey = Survey(data, instrument, columns, segments, **survey_options)
-        return cls.from_survey(survey)
+    @classmethod
+    def from_csv(
+        cls, path: str | Path, instrument: Instrument | str, **options: Any
+    ) -> SurveySummary:
+        """Read a CSV of any length in chunks into a summary; see :func:`summarize_csv`."""
+        return summarize_csv(path, instrument, **options)
 
     @classmethod
     def empty(
@@ -520,8 +523,6 @@ class SurveySummary:
     ) -> tuple[tuple[str, ...] | None, list[tuple[Any, _Block]]]:
         if by is None:
             return None, [(None, self._total())]
-        from .gaps import check_by
-
         names = check_by(by)
         missing = [b for b in names if b not in self._segment_names]
         if missing:
@@ -608,228 +609,139 @@ class SurveySummary:
         np.fill_diagonal(r, 1.0)
         return pd.DataFrame(r, index=cov.index, columns=cov.columns)
 
-    # ------------------------------------------------------------------ statistics
-    def gap_scores(
-        self,
-        level: Literal["item", "dimension", "overall"] = "dimension",
-        by: str | Sequence[str] | None = None,
-        weighted: bool = False,
-        reference: str | None = None,
-        confidence_level: float = 0.95,
-    ) -> Any:
-        """Gap scores from the moments; same arguments and result as :func:`servqual.gap_scores`.
+    # ------------------------------------------------------------------ source protocol
+    @property
+    def survey_weighted(self) -> bool:
+        """Always False: survey weights need the data (design-based standard errors)."""
+        return False
 
-        ``weighted=True`` uses the instrument's fixed dimension weights; weights that
-        differ per respondent (``Survey(importance=...)``) are not linear in the
-        ratings and need the data.
-
-        Returns
-        -------
-        GapResult
-
-        Notes
-        -----
-        Each unit's perception and reference are affine in the ratings,
-        ``p = c_p + A_pᵀ x``, so the mean gap is ``(c_p − c_r) + (A_p − A_r)ᵀ x̄`` and
-        its variance ``aᵀ C a`` with ``C = M2/(n − 1)``; the interval is
-        ``ḡ ± t_{1−α/2, n−1} s/√n`` (R ``t.test(P, E, paired = TRUE)$conf.int``).
-        The share meeting the reference is counted while summarising.
-
-        Examples
-        --------
-        >>> import servqual as sq
-        >>> s = sq.SurveySummary.from_survey(sq.load_example("retail_bank"))
-        >>> s.gap_scores(level="overall").to_frame()["n"].item()
-        208
-        """
-        from .gaps import check_flag, gap_block, gap_result
-
-        check_choice(level, "level", _gap_engine.LEVELS)
-        weighted = check_flag(weighted, "weighted")
-        conf = check_confidence(confidence_level)
-        if weighted and self._has_importance:
-            raise ImportanceWeightError(
-                "Importance weights that differ per respondent are not linear in the ratings, so "
-                "weighted gap scores cannot be computed from a SurveySummary; use the in-memory "
-                "Survey, or instrument weights (Instrument(weights=...)) that are the same for "
-                "every respondent."
-            )
-        ref_arg = _REF_LETTER.get(reference, reference) if reference is not None else None
-        ref = _gap_engine.resolve_reference(self._instrument, ref_arg)
-        u, cu, au = self._linear(
-            lambda v: _gap_engine.units(v, level, reference=ref, weighted=weighted)
+    def require_rows(self, statistic: str, instead: str) -> None:
+        """Raise CapabilityError: ``statistic`` needs the respondents' rows."""
+        raise CapabilityError(
+            f"{statistic} cannot be computed from a SurveySummary: it needs each "
+            "respondent's answers, and a summary holds only their moments (n, means, "
+            f"covariances). {instead}"
         )
-        c_p, c_r = cu
-        a_p, a_r = au
+
+    def unit_moments(
+        self,
+        level: str,
+        reference: str,
+        weighted: bool,
+        by: str | Sequence[str] | None,
+        confidence_level: float,
+    ) -> Groups:
+        """Moments of perception, reference and gap per unit and segment, from the moments.
+
+        Each unit's perception and reference are affine in the stacked ratings,
+        ``p = c_p + A_pᵀ x``, so the mean gap is ``(c_p − c_r) + (A_p − A_r)ᵀ x̄`` and
+        its variance ``aᵀ C a`` with ``C = M2/(n − 1)``. The counts of respondents
+        meeting the reference were taken while summarising. Importance weights
+        that differ per respondent are not linear in the ratings: ``weighted=True``
+        then raises :class:`~servqual.CapabilityError`.
+        """
+        if weighted and self._has_importance:
+            self.require_rows(
+                "Importance weighting with points that differ per respondent",
+                "Analyse the Survey in memory, or give the instrument fixed weights "
+                "(Instrument(weights=...)), which are the same for every respondent.",
+            )
+        u, (c_p, c_r), (a_p, a_r) = self._linear(
+            lambda v: _gap_engine.units(v, level, reference=reference, weighted=weighted)
+        )
         a_g = a_p - a_r
         names, groups = self._grouped(by)
-        spec = (level, ref, bool(weighted))
-        blocks, keys = [], []
+        spec = (level, reference, bool(weighted))
+        out = []
         for key, b in groups:
             label = u.labels if key is None else [f"{key} / {lab}" for lab in u.labels]
             n = np.full(len(u.labels), b.n, dtype=np.int64)
             require_n(n, label, 2, "A gap score with a confidence interval")
             cov = b.m2 / (b.n - 1)
-            mean_p = c_p + b.mean @ a_p
-            mean_r = c_r + b.mean @ a_r
-            mean_g = (c_p - c_r) + b.mean @ a_g
-            var_g = np.einsum("ju,jk,ku->u", a_g, cov, a_g)
-            sd = np.sqrt(np.maximum(var_g, 0.0))
-            se = sd / np.sqrt(n)
+            sd = np.sqrt(np.maximum(np.einsum("ju,jk,ku->u", a_g, cov, a_g), 0.0))
             meets = b.meets[spec]
-            table = gap_block(
-                u,
-                level,
-                conf,
-                perception=mean_p,
-                reference=mean_r,
-                gap=mean_g,
-                sd=sd,
-                se=se,
-                n=n,
-                share=meets / n,
-                n_meeting=meets if self._instrument.perspective == "conformance" else None,
+            out.append(
+                (
+                    key,
+                    UnitMoments(
+                        labels=u.labels,
+                        dimensions=u.dimensions,
+                        reference_code=u.reference_code,
+                        n=n,
+                        perception=c_p + b.mean @ a_p,
+                        reference=c_r + b.mean @ a_r,
+                        gap=(c_p - c_r) + b.mean @ a_g,
+                        sd=sd,
+                        se=sd / np.sqrt(n),
+                        n_meeting=np.asarray(meets, dtype=np.int64),
+                        share=meets / n,
+                    ),
+                )
             )
-            blocks.append(table)
-            keys.append(key)
-        return gap_result(
-            self._instrument,
-            level,
-            u.reference_code,
-            weighted,
-            names,
-            blocks,
-            keys,
-            conf,
-            n=self.n,
-            nan_policy="listwise",
-            dropped_rows=self._dropped_rows,
-            survey_weighted=False,
-        )
+        return names, out
 
-    def paired_moments(
-        self,
-        level: Literal["item", "dimension", "overall"] = "item",
-        reference: str | None = None,
-        alternative: Literal["two-sided", "less", "greater"] = "two-sided",
-    ) -> pd.DataFrame:
-        """Paired t statistics of perception vs reference per unit, from the moments.
+    def item_moments(self, score: str, codes: list[str]) -> tuple[np.ndarray, np.ndarray, int]:
+        """(means, covariance, n) of the item-level ``score`` of ``codes`` (listwise)."""
+        all_codes, c, a = self._item_linear(score)
+        missing = [k for k in codes if k not in all_codes]
+        if missing:
+            raise InstrumentError(f"Score {score!r} has no values for item(s) {fmt_list(missing)}.")
+        pos = [all_codes.index(k) for k in codes]
+        a = a[:, pos]
+        b = self._total()
+        cov = a.T @ self._cov(b) @ a
+        return c[pos] + b.mean @ a, (cov + cov.T) / 2.0, b.n
 
-        Returns a DataFrame indexed by unit with ``mean_p``, ``mean_ref``, ``diff``,
-        ``sd``, ``t``, ``df``, ``p_unc`` and ``cohen_dz``: the difference
-        ``d = P − reference`` is linear in the ratings, so its mean is ``aᵀx̄`` and
-        its variance ``aᵀCa``; ``t = d̄ / (s/√n)`` on ``n − 1`` degrees of freedom
-        (R ``t.test(P, E, paired = TRUE)``) and ``dz = d̄ / s``.
+    def regression_moments(
+        self, outcome: str, level: str, score: str, include: Sequence[str] | None
+    ) -> tuple[int, int, np.ndarray, np.ndarray, list[str]]:
+        """``(n, n_missing, means, covariance, labels)`` of ``[predictor scores, outcome]``.
+
+        The predictors (dimension or item scores of ``score``) are linear in the
+        ratings, so their moments follow from the moments of ``[ratings, outcome]``
+        kept for the respondents with the outcome present.
         """
-        from . import _summary_stats
-
-        return _summary_stats.paired_moments(
-            self, level=level, reference=reference, alternative=alternative
-        )
-
-    def paired_tests(
-        self,
-        level: Literal["item", "dimension", "overall"] = "item",
-        method: Literal["t", "wilcoxon"] = "t",
-        p_adjust: str | None = "holm",
-        alternative: Literal["two-sided", "less", "greater"] = "two-sided",
-        reference: str | None = None,
-        confidence_level: float = 0.95,
-    ) -> Any:
-        """Paired t-tests from the moments; same result as :func:`servqual.paired_tests`.
-
-        ``method="wilcoxon"`` ranks the differences and needs the data: it raises
-        :class:`DataError`. See :meth:`paired_moments` for the formulas.
-
-        Returns
-        -------
-        PairedTestResult
-        """
-        from . import _summary_stats
-
-        return _summary_stats.paired_tests(
-            self,
-            level=level,
-            method=method,
-            p_adjust=p_adjust,
-            alternative=alternative,
-            reference=reference,
-            confidence_level=confidence_level,
-        )
-
-    def cronbach_alpha(
-        self,
-        score: str = "perception",
-        level: Literal["dimension", "overall"] = "dimension",
-        *,
-        ci: Literal["feldt", "duhachek"] = "feldt",
-        confidence_level: float = 0.95,
-    ) -> Any:
-        """Cronbach's alpha (listwise) from the item covariance; as :func:`servqual.cronbach_alpha`.
-
-        Each scale is ``sq.cronbach_alpha(covariance, n_obs=n)`` on the listwise
-        covariance of its items; the table, item statistics and headline fields
-        are those of ``sq.cronbach_alpha(survey, nan_policy="listwise")``.
-        ``ci="bootstrap"`` resamples respondents and needs the data.
-
-        Returns
-        -------
-        AlphaResult
-        """
-        from . import _summary_stats
-
-        return _summary_stats.cronbach_alpha(
-            self, score=score, level=level, ci=ci, confidence_level=confidence_level
-        )
-
-    def kmo(self, score: str = "perception") -> Any:
-        """KMO measure of sampling adequacy from the listwise correlation matrix.
-
-        ``sq.kmo(summary.correlation(score), n_obs=summary.n)``.
-        """
-        from .factor import kmo
-
-        return kmo(self.correlation(score), n_obs=self.n)
-
-    def bartlett_sphericity(self, score: str = "perception") -> Any:
-        """Bartlett's sphericity test from the listwise correlation matrix (``n_obs=n``)."""
-        from .factor import bartlett_sphericity
-
-        return bartlett_sphericity(self.correlation(score), n_obs=self.n)
-
-    def efa(self, n_factors: int = 1, *, score: str = "perception", **options: Any) -> Any:
-        """Exploratory factor analysis of the listwise correlation matrix (``n_obs=n``).
-
-        ``options`` go to :func:`servqual.efa` (``method``, ``rotation`` ...).
-        """
-        from .factor import efa
-
-        return efa(self.correlation(score), n_factors, n_obs=self.n, **options)
-
-    def key_drivers(
-        self,
-        outcome: str = "overall",
-        predictors: str | Sequence[str] = "dimension",
-        score: str = "perception",
-        robust: Literal["HC0", "HC1", "HC2", "HC3"] | None = None,
-        confidence_level: float = 0.95,
-        dominance: bool | None = None,
-    ) -> Any:
-        """OLS key drivers from the moments; as :func:`servqual.key_drivers` with ``robust=None``.
-
-        Needs the outcome in the summary (``outcomes=`` when summarising). The fit
-        uses the respondents with every rating and the outcome present. Robust (HC)
-        standard errors need each respondent's residual, so ``robust`` must be
-        ``None`` (classical standard errors, R ``summary(lm(y ~ ., data))``).
-        Relative weights and dominance analysis come from the correlation matrix.
-
-        Returns
-        -------
-        KeyDriverResult
-        """
-        from ._summary_stats import key_drivers
-
-        return key_drivers(self, outcome, predictors, score, robust, confidence_level, dominance)
+        total = self._total()
+        if not total.outcomes and self.n == 0:
+            raise InsufficientDataError("The summary has no respondents.")
+        if outcome not in total.outcomes:
+            raise MissingColumnError(
+                f"Summary has no outcome {outcome!r}; outcomes are {sorted(total.outcomes)}. "
+                "Pass outcomes= when summarising."
+            )
+        n, mean_ext, m2_ext, n_missing = total.outcomes[outcome]
+        kind, key = parse_score(score)
+        view = self._view()
+        if kind == "gap":
+            u = _gap_engine.units(view, level, reference=GAP_SCORES[key])
+            labels = list(u.labels)
+            per = np.asarray(u.perception, dtype=np.float64)
+            ref = np.asarray(u.reference, dtype=np.float64)
+            a = (per[1:] - per[0]) - (ref[1:] - ref[0])
+        else:
+            labels, x = _gap_engine.rating_units(view, key, level)
+            labels = list(labels)
+            x = np.asarray(x, dtype=np.float64)
+            a = x[1:] - x[0]
+        if include is not None:
+            from_level = list(include)
+            missing = [c for c in from_level if c not in labels]
+            if missing or len(set(from_level)) != len(from_level) or not from_level:
+                raise DataError(
+                    f"include={from_level!r} must list distinct {level}s of the instrument; "
+                    f"the {level}s are {fmt_list(labels, 12)}."
+                )
+            a = a[:, [labels.index(c) for c in from_level]]
+            labels = from_level
+        p_raw, k = a.shape
+        b = np.zeros((p_raw + 1, k + 1))
+        b[:p_raw, :k] = a
+        b[p_raw, k] = 1.0
+        if n < 2:
+            raise InsufficientDataError(
+                f"key_drivers needs at least {k + 2} respondents with {outcome!r}; found {n}."
+            )
+        return int(n), int(n_missing), b.T @ mean_ext, b.T @ (m2_ext / (n - 1)) @ b, labels
 
     # ------------------------------------------------------------------ display
     def __repr__(self) -> str:
@@ -839,6 +751,130 @@ class SurveySummary:
             f"SurveySummary {inst.name!r} · {len(self.labels)} rating columns · "
             f"n={self.n} ({self.n_dropped} of {self.n_read} rows dropped listwise){seg}"
         )
+
+
+# --------------------------------------------------------------------------- reading
+def summarize_chunks(
+    chunks: Iterable[pd.DataFrame],
+    instrument: Instrument | str,
+    columns: Any = None,
+    segments: Any = None,
+    **survey_options: Any,
+) -> SurveySummary:
+    """Summarise an iterable of DataFrames (blocks of respondents) into one summary.
+
+    Each block is validated by :class:`~servqual.Survey` with the given options;
+    errors name the block's index labels, so give the blocks global row labels.
+    """
+    inst = _as_instrument(instrument)
+    total: SurveySummary | None = None
+    for chunk in chunks:
+        if len(chunk) == 0:
+            continue
+        part = _summarize_part(inst, columns, segments, survey_options, chunk)
+        del chunk  # release the rows before the next chunk is read
+        total = part if total is None else total.merge(part)
+    if total is None:
+        raise DataError("The data has no rows (respondents).")
+    return total
+
+
+def summarize_csv(
+    path: str | Path,
+    instrument: Instrument | str,
+    columns: Any = None,
+    segments: Any = None,
+    *,
+    chunksize: int = 250_000,
+    encoding: str = "utf-8",
+    sep: str | None = None,
+    index_col: str | int | None = None,
+    na_values: Any = None,
+    usecols: Any = None,
+    prefetch: bool = True,
+    **survey_options: Any,
+) -> SurveySummary:
+    """Read a CSV of any length in chunks into a :class:`~servqual.SurveySummary`.
+
+    Parameters
+    ----------
+    path : str or Path
+        A CSV export, one row per respondent.
+    instrument : Instrument or str
+        The instrument or a built-in name (``"servqual22"``).
+    columns : str, mapping or regex, optional
+        Where the ratings are, as in :class:`~servqual.Survey`.
+    segments : str or list of str, optional
+        Segment columns (store, month ...) to split the moments by. Their labels
+        are read as text (``"1"``, not ``1``) so that every chunk agrees.
+    chunksize : int
+        Rows per chunk; memory use is proportional to it, not to the file length.
+    encoding, sep, index_col, na_values, usecols
+        Passed to :func:`pandas.read_csv`; ``sep=None`` detects comma, semicolon,
+        tab or pipe from the start of the file. Without ``index_col``, error messages
+        name rows by their 0-based row number in the file (as ``pandas.read_csv``
+        of the whole file would label them).
+    prefetch : bool
+        Parse the next chunk in a background thread while the current one is
+        summarised (one more chunk in memory).
+    **survey_options
+        Passed to :class:`~servqual.Survey` for each chunk (``out_of_range``,
+        ``missing_codes``, ``nan_policy`` ...). Survey weights are not supported.
+
+    Returns
+    -------
+    SurveySummary
+        Listwise: rows with any missing rating are counted in ``n_dropped`` (one
+        :class:`MissingDataWarning` for the whole file).
+
+    Raises
+    ------
+    DataError
+        The file does not exist, is empty, or is not valid text in ``encoding``.
+    MissingColumnError, NonNumericError, ScaleRangeError
+        As :class:`~servqual.Survey`, naming the column and the global rows.
+
+    See Also
+    --------
+    servqual.SurveySummary : the statistics computed from the summary.
+
+    Notes
+    -----
+    Chunk summaries are merged with the pairwise update of Chan, Golub & LeVeque
+    (1979), so the result equals the summary of the whole file (and the
+    statistics equal the in-memory path with ``nan_policy="listwise"``) up to
+    floating-point rounding.
+
+    Examples
+    --------
+    >>> import os, tempfile
+    >>> import servqual as sq
+    >>> path = os.path.join(tempfile.mkdtemp(), "panel.csv")
+    >>> sq.datasets.simulate(1000, seed=2).to_csv(path, index=False)
+    >>> s = sq.summarize_csv(path, "servqual22", chunksize=300)
+    >>> s.n
+    1000
+    >>> sq.gap_scores(s, level="overall").overall < 0
+    True
+    """
+    inst = _as_instrument(instrument)
+    chunks = streaming.iter_chunks(
+        path,
+        chunksize=chunksize,
+        encoding=encoding,
+        sep=sep,
+        index_col=index_col,
+        na_values=na_values,
+        usecols=usecols,
+        # segment labels as text in every chunk: type inference per chunk would
+        # otherwise split one segment into 1 and '1' when a later chunk has text
+        dtype=streaming.segment_dtypes(segments),
+    )
+    if prefetch:
+        chunks = streaming.prefetch(chunks)
+    summary = summarize_chunks(chunks, inst, columns, segments, **survey_options)
+    warn_dropped(summary, stacklevel=2)
+    return summary
 
 
 def out_const(u: Any) -> tuple[np.ndarray, np.ndarray]:
@@ -862,3 +898,19 @@ def warn_dropped(summary: SurveySummary, stacklevel: int = 3) -> None:
             MissingDataWarning,
             stacklevel=stacklevel,
         )
+
+
+def as_source(data: Any, statistic: str) -> Survey | SurveySummary:
+    """``data`` as a moment source (a Survey or a SurveySummary), else a DataError saying
+    how to build one; a Dask frame is pointed to :meth:`SurveySummary.from_frame`."""
+    if isinstance(data, Survey | SurveySummary):
+        return data
+    if _dask.is_dask_frame(data):
+        raise DataError(
+            f"{statistic} of a Dask DataFrame: summarise it first with "
+            "sq.SurveySummary.from_frame(ddf, instrument), then pass the summary."
+        )
+    raise DataError(
+        f"{statistic} needs a servqual Survey or SurveySummary, got {type(data).__name__}; "
+        "build one with sq.Survey(df, instrument) or sq.read_survey(path, instrument)."
+    )

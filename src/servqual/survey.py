@@ -19,6 +19,15 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
+from . import _gap_engine
+from ._source import Groups, UnitMoments
+from ._stats import (
+    column_means,
+    column_moments,
+    logit_interval,
+    require_n,
+    wilson_interval,
+)
 from ._validation import (
     as_frame,
     check_choice,
@@ -28,6 +37,7 @@ from ._validation import (
     raise_out_of_range,
     require_columns,
 )
+from ._vocab import NanPolicy, check_by, check_nan_policy
 from .exceptions import (
     DataError,
     DuplicateColumnError,
@@ -40,7 +50,6 @@ from .instruments import RATINGS, Instrument, _as_instrument
 
 __all__ = ["Survey"]
 
-NanPolicy = Literal["available", "listwise", "raise"]
 ColumnsSpec = str | Mapping[str, Any] | re.Pattern[str] | None
 
 #: score names accepted by ``Survey.item_scores`` and ``respondent_scores``
@@ -142,8 +151,8 @@ class Survey:
     out_of_range : {"raise", "nan"}
         What to do with ratings outside the scale: raise :class:`ScaleRangeError`
         (default) or treat them as missing (reported in :attr:`recoded`).
-    nan_policy : {"available", "listwise", "raise"}
-        ``"available"`` keeps every respondent and lets each statistic use the
+    nan_policy : {"pairwise", "listwise", "raise"}
+        ``"pairwise"`` (``"available"`` is its old name) keeps every respondent and lets each statistic use the
         respondents who answered what it needs (a dimension score needs all of the
         dimension's items); ``"listwise"`` drops respondents with any missing rating
         once, here; ``"raise"`` rejects missing ratings. The policy concerns the
@@ -194,12 +203,12 @@ class Survey:
         outcomes: str | Sequence[str] | Mapping[str, str] | None = None,
         *,
         out_of_range: Literal["raise", "nan"] = "raise",
-        nan_policy: NanPolicy = "available",
+        nan_policy: NanPolicy = "pairwise",
         missing_codes: Sequence[float] = (),
         importance_sum: Literal["raise", "rescale"] = "raise",
     ) -> None:
         check_choice(out_of_range, "out_of_range", ("raise", "nan"))
-        check_choice(nan_policy, "nan_policy", ("available", "listwise", "raise"))
+        nan_policy = check_nan_policy(nan_policy)  # type: ignore[assignment]
         check_choice(importance_sum, "importance_sum", ("raise", "rescale"))
         frame = as_frame(data)
         if len(frame) == 0:
@@ -260,7 +269,7 @@ class Survey:
             rows = index[np.isnan(ratings[letter][:, j])]
             raise DataError(
                 f"Column {self._columns[letter][j]!r} has missing ratings at rows "
-                f"{fmt_list(rows)}. Use nan_policy='available' or 'listwise' to analyse "
+                f"{fmt_list(rows)}. Use nan_policy='pairwise' or 'listwise' to analyse "
                 "incomplete responses."
             )
         if incomplete.any() and nan_policy == "listwise":
@@ -773,6 +782,101 @@ class Survey:
         return frame
 
     # ------------------------------------------------------------------ display
+    # ------------------------------------------------------------------ source protocol
+    @property
+    def survey_weighted(self) -> bool:
+        """Whether survey weights were given (design-based estimates)."""
+        return self._weights is not None
+
+    def require_rows(self, statistic: str, instead: str) -> None:
+        """A Survey holds the rows: every statistic can run (see ``servqual._source``)."""
+
+    def segment_masks(
+        self, by: str | Sequence[str] | None
+    ) -> tuple[tuple[str, ...] | None, list[tuple[Any, np.ndarray]]]:
+        """(segment names, [(segment key, boolean row mask)]); one group keyed None without ``by``.
+
+        Respondents with a missing segment value belong to no group.
+        """
+        if by is None:
+            return None, [(None, np.ones(self.n_respondents, dtype=bool))]
+        names = check_by(by)
+        segs = pd.concat([self.segment(b) for b in names], axis=1)
+        grouped = segs.groupby(list(names), observed=True, sort=True, dropna=True)
+        codes = grouped.ngroup().to_numpy()
+        keys = grouped.size().index
+        return names, [(key, codes == g) for g, key in enumerate(keys)]
+
+    def unit_moments(
+        self,
+        level: str,
+        reference: str,
+        weighted: bool,
+        by: str | Sequence[str] | None,
+        confidence_level: float,
+    ) -> Groups:
+        """Moments of perception, reference and gap per unit and segment, from the arrays.
+
+        A unit's respondent needs both scores (pairwise over units). With survey
+        weights, means are weighted, standard errors are Taylor-linearisation
+        estimates (R ``survey::svymean``) and the share meeting the reference has
+        the logit interval of R ``svyciprop(method = "logit")``.
+        """
+        u = _gap_engine.units(self, level, reference=reference, weighted=weighted)
+        gap = u.perception - u.reference
+        names, groups = self.segment_masks(by)
+        w_all = self._weights
+        conformance = self._instrument.perspective == "conformance"
+        out = []
+        for key, mask in groups:
+            whole = key is None
+            g = gap if whole else gap[mask]
+            p = u.perception if whole else u.perception[mask]
+            r = u.reference if whole else u.reference[mask]
+            w = None if w_all is None else w_all[mask]
+            ok = None
+            if self._has_nan:  # a unit's row needs both perception and reference
+                missing = np.isnan(g)
+                p = np.where(missing, np.nan, p)
+                r = np.where(missing, np.nan, r)
+                ok = ~missing
+            meets = g >= -1e-12  # before column_moments may centre g in place
+            if ok is not None:
+                meets &= ok
+            label = u.labels if whole else [f"{key} / {lab}" for lab in u.labels]
+            mg = column_moments(g, w, overwrite=g is gap or not whole)
+            require_n(mg["n"], label, 2, "A gap score with a confidence interval")
+            n_meeting = np.count_nonzero(meets, axis=0)
+            interval = None
+            if w is None:
+                share = n_meeting / mg["n"]
+            else:
+                okw = np.ones_like(g, dtype=bool) if ok is None else ok
+                ww = np.where(okw, w[:, None], 0.0)
+                share = (ww * meets).sum(axis=0) / ww.sum(axis=0)
+                if conformance:
+                    interval = weighted_share_interval(meets, okw, w, share, confidence_level)
+            out.append(
+                (
+                    key,
+                    UnitMoments(
+                        labels=u.labels,
+                        dimensions=u.dimensions,
+                        reference_code=u.reference_code,
+                        n=mg["n"].astype(np.int64),
+                        perception=column_means(p, w),
+                        reference=column_means(r, w),
+                        gap=mg["mean"],
+                        sd=mg["sd"],
+                        se=mg["se"],
+                        n_meeting=n_meeting,
+                        share=share,
+                        share_interval=interval,
+                    ),
+                )
+            )
+        return names, out
+
     def _summary(self) -> str:
         inst = self._instrument
         nd = len(inst.dimensions)
@@ -815,3 +919,29 @@ class Survey:
                     }
                 )
         return pd.DataFrame(rows).set_index(["rating", "item"])
+
+
+def weighted_share_interval(
+    meets: np.ndarray, ok: np.ndarray, w: np.ndarray, share: np.ndarray, conf: float
+) -> tuple[np.ndarray, np.ndarray]:
+    """Logit interval of a survey-weighted share (R ``svyciprop(method = "logit")``);
+    Wilson's on Kish's effective sample size where the share is 0 or 1."""
+    m = column_moments(np.where(ok, meets.astype(np.float64), np.nan), w)
+    lo, hi = logit_interval(share, m["se"], m["n"], conf)
+    edge = (share <= 0) | (share >= 1)
+    if edge.any():
+        ww = np.where(ok, w[:, None], 0.0)
+        n_eff = ww.sum(axis=0) ** 2 / (ww**2).sum(axis=0)
+        wlo, whi = wilson_interval(share * n_eff, n_eff, conf)
+        lo, hi = np.where(edge, wlo, lo), np.where(edge, whi, hi)
+    return lo, hi
+
+
+def require_survey(data: Any, what: str = "This analysis") -> Survey:
+    """``data`` if it is a :class:`Survey`, else an InstrumentError saying how to build one."""
+    if not isinstance(data, Survey):
+        raise InstrumentError(
+            f"{what} needs a servqual Survey, got {type(data).__name__}; build one with "
+            "sq.Survey(df, instrument) or sq.read_survey(path, instrument)."
+        )
+    return data
