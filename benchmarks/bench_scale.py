@@ -114,7 +114,7 @@ def task(
         out["rows"] = n
     elif name == "stream":
         s = sq.summarize_csv(path, "servqual22", chunksize=chunksize)
-        out.update(_stats(s.gap_scores(level="dimension"), s.cronbach_alpha("perception")))
+        out.update(_stats(sq.gap_scores(s, level="dimension"), sq.cronbach_alpha(s, score="perception")))
         out["rows"] = s.n_read
     elif name == "dask":
         import warnings
@@ -135,8 +135,8 @@ def task(
             client = distributed.Client(cluster)
         t0 = time.perf_counter()  # cluster start-up is not part of the throughput
         c0 = cpu_seconds()
-        s = summarize_dask(dd.read_csv(path, blocksize=blocksize), "servqual22")
-        out.update(_stats(s.gap_scores(level="dimension"), s.cronbach_alpha("perception")))
+        s = sq.SurveySummary.from_frame(dd.read_csv(path, blocksize=blocksize), "servqual22")
+        out.update(_stats(sq.gap_scores(s, level="dimension"), sq.cronbach_alpha(s, score="perception")))
         out["rows"] = s.n_read
         out["seconds"] = time.perf_counter() - t0
         out["cpu_seconds"] = cpu_seconds() - c0
@@ -153,7 +153,7 @@ def task(
         out.update(
             _stats(
                 sq.gap_scores(survey, level="dimension"),
-                sq.cronbach_alpha(survey, "perception", nan_policy="listwise"),
+                sq.cronbach_alpha(survey, score="perception", nan_policy="listwise"),
             )
         )
         out["rows"] = len(df)

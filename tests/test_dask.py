@@ -11,7 +11,7 @@ distributed = pytest.importorskip("distributed")
 dd = pytest.importorskip("dask.dataframe")
 
 import servqual as sq  # noqa: E402
-from servqual._dask import frame_moments, is_dask_frame, summarize_dask  # noqa: E402
+from servqual._dask import frame_moments, is_dask_frame  # noqa: E402
 
 RTOL = 1e-10
 pytestmark = pytest.mark.filterwarnings("ignore::servqual.MissingDataWarning")
@@ -52,18 +52,18 @@ def in_memory(df, **kw):
 def test_dask_equals_pandas(client, panel, npartitions):
     ddf = dd.from_pandas(panel, npartitions=npartitions)
     assert is_dask_frame(ddf) and not is_dask_frame(panel)
-    s = summarize_dask(ddf, "servqual22", segments="store", split_every=2)
+    s = sq.SurveySummary.from_frame(ddf, "servqual22", segments="store", split_every=2)
     mem = in_memory(panel, segments="store")
     assert s.n == mem.n_respondents and s.n_read == len(panel)
     for level in ("item", "dimension", "overall"):
         for by in (None, "store"):
             same(
                 sq.gap_scores(mem, level=level, by=by).to_frame(),
-                s.gap_scores(level=level, by=by).to_frame(),
+                sq.gap_scores(s, level=level, by=by).to_frame(),
             )
     np.testing.assert_allclose(s.correlation("P"), mem.item_scores("P").corr(), rtol=RTOL)
     np.testing.assert_allclose(
-        s.paired_moments()["t"],
+        sq.paired_tests(s, p_adjust=None).to_frame()["t"],
         mem.item_scores("gap").mean() / (mem.item_scores("gap").std() / np.sqrt(s.n)),
         rtol=RTOL,
     )
@@ -73,7 +73,7 @@ def test_from_frame_dispatches_dask(client, panel):
     ddf = dd.from_pandas(panel, npartitions=3)
     s = sq.SurveySummary.from_frame(ddf, "servqual22")
     ref = sq.SurveySummary.from_frame(panel, "servqual22")
-    same(s.gap_scores("item").to_frame(), ref.gap_scores("item").to_frame())
+    same(sq.gap_scores(s, level="item").to_frame(), sq.gap_scores(ref, level="item").to_frame())
 
 
 def test_read_csv_partitions_name_global_rows(client, panel, tmp_path):
@@ -84,7 +84,7 @@ def test_read_csv_partitions_name_global_rows(client, panel, tmp_path):
     ddf = dd.read_csv(path, blocksize=60_000)  # several partitions, each indexed from 0
     assert ddf.npartitions > 3 and not ddf.known_divisions
     with pytest.raises(sq.ScaleRangeError) as dask_err:
-        summarize_dask(ddf, "servqual22")
+        sq.SurveySummary.from_frame(ddf, "servqual22")
     with pytest.raises(sq.ScaleRangeError) as pandas_err:
         sq.Survey(pd.read_csv(path), "servqual22")
     assert "rows 1999" in str(dask_err.value) and "'P13'" in str(dask_err.value)
@@ -97,7 +97,7 @@ def test_known_divisions_use_index_labels(client, panel):
     labelled.loc[11_234, "E4"] = "x"
     ddf = dd.from_pandas(labelled, npartitions=4)
     with pytest.raises(sq.NonNumericError, match=r"'E4'.*rows 11234"):
-        summarize_dask(ddf, "servqual22")
+        sq.SurveySummary.from_frame(ddf, "servqual22")
 
 
 def test_frame_moments_equal_pandas_cov(client, panel):
@@ -117,8 +117,8 @@ def test_frame_moments_equal_pandas_cov(client, panel):
 
 def test_bad_arguments(client, panel):
     with pytest.raises(sq.DataError, match="dask DataFrame"):
-        summarize_dask(panel, "servqual22")
+        sq.SurveySummary.from_frame(panel, "servqual22")
     with pytest.raises(sq.DataError, match="split_every"):
-        summarize_dask(dd.from_pandas(panel, npartitions=2), "servqual22", split_every=1)
+        sq.SurveySummary.from_frame(dd.from_pandas(panel, npartitions=2), "servqual22", split_every=1)
     with pytest.raises(sq.MissingColumnError, match="E1"):
-        summarize_dask(dd.from_pandas(panel.drop(columns="E1"), npartitions=2), "servqual22")
+        sq.SurveySummary.from_frame(dd.from_pandas(panel.drop(columns="E1"), npartitions=2), "servqual22")

@@ -76,11 +76,11 @@ def _check_against_r(res, ref):
 
 
 def test_key_drivers_hc3_matches_r(survey):
-    _check_against_r(sq.key_drivers(survey, "overall"), REF["perception_overall_hc3"])
+    _check_against_r(sq.key_drivers(survey, outcome="overall"), REF["perception_overall_hc3"])
 
 
 def test_key_drivers_classical_matches_r(survey):
-    res = sq.key_drivers(survey, "overall", robust=None)
+    res = sq.key_drivers(survey, outcome="overall", robust=None)
     _check_against_r(res, REF["perception_overall_classic"])
     assert res.robust is None
 
@@ -93,14 +93,14 @@ def test_key_drivers_gap_recommend_matches_r(survey):
 
 def test_key_drivers_weighted_matches_r_wls():
     weighted = sq.load_example("retail_bank", weights=R_WEIGHTS)
-    res = sq.key_drivers(weighted, "overall")
+    res = sq.key_drivers(weighted, outcome="overall")
     # lm(y ~ ., weights = w) with vcovHC(type = "HC3"); cov.wt() correlations
     _check_against_r(res, REF["perception_overall_weighted"])
     assert res.weighted
 
 
 def test_key_drivers_items_matches_r(survey):
-    res = sq.key_drivers(survey, "overall", predictors="item")
+    res = sq.key_drivers(survey, outcome="overall", level="item")
     _check_against_r(res, REF["items_overall_hc3"])
     # 22 predictors: exact dominance skipped by default
     assert "dominance" not in res.columns
@@ -108,7 +108,7 @@ def test_key_drivers_items_matches_r(survey):
 
 
 def test_hc3_against_direct_formula_and_statsmodels(survey):
-    res = sq.key_drivers(survey, "overall")
+    res = sq.key_drivers(survey, outcome="overall")
     x = sq.respondent_scores(survey, level="dimension", score="perception")
     y = survey.outcome("overall")
     ok = x.notna().all(axis=1) & y.notna()
@@ -179,7 +179,7 @@ def test_relative_weights_sum_to_r2_and_orthogonal_case():
 
 
 def test_relative_importance_sums_to_r2(survey):
-    res = sq.key_drivers(survey, "recommend")
+    res = sq.key_drivers(survey, outcome="recommend")
     t = res.to_frame()
     assert_allclose(t["raw_weight"].sum(), res.r_squared, rtol=1e-10)
     assert_allclose(t["dominance"].sum(), res.r_squared, rtol=1e-10)
@@ -207,10 +207,10 @@ def test_subset_r2_matches_lstsq_for_all_subsets(survey):
 
 
 def test_predictor_order_and_subset_selection(survey):
-    base = sq.key_drivers(survey, "overall").to_frame()
-    rev = sq.key_drivers(survey, "overall", predictors=DIMS[::-1]).to_frame()
+    base = sq.key_drivers(survey, outcome="overall").to_frame()
+    rev = sq.key_drivers(survey, outcome="overall", include=DIMS[::-1]).to_frame()
     pd.testing.assert_frame_equal(rev.loc[DIMS], base, rtol=1e-10, check_exact=False)
-    sub = sq.key_drivers(survey, "overall", predictors=["TAN1", "REL2", "EMP5"])
+    sub = sq.key_drivers(survey, outcome="overall", level="item", include=["TAN1", "REL2", "EMP5"])
     assert sub.level == "item"
     assert list(sub.index) == ["TAN1", "REL2", "EMP5"]
 
@@ -218,11 +218,11 @@ def test_predictor_order_and_subset_selection(survey):
 def test_outcome_rescaling_keeps_standardized_results():
     frame = sq.datasets.load_frame("retail_bank")
     before = frame.copy(deep=True)
-    a = sq.key_drivers(_survey_from(frame), "overall").to_frame()
+    a = sq.key_drivers(_survey_from(frame), outcome="overall").to_frame()
     pd.testing.assert_frame_equal(frame, before)  # caller's frame untouched
     scaled = frame.copy()
     scaled["overall"] = 10 * scaled["overall"] - 3
-    b = sq.key_drivers(_survey_from(scaled), "overall").to_frame()
+    b = sq.key_drivers(_survey_from(scaled), outcome="overall").to_frame()
     for col in ("std_beta", "t", "p", "r", "raw_weight", "dominance"):
         assert_allclose(b[col], a[col], rtol=1e-9, err_msg=col)
     assert_allclose(b["coef"], 10 * a["coef"], rtol=1e-9)
@@ -248,20 +248,20 @@ def test_constant_predictor():
     frame = sq.datasets.load_frame("retail_bank")
     frame[["P1", "P2", "P3", "P4"]] = 4.0
     with pytest.raises(sq.DataError, match=r"tangibles.*constant"):
-        sq.key_drivers(_survey_from(frame), "overall")
+        sq.key_drivers(_survey_from(frame), outcome="overall")
 
 
 def test_constant_outcome():
     frame = sq.datasets.load_frame("retail_bank")
     frame["overall"] = 5.0
     with pytest.raises(sq.DataError, match="'overall' is constant"):
-        sq.key_drivers(_survey_from(frame), "overall")
+        sq.key_drivers(_survey_from(frame), outcome="overall")
 
 
 def test_too_few_respondents():
     frame = sq.datasets.load_frame("retail_bank").head(6)
     with pytest.raises(sq.InsufficientDataError, match=r"at least 7 respondents.*found 6"):
-        sq.key_drivers(_survey_from(frame), "overall")
+        sq.key_drivers(_survey_from(frame), outcome="overall")
 
 
 def test_collinear_predictors_named():
@@ -269,18 +269,18 @@ def test_collinear_predictors_named():
     frame["P5"] = 8 - frame["P1"]  # REL1 = 8 - TAN1
     s = _survey_from(frame)
     with pytest.raises(sq.DataError, match=r"'TAN1'.*'REL1'.*collinear"):
-        sq.key_drivers(s, "overall", predictors=["TAN1", "TAN2", "REL1"])
+        sq.key_drivers(s, outcome="overall", level="item", include=["TAN1", "TAN2", "REL1"])
 
 
 def test_bad_options(survey):
     with pytest.raises(sq.DataError, match="robust"):
         sq.key_drivers(survey, robust="HC9")
-    with pytest.raises(sq.DataError, match="predictors"):
-        sq.key_drivers(survey, predictors="overall")
+    with pytest.raises(sq.DataError, match="level="):
+        sq.key_drivers(survey, level="overall")
     with pytest.raises(sq.DataError, match="'speed'"):
-        sq.key_drivers(survey, predictors=["tangibles", "speed"])
+        sq.key_drivers(survey, include=["tangibles", "speed"])
     with pytest.raises(sq.DataError, match="dominance=False"):
-        sq.key_drivers(survey, predictors="item", dominance=True)
+        sq.key_drivers(survey, level="item", dominance=True)
     with pytest.raises(sq.ServqualError, match="Survey"):
         sq.key_drivers(pd.DataFrame({"a": [1.0]}))
 
@@ -312,7 +312,7 @@ def test_ipa_derived_correlation_matches_r(survey):
 
 def test_ipa_derived_beta_equals_key_driver_beta(survey):
     ipa = sq.importance_performance(survey, importance="derived", derived="beta")
-    kd = sq.key_drivers(survey, "overall")
+    kd = sq.key_drivers(survey, outcome="overall")
     assert_allclose(ipa.to_frame()["importance"], kd.to_frame()["std_beta"], rtol=1e-12)
     # b * sd(x) / sd(y) from R
     assert_allclose(
@@ -429,7 +429,7 @@ def test_plot_drivers(survey):
 
 def test_dominance_switch(survey):
     items = [f"{d}{k}" for d in ("TAN", "REL", "RES") for k in (1, 2, 3, 4)] + ["EMP1"]
-    res = sq.key_drivers(survey, "overall", predictors=items, dominance=True)  # 13 > 12
+    res = sq.key_drivers(survey, outcome="overall", level="item", include=items, dominance=True)  # 13 > 12
     assert_allclose(res.to_frame()["dominance"].sum(), res.r_squared, rtol=1e-10)
-    assert "dominance" not in sq.key_drivers(survey, predictors=items).columns
+    assert "dominance" not in sq.key_drivers(survey, level="item", include=items).columns
     assert "dominance" not in sq.key_drivers(survey, dominance=False).columns

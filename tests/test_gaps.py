@@ -290,7 +290,7 @@ def test_bad_arguments_raise_servqual_errors(bank):
         sq.gap_scores(bank, confidence_level=95)
     with pytest.raises(sq.MissingColumnError, match="no segment 'region'"):
         sq.gap_scores(bank, by="region")
-    with pytest.raises(sq.InstrumentError, match="Expected a servqual Survey"):
+    with pytest.raises(sq.DataError, match="needs a servqual Survey"):
         sq.gap_scores(sq.datasets.load_frame("retail_bank"))
     with pytest.raises(sq.ImportanceWeightError, match="importance"):
         sq.gap_scores(sq.load_example("excellence"), level="overall", weighted=True)
@@ -488,10 +488,10 @@ def test_tolerance_zone_with_survey_weights_matches_r_svymean():
 def test_bad_by_and_weighted_are_servqual_errors(bank, kw, match):
     summary = sq.SurveySummary.from_survey(sq.load_example("retail_bank", nan_policy="listwise"))
     for target in (bank, summary):
-        with pytest.raises(sq.InstrumentError, match=match):
+        with pytest.raises(sq.DataError, match=match):
             sq.gap_scores(target, **kw)
     if "by" in kw:
-        with pytest.raises(sq.InstrumentError, match=match):
+        with pytest.raises(sq.DataError, match=match):
             sq.tolerance_zone(sq.load_example("zone_of_tolerance"), **kw)
     with pytest.raises(sq.InstrumentError, match="score must be a score name"):
         sq.respondent_scores(bank, score=None)

@@ -500,7 +500,7 @@ def test_value_links_agree_with_key_drivers():
     drivers = pytest.importorskip("servqual.drivers")
     bank = sq.load_example("retail_bank")
     links = sq.value_links(bank, "overall").to_frame().set_index("term")
-    kd = drivers.key_drivers(bank, "overall", score="gap", robust=None).to_frame()
+    kd = drivers.key_drivers(bank, outcome="overall", score="gap", robust=None).to_frame()
     assert_allclose(links.loc[kd.index, "coef"], kd["coef"], rtol=1e-10)
     assert_allclose(links.loc[kd.index, "se"], kd["se"], rtol=1e-10)
     assert_allclose(links.loc[kd.index, "beta"], kd["std_beta"], rtol=1e-10)

@@ -328,7 +328,7 @@ def test_report_value_drivers_by_item(tmp_path):
     text = out.read_text(encoding="utf-8")
     tables = _parse(text)
     shown = _as_frame(tables["key-drivers"])
-    expected = sq.key_drivers(survey, outcome="overall", predictors="item").to_frame()
+    expected = sq.key_drivers(survey, outcome="overall", level="item").to_frame()
     assert list(shown.index) == list(expected.index) == ["QUA1", "QUA2", "QUA3", "QUA4"]
     assert_allclose(shown["coef"].astype(float), expected["coef"], atol=5e-4 + 1e-12, rtol=0)
     assert list(_as_frame(tables["ipa"]).index) == ["QUA1", "QUA2", "QUA3", "QUA4"]

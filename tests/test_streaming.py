@@ -10,7 +10,7 @@ import pytest
 from numpy.testing import assert_allclose
 
 import servqual as sq
-from servqual.streaming import summarize_chunks
+from servqual.summary import summarize_chunks
 
 RTOL = 1e-10
 pytestmark = pytest.mark.filterwarnings("ignore::servqual.MissingDataWarning")
@@ -56,7 +56,7 @@ def test_streamed_equals_in_memory(panel, chunksize):
         for by in (None, "store"):
             same(
                 sq.gap_scores(mem, level=level, by=by).to_frame(),
-                s.gap_scores(level=level, by=by).to_frame(),
+                sq.gap_scores(s, level=level, by=by).to_frame(),
             )
     np.testing.assert_allclose(s.covariance("gap"), mem.item_scores("gap").cov(), rtol=RTOL)
 
@@ -111,14 +111,14 @@ def test_options_reach_survey(panel, tmp_path):
     renamed.to_csv(path, index=False, sep=";")
     s = sq.summarize_csv(path, "servqual22", columns={"P": "perc_{n}"}, sep=";", chunksize=900)
     ref = sq.SurveySummary.from_frame(df, "servqual22")
-    same(s.gap_scores("item").to_frame(), ref.gap_scores("item").to_frame())
+    same(sq.gap_scores(s, level="item").to_frame(), sq.gap_scores(ref, level="item").to_frame())
 
 
 def test_prefetch_off_gives_the_same_summary(panel):
     _, path = panel
     a = sq.summarize_csv(path, "servqual22", segments="store", chunksize=700, prefetch=False)
     b = sq.summarize_csv(path, "servqual22", segments="store", chunksize=700)
-    same(a.gap_scores("item", by="store").to_frame(), b.gap_scores("item", by="store").to_frame())
+    same(sq.gap_scores(a, level="item", by="store").to_frame(), sq.gap_scores(b, level="item", by="store").to_frame())
     assert (a.n, a.n_dropped, a.dropped_rows) == (b.n, b.n_dropped, b.dropped_rows)
 
 
@@ -137,7 +137,7 @@ def test_summarize_chunks_accepts_any_iterable(panel):
     blocks = (df.iloc[k : k + 250] for k in range(0, len(df), 250))
     s = summarize_chunks(blocks, "servqual22")
     ref = sq.SurveySummary.from_frame(df, "servqual22")
-    same(s.gap_scores().to_frame(), ref.gap_scores().to_frame())
+    same(sq.gap_scores(s).to_frame(), sq.gap_scores(ref).to_frame())
 
 
 def test_input_file_and_frame_untouched(panel):
@@ -193,7 +193,7 @@ def test_separator_is_sniffed_and_index_col_checked(tmp_path):
             warnings.simplefilter("ignore", sq.MissingDataWarning)
             s = sq.read_survey(path, "servqual22", chunksize=50, index_col="respondent")
         assert s.n == whole.n == 208
-        assert_allclose(s.gap_scores().gap, whole.gap_scores().gap, rtol=1e-12)
+        assert_allclose(sq.gap_scores(s).gap, sq.gap_scores(whole).gap, rtol=1e-12)
     with pytest.raises(sq.MissingColumnError, match=r"index_col='id' is not a column of pipe\.csv"):
         sq.summarize_csv(tmp_path / "pipe.csv", "servqual22", chunksize=50, index_col="id")
 
@@ -210,6 +210,6 @@ def test_segment_labels_agree_across_chunks(tmp_path):
     whole = in_memory(path, segments="store")
     assert whole.segment("store").cat.categories.tolist() == ["1", "2", "3", "X9"]
     same(
-        s.gap_scores(level="overall", by="store").to_frame(),
+        sq.gap_scores(s, level="overall", by="store").to_frame(),
         sq.gap_scores(whole, level="overall", by="store").to_frame(),
     )

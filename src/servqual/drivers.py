@@ -27,7 +27,7 @@ from ._vocab import check_level, parse_score
 from .exceptions import DataError, InstrumentError, InsufficientDataError
 from .gaps import respondent_scores
 from .summary import SurveySummary, as_source
-from .survey import Survey
+from .survey import Survey, require_survey
 
 __all__ = [
     "QUADRANTS",
@@ -48,15 +48,6 @@ QUADRANTS: dict[tuple[bool, bool], str] = {
 #: Largest number of predictors for which the exact dominance analysis runs by default.
 MAX_DOMINANCE_PREDICTORS = 12
 _HARD_DOMINANCE_LIMIT = 16
-
-
-def _check_survey(survey: Any) -> Survey:
-    if not isinstance(survey, Survey):
-        raise InstrumentError(
-            f"Expected a servqual Survey, got {type(survey).__name__}; build one with "
-            "sq.Survey(df, instrument) or sq.read_survey(path, instrument)."
-        )
-    return survey
 
 
 def _unit_scores(
@@ -195,7 +186,7 @@ def _check_design(x: np.ndarray, y: np.ndarray, labels: list[str], outcome: str,
     if const:
         raise DataError(
             f"Predictor(s) {fmt_list(const)} are constant over the {len(y)} respondents used "
-            f"(value {x[0, labels.index(const[0])]:g}); drop them from predictors=."
+            f"(value {x[0, labels.index(const[0])]:g}); leave them out of include=."
         )
     xc = (x - x.mean(axis=0)) / x.std(axis=0)
     _check_collinear(xc.T @ xc / len(y), labels)
@@ -716,7 +707,7 @@ def importance_performance(
     >>> sorted(set(ipa.to_frame()["quadrant"])) <= sorted(sq.drivers.QUADRANTS.values())
     True
     """
-    survey = _check_survey(survey)
+    survey = require_survey(survey)
     check_choice(importance, "importance", ("stated", "derived"))
     check_choice(level, "level", ("dimension", "item"))
     check_choice(derived, "derived", ("correlation", "beta"))
@@ -751,7 +742,7 @@ def importance_performance(
         out_name = outcome
         derived_kind = derived
         if derived == "beta":
-            kd = key_drivers(survey, outcome, predictors=level, score=score, dominance=False)
+            kd = key_drivers(survey, outcome=outcome, level=level, score=score, dominance=False)
             imp = kd.to_frame()["std_beta"].to_numpy()
             n_used = kd.n
             source = f"standardized beta in OLS of {outcome!r} (derived)"

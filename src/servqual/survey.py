@@ -938,9 +938,9 @@ def weighted_share_interval(
 
 
 def require_survey(data: Any, what: str = "This analysis") -> Survey:
-    """``data`` if it is a :class:`Survey`, else an InstrumentError saying how to build one."""
+    """``data`` if it is a :class:`Survey`, else a DataError saying how to build one."""
     if not isinstance(data, Survey):
-        raise InstrumentError(
+        raise DataError(
             f"{what} needs a servqual Survey, got {type(data).__name__}; build one with "
             "sq.Survey(df, instrument) or sq.read_survey(path, instrument)."
         )
