@@ -344,9 +344,25 @@ def test_indefinite_latent_covariance_warns_as_lavaan(ecsi, case, std_lv):
     assert "Θ" not in res.improper[0]
 
 
+def test_validity_carries_the_improper_solution_warning(ecsi):
+    with pytest.warns(sq.HeywoodWarning):
+        res = sq.cfa(ecsi, ECSI_MODEL)
+    with pytest.warns(sq.HeywoodWarning, match=r"discriminant_validity\(\) on an improper"):
+        dv = sq.discriminant_validity(res)
+    # EXPE~QUAL (.98) exceeds both √AVEs: the verdict is computed, but flagged
+    assert not dv.to_frame().loc[["EXPE", "QUAL"], "fornell_larcker"].any()
+    with pytest.warns(sq.HeywoodWarning, match=r"fornell_larcker\(\) on an improper"):
+        sq.fornell_larcker(res)
+
+
 def test_proper_solutions_are_not_flagged(fits):
+    import warnings
+
     for res in fits.values():
         assert res.improper == ()
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", sq.HeywoodWarning)
+        sq.discriminant_validity(fits["bank"])
     # lavaan's tolerance: .Machine$double.eps^(3/4)
     assert_allclose(cfa_module._PD_TOL, 1.818989403545856e-12, rtol=1e-12)
 
