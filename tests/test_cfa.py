@@ -284,7 +284,87 @@ def test_heywood_case_warns_and_names_item():
     df = pd.DataFrame(_exact_sample(cov, 200), columns=["a", "b", "c"])
     with pytest.warns(sq.HeywoodWarning, match="negative error variance for 'a'"):
         res = sq.cfa(df, {"f": ["a", "b", "c"]})
+    assert "Θ, is not positive definite" in res.improper[0]
     assert_allclose(res.loadings().loc["a", "std_all"] ** 2, 0.64 / 0.6, rtol=1e-5)
+
+
+# ECSI bank satisfaction data, six-factor measurement model: EXPE~QUAL r = .98 and
+# VAL~SAT r = .96 make the latent covariance matrix indefinite. lavaan 0.6-14 warns
+# "covariance matrix of latent variables is not positive definite" with smallest
+# eigenvalue -0.000756 (std.lv) / -0.00168 (marker); tests/reference/make_cfa_ecsi.R.
+ECSI = json.loads((REF / "cfa_ecsi.json").read_text())
+ECSI_MODEL = {
+    "IMAG": [f"imag{i}" for i in range(1, 6)],
+    "EXPE": [f"expe{i}" for i in range(1, 6)],
+    "QUAL": [f"qual{i}" for i in range(1, 6)],
+    "VAL": [f"val{i}" for i in range(1, 5)],
+    "SAT": [f"sat{i}" for i in range(1, 5)],
+    "LOY": [f"loy{i}" for i in range(1, 5)],
+}
+
+
+@pytest.fixture(scope="module")
+def ecsi() -> pd.DataFrame:
+    return pd.read_csv(REF / "cfa_ecsi_data.csv", index_col="respondent")
+
+
+def _cov_lv(res: sq.CFAResult) -> np.ndarray:
+    t = res.to_frame()
+    f = res.factors
+    cov = np.eye(len(f))
+    for lhs, rhs, est in t.loc[
+        (t["op"] == "~~") & t["lhs"].isin(f), ["lhs", "rhs", "est"]
+    ].to_numpy():
+        cov[f.index(lhs), f.index(rhs)] = cov[f.index(rhs), f.index(lhs)] = est
+    return cov
+
+
+@pytest.mark.parametrize(("case", "std_lv"), [("std_lv", True), ("marker", False)])
+def test_indefinite_latent_covariance_warns_as_lavaan(ecsi, case, std_lv):
+    ref = ECSI[case]
+    assert "covariance matrix of latent variables" in ref["warnings"]
+    small = ref["cov_lv_eigenvalues"][-1]  # -0.000756230 (std.lv), -0.00168397 (marker)
+    with pytest.warns(
+        sq.HeywoodWarning,
+        match=rf"latent variables \(Φ\) is not positive definite: smallest eigenvalue "
+        rf"{small:.3g}, on factors 'QUAL', 'EXPE', 'VAL'",
+    ):
+        res = sq.cfa(ecsi, ECSI_MODEL, std_lv=std_lv)
+    assert_allclose(res.chisq, ref["chisq"], rtol=ITERATIVE)
+    assert res.df == ref["df"]
+    # lavInspect(fit, "cov.lv") eigenvalues; the smallest is a small difference of
+    # iterative estimates, so it is compared absolutely
+    vals = np.linalg.eigvalsh(_cov_lv(res))[::-1]
+    assert_allclose(vals, ref["cov_lv_eigenvalues"], rtol=ITERATIVE, atol=1e-6)
+    assert vals[-1] < 0
+    assert_allclose(res.factor_correlations().to_numpy(), ref["cor_lv"], atol=ITERATIVE)
+    assert len(res.improper) == 1 and "not positive definite" in res.improper[0]
+    # Θ is diagonal and positive: lavaan's theta check passes too
+    assert min(ref["theta_eigenvalues"]) > 0
+    assert "Θ" not in res.improper[0]
+
+
+def test_validity_carries_the_improper_solution_warning(ecsi):
+    with pytest.warns(sq.HeywoodWarning):
+        res = sq.cfa(ecsi, ECSI_MODEL)
+    with pytest.warns(sq.HeywoodWarning, match=r"discriminant_validity\(\) on an improper"):
+        dv = sq.discriminant_validity(res)
+    # EXPE~QUAL (.98) exceeds both √AVEs: the verdict is computed, but flagged
+    assert not dv.to_frame().loc[["EXPE", "QUAL"], "fornell_larcker"].any()
+    with pytest.warns(sq.HeywoodWarning, match=r"fornell_larcker\(\) on an improper"):
+        sq.fornell_larcker(res)
+
+
+def test_proper_solutions_are_not_flagged(fits):
+    import warnings
+
+    for res in fits.values():
+        assert res.improper == ()
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", sq.HeywoodWarning)
+        sq.discriminant_validity(fits["bank"])
+    # lavaan's tolerance: .Machine$double.eps^(3/4)
+    assert_allclose(cfa_module._PD_TOL, 1.818989403545856e-12, rtol=1e-12)
 
 
 def test_convergence_failure_raises(hs, monkeypatch):

@@ -159,3 +159,76 @@ def test_omega_survey_default_one_group_factor_per_dimension(cases):
     assert_allclose(default.omega_h, sq.omega(survey, 5).omega_h, rtol=1e-12)
     # item tables keep psych's default of 3
     assert sq.omega(cases["hs"][0]).n_factors == 3
+
+
+# ---------------------------------------------------------------- Heywood general factor
+# psych::omega(psychTools::msq[items], nfactors = 4) on the 20 energetic / tense arousal
+# items of the psych::cluster.cor example (tests/reference/make_omega_heywood.R): the
+# one-factor minres fit of Φ puts F1's uniqueness on psych's bound 0.005. "minres" holds
+# the minimum of psych's own criterion (fit.residuals, off-diagonal residuals) within
+# psych's bounds, found in R by nlminb and checked by optim; "psych" holds what
+# psych::omega reports, where optim stopped short (its gradient is that of the criterion
+# with the diagonal).
+HEYWOOD = json.loads((REF / "omega_msq_heywood.json").read_text())
+
+
+@pytest.fixture(scope="module")
+def msq():
+    return pd.read_csv(REF / "omega_msq_data.csv")
+
+
+@pytest.fixture(scope="module")
+def msq_result(msq):
+    with pytest.warns(sq.HeywoodWarning, match=r"Heywood case in the general factor.*'F1'"):
+        return sq.omega(msq, 4)
+
+
+def test_general_factor_fit_of_phi_matches_r_minimum():
+    from servqual.omega import _minres_general
+
+    ref = HEYWOOD["minres"]
+    # deterministic given R's Φ: same criterion, same bounds, both optimisers converged
+    gamma, heywood = _minres_general(np.array(HEYWOOD["phi"]))
+    gamma = gamma * np.sign(gamma.sum())
+    assert_allclose(gamma, ref["gloading"], atol=1e-6)
+    assert heywood == [0]
+    resid = np.array(HEYWOOD["phi"]) - np.outer(gamma, gamma)
+    crit = np.sum(np.tril(resid, -1) ** 2)
+    assert_allclose(crit, ref["criterion"], atol=1e-12)
+    # psych's reported loadings are a worse fit of its own criterion
+    assert crit < HEYWOOD["psych"]["criterion"]
+
+
+def test_omega_heywood_general_factor_matches_r(msq_result):
+    res, ref = msq_result, HEYWOOD["minres"]
+    # Φ comes from servqual's own minres + oblimin fit (iterative: 1e-4 as above)
+    assert_allclose(res.phi.to_numpy(), HEYWOOD["phi"], atol=TOL)
+    assert_allclose(res.general_loadings.to_numpy(), ref["gloading"], atol=TOL)
+    assert_allclose(res.omega_h, ref["omega_h"], atol=TOL)  # 0.791506
+    assert_allclose(res.omega_total, ref["omega_total"], atol=TOL)
+    assert_allclose(res.omega_lim, ref["omega_lim"], atol=TOL)
+    assert_allclose(res.loadings["g"].to_numpy(), ref["g"], atol=TOL)
+    assert res.key.tolist() == ref["key"]
+    tab = res.to_frame()
+    assert_allclose(tab["total"], ref["group_total"], atol=TOL)
+    assert_allclose(tab["general"], ref["group_general"], atol=TOL)
+    assert_allclose(tab["group"], ref["group_group"], atol=TOL)
+
+
+def test_omega_heywood_close_to_psych_omega(msq_result):
+    # psych::omega's own figures: ω_h 0.791851 (servqual 0.791506, was 0.781101 with the
+    # criterion including the diagonal); ω_t does not depend on g
+    res, ref = msq_result, HEYWOOD["psych"]
+    assert_allclose(res.omega_total, ref["omega_total"], atol=TOL)
+    assert abs(res.omega_h - ref["omega_h"]) < 5e-4
+    assert_allclose(res.general_loadings.to_numpy(), ref["gloading"], atol=1e-3)
+    assert_allclose(res.loadings["g"].to_numpy(), ref["g"], atol=1e-3)
+
+
+def test_omega_interior_general_factor_does_not_warn(cases):
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", sq.HeywoodWarning)
+        sq.omega(cases["hs"][0], 3)
+        sq.omega(cases["bfi"][0], 5)

@@ -67,6 +67,9 @@ class CFAResult(TableResult):
     ``est``, ``se``, ``z``, ``p_value``, ``std_all`` (completely standardized
     estimate) and ``std_se`` (its delta-method standard error).  Fixed parameters
     have ``se = 0`` and NaN ``z``/``p_value`` (as ``lavaan::parameterEstimates``).
+    ``improper`` lists what makes the solution improper (negative variances,
+    standardized values beyond ±1, a latent covariance matrix Φ that is not positive
+    definite); it is empty for a proper solution.
     """
 
     model: dict[str, tuple[str, ...]]
@@ -97,6 +100,7 @@ class CFAResult(TableResult):
     dropped_rows: tuple[Any, ...]
     sample_cov: pd.DataFrame
     implied_cov: pd.DataFrame
+    improper: tuple[str, ...] = ()
 
     def _header(self) -> str:
         return (
@@ -696,7 +700,8 @@ def cfa(
         (``chisq``, ``df``, ``pvalue``, ``baseline_chisq``, ``baseline_df``, ``cfi``,
         ``tli``, ``rmsea``, ``rmsea_ci_low``, ``rmsea_ci_high``, ``rmsea_pvalue``,
         ``srmr``, ``aic``, ``bic``, ``loglik``); ``fit_measures()``, ``loadings()``,
-        ``factor_correlations()`` and ``residuals()`` give them as tables.
+        ``factor_correlations()`` and ``residuals()`` give them as tables;
+        ``improper`` lists the problems of an improper solution.
 
     Raises
     ------
@@ -744,12 +749,28 @@ def cfa(
     Matches ``lavaan::cfa(model, data, std.lv = TRUE)`` with ``fitMeasures(fit)``,
     ``parameterEstimates(fit)`` and ``standardizedSolution(fit)``.
 
-    A negative error variance, a standardized loading above 1 in absolute value, or
-    a factor correlation outside [-1, 1] (an improper, "Heywood" solution) raises a
-    :class:`~servqual.HeywoodWarning`.
+    After estimation the solution is checked as ``lavaan``'s
+    ``lav_object_post_check`` does: a negative error variance (Θ is diagonal, so
+    this is exactly "Θ is not positive definite"), a negative factor variance, a
+    standardized loading above 1 in absolute value, a factor correlation outside
+    [-1, 1], or — when no factor variance is negative — a latent covariance matrix Φ
+    with an eigenvalue below ``-eps**(3/4)`` (lavaan's threshold, about -1.8e-12)
+    make the solution improper ("Heywood" case; Dillon, Kumar & Mulani, 1987).
+
+    Warns
+    -----
+    HeywoodWarning
+        The solution is improper (see Notes); the warning names the items or factors
+        involved and, for Φ, its smallest eigenvalue. The problems are also kept in
+        ``improper``, and :func:`servqual.discriminant_validity` and
+        :func:`servqual.fornell_larcker` repeat the warning.
 
     References
     ----------
+    Dillon, W. R., Kumar, A., & Mulani, N. (1987). Offending estimates in covariance
+    structure analysis: Comments on the causes of and solutions to Heywood cases.
+    *Psychological Bulletin*, 101(1), 126–135.
+
     Jöreskog, K. G. (1969). A general approach to confirmatory maximum likelihood
     factor analysis. *Psychometrika*, 34(2), 183–202.
 
@@ -806,7 +827,16 @@ def cfa(
         },
         index=pd.Index(labels, name="parameter"),
     )
-    _warn_heywood(spec, est, std)
+    problems = _improper(spec, est, std)
+    if problems:
+        warnings.warn(
+            "Improper CFA solution (Heywood case): "
+            + "; ".join(problems)
+            + ". Interpret with care: the model may be misspecified (e.g. two factors "
+            "that are not empirically distinct) or the sample too small.",
+            HeywoodWarning,
+            stacklevel=2,
+        )
     cov_index = pd.Index(spec.items, name="item")
     return CFAResult(
         _table=table,
@@ -821,21 +851,36 @@ def cfa(
         dropped_rows=dropped,
         sample_cov=pd.DataFrame(s, index=cov_index, columns=cov_index),
         implied_cov=pd.DataFrame(sig, index=cov_index, columns=cov_index),
+        improper=tuple(problems),
         **{k: v for k, v in fit.items()},
     )
 
 
-def _warn_heywood(spec: _Spec, est: np.ndarray, std: np.ndarray) -> None:
+# lavaan's lav_object_post_check: an eigenvalue below -eps^(3/4) is "not positive definite"
+_PD_TOL = float(np.finfo(float).eps ** 0.75)
+
+
+def _improper(spec: _Spec, est: np.ndarray, std: np.ndarray) -> list[str]:
+    """The problems that make a fitted solution improper (empty list if none).
+
+    Mirrors ``lavaan:::lav_object_post_check``: negative observed (error) variances,
+    negative latent variances, and — when the latent variances are not negative — a
+    latent covariance matrix Φ whose smallest eigenvalue is below ``-eps**(3/4)``;
+    plus standardized loadings and factor correlations beyond ±1.
+    """
     _lam, theta, phi = spec.unpack(est)
     problems = []
     neg = [spec.items[i] for i in np.flatnonzero(theta < 0)]
     if neg:
-        problems.append(f"negative error variance for {fmt_list(neg)}")
+        problems.append(
+            f"negative error variance for {fmt_list(neg)} (the covariance matrix of the "
+            "residuals, Θ, is not positive definite)"
+        )
     big = [spec.items[i] for i in np.flatnonzero(np.abs(std[: spec.p]) > 1)]
     if big:
         problems.append(f"standardized loading above 1 for {fmt_list(big)}")
-    if not spec.std_lv and np.any(np.diag(phi) < 0):
-        neg_f = [spec.factors[k] for k in np.flatnonzero(np.diag(phi) < 0)]
+    neg_f = [spec.factors[k] for k in np.flatnonzero(np.diag(phi) < 0)]
+    if neg_f:
         problems.append(f"negative factor variance for {fmt_list(neg_f)}")
     r = std[2 * spec.p + spec.m :]
     bad = [
@@ -845,11 +890,18 @@ def _warn_heywood(spec: _Spec, est: np.ndarray, std: np.ndarray) -> None:
     ]
     if bad:
         problems.append(f"factor correlation beyond ±1 for {fmt_list(bad)}")
-    if problems:
-        warnings.warn(
-            "Improper CFA solution (Heywood case): "
-            + "; ".join(problems)
-            + ". Interpret with care: the model may be misspecified or the sample too small.",
-            HeywoodWarning,
-            stacklevel=3,
-        )
+    if not neg_f and spec.m > 1:
+        vals, vecs = np.linalg.eigh(phi)
+        if vals[0] < -_PD_TOL:
+            w = np.abs(vecs[:, 0])
+            involved = [spec.factors[k] for k in np.argsort(-w) if w[k] >= 0.3 * w.max()]
+            k, ell = max(spec.cov_pairs, key=lambda kl: abs(r[spec.cov_pairs.index(kl)]))
+            top = r[spec.cov_pairs.index((k, ell))]
+            problems.append(
+                "the covariance matrix of the latent variables (Φ) is not positive "
+                f"definite: smallest eigenvalue {vals[0]:.3g}, on factors "
+                f"{fmt_list(involved)} (highest factor correlation "
+                f"{spec.factors[k]}~{spec.factors[ell]} = {top:.3f}); see "
+                "factor_correlations()"
+            )
+    return problems

@@ -12,11 +12,12 @@ from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
+from scipy import optimize
 
 from . import _efa, _rotation
 from ._results import TableResult, result_class
-from ._validation import check_choice
-from .exceptions import InsufficientDataError, ReliabilityWarning
+from ._validation import check_choice, fmt_list
+from .exceptions import ConvergenceError, HeywoodWarning, InsufficientDataError, ReliabilityWarning
 from .factor import NanPolicy, _data_text, _prep, _solve, check_n_factors
 
 __all__ = ["OmegaResult", "omega"]
@@ -111,6 +112,10 @@ def omega(
     ReliabilityWarning
         With two group factors the general factor is not identified: both are given
         the loading √|φ₁₂| (psych's ``option="equal"``).
+    HeywoodWarning
+        The one-factor fit of the factor correlations is a Heywood case: a group
+        factor's uniqueness reached the lower bound 0.005 (its loading on g is close to
+        or above one), so ω_h rests on an improper general factor.
 
     See Also
     --------
@@ -120,7 +125,13 @@ def omega(
     -----
     The factors of an m-factor solution (varimax, then oblimin from it, as
     ``psych::schmid``) are factored by one factor of their correlations Φ, giving
-    loadings γ. Item loadings on g are Λγ; on group factor k, λ_ik·√(1 − γ_k²).
+    loadings γ. With ``method="minres"`` γ minimises psych's minres criterion, the
+    off-diagonal residuals Σ_{k<l}(φ_kl − γ_kγ_l)², over the uniquenesses within
+    psych's bounds [0.005, max(smc, 1)] (Harman & Jones, 1966); psych's own optimiser
+    is handed the gradient of the criterion with the diagonal and can stop short of
+    that minimum when a uniqueness sits on the bound, so in such Heywood cases ω_h
+    may differ from ``psych::omega`` in the fourth decimal (see docs/methods.md).
+    Item loadings on g are Λγ; on group factor k, λ_ik·√(1 − γ_k²).
     With V_t the sum of all correlations, ω_h = (Σ g_i)²/V_t and
     ω_total = (V_t − Σ u²_i)/V_t, u² = 1 − h² (h² the communalities). Matches
     ``psych::omega(x, nfactors)`` (``$omega_h``, ``$omega.tot``, ``$omega.group``,
@@ -130,6 +141,8 @@ def omega(
     ----------
     Schmid, J., & Leiman, J. M. (1957). The development of hierarchical factor
     solutions. *Psychometrika*, 22, 53–61.
+    Harman, H. H., & Jones, W. H. (1966). Factor analysis by minimizing residuals
+    (minres). *Psychometrika*, 31, 351–368.
     Zinbarg, R. E., Revelle, W., Yovel, I., & Li, W. (2005). Cronbach's α, Revelle's β,
     and McDonald's ω_H. *Psychometrika*, 70, 123–133.
 
@@ -159,11 +172,27 @@ def omega(
         )
     orth = _solve(prep, m, method, "varimax", None, None).loadings.to_numpy()
     fload, phi, _ = _rotation.oblimin(orth)
+    names = [f"F{k + 1}" for k in range(m)]
     if m > 2:
-        ex = _efa.extract(phi, 1, method, None, 50 if method == "pa" else 10_000)
-        gload = ex.loadings[:, 0]
+        if method == "minres":
+            gload, heywood = _minres_general(phi)
+        else:
+            ex = _efa.extract(phi, 1, method, None, 50 if method == "pa" else 10_000)
+            gload, heywood = ex.loadings[:, 0], ex.heywood
         if gload.sum() < 0:
             gload = -gload
+        heywood = sorted(set(heywood) | {int(k) for k in np.where(gload**2 >= 1.0)[0]})
+        if heywood:
+            warnings.warn(
+                "Heywood case in the general factor: group factor(s) "
+                f"{fmt_list([names[k] for k in heywood])} load "
+                f"{', '.join(f'{gload[k]:.4f}' for k in heywood)} on g, with a uniqueness "
+                f"at the lower bound {_efa.PSI_LOWER} in the one-factor {method} fit of the "
+                "factor correlations (psych's bound). omega_h rests on an improper "
+                "general factor: check the number of group factors.",
+                HeywoodWarning,
+                stacklevel=2,
+            )
     else:
         warnings.warn(
             "With 2 group factors the general factor is not identified; both get the "
@@ -192,7 +221,6 @@ def omega(
     omega_total = (vt - u2.sum()) / vt
     alpha = ((vt - p) / vt) * (p / (p - 1))
     ev = np.concatenate([[np.sum(g**2)], np.sum(sm**2, axis=0)])
-    names = [f"F{k + 1}" for k in range(m)]
 
     # psych's $omega.group: each item belongs to the group factor it loads most on
     sub = np.argmax(np.abs(sm), axis=1)
@@ -237,3 +265,68 @@ def omega(
         nan_policy=prep.nan_policy,
         score=prep.score,
     )
+
+
+def _minres_general(phi: np.ndarray) -> tuple[np.ndarray, list[int]]:
+    """One-factor minres fit of the factor correlations Φ (``psych::fa(Φ, fm="minres")``).
+
+    The criterion is psych's ``fit.residuals`` for ``fm="minres"``: the sum of the
+    squared off-diagonal residuals f(ψ) = Σ_{i<j} (φ_ij − γ_i γ_j)², where γ is the
+    first eigenvector of Φ − diag(ψ) scaled by the square root of its eigenvalue
+    (Harman & Jones, 1966), minimised over the uniquenesses ψ within psych's bounds
+    [0.005, max(smc, 1)] from the start 1 − smc. Unlike the criterion with the diagonal
+    (ULS), this one keeps improving past the bound when a group factor is nearly
+    collinear with g, so it decides Heywood fits as psych does.
+
+    The gradient is exact: with A = Φ − diag(ψ) = Σ_s λ_s v_s v_s' (λ_1 largest) and
+    E the off-diagonal residuals, ∂f/∂ψ_k = v_k² v'Ev + 2 v_k Σ_{s>1} v_sk
+    λ_1/(λ_1 − λ_s) v_s'Ev (first-order eigen perturbation, v = v_1).
+
+    Returns the loadings γ and the indices of uniquenesses at the lower bound.
+
+    References
+    ----------
+    Harman, H. H., & Jones, W. H. (1966). Factor analysis by minimizing residuals
+    (minres). *Psychometrika*, 31, 351–368.
+    """
+    p = phi.shape[0]
+
+    def parts(psi: np.ndarray) -> tuple[float, np.ndarray]:
+        vals, vecs = np.linalg.eigh(phi - np.diag(psi))
+        vals, vecs = vals[::-1], vecs[:, ::-1]
+        top = max(vals[0], 0.0)
+        v = vecs[:, 0]
+        gam = v * np.sqrt(top)
+        e = phi - np.outer(gam, gam)
+        np.fill_diagonal(e, 0.0)
+        f = 0.5 * float(np.sum(e * e))
+        ev = e @ v
+        w = vecs[:, 1:].T @ ev  # v_s'Ev, s > 1
+        with np.errstate(divide="ignore", invalid="ignore"):
+            c = np.where(vals[0] > vals[1:], top / (vals[0] - vals[1:]), 0.0)
+        grad = v**2 * float(v @ ev) + 2.0 * v * (vecs[:, 1:] @ (c * w))
+        return f, grad
+
+    smc = _efa.smc(phi)
+    upper = max(float(smc.max()), 1.0)
+    lower = _efa.PSI_LOWER
+    res = optimize.minimize(
+        parts,
+        1.0 - smc,
+        jac=True,
+        method="L-BFGS-B",
+        bounds=[(lower, upper)] * p,
+        options={"maxiter": 10_000, "ftol": 1e-15, "gtol": 1e-12, "maxcor": 20},
+    )
+    psi = res.x
+    _, grad = parts(psi)
+    at_bound = ((psi <= lower + 1e-10) & (grad > 0)) | ((psi >= upper - 1e-10) & (grad < 0))
+    worst = float(np.max(np.abs(np.where(at_bound, 0.0, grad))))
+    if not (res.success or worst < 1e-8):
+        raise ConvergenceError(
+            f"The one-factor minres fit of the factor correlations did not converge in "
+            f"{res.nit} iterations (largest gradient {worst:.2g}; optimizer: {res.message})."
+        )
+    vals, vecs = np.linalg.eigh(phi - np.diag(psi))
+    gam = vecs[:, -1] * np.sqrt(max(vals[-1], 0.0))
+    return gam, [int(k) for k in np.where(psi <= lower + 1e-8)[0]]

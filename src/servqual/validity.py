@@ -9,6 +9,7 @@ factor; HTMT below .85 or .90).
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Mapping, Sequence
 from typing import Any, Literal
 
@@ -18,7 +19,7 @@ import pandas as pd
 from ._results import TableResult, result_class
 from ._validation import check_choice
 from .cfa import CFAResult, _prepare, _require_variance
-from .exceptions import DataError, InsufficientDataError
+from .exceptions import DataError, HeywoodWarning, InsufficientDataError
 
 __all__ = [
     "AVEResult",
@@ -166,6 +167,18 @@ def _require_cfa(cfa_result: Any, func: str) -> CFAResult:
     return cfa_result
 
 
+def _warn_improper(res: CFAResult, func: str) -> None:
+    """Carry cfa()'s HeywoodWarning through to a verdict that rests on the solution."""
+    if res.improper:
+        warnings.warn(
+            f"{func}() on an improper CFA solution: {'; '.join(res.improper)}. Its factor "
+            "correlations (and AVEs) are not interpretable, so neither is the verdict; "
+            "respecify the model first (e.g. merge factors that are not distinct).",
+            HeywoodWarning,
+            stacklevel=3,
+        )
+
+
 def _factor_loadings(res: CFAResult) -> dict[str, tuple[np.ndarray, np.ndarray]]:
     lo = res.loadings()
     return {
@@ -309,6 +322,11 @@ def fornell_larcker(cfa_result: CFAResult) -> FornellLarckerResult:
     DataError
         ``cfa_result`` is not a :class:`~servqual.CFAResult`.
 
+    Warns
+    -----
+    HeywoodWarning
+        The CFA solution is improper (``cfa_result.improper`` is not empty).
+
     See Also
     --------
     servqual.htmt, servqual.ave, servqual.discriminant_validity
@@ -334,6 +352,11 @@ def fornell_larcker(cfa_result: CFAResult) -> FornellLarckerResult:
     True
     """
     res = _require_cfa(cfa_result, "fornell_larcker")
+    _warn_improper(res, "fornell_larcker")
+    return _fornell_larcker(res)
+
+
+def _fornell_larcker(res: CFAResult) -> FornellLarckerResult:
     phi = res.factor_correlations()
     sq_ave = ave(res).to_frame()["sqrt_ave"]
     table = phi.copy()
@@ -500,6 +523,13 @@ def discriminant_validity(
     DataError
         Not a CFA result, a one-factor model, or a threshold outside (0, 1.5].
 
+    Warns
+    -----
+    HeywoodWarning
+        The CFA solution is improper (``cfa_result.improper`` is not empty: negative
+        variances, a latent covariance matrix that is not positive definite, ...),
+        so the verdicts rest on an improper solution.
+
     See Also
     --------
     servqual.composite_reliability, servqual.ave, servqual.fornell_larcker, servqual.htmt
@@ -530,9 +560,10 @@ def discriminant_validity(
         raise DataError(f"htmt_threshold must be a number, got {htmt_threshold!r}.") from None
     if not 0.0 < thr <= 1.5:
         raise DataError(f"htmt_threshold must lie in (0, 1.5], got {thr}.")
+    _warn_improper(res, "discriminant_validity")
     cr = composite_reliability(res).to_frame()
     av = ave(res).to_frame()
-    fl = fornell_larcker(res).to_frame()
+    fl = _fornell_larcker(res).to_frame()
     hm = htmt(res, method=method).matrix().to_numpy() - np.eye(res.n_factors)
     table = pd.DataFrame(
         {
