@@ -1,8 +1,9 @@
 """Tests for servqual.validity against R (tests/reference/make_cfa.R).
 
-CR and AVE are closed forms of the standardized loadings: given lavaan's own
-standardized solution they must match R's formulas to rtol=1e-6. Computed from our
-CFA fit they inherit the optimiser tolerance (rtol=1e-4, see tests/test_cfa.py).
+CR and AVE are closed forms of the loadings: given lavaan's own (standardized or
+unstandardized) solution they must match R's formulas and semTools::compRelSEM /
+semTools::AVE (make_validity_semtools.R) to rtol=1e-6. Computed from our CFA fit they
+inherit the optimiser tolerance (rtol=1e-4, see tests/test_cfa.py).
 HTMT is a closed form of the item correlations: rtol=1e-6 against semTools::htmt.
 """
 
@@ -263,3 +264,131 @@ def test_htmt_other_surveys_match_semtools(example, score, case, method):
         mat = sq.htmt(survey, score=score, method=method).matrix()
     assert list(mat.index) == ref["factors"]
     assert_allclose(mat.to_numpy(), np.array(ref[method]), rtol=1e-6)
+
+
+# --------------------------------------------------------------------------- semTools definitions
+# Rscript tests/reference/make_validity_semtools.R (lavaan 0.6-14, semTools 0.5-6); same
+# fits as make_cfa.R: hs = cfa(HS.model, hs, std.lv = TRUE), hs_marker = cfa(HS.model, hs)
+# (factor variances estimated), bank = cfa(bank.model, bank, std.lv = TRUE).
+SEMTOOLS = {
+    "hs": {
+        # compRelSEM(fit)
+        "semtools_cr": [0.612005843889, 0.885062452892, 0.685843516015],
+        # compRelSEM(fit, obs.var = FALSE)
+        "semtools_implied_cr": [0.625318525761, 0.88517557397, 0.687760749838],
+        # AVE(fit)
+        "semtools_ave": [0.370559252222, 0.721017648544, 0.424489367236],
+        # AVE(fit, obs.var = FALSE)
+        "semtools_implied_ave": [0.370559427493, 0.721016771274, 0.424489109344],
+    },
+    "hs_marker": {
+        "semtools_cr": [0.612005151086, 0.885060773163, 0.685841692187],  # compRelSEM(fit)
+        # compRelSEM(fit, obs.var = FALSE)
+        "semtools_implied_cr": [0.625318015571, 0.885175360317, 0.687760037206],
+        "semtools_ave": [0.37055887263, 0.721016282827, 0.424488292585],  # AVE(fit)
+        # AVE(fit, obs.var = FALSE)
+        "semtools_implied_ave": [0.370558944697, 0.721016349189, 0.42448832982],
+    },
+    "bank": {
+        # compRelSEM(fit)
+        "semtools_cr": [0.926014390597, 0.930305753752, 0.929634022846, 0.911878007745,
+                        0.942038311431],
+        # compRelSEM(fit, obs.var = FALSE)
+        "semtools_implied_cr": [0.926119404491, 0.930288815126, 0.929499446655,
+                                0.911491011257, 0.941934992884],
+        # AVE(fit)
+        "semtools_ave": [0.758378978896, 0.728002262469, 0.767349140814, 0.720449605462,
+                         0.764490146466],
+        # AVE(fit, obs.var = FALSE)
+        "semtools_implied_ave": [0.758379730227, 0.728001375141, 0.767348669448,
+                                 0.720449994205, 0.764491519138],
+    },
+}  # fmt: skip
+# htmt(model, data) with semTools 0.5-6's default htmt2 = TRUE; lower triangle by column
+SEMTOOLS_HTMT2_DEFAULT = {
+    "hs": [0.38408856392, 0.386772930479, 0.279683551027],
+    "bank": [0.423628703907, 0.393030664524, 0.289686851503, 0.457888283998, 0.542332785051,
+             0.471720326019, 0.456698830222, 0.402311424841, 0.462061407667, 0.455451706417],
+}  # fmt: skip
+
+
+def _lavaan_parts(case: str, data: pd.DataFrame, model: dict[str, list[str]]):
+    """Per factor: lavaan's unstandardized λ, φ, θ (cfa_<case>_params.csv) and the sample
+    covariance (divisor n, as lavaan's sampstat) of the factor's items."""
+    pe = pd.read_csv(REF / f"cfa_{case}_params.csv")
+    s = data.cov(ddof=0)
+    out = {}
+    for f, items in model.items():
+        lam = pe[(pe["lhs"] == f) & (pe["op"] == "=~")].set_index("rhs").loc[items, "est"]
+        var = pe[(pe["op"] == "~~") & (pe["lhs"] == pe["rhs"])].set_index("lhs")["est"]
+        phi = float(var[f])
+        implied = np.outer(lam, lam) * phi + np.diag(var[items].to_numpy())
+        out[f] = (lam.to_numpy(), phi, s.loc[items, items].to_numpy(), implied)
+    return out
+
+
+@pytest.mark.parametrize("case", ["hs", "hs_marker", "bank"])
+def test_semtools_closed_forms_on_lavaan_estimates(hs, bank, bank_survey, case):
+    from servqual.validity import _ave_semtools, _omega_semtools
+
+    data, model = (bank, _bank_model(bank_survey)) if case == "bank" else (hs, HS_MODEL)
+    ref = SEMTOOLS[case]
+    parts = _lavaan_parts(case, data, model)
+    got = {
+        "semtools_cr": [_omega_semtools(lam, phi, s) for lam, phi, s, _ in parts.values()],
+        "semtools_implied_cr": [_omega_semtools(lam, phi, m) for lam, phi, _, m in parts.values()],
+        "semtools_ave": [_ave_semtools(lam, phi, np.diag(s)) for lam, phi, s, _ in parts.values()],
+        "semtools_implied_ave": [
+            _ave_semtools(lam, phi, np.diag(m)) for lam, phi, _, m in parts.values()
+        ],
+    }
+    for key, values in got.items():
+        assert_allclose(values, ref[key], rtol=CLOSED, err_msg=key)
+
+
+@pytest.mark.parametrize("method", ["semtools", "semtools_implied"])
+@pytest.mark.parametrize("case", ["hs", "hs_marker", "bank"])
+def test_cr_and_ave_semtools_methods_from_cfa(hs, fits, case, method):
+    # our own ML fit: rtol 1e-4 (the optimiser tolerance, as the other CFA checks)
+    fit = sq.cfa(hs, HS_MODEL, std_lv=False) if case == "hs_marker" else fits[case]
+    cr = sq.composite_reliability(fit, method=method)
+    av = sq.ave(fit, method=method)
+    assert_allclose(cr.to_frame()["cr"], SEMTOOLS[case][f"{method}_cr"], rtol=ITERATIVE)
+    assert_allclose(av.to_frame()["ave"], SEMTOOLS[case][f"{method}_ave"], rtol=ITERATIVE)
+    assert_allclose(av.to_frame()["sqrt_ave"], np.sqrt(SEMTOOLS[case][f"{method}_ave"]), rtol=1e-4)
+    assert cr.method == av.method == method
+    assert f"method={method}" in repr(cr) and f"method={method}" in repr(av)
+    assert "compRelSEM" in repr(cr) and "semTools::AVE" in repr(av)
+
+
+def test_cr_and_ave_methods_default_and_bad_choice(hs, fits):
+    cr = sq.composite_reliability(fits["hs"])
+    av = sq.ave(fits["hs"])
+    assert cr.method == av.method == "standardized"
+    assert "method=standardized" in repr(cr) and "method=standardized" in repr(av)
+    pd.testing.assert_frame_equal(
+        cr.to_frame(), sq.composite_reliability(fits["hs"], method="standardized").to_frame()
+    )
+    # a std.lv and a marker fit are the same model: every definition is invariant
+    marker = sq.cfa(hs, HS_MODEL, std_lv=False)
+    for method in ("standardized", "semtools", "semtools_implied"):
+        assert_allclose(
+            sq.composite_reliability(marker, method=method).to_frame()["cr"],
+            sq.composite_reliability(fits["hs"], method=method).to_frame()["cr"],
+            rtol=ITERATIVE,
+        )
+    for func in (sq.composite_reliability, sq.ave):
+        with pytest.raises(sq.DataError, match="method"):
+            func(fits["hs"], method="omega")
+        with pytest.raises(TypeError):
+            func(fits["hs"], "semtools")
+
+
+def test_htmt_header_names_method_and_htmt2_is_semtools_default(hs, bank, bank_survey):
+    for case, data, model in [("hs", hs, HS_MODEL), ("bank", bank, _bank_model(bank_survey))]:
+        h2 = sq.htmt(data, model, method="htmt2")
+        f = list(model)
+        lower = [h2.matrix().loc[f[b], f[a]] for a in range(len(f)) for b in range(a + 1, len(f))]
+        assert_allclose(lower, SEMTOOLS_HTMT2_DEFAULT[case], rtol=CLOSED)
+        assert "method=htmt2" in repr(h2)
+    assert "method=htmt:" in repr(sq.htmt(hs, HS_MODEL))

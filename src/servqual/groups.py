@@ -18,11 +18,10 @@ from scipy import optimize, special, stats
 from ._results import TableResult, result_class
 from ._stats import t_test
 from ._validation import check_choice, check_confidence, fmt_list
-from .exceptions import DataError, InsufficientDataError, ServqualWarning
+from .exceptions import DataError, InsufficientDataError, MissingDataWarning, ServqualWarning
 from .gaps import respondent_scores
 from .inference import _adjust, _check_method
-from .survey import Survey
-from .survey import require_survey as _check_survey
+from .survey import Survey, require_survey
 
 __all__ = ["GroupComparisonResult", "compare_groups", "hedges_correction"]
 
@@ -57,6 +56,12 @@ class GroupComparisonResult(TableResult):
 
     :attr:`post_hoc` holds the pairwise comparisons (or ``None``) and
     :attr:`descriptives` the per-group mean, sd and n.
+
+    ``empty_groups`` lists the ``(unit, group)`` pairs left out because no member of
+    the group had a score for that unit (as R drops them); ``skipped_pairs`` the
+    ``(unit, group_a, group_b)`` Games–Howell comparisons that were not computed
+    because a group had one respondent (its variance is undefined). Both are named
+    in the header.
     """
 
     instrument: str
@@ -72,6 +77,8 @@ class GroupComparisonResult(TableResult):
     _post_hoc: pd.DataFrame | None
     _descriptives: pd.DataFrame
     alternative: str = "two-sided"
+    empty_groups: tuple[tuple[str, str], ...] = ()
+    skipped_pairs: tuple[tuple[str, str, str], ...] = ()
 
     def _header(self) -> str:
         name = {
@@ -82,10 +89,19 @@ class GroupComparisonResult(TableResult):
         }[self.method]
         ph = f" · post hoc {self.post_hoc_method}" if self.post_hoc_method else ""
         alt = "" if self.alternative == "two-sided" else f" · {self.alternative}"
-        return (
+        head = (
             f"{name} of {self.score} by {self.by} ({len(self.groups)} groups){alt} · {self.level} · "
             f"p_adjust={self.p_adjust or 'none'}{ph} · n={self.n}"
         )
+        if self.empty_groups:
+            head += "\nEmpty groups dropped (no answers): " + "; ".join(
+                f"{g!r} for {u!r}" for u, g in self.empty_groups
+            )
+        if self.skipped_pairs:
+            head += "\nGames–Howell pairs skipped (a group of one): " + "; ".join(
+                f"{a!r}–{b!r} for {u!r}" for u, a, b in self.skipped_pairs
+            )
+        return head
 
     @property
     def post_hoc(self) -> pd.DataFrame | None:
@@ -176,7 +192,8 @@ def _kruskal(xs: list[np.ndarray]) -> dict[str, float]:
     # ranks of rounded scores: averages of ratings (e.g. 4.2 - 5.4) carry float noise
     # that would otherwise split true ties
     h, p = stats.kruskal(*[np.round(x, 10) for x in xs])
-    return {"h": h, "df": float(k - 1), "p_unc": p, "eta_sq_h": (h - k + 1) / (n - k)}
+    eta = (h - k + 1) / (n - k) if n > k else np.nan  # undefined when every group has one
+    return {"h": h, "df": float(k - 1), "p_unc": p, "eta_sq_h": eta}
 
 
 @lru_cache(maxsize=256)
@@ -237,27 +254,94 @@ def _tukey(xs: list[np.ndarray], labels: list[str], conf: float) -> list[dict[st
     return rows
 
 
-def _games_howell(xs: list[np.ndarray], labels: list[str], conf: float) -> list[dict[str, Any]]:
-    """Games–Howell pairwise comparisons (Welch SE and df, studentized range)."""
+def _games_howell(
+    xs: list[np.ndarray], labels: list[str], conf: float
+) -> tuple[list[dict[str, Any]], list[tuple[str, str]]]:
+    """Games–Howell pairwise comparisons (Welch SE and df, studentized range).
+
+    Pairs with a group of one respondent (no variance, so no Welch SE or df) are
+    not computed and returned as the second element; the studentized range still
+    counts every group of the family (``k``).
+    """
     k = len(xs)
     ns = np.array([len(x) for x in xs], dtype=np.float64)
     means = np.array([x.mean() for x in xs])
-    vn = np.array([x.var(ddof=1) for x in xs]) / ns
-    rows = []
+    vn = np.array([x.var(ddof=1) if len(x) > 1 else np.nan for x in xs]) / ns
+    rows, skipped = [], []
     for i in range(k):
         for j in range(i + 1, k):
+            if ns[i] < 2 or ns[j] < 2:
+                skipped.append((labels[i], labels[j]))
+                continue
             diff = means[j] - means[i]
             se2 = vn[i] + vn[j]
             df = se2**2 / (vn[i] ** 2 / (ns[i] - 1) + vn[j] ** 2 / (ns[j] - 1))
             se = np.sqrt(se2 / 2)  # q = |diff| / sqrt(se2/2) = sqrt(2)·|t|
             qcrit = _qtukey(conf, k, float(df))
             rows.append(_range_row(labels[i], labels[j], diff, se, df, k, qcrit))
-    return rows
+    return rows, skipped
+
+
+def _sd(v: np.ndarray) -> float:
+    """Sample SD; NaN (as R ``sd``) for a group of one, without numpy's warning."""
+    return float(v.std(ddof=1)) if len(v) > 1 else np.nan
+
+
+def _check_unit(
+    xs: list[np.ndarray],
+    labels: list[str],
+    method: str,
+    post_hoc: str | None,
+    col: str,
+    score: str,
+    by: str,
+) -> None:
+    """Refuse a unit whose test is undefined, naming the groups that make it so."""
+    what = f"the {score} of {col!r} by {by!r}"
+    if len(xs) < 2:
+        raise InsufficientDataError(
+            f"Comparing {what} needs at least two groups with answers; only "
+            f"{fmt_list(labels) or 'none'} ha{'s' if len(labels) == 1 else 've'} any."
+        )
+    ns = np.array([len(v) for v in xs])
+    if method in ("welch", "welch_anova"):
+        small = [f"{lab!r} (n={n})" for lab, n in zip(labels, ns, strict=True) if n < 2]
+        if small:
+            raise InsufficientDataError(
+                f"The Welch test of {what} needs at least 2 respondents per group (a "
+                f"variance); {', '.join(small)} ha{'ve' if len(small) > 1 else 's'} fewer. "
+                "Use method='anova' (pooled variance) or 'kruskal', or merge the segment."
+            )
+    sds = np.array([_sd(v) for v in xs])
+    flat = [lab for lab, s in zip(labels, sds, strict=True) if s == 0]
+    if flat and (method in ("welch", "welch_anova") or post_hoc == "games_howell"):
+        raise DataError(
+            f"The {score} of {col!r} does not vary within group(s) {fmt_list(flat)} of "
+            f"{by!r}, so the Welch statistics are undefined; use method='anova' or "
+            "'kruskal'."
+        )
+    if method == "anova":
+        if ns.sum() - len(xs) < 1:
+            raise InsufficientDataError(
+                f"The ANOVA of {what} has no residual degrees of freedom: each of the "
+                f"{len(xs)} groups has one respondent."
+            )
+        if np.all(sds[ns > 1] == 0):
+            raise DataError(
+                f"The {score} of {col!r} does not vary within any group of {by!r}; the F "
+                "statistic is undefined."
+            )
+    if method == "kruskal" and np.ptp(np.concatenate(xs)) == 0:
+        raise DataError(f"Every {score} of {col!r} is the same; Kruskal–Wallis is undefined.")
+
+
+_PH_COLUMNS = ["group_a", "group_b", "diff", "se", "q", "df", "p_adj", "ci_low", "ci_high"]
 
 
 def compare_groups(
     survey: Survey,
     by: str,
+    *,
     score: str = "gap",
     level: Literal["item", "dimension", "overall"] = "dimension",
     method: Method = "auto",
@@ -306,7 +390,9 @@ def compare_groups(
     MissingColumnError
         ``by`` is not a segment of the survey.
     InsufficientDataError
-        Fewer than two groups, or a group with fewer than 2 respondents.
+        Fewer than two groups with answers; a group of one with ``"welch"`` or
+        ``"welch_anova"`` (its variance is undefined; R ``t.test``/``oneway.test``
+        stop too); an ANOVA in which every group has one respondent (no residual df).
     DataError
         Unknown option; ``method="welch"`` with more than two groups; a group
         whose scores do not vary (Welch statistics undefined); post hoc with
@@ -320,6 +406,18 @@ def compare_groups(
     -----
     Per unit, respondents with a missing score or segment are dropped; segments
     keep their category order. Groups: ``n_j``, means ``ȳ_j``, variances ``s_j²``.
+
+    Small groups. A group none of whose members has the unit's score (``n = 0``) is
+    left out of that unit's test, as R drops it: a :class:`MissingDataWarning`
+    names it, ``empty_groups`` and the header list it, ``n_groups`` counts the rest.
+    A group of one (``n = 1``) has a mean but no SD (``sd`` is NaN in
+    ``descriptives``, as R ``sd``). It enters the one-way ANOVA and Tukey HSD exactly
+    as in R ``aov`` + ``TukeyHSD``: it adds nothing to ``SSW`` but counts in
+    ``n − k``, and its Tukey rows use the pooled ``MSW``. Kruskal–Wallis ranks it
+    like any group (R ``kruskal.test``). The Welch t-test and Welch ANOVA need every
+    group's variance and raise; Games–Howell skips the pairs with that group (a
+    :class:`ServqualWarning`, ``skipped_pairs``) and keeps the studentized range
+    over all ``k`` groups.
 
     - Welch: ``t = (ȳ₁ − ȳ₂)/√(s₁²/n₁ + s₂²/n₂)`` with Welch–Satterthwaite df, as R
       ``t.test(y ~ g)``. ``cohen_d`` divides by the pooled SD; ``hedges_g = J(n−2)·d``
@@ -357,7 +455,7 @@ def compare_groups(
     >>> len(res.post_hoc)
     15
     """
-    survey = _check_survey(survey)
+    survey = require_survey(survey)
     check_choice(method, "method", ("auto", "welch", "anova", "welch_anova", "kruskal"))
     check_choice(post_hoc, "post_hoc", ("tukey", "games_howell", None))
     check_choice(alternative, "alternative", ("two-sided", "less", "greater"))
@@ -401,57 +499,61 @@ def compare_groups(
         )
     seg_codes = seg.to_numpy()
     rows, ph_rows, desc_rows = [], [], []
+    empty_groups: list[tuple[str, str]] = []
+    skipped_pairs: list[tuple[str, str, str]] = []
     for col in scores.columns:
         y = scores[col].to_numpy(dtype=np.float64)
-        xs = []
-        for c in cats:
+        xs, unit_labels = [], []
+        for c, lab in zip(cats, labels, strict=True):
             v = y[(seg_codes == c) & ~np.isnan(y)]
+            if len(v) == 0:  # every member lacks this score: dropped, as R does
+                empty_groups.append((str(col), lab))
+                continue
             xs.append(v)
-        small = [f"{lab!r} (n={len(v)})" for lab, v in zip(labels, xs, strict=True) if len(v) < 2]
-        if small:
-            raise InsufficientDataError(
-                f"Comparing {score} of {col!r} by {by!r} needs at least 2 respondents per "
-                f"group; {', '.join(small)} ha{'ve' if len(small) > 1 else 's'} fewer. Merge or drop these segments."
-            )
-        sds = np.array([v.std(ddof=1) for v in xs])
-        flat = [lab for lab, s in zip(labels, sds, strict=True) if s == 0]
-        if flat and (method in ("welch", "welch_anova") or post_hoc == "games_howell"):
-            raise DataError(
-                f"The {score} of {col!r} does not vary within group(s) {fmt_list(flat)} of "
-                f"{by!r}, so the Welch statistics are undefined; use method='anova' or "
-                "'kruskal'."
-            )
-        if np.all(sds == 0) and method == "anova":
-            raise DataError(
-                f"The {score} of {col!r} does not vary within any group of {by!r}; the F "
-                "statistic is undefined."
-            )
-        for lab, v in zip(labels, xs, strict=True):
+            unit_labels.append(lab)
+        _check_unit(xs, unit_labels, method, post_hoc, str(col), score, by)
+        for lab, v in zip(unit_labels, xs, strict=True):
             desc_rows.append(
-                {"unit": col, "group": lab, "mean": v.mean(), "sd": v.std(ddof=1), "n": len(v)}
+                {"unit": col, "group": lab, "mean": v.mean(), "sd": _sd(v), "n": len(v)}
             )
         if method == "welch":
-            res: dict[str, Any] = {"group_1": labels[0], "group_2": labels[1]}
+            res: dict[str, Any] = {"group_1": unit_labels[0], "group_2": unit_labels[1]}
             res.update(_welch(xs[0], xs[1], conf, alternative))
         elif method == "anova":
             res = _anova(xs)
         elif method == "welch_anova":
             res = _welch_anova(xs)
         else:
-            if np.ptp(np.concatenate(xs)) == 0:
-                raise DataError(
-                    f"Every {score} of {col!r} is the same; Kruskal–Wallis is undefined."
-                )
             res = _kruskal(xs)
         if method != "welch":
-            res["n_groups"] = k
+            res["n_groups"] = len(xs)
         res["n"] = int(sum(len(v) for v in xs))
         res["unit"] = col
         rows.append(res)
-        if post_hoc is not None:
-            fn = _tukey if post_hoc == "tukey" else _games_howell
-            for r in fn(xs, labels, conf):
-                ph_rows.append({"unit": col, **r})
+        if post_hoc == "tukey":
+            ph_rows.extend({"unit": col, **r} for r in _tukey(xs, unit_labels, conf))
+        elif post_hoc == "games_howell":
+            gh, skipped = _games_howell(xs, unit_labels, conf)
+            ph_rows.extend({"unit": col, **r} for r in gh)
+            skipped_pairs.extend((str(col), a, b) for a, b in skipped)
+    if empty_groups:
+        warnings.warn(
+            f"compare_groups dropped group(s) of {by!r} whose members all lack the {score} "
+            "score: "
+            + "; ".join(f"{g!r} for {u!r}" for u, g in empty_groups)
+            + ". The tests of those units compare the remaining groups.",
+            MissingDataWarning,
+            stacklevel=2,
+        )
+    if skipped_pairs:
+        warnings.warn(
+            "Games–Howell needs at least 2 respondents in both groups of a pair (a "
+            "variance); skipped: "
+            + "; ".join(f"{a!r}–{b!r} for {u!r}" for u, a, b in skipped_pairs)
+            + ". Use post_hoc='tukey' (pooled variance) to include them.",
+            ServqualWarning,
+            stacklevel=2,
+        )
     table = pd.DataFrame(rows).set_index("unit")
     table.index.name = level if level != "overall" else None
     table.insert(
@@ -463,7 +565,7 @@ def compare_groups(
         table.insert(0, "dimension", dims)
     ph = None
     if post_hoc is not None:
-        ph = pd.DataFrame(ph_rows)
+        ph = pd.DataFrame(ph_rows, columns=["unit", *_PH_COLUMNS])
         if level == "item":
             ph.insert(1, "dimension", [survey.instrument.dimension_of(c) for c in ph["unit"]])
         ph = ph.rename(columns={"unit": level})
@@ -483,4 +585,6 @@ def compare_groups(
         _post_hoc=ph,
         _descriptives=desc,
         alternative=alternative,
+        empty_groups=tuple(empty_groups),
+        skipped_pairs=tuple(skipped_pairs),
     )

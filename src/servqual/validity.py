@@ -36,24 +36,56 @@ __all__ = [
 
 
 # --------------------------------------------------------------------------- results
+Method = Literal["standardized", "semtools", "semtools_implied"]
+METHODS: tuple[str, ...] = ("standardized", "semtools", "semtools_implied")
+
+_CR_NAMES = {
+    "standardized": "Jöreskog's rho from standardized loadings",
+    "semtools": "omega over the observed variance of the sum, as semTools::compRelSEM",
+    "semtools_implied": (
+        "omega over the model-implied variance of the sum, as semTools::compRelSEM(obs.var = FALSE)"
+    ),
+}
+_AVE_NAMES = {
+    "standardized": "mean squared standardized loading, Fornell & Larcker",
+    "semtools": "common over observed item variance, as semTools::AVE",
+    "semtools_implied": (
+        "common over model-implied item variance, as semTools::AVE(obs.var = FALSE)"
+    ),
+}
+
+
 @result_class
 class CompositeReliabilityResult(TableResult):
-    """Composite reliability per factor: table columns ``cr``, ``n_items``."""
+    """Composite reliability per factor: table columns ``cr``, ``n_items``.
+
+    ``method`` names the definition (see :func:`composite_reliability`).
+    """
 
     n: int
+    method: str = "standardized"
 
     def _header(self) -> str:
-        return f"Composite reliability (Jöreskog's rho, standardized loadings) · n={self.n}"
+        return (
+            f"Composite reliability (method={self.method}: {_CR_NAMES[self.method]}) · n={self.n}"
+        )
 
 
 @result_class
 class AVEResult(TableResult):
-    """Average variance extracted per factor: table columns ``ave``, ``sqrt_ave``, ``n_items``."""
+    """Average variance extracted per factor: table columns ``ave``, ``sqrt_ave``, ``n_items``.
+
+    ``method`` names the definition (see :func:`ave`).
+    """
 
     n: int
+    method: str = "standardized"
 
     def _header(self) -> str:
-        return f"Average variance extracted (AVE) · n={self.n}"
+        return (
+            f"Average variance extracted (AVE, method={self.method}: "
+            f"{_AVE_NAMES[self.method]}) · n={self.n}"
+        )
 
 
 @result_class
@@ -81,7 +113,11 @@ class HTMTResult(TableResult):
     factors: tuple[str, ...]
 
     def _header(self) -> str:
-        name = "HTMT2 (geometric means)" if self.method == "htmt2" else "HTMT"
+        name = (
+            "HTMT2 (method=htmt2: geometric means, semTools::htmt default)"
+            if self.method == "htmt2"
+            else "HTMT (method=htmt: arithmetic means, semTools::htmt(htmt2 = FALSE))"
+        )
         return f"Heterotrait–monotrait ratio: {name} · n={self.n} · max={self.max_htmt:.3f}"
 
     def matrix(self) -> pd.DataFrame:
@@ -117,6 +153,18 @@ def _cr(loadings: np.ndarray, errors: np.ndarray) -> float:
 def _ave(loadings: np.ndarray) -> float:
     """Average variance extracted: mean of squared standardized loadings."""
     return float(np.mean(np.asarray(loadings) ** 2))
+
+
+def _omega_semtools(loadings: np.ndarray, phi: float, total_cov: np.ndarray) -> float:
+    """semTools' omega: ``(Σλ)²φ / 1'Σ1`` from unstandardized λ, the factor variance
+    φ and the covariance block of the factor's items (observed or model-implied)."""
+    return float(np.sum(loadings)) ** 2 * phi / float(np.sum(total_cov))
+
+
+def _ave_semtools(loadings: np.ndarray, phi: float, variances: np.ndarray) -> float:
+    """semTools' AVE: ``Σλ²φ / Σσ_ii`` from unstandardized λ, the factor variance φ and
+    the item variances (observed or model-implied)."""
+    return float(np.sum(np.asarray(loadings) ** 2)) * phi / float(np.sum(variances))
 
 
 def _htmt_matrix(
@@ -190,24 +238,58 @@ def _factor_loadings(res: CFAResult) -> dict[str, tuple[np.ndarray, np.ndarray]]
     }
 
 
+def _factor_variances(res: CFAResult) -> pd.Series:
+    """Estimated (marker) or fixed (std.lv, 1) variance of every factor."""
+    t = res.to_frame()
+    fv = t[(t["op"] == "~~") & t["lhs"].isin(res.factors) & (t["lhs"] == t["rhs"])]
+    return fv.set_index("lhs")["est"].reindex(res.factors)
+
+
+def _by_method(
+    res: CFAResult, method: str, standardized: Any, semtools: Any
+) -> dict[str, tuple[float, int]]:
+    """Per factor: (value, n_items) by one of the three definitions."""
+    if method == "standardized":
+        return {
+            f: (standardized(lam, th), len(lam)) for f, (lam, th) in _factor_loadings(res).items()
+        }
+    cov = res.sample_cov if method == "semtools" else res.implied_cov
+    lo = res.loadings()
+    phi = _factor_variances(res)
+    out = {}
+    for f in res.factors:
+        items = lo.index[lo["factor"] == f]
+        lam = lo.loc[items, "est"].to_numpy()
+        out[f] = (semtools(lam, float(phi[f]), cov.loc[items, items].to_numpy()), len(lam))
+    return out
+
+
 # --------------------------------------------------------------------------- public API
-def composite_reliability(cfa_result: CFAResult) -> CompositeReliabilityResult:
+def composite_reliability(
+    cfa_result: CFAResult, *, method: Method = "standardized"
+) -> CompositeReliabilityResult:
     """Composite reliability (Jöreskog's rho) of every factor of a CFA.
 
     Parameters
     ----------
     cfa_result : CFAResult
         A fitted model from :func:`servqual.cfa`.
+    method : {"standardized", "semtools", "semtools_implied"}, default "standardized"
+        Definition (named in the result's header): Jöreskog's rho from the
+        completely standardized loadings; ``semTools::compRelSEM(fit)`` (omega of the
+        unstandardized model over the observed variance of the sum score); or
+        ``semTools::compRelSEM(fit, obs.var = FALSE)`` (over its model-implied
+        variance).
 
     Returns
     -------
     CompositeReliabilityResult
-        Table indexed by factor with columns ``cr`` and ``n_items``.
+        Table indexed by factor with columns ``cr`` and ``n_items``; ``method``.
 
     Raises
     ------
     DataError
-        ``cfa_result`` is not a :class:`~servqual.CFAResult`.
+        ``cfa_result`` is not a :class:`~servqual.CFAResult`; unknown ``method``.
 
     See Also
     --------
@@ -215,21 +297,37 @@ def composite_reliability(cfa_result: CFAResult) -> CompositeReliabilityResult:
 
     Notes
     -----
-    From the completely standardized solution (``std.all``) loadings ``λ`` and error
-    variances ``θ`` of the items of a factor,
+    ``"standardized"``: from the completely standardized solution (``std.all``)
+    loadings ``λ`` and error variances ``θ`` of the items of a factor,
 
-    .. math:: CR = (\\sum λ)^2 / ((\\sum λ)^2 + \\sum θ).
+    .. math:: CR = (\\sum λ)^2 / ((\\sum λ)^2 + \\sum θ)
 
-    Matches the explicit formula on ``lavaan::standardizedSolution(fit)`` (see
-    ``tests/reference/make_cfa.R``). A common threshold is CR ≥ .70.
-    ``semTools::compRelSEM(fit)`` works on the unstandardized solution and, by
-    default, divides by the observed variance of the sum score, so it can differ
-    from this value in the third decimal.
+    (Jöreskog, 1971; Fornell & Larcker, 1981), the explicit formula on
+    ``lavaan::standardizedSolution(fit)`` (``tests/reference/make_cfa.R``).
+
+    ``"semtools"`` and ``"semtools_implied"``: omega from the unstandardized loadings
+    ``λ`` and the factor variance ``φ`` (1 under ``std_lv``, estimated with a marker
+    item), over the sum of the covariance block ``Σ_kk`` of the factor's items,
+
+    .. math:: ω = (\\sum λ)^2 φ / \\mathbf 1' Σ_{kk} \\mathbf 1
+
+    with ``Σ`` the sample covariance (divisor ``n``, as lavaan) for ``"semtools"``
+    (``compRelSEM``'s default ``obs.var = TRUE``, Bentler, 2009), or the
+    model-implied covariance, i.e. ``(Σλ)²φ / ((Σλ)²φ + Σθ)``, for
+    ``"semtools_implied"`` (Raykov, 1997). The three agree for a model that fits
+    perfectly with equal item variances; otherwise they differ, typically in the
+    second or third decimal. A common threshold is CR ≥ .70.
 
     References
     ----------
     Jöreskog, K. G. (1971). Statistical analysis of sets of congeneric tests.
     *Psychometrika*, 36(2), 109–133.
+
+    Raykov, T. (1997). Estimation of composite reliability for congeneric measures.
+    *Applied Psychological Measurement*, 21(2), 173–184.
+
+    Bentler, P. M. (2009). Alpha, dimension-free, and model-based internal
+    consistency reliability. *Psychometrika*, 74(1), 137–143.
 
     Fornell, C., & Larcker, D. F. (1981). Evaluating structural equation models with
     unobservable variables and measurement error. *Journal of Marketing Research*,
@@ -244,29 +342,36 @@ def composite_reliability(cfa_result: CFAResult) -> CompositeReliabilityResult:
     0.926
     """
     res = _require_cfa(cfa_result, "composite_reliability")
-    rows = {f: (_cr(lam, th), len(lam)) for f, (lam, th) in _factor_loadings(res).items()}
+    check_choice(method, "method", METHODS)
+    rows = _by_method(res, method, _cr, _omega_semtools)
     table = pd.DataFrame.from_dict(rows, orient="index", columns=["cr", "n_items"])
     table.index.name = "factor"
-    return CompositeReliabilityResult(_table=table, n=res.n)
+    return CompositeReliabilityResult(_table=table, n=res.n, method=method)
 
 
-def ave(cfa_result: CFAResult) -> AVEResult:
+def ave(cfa_result: CFAResult, *, method: Method = "standardized") -> AVEResult:
     """Average variance extracted (AVE) of every factor of a CFA.
 
     Parameters
     ----------
     cfa_result : CFAResult
         A fitted model from :func:`servqual.cfa`.
+    method : {"standardized", "semtools", "semtools_implied"}, default "standardized"
+        Definition (named in the result's header): the mean squared standardized
+        loading (Fornell & Larcker, 1981); ``semTools::AVE(fit)`` (common variance
+        over the observed item variances); or ``semTools::AVE(fit, obs.var = FALSE)``
+        (over the model-implied item variances).
 
     Returns
     -------
     AVEResult
-        Table indexed by factor with columns ``ave``, ``sqrt_ave`` and ``n_items``.
+        Table indexed by factor with columns ``ave``, ``sqrt_ave`` and ``n_items``;
+        ``method``.
 
     Raises
     ------
     DataError
-        ``cfa_result`` is not a :class:`~servqual.CFAResult`.
+        ``cfa_result`` is not a :class:`~servqual.CFAResult`; unknown ``method``.
 
     See Also
     --------
@@ -274,9 +379,21 @@ def ave(cfa_result: CFAResult) -> AVEResult:
 
     Notes
     -----
-    ``AVE = mean(λ²)`` over the factor's completely standardized loadings (Fornell &
-    Larcker, 1981); AVE ≥ .50 is the usual convergent-validity threshold. Matches the
-    explicit formula on ``lavaan::standardizedSolution(fit)``.
+    ``"standardized"``: ``AVE = mean(λ²)`` over the factor's completely standardized
+    loadings (Fornell & Larcker, 1981), the explicit formula on
+    ``lavaan::standardizedSolution(fit)``.
+
+    ``"semtools"`` / ``"semtools_implied"``: from the unstandardized loadings ``λ``
+    and the factor variance ``φ``,
+
+    .. math:: AVE = φ \\sum λ_i^2 / \\sum σ_{ii}
+
+    with ``σ_ii`` the observed (divisor ``n``) or the model-implied item variances, as
+    ``semTools::AVE(fit)`` / ``semTools::AVE(fit, obs.var = FALSE)`` (semTools ≥
+    0.5-6). It weights items by their variance, so it equals the standardized
+    definition only when the items have equal variances. AVE ≥ .50 is the usual
+    convergent-validity threshold; :func:`fornell_larcker` uses the standardized
+    definition.
 
     References
     ----------
@@ -292,13 +409,17 @@ def ave(cfa_result: CFAResult) -> AVEResult:
     0.764
     """
     res = _require_cfa(cfa_result, "ave")
-    rows = {}
-    for f, (lam, _th) in _factor_loadings(res).items():
-        a = _ave(lam)
-        rows[f] = (a, float(np.sqrt(a)), len(lam))
+    check_choice(method, "method", METHODS)
+    vals = _by_method(
+        res,
+        method,
+        lambda lam, _th: _ave(lam),
+        lambda lam, phi, cov: _ave_semtools(lam, phi, np.diag(cov)),
+    )
+    rows = {f: (a, float(np.sqrt(a)), k) for f, (a, k) in vals.items()}
     table = pd.DataFrame.from_dict(rows, orient="index", columns=["ave", "sqrt_ave", "n_items"])
     table.index.name = "factor"
-    return AVEResult(_table=table, n=res.n)
+    return AVEResult(_table=table, n=res.n, method=method)
 
 
 def fornell_larcker(cfa_result: CFAResult) -> FornellLarckerResult:
