@@ -33,7 +33,7 @@ def client():
 @pytest.fixture(scope="module")
 def panel():
     df = sq.datasets.simulate(
-        2400, segments={"store": ["s1", "s2", "s3"]}, missing=0.002, seed=21
+        2400, segments={"store": ["s1", "s2", "s3"]}, missing=0.002, rng=21
     ).reset_index(drop=True)
     return df
 

@@ -264,7 +264,13 @@ def test_simulated_true_gaps_are_recovered():
         "empathy": -0.6,
     }
     df = sq.datasets.simulate(
-        20000, "servqual22", gaps=gaps, level=4.0, seed=3, outcomes=False, importance=False
+        20000,
+        instrument="servqual22",
+        gaps=gaps,
+        level=4.0,
+        rng=3,
+        outcomes=False,
+        importance=False,
     )
     t = sq.gap_scores(sq.Survey(df, "servqual22"), level="dimension").to_frame()
     # rounding to the 7-point scale adds no bias with the latent level mid-scale
@@ -274,7 +280,7 @@ def test_simulated_true_gaps_are_recovered():
 
 
 def test_performance_only_instrument_has_no_gap():
-    s = sq.Survey(sq.datasets.simulate(20, "servperf22", seed=1), "servperf22")
+    s = sq.Survey(sq.datasets.simulate(20, instrument="servperf22", rng=1), "servperf22")
     with pytest.raises(sq.InstrumentError, match="perception only"):
         sq.gap_scores(s)
     # perception scores are still available
@@ -422,11 +428,11 @@ def test_simulate_recovers_true_gaps_in_every_perspective(name):
     true = pd.Series({d.name: -0.3 - 0.2 * k for k, d in enumerate(inst.quality_dimensions)})
     df = sq.datasets.simulate(
         20000,
-        wide,
+        instrument=wide,
         gaps=true.to_dict(),
         level=5.0,
         zone=1.5,
-        seed=2,
+        rng=2,
         discrete=False,
         segments={"g": ["a", "b", "c"]},
         outcomes=False,

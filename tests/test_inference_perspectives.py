@@ -312,20 +312,20 @@ def test_one_sided_power_matches_power_t_test():
     ref = REF["power"]
     # R: power.t.test(n = 50, delta = 0.4, type = "two.sample", alternative = "one.sided",
     #                 strict = TRUE)$power
-    got = sq.power(0.4, 50, test="two_sample", alternative="greater").power
+    got = sq.power(0.4, n=50, test="two_sample", alternative="greater").power
     assert_allclose(got, ref["two_one_power"], rtol=RTOL)
     # R: power.t.test(power = 0.9, delta = 0.3, type = "two.sample", alternative = "one.sided")$n
-    got = sq.power(0.3, None, power=0.9, test="two_sample", alternative="greater").n
+    got = sq.power(0.3, power=0.9, test="two_sample", alternative="greater").n
     assert_allclose(got, ref["two_one_n"], rtol=RTOL)
     # R: power.t.test(n = 60, power = 0.8, type = "paired", alternative = "one.sided")$delta
-    got = sq.power(None, 60, power=0.8, alternative="greater").effect_size
+    got = sq.power(n=60, power=0.8, alternative="greater").effect_size
     assert_allclose(got, ref["paired_one_delta"], rtol=RTOL)
     # "less" looks for the negative effect of the same size
-    got = sq.power(None, 60, power=0.8, alternative="less").effect_size
+    got = sq.power(n=60, power=0.8, alternative="less").effect_size
     assert_allclose(got, -ref["paired_one_delta"], rtol=RTOL)
     # R: power.t.test(n = 60, power = 0.8, sig.level = 0.01, type = "two.sample",
     #                 alternative = "one.sided")$delta
-    got = sq.power(None, 60, alpha=0.01, power=0.8, test="two_sample", alternative="greater")
+    got = sq.power(n=60, sig_level=0.01, power=0.8, test="two_sample", alternative="greater")
     assert_allclose(got.effect_size, ref["two_one_delta"], rtol=RTOL)
 
 

@@ -56,7 +56,8 @@ def test_hand_computed_counts_shares_and_coefficients():
         assert_allclose(t.loc[feat, "better"], HAND_BETTER[feat], rtol=1e-12)
         assert_allclose(t.loc[feat, "worse"], HAND_WORSE[feat], rtol=1e-12)
     assert not t["tied"].any()
-    assert res.n_respondents == 6
+    assert res.n == 6 and res.n_dropped == 0 and res.dropped_rows == ()
+    assert "n=6 respondents" in repr(res)
     for feat, letters in HAND_LETTERS.items():
         assert res.classifications[feat].tolist() == letters
 
@@ -103,6 +104,12 @@ def test_labels_equal_codes_and_missing_pairs_dropped():
     assert_allclose(t.loc["wifi", "share_a"], 2 / 5)
     assert_allclose(t.loc["wifi", "better"], 3 / 5)  # R never enters Better/Worse
     assert t.loc["parking", "n"] == 6
+    # a respondent without any complete pair is not used (n, n_dropped, dropped_rows)
+    f_gone = FUNC.astype(float)
+    f_gone.loc["r2"] = np.nan
+    res = sq.kano(f_gone, DYSF)
+    assert res.n == 5 and res.n_dropped == 1 and res.dropped_rows == ("r2",)
+    assert (res.to_frame()["n"] == 5).all()
 
 
 def test_long_format_equals_wide():

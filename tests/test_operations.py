@@ -369,7 +369,7 @@ def test_ratings_by_quarter_match_r(feedback):
     # R: lm(stars ~ quarter number): coef, confint, p
     assert_allclose(res.trend_slope, tr["slope"], rtol=RTOL)
     assert_allclose([res.trend_ci_low, res.trend_ci_high], f(tr["ci"]), rtol=RTOL)
-    assert_allclose(res.trend_p, tr["p"], rtol=1e-6)
+    assert_allclose(res.trend_p_value, tr["p"], rtol=1e-6)
 
 
 def test_csat_by_store_and_ces_match_r(feedback):

@@ -270,3 +270,46 @@ def test_misspelt_period_column_is_named_not_ignored(counts):
         op.control_chart(north, "u", count="count", exposure="orders", period="monht")
     with pytest.raises(sq.MissingColumnError, match=r"'monht'"):
         op.period_changes(north, count="count", exposure="orders", period="monht")
+
+
+def test_api_convention(counts, feedback):
+    """Keyword-only options and the shared vocabulary's DataErrors (servqual._vocab)."""
+    # the same invalid alternative raises the same DataError as everywhere else
+    for call in (
+        lambda: op.poisson_test(1, 1, 2, 1, alternative="sideways"),
+        lambda: op.proportion_test(3, 10, alternative="sideways"),
+        lambda: op.two_proportion_test(3, 10, 4, 10, alternative="sideways"),
+        lambda: op.period_changes([3, 4, 5], alternative="sideways"),
+        lambda: op.before_after([3, 4, 5, 6], 3, alternative="sideways"),
+    ):
+        with pytest.raises(sq.DataError, match=r"alternative='sideways' is not allowed"):
+            call()
+    # a flag is True or False, not a string
+    with pytest.raises(sq.DataError, match="correct must be True or False"):
+        op.two_proportion_test(3, 10, 4, 10, correct="no")
+    # by= is a column name or a list of names
+    for bad in (3, [], ["store", "store"]):
+        with pytest.raises(sq.DataError, match="by="):
+            op.kpi_series(counts, date="month", count="count", by=bad)
+    with pytest.raises(sq.DataError, match="by="):
+        sq.wtp_premium(feedback, willing="pay_more", by=3)
+    # run_rules: sigma_multiple is keyword-only
+    z = np.array([0.0, 2.5, 0.0])
+    with pytest.raises(TypeError):
+        op.run_rules(z, z, np.abs(z) > 3, 3.0)
+    assert op.run_rules(z, z, np.abs(z) > 2, sigma_multiple=2.0)[1, 0]
+    # ratings: the trend p-value is a scalar p_value field
+    res = op.ratings(feedback, "stars", date="date")
+    assert 0 <= res.trend_p_value <= 1 and not hasattr(res, "trend_p")
+
+
+def test_value_api_convention():
+    val = sq.load_example("value")
+    with pytest.raises(TypeError):
+        sq.value_index(val, "segment")  # by is keyword-only
+    for call in (
+        lambda: sq.value_index(val, level="item"),
+        lambda: sq.value_links(val, level="item"),
+    ):
+        with pytest.raises(sq.DataError, match=r"level='item' is not allowed"):
+            call()

@@ -345,7 +345,7 @@ def test_likert_distribution_bad_rating(bank):
 
 def test_likert_distribution_non_integer_named():
     inst = sq.instruments.servperf22()
-    df = sq.datasets.simulate(30, inst, seed=1)
+    df = sq.datasets.simulate(30, instrument=inst, rng=1)
     col = next(c for c in df.columns if str(c).startswith("P"))
     df[col] = df[col].astype(float)
     df.loc[df.index[3], col] = 4.5

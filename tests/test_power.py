@@ -53,7 +53,7 @@ def test_paired_matches_r():
     # R: power.t.test(power = 0.9, delta = 0.4, sig.level = 0.01, type = "paired",
     #                 alternative = "one.sided")$n
     assert_allclose(
-        sq.sample_size(0.4, power=0.9, alpha=0.01, alternative="greater").n,
+        sq.sample_size(0.4, power=0.9, sig_level=0.01, alternative="greater").n,
         REF["paired_one_n"],
         rtol=RTOL,
     )
@@ -135,7 +135,7 @@ def test_table_columns():
     t = sq.power(effect_size=0.3, n=100).to_frame()
     assert list(t.columns) == [
         "test", "alternative", "effect_size", "n", "n_required", "n_total", "k_groups",
-        "alpha", "power", "solved_for",
+        "sig_level", "power", "solved_for",
     ]  # fmt: skip
     assert "Power" in repr(sq.power(effect_size=0.3, n=100))
 
@@ -169,9 +169,9 @@ def test_bad_input():
         sq.power(effect_size=0.3, n=10, alternative="sideways")
     with pytest.raises(DataError, match="alternative='less'"):
         sq.power(effect_size=0.3, n=10, test="anova", k_groups=3, alternative="less")
-    with pytest.raises(DataError, match="alpha"):
-        sq.power(effect_size=0.3, n=10, alpha=1.5)
-    with pytest.raises(DataError, match="power"):
+    with pytest.raises(DataError, match="sig_level"):
+        sq.power(effect_size=0.3, n=10, sig_level=1.5)
+    with pytest.raises(DataError, match=r"power \(0.01\) must exceed sig_level"):
         sq.sample_size(0.3, power=0.01)
     with pytest.raises(DataError, match="effect_size"):
         sq.sample_size(0.0)
@@ -186,8 +186,37 @@ def test_one_sided_sign_mismatch_is_explained():
     with pytest.raises(sq.DataError, match=r"alternative='less'.*negative.*effect_size=0.5"):
         sq.sample_size(0.5, alternative="less")
     with pytest.raises(sq.DataError, match=r"alternative='greater'.*positive.*-0.5"):
-        sq.power(-0.5, None, power=0.8, test="two_sample", alternative="greater")
+        sq.power(-0.5, power=0.8, test="two_sample", alternative="greater")
     # the observed MSA of reliability and responsiveness is negative in the ZOT example
     zot = sq.load_example("zone_of_tolerance")
     with pytest.raises(sq.DataError, match=r"'reliability', 'responsiveness'"):
         sq.power_from_survey(zot, alternative="greater")
+
+
+def test_api_convention():
+    """Keyword-only options, sig_level (never alpha), the shared vocabulary's errors."""
+    res = sq.power(effect_size=0.3, n=100, sig_level=0.01)
+    assert res.sig_level == 0.01 and res.to_frame()["sig_level"].iloc[0] == 0.01
+    assert "sig_level=0.01" in repr(res)
+    assert not hasattr(res, "alpha")
+    with pytest.raises(TypeError):
+        sq.power(0.3, 100)  # n is keyword-only
+    with pytest.raises(TypeError):
+        sq.sample_size(0.3, 0.8)  # power is keyword-only
+    with pytest.raises(TypeError):
+        sq.power(effect_size=0.3, n=100, alpha=0.05)  # renamed to sig_level
+    survey = sq.load_example("retail_bank")
+    with pytest.raises(TypeError):
+        sq.power_from_survey(survey, "item")  # level is keyword-only
+    planned = sq.power_from_survey(survey, level="overall", sig_level=0.01)
+    assert planned.sig_level == 0.01 and "sig_level=0.01" in repr(planned)
+    # the same invalid option raises the same DataError as everywhere else
+    with pytest.raises(DataError, match=r"level='items' is not allowed"):
+        sq.power_from_survey(survey, level="items")
+    with pytest.raises(DataError, match=r"alternative='two.sided' is not allowed"):
+        sq.power_from_survey(survey, alternative="two.sided")
+    # reference names as the rest of the package spells them
+    zot = sq.load_example("zone_of_tolerance")
+    by_name = sq.power_from_survey(zot, level="overall", reference="desired").to_frame()
+    by_letter = sq.power_from_survey(zot, level="overall", reference="D").to_frame()
+    assert by_name.equals(by_letter)

@@ -19,7 +19,7 @@ pytestmark = pytest.mark.filterwarnings("ignore::servqual.MissingDataWarning")
 @pytest.fixture(scope="module")
 def panel(tmp_path_factory):
     df = sq.datasets.simulate(
-        3000, segments={"store": ["s1", "s2", "s3", "s4"]}, missing=0.002, seed=11
+        3000, segments={"store": ["s1", "s2", "s3", "s4"]}, missing=0.002, rng=11
     )
     path = tmp_path_factory.mktemp("stream") / "panel.csv"
     df.to_csv(path, index=False)
@@ -62,7 +62,7 @@ def test_streamed_equals_in_memory(panel, chunksize):
 
 
 def test_error_names_global_row_like_whole_file_read(tmp_path):
-    df = sq.datasets.simulate(1000, seed=3, importance=False, outcomes=False).reset_index(drop=True)
+    df = sq.datasets.simulate(1000, rng=3, importance=False, outcomes=False).reset_index(drop=True)
     df.loc[777, "E5"] = 12
     df.loc[901, "P2"] = 0
     path = tmp_path / "bad.csv"
@@ -77,7 +77,7 @@ def test_error_names_global_row_like_whole_file_read(tmp_path):
 
 def test_non_numeric_in_a_late_chunk(tmp_path):
     df = (
-        sq.datasets.simulate(600, seed=4, importance=False, outcomes=False)
+        sq.datasets.simulate(600, rng=4, importance=False, outcomes=False)
         .reset_index(drop=True)
         .astype(object)
     )
@@ -93,7 +93,7 @@ def test_non_numeric_in_a_late_chunk(tmp_path):
 
 
 def test_index_col_labels_are_used(tmp_path):
-    df = sq.datasets.simulate(200, seed=5, importance=False, outcomes=False)
+    df = sq.datasets.simulate(200, rng=5, importance=False, outcomes=False)
     df.index = pd.Index([f"r{k}" for k in range(200)], name="rid")
     df.loc["r150", "E1"] = 99
     path = tmp_path / "ids.csv"
@@ -123,7 +123,7 @@ def test_prefetch_off_gives_the_same_summary(panel):
 
 
 def test_error_in_first_chunk_stops_reader(tmp_path):
-    df = sq.datasets.simulate(5000, seed=8, importance=False, outcomes=False).reset_index(drop=True)
+    df = sq.datasets.simulate(5000, rng=8, importance=False, outcomes=False).reset_index(drop=True)
     df.loc[3, "P1"] = 0
     path = tmp_path / "early.csv"
     df.to_csv(path, index=False)
@@ -151,7 +151,7 @@ def test_input_file_and_frame_untouched(panel):
 
 def test_memory_is_flat_in_file_length(tmp_path):
     def peak(n):
-        df = sq.datasets.simulate(n, seed=6, importance=False, outcomes=False)
+        df = sq.datasets.simulate(n, rng=6, importance=False, outcomes=False)
         path = tmp_path / f"n{n}.csv"
         df.to_csv(path, index=False)
         del df
@@ -200,7 +200,7 @@ def test_separator_is_sniffed_and_index_col_checked(tmp_path):
 
 def test_segment_labels_agree_across_chunks(tmp_path):
     # the first chunks hold only numbers, the last one text: one segment '1', not 1 and '1'
-    df = sq.datasets.simulate(600, seed=1, importance=False, outcomes=False)
+    df = sq.datasets.simulate(600, rng=1, importance=False, outcomes=False)
     df["store"] = [str(1 + i % 3) for i in range(600)]
     df.loc[df.index[-5:], "store"] = "X9"
     path = tmp_path / "stores.csv"

@@ -328,7 +328,7 @@ def test_too_few_respondents(bank_frame):
 
 
 def test_performance_instrument_has_no_gaps():
-    survey = sq.Survey(sq.datasets.simulate(50, "servperf22", seed=1), "servperf22")
+    survey = sq.Survey(sq.datasets.simulate(50, instrument="servperf22", rng=1), "servperf22")
     s = SurveySummary.from_survey(survey)
     assert s.covariance().shape == (22, 22)
     with pytest.raises(sq.InstrumentError, match="perception only"):

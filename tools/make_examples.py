@@ -16,9 +16,9 @@ def main() -> None:
     OUT.mkdir(parents=True, exist_ok=True)
     bank = sq.datasets.simulate(
         212,
-        "servqual22",
+        instrument="servqual22",
         segments={"branch": ["north", "centre", "south"], "channel": ["branch", "online"]},
-        seed=2024,
+        rng=2024,
     )
     # four respondents skipped one rating each
     rng = np.random.default_rng(99)
@@ -37,22 +37,22 @@ def main() -> None:
     }
     sq.datasets.simulate(
         180,
-        "servqual_zot",
+        instrument="servqual_zot",
         gaps=zot_gaps,
         level=5.5,
         zone=1.8,
-        seed=7,
+        rng=7,
         segments={"branch": ["east", "west"]},
         importance=False,
     ).to_csv(OUT / "zone_of_tolerance.csv")
-    sq.datasets.simulate(150, "excellence", seed=11, importance=False).to_csv(
+    sq.datasets.simulate(150, instrument="excellence", rng=11, importance=False).to_csv(
         OUT / "excellence.csv"
     )
     sq.datasets.simulate(
-        300, "conformance", seed=5, segments={"store": ["A", "B"]}, importance=False
+        300, instrument="conformance", rng=5, segments={"store": ["A", "B"]}, importance=False
     ).to_csv(OUT / "conformance.csv")
     sq.datasets.simulate(
-        250, "value", gaps={"service_quality": 0.4}, seed=3, importance=False
+        250, instrument="value", gaps={"service_quality": 0.4}, rng=3, importance=False
     ).to_csv(OUT / "value.csv")
 
 

@@ -12,7 +12,7 @@ import pandas as pd
 from . import _alpha
 from ._gap_engine import resolve_reference
 from ._results import TableResult, result_class
-from ._validation import check_choice
+from ._vocab import NanPolicy, check_level, check_nan_policy, parse_reference
 from .exceptions import InstrumentError, InsufficientDataError, ReliabilityWarning
 from .instruments import RATINGS
 from .survey import Survey
@@ -20,7 +20,6 @@ from .survey import Survey
 __all__ = ["DifferenceReliabilityResult", "difference_reliability"]
 
 Level = Literal["dimension", "overall"]
-NanPolicy = Literal["pairwise", "listwise", "raise"]
 
 #: difference_reliability warns below this gap-score reliability ...
 DIFF_RELIABILITY_FLOOR = 0.5
@@ -95,8 +94,8 @@ def _diff_row(label: str, p: np.ndarray, e: np.ndarray, codes: list[str], pol: s
 
 def difference_reliability(
     survey: Survey,
-    level: Level = "dimension",
     *,
+    level: Level = "dimension",
     reference: str | None = None,
     nan_policy: NanPolicy = "pairwise",
 ) -> DifferenceReliabilityResult:
@@ -166,10 +165,10 @@ def difference_reliability(
             f"difference_reliability needs a servqual Survey with perception and reference "
             f"ratings, got {type(survey).__name__}."
         )
-    check_choice(level, "level", ("dimension", "overall"))
-    check_choice(nan_policy, "nan_policy", ("pairwise", "listwise", "raise"))
+    check_level(level, ("dimension", "overall"))
+    nan_policy = check_nan_policy(nan_policy)
     inst = survey.instrument
-    ref = resolve_reference(inst, reference)
+    ref = resolve_reference(inst, parse_reference(reference))
     if ref not in RATINGS or not survey.has_rating(ref) or not survey.has_rating("P"):
         raise InstrumentError(
             f"Difference-score reliability needs perception ratings and reference ratings; "

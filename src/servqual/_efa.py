@@ -17,7 +17,8 @@ import numpy as np
 import pandas as pd
 from scipy import optimize, stats
 
-from ._validation import as_frame, check_choice, fmt_list, numeric_matrix
+from ._validation import as_frame, fmt_list, numeric_matrix
+from ._vocab import check_nan_policy
 from .exceptions import (
     ConvergenceError,
     DataError,
@@ -28,7 +29,6 @@ from .exceptions import (
 
 # psych::fa bounds the uniquenesses of minres and ML fits to [0.005, 1].
 PSI_LOWER = 0.005
-NAN_POLICIES = ("pairwise", "listwise", "raise")
 
 
 @dataclass(frozen=True)
@@ -107,7 +107,7 @@ def prepare(
     """
     from .survey import Survey
 
-    check_choice(nan_policy, "nan_policy", NAN_POLICIES)
+    nan_policy = check_nan_policy(nan_policy)
     source = "data"
     used_score = None
     if isinstance(data, Survey):

@@ -139,9 +139,15 @@ class KanoResult(TableResult):
     order M > O > A > I > R > Q), ``better`` and ``worse``.  ``classifications``
     holds the category letter of every respondent × feature (``None`` where an
     answer is missing).
+
+    ``n`` is the number of respondents used (with both answers for at least one
+    feature); ``n_dropped`` respondents answered no feature completely and
+    ``dropped_rows`` are their row labels.
     """
 
-    n_respondents: int
+    n: int
+    n_dropped: int
+    dropped_rows: tuple[Any, ...]
     classifications: pd.DataFrame
 
     _plot_function = "plot_kano"
@@ -149,7 +155,7 @@ class KanoResult(TableResult):
     def _header(self) -> str:
         return (
             f"Kano classification · {len(self._table)} features · "
-            f"{self.n_respondents} respondents · Better/Worse (Berger et al., 1993)"
+            f"n={self.n} respondents · Better/Worse (Berger et al., 1993)"
         )
 
 
@@ -183,7 +189,8 @@ def kano(
     KanoResult
         Table indexed by feature with ``n``, counts ``a o m i r q``, shares
         ``share_a`` … ``share_q``, ``category``, ``tied``, ``better``, ``worse``;
-        ``classifications`` with the per-respondent letters.
+        ``classifications`` with the per-respondent letters; ``n`` respondents
+        used, ``n_dropped`` / ``dropped_rows`` those without any complete pair.
 
     Raises
     ------
@@ -307,8 +314,11 @@ def kano(
     table["better"] = (c["A"] + c["O"]) / core
     table["worse"] = -(c["O"] + c["M"]) / core
     classifications = pd.DataFrame(letters, index=func.index.copy(), columns=features)
+    used = ok.any(axis=1)
     return KanoResult(
         _table=table,
-        n_respondents=int(func.shape[0]),
+        n=int(used.sum()),
+        n_dropped=int((~used).sum()),
+        dropped_rows=tuple(func.index[~used]),
         classifications=classifications,
     )

@@ -71,6 +71,7 @@ class LikertResult(TableResult):
 
 def likert_distribution(
     survey: Survey,
+    *,
     rating: str = "P",
     level: Literal["item", "dimension"] = "item",
 ) -> LikertResult:

@@ -20,15 +20,13 @@ from . import _gap_engine
 from ._results import TableResult, result_class
 from ._stats import column_moments, require_n
 from ._validation import check_choice
-from ._vocab import REF_LETTER as _REF_LETTER
+from ._vocab import Alternative, Level, check_alternative, check_level, parse_reference
 from .exceptions import ConvergenceError, DataError
-from .survey import Survey
-from .survey import require_survey as _check_survey
+from .survey import Survey, require_survey
 
 __all__ = ["PowerResult", "SurveyPowerResult", "power", "power_from_survey", "sample_size"]
 
 Test = Literal["paired", "two_sample", "anova"]
-Alternative = Literal["two-sided", "less", "greater"]
 
 
 @result_class
@@ -37,7 +35,7 @@ class PowerResult(TableResult):
 
     Table (one row): ``test``, ``alternative``, ``effect_size``, ``n`` (pairs for
     ``"paired"``, per group otherwise; not rounded), ``n_required`` (``ceil(n)``),
-    ``n_total``, ``k_groups``, ``alpha``, ``power``, ``solved_for``.
+    ``n_total``, ``k_groups``, ``sig_level``, ``power``, ``solved_for``.
     """
 
     test: str
@@ -47,7 +45,7 @@ class PowerResult(TableResult):
     n_required: int
     n_total: float
     k_groups: int
-    alpha: float
+    sig_level: float
     power: float
     solved_for: str
 
@@ -55,7 +53,7 @@ class PowerResult(TableResult):
         es = {"paired": "d_z", "two_sample": "d", "anova": "f"}[self.test]
         return (
             f"Power ({self.test} test, {self.alternative}) · solved for {self.solved_for} · "
-            f"{es}={self.effect_size:.3f} · n={self.n:.1f} · alpha={self.alpha:g} · "
+            f"{es}={self.effect_size:.3f} · n={self.n:.1f} · sig_level={self.sig_level:g} · "
             f"power={self.power:.3f}"
         )
 
@@ -78,35 +76,37 @@ def _tail(p: float) -> float:
     return 0.0 if np.isnan(p) else float(p)
 
 
-def _power_value(es: float, n: float, alpha: float, test: str, k: int, alternative: str) -> float:
+def _power_value(
+    es: float, n: float, sig_level: float, test: str, k: int, alternative: str
+) -> float:
     """Power of the test for effect ``es`` and ``n`` (pairs or per group)."""
     if test == "anova":
         df1, df2 = k - 1, k * (n - 1)
-        crit = stats.f.isf(alpha, df1, df2)
+        crit = stats.f.isf(sig_level, df1, df2)
         return _tail(stats.ncf.sf(crit, df1, df2, es * es * k * n))
     if test == "paired":
         df, ncp = n - 1, es * np.sqrt(n)
     else:
         df, ncp = 2 * n - 2, es * np.sqrt(n / 2)
     if alternative == "greater":
-        return _tail(stats.nct.sf(stats.t.isf(alpha, df), df, ncp))
+        return _tail(stats.nct.sf(stats.t.isf(sig_level, df), df, ncp))
     if alternative == "less":
-        return _tail(stats.nct.sf(stats.t.isf(alpha, df), df, -ncp))
-    crit = stats.t.isf(alpha / 2, df)
+        return _tail(stats.nct.sf(stats.t.isf(sig_level, df), df, -ncp))
+    crit = stats.t.isf(sig_level / 2, df)
     return _tail(stats.nct.sf(crit, df, ncp)) + _tail(stats.nct.sf(crit, df, -ncp))
 
 
 def _solve(
     effect_size: float | None,
     n: float | None,
-    alpha: float,
+    sig_level: float,
     power_: float | None,
     test: str,
     k: int,
     alternative: str,
 ) -> tuple[float, float, float]:
     def pw(es: float, nn: float) -> float:
-        return _power_value(es, nn, alpha, test, k, alternative)
+        return _power_value(es, nn, sig_level, test, k, alternative)
 
     def root(f, lo: float, hi: float) -> float:
         flo, fhi = f(lo), f(hi)
@@ -131,8 +131,9 @@ def _solve(
 
 def power(
     effect_size: float | None = None,
+    *,
     n: float | None = None,
-    alpha: float = 0.05,
+    sig_level: float = 0.05,
     power: float | None = None,
     test: Test = "paired",
     k_groups: int | None = None,
@@ -149,8 +150,8 @@ def power(
         a negative effect is the one the test looks for.
     n : float, optional
         Pairs (``"paired"``) or respondents per group (``"two_sample"``, ``"anova"``).
-    alpha : float
-        Significance level.
+    sig_level : float, default 0.05
+        Significance level (R's ``sig.level``; statsmodels' ``alpha``).
     power : float, optional
         Probability of rejecting the null hypothesis.
     test : {"paired", "two_sample", "anova"}
@@ -169,7 +170,7 @@ def power(
         Not exactly one of ``effect_size``, ``n``, ``power`` is None; values out of
         range; ``k_groups`` missing for ANOVA.
     ConvergenceError
-        No solution (e.g. the power asked for is below alpha).
+        No solution (e.g. the power asked for is below ``sig_level``).
 
     See Also
     --------
@@ -201,10 +202,10 @@ def power(
     90
     """
     check_choice(test, "test", ("paired", "two_sample", "anova"))
-    check_choice(alternative, "alternative", ("two-sided", "less", "greater"))
-    alpha_ = _check_number(alpha, "alpha", 0.0, 1.0)
-    if alpha_ is None:
-        raise DataError("alpha must be given (e.g. 0.05).")
+    check_alternative(alternative)
+    sig = _check_number(sig_level, "sig_level", 0.0, 1.0)
+    if sig is None:
+        raise DataError("sig_level must be given (e.g. 0.05).")
     missing = [
         name for name, v in (("effect_size", effect_size), ("n", n), ("power", power)) if v is None
     ]
@@ -245,8 +246,8 @@ def power(
             raise DataError(
                 f"effect_size must be finite and non-zero (positive for ANOVA's f); got {effect_size!r}."
             )
-    if pw is not None and pw <= alpha_:
-        raise DataError(f"power ({pw:g}) must exceed alpha ({alpha_:g}).")
+    if pw is not None and pw <= sig:
+        raise DataError(f"power ({pw:g}) must exceed sig_level ({sig:g}).")
     if es is not None and nn is None and alternative != "two-sided":
         if (alternative == "less") != (es < 0):
             raise DataError(
@@ -254,7 +255,7 @@ def power(
                 f"effect, but effect_size={es:g}: no sample size reaches power {pw:g}. Flip the "
                 "sign of effect_size or the alternative."
             )
-    es_, n_, pw_ = _solve(es, nn, alpha_, pw, test, k, alternative)
+    es_, n_, pw_ = _solve(es, nn, sig, pw, test, k, alternative)
     n_total = n_ * k
     table = pd.DataFrame(
         {
@@ -265,7 +266,7 @@ def power(
             "n_required": [math.ceil(n_ - 1e-9)],
             "n_total": [n_total],
             "k_groups": [k],
-            "alpha": [alpha_],
+            "sig_level": [sig],
             "power": [pw_],
             "solved_for": [missing[0]],
         }
@@ -279,7 +280,7 @@ def power(
         n_required=math.ceil(n_ - 1e-9),
         n_total=n_total,
         k_groups=k,
-        alpha=alpha_,
+        sig_level=sig,
         power=pw_,
         solved_for=missing[0],
     )
@@ -287,8 +288,9 @@ def power(
 
 def sample_size(
     effect_size: float,
+    *,
     power: float = 0.8,
-    alpha: float = 0.05,
+    sig_level: float = 0.05,
     test: Test = "paired",
     k_groups: int | None = None,
     alternative: Alternative = "two-sided",
@@ -297,7 +299,7 @@ def sample_size(
 
     Parameters
     ----------
-    effect_size, power, alpha, test, k_groups, alternative
+    effect_size, power, sig_level, test, k_groups, alternative
         As in :func:`power`.
 
     Returns
@@ -318,7 +320,7 @@ def sample_size(
     return _power_fn(
         effect_size=effect_size,
         n=None,
-        alpha=alpha,
+        sig_level=sig_level,
         power=power,
         test=test,
         k_groups=k_groups,
@@ -339,7 +341,7 @@ class SurveyPowerResult(TableResult):
     """
 
     level: str
-    alpha: float
+    sig_level: float
     power: float
     alternative: str
     reference: str
@@ -347,15 +349,16 @@ class SurveyPowerResult(TableResult):
     def _header(self) -> str:
         return (
             f"Sample size to detect the observed gaps (paired t, {self.alternative}) · "
-            f"{self.level} · alpha={self.alpha:g} · power={self.power:g}"
+            f"{self.level} · sig_level={self.sig_level:g} · power={self.power:g}"
         )
 
 
 def power_from_survey(
     survey: Survey,
-    level: Literal["item", "dimension", "overall"] = "dimension",
+    *,
+    level: Level = "dimension",
     power: float = 0.8,
-    alpha: float = 0.05,
+    sig_level: float = 0.05,
     alternative: Alternative = "two-sided",
     reference: str | None = None,
 ) -> SurveyPowerResult:
@@ -365,11 +368,12 @@ def power_from_survey(
     ----------
     survey : Survey
         A pilot or previous survey.
-    level : {"item", "dimension", "overall"}
-    power, alpha, alternative
+    level : {"item", "dimension", "overall"}, default "dimension"
+    power, sig_level, alternative
         As in :func:`power`.
     reference : str, optional
-        Reference of the gap (default: the instrument's).
+        Reference of the gap (``"E"``/``"expectation"``, ``"A"``/``"adequate"``,
+        ``"D"``/``"desired"`` ...; default: the instrument's).
 
     Returns
     -------
@@ -394,9 +398,10 @@ def power_from_survey(
     >>> int(res.to_frame()["n_required"].max()) < 30
     True
     """
-    survey = _check_survey(survey)
-    check_choice(level, "level", _gap_engine.LEVELS)
-    ref = _REF_LETTER.get(reference, reference) if reference is not None else None
+    survey = require_survey(survey)
+    check_level(level)
+    check_alternative(alternative)
+    ref = parse_reference(reference)
     u = _gap_engine.units(survey, level, reference=ref)
     m = column_moments(u.gap)
     require_n(m["n"], u.labels, 2, "An observed effect size")
@@ -417,11 +422,11 @@ def power_from_survey(
             )
     need, at_n = [], []
     for k in range(len(dz)):
-        r = _power_fn(effect_size=dz[k], power=power, alpha=alpha, alternative=alternative)
+        r = _power_fn(effect_size=dz[k], power=power, sig_level=sig_level, alternative=alternative)
         need.append(r.n_required)
         at_n.append(
             _power_fn(
-                effect_size=dz[k], n=float(m["n"][k]), alpha=alpha, alternative=alternative
+                effect_size=dz[k], n=float(m["n"][k]), sig_level=sig_level, alternative=alternative
             ).power
         )
     table = pd.DataFrame(
@@ -440,7 +445,7 @@ def power_from_survey(
     return SurveyPowerResult(
         _table=table,
         level=level,
-        alpha=float(alpha),
+        sig_level=float(sig_level),
         power=float(power),
         alternative=alternative,
         reference=u.reference_code,

@@ -19,6 +19,7 @@ import statsmodels.api as sm
 from ._results import TableResult, result_class
 from ._stats import t_interval, wilson_interval
 from ._validation import check_confidence, fmt_list
+from ._vocab import check_level
 from .exceptions import DataError, InstrumentError, InsufficientDataError
 from .gaps import GapResult, gap_scores, respondent_scores
 from .operations import _checks
@@ -41,8 +42,8 @@ def _survey(survey: Any) -> Survey:
 
 def value_index(
     survey: Survey,
-    by: str | Sequence[str] | None = None,
     *,
+    by: str | Sequence[str] | None = None,
     level: Literal["dimension", "overall"] = "overall",
     confidence_level: float = 0.95,
 ) -> GapResult:
@@ -55,9 +56,9 @@ def value_index(
         built-in ``value()`` instrument).
     by : str or list of str, optional
         Segment variable(s).
-    level : {"dimension", "overall"}
+    level : {"dimension", "overall"}, default "overall"
         One row per quality dimension or the overall index.
-    confidence_level : float
+    confidence_level : float, default 0.95
 
     Returns
     -------
@@ -99,8 +100,7 @@ def value_index(
             f"{survey.instrument.name!r} has no sacrifice dimension; the value index needs "
             "quality and sacrifice items (use sq.instruments.value())."
         )
-    if level not in ("dimension", "overall"):
-        raise DataError(f"level={level!r} is not allowed; use 'dimension' or 'overall'.")
+    check_level(level, ("dimension", "overall"))
     return gap_scores(
         survey, level=level, by=by, reference="sacrifice", confidence_level=confidence_level
     )
@@ -429,8 +429,7 @@ def value_links(
     """
     survey = _survey(survey)
     conf = check_confidence(confidence_level)
-    if level not in ("dimension", "overall"):
-        raise DataError(f"level={level!r} is not allowed; use 'dimension' or 'overall'.")
+    check_level(level, ("dimension", "overall"))
     X = respondent_scores(survey, level=level, score=score)
     ys = _outcome_columns(survey, outcomes)
     blocks = []

@@ -3,12 +3,13 @@
 :func:`simulate` draws survey responses from a latent model whose dimension gaps
 are set by the caller, so every estimator can be checked against the truth.
 :func:`load_example` returns a ready :class:`~servqual.Survey` on one of the
-bundled CSV files (all synthetic, produced by :func:`simulate` with the seed
-recorded in :func:`list_examples`).
+bundled CSV files (all synthetic, produced by :func:`simulate` with the ``rng``
+seed recorded in :func:`list_examples`).
 """
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Mapping, Sequence
 from importlib import resources
 from typing import Any
@@ -17,6 +18,7 @@ import numpy as np
 import pandas as pd
 
 from .._validation import check_choice
+from .._vocab import as_rng
 from ..exceptions import DataError
 from ..instruments import Instrument, _as_instrument
 from ..survey import Survey
@@ -50,11 +52,21 @@ def _allocate_100(
     return base
 
 
+class _NoSeed:
+    """Default of the deprecated ``seed=``: not given."""
+
+    def __repr__(self) -> str:
+        return "<deprecated: use rng>"
+
+
+_NO_SEED: Any = _NoSeed()
+
+
 def simulate(
     n: int = 200,
+    *,
     instrument: Instrument | str = "servqual22",
     gaps: Mapping[str, float] | None = None,
-    *,
     level: float | None = None,
     respondent_sd: float = 0.6,
     dimension_sd: float = 0.4,
@@ -67,7 +79,8 @@ def simulate(
     outcomes: bool = True,
     missing: float = 0.0,
     discrete: bool = True,
-    seed: int | None = 0,
+    rng: int | np.random.Generator | None = 0,
+    seed: Any = _NO_SEED,
 ) -> pd.DataFrame:
     """Simulate survey responses with known true dimension gaps.
 
@@ -125,8 +138,13 @@ def simulate(
         draws, whose means are exactly unbiased for the true gaps; they may fall
         outside the scale, which :class:`~servqual.Survey` rejects unless the
         instrument's scale is wide enough.
+    rng : int, numpy.random.Generator or None, default 0
+        Random numbers: an int seed (``numpy.random.default_rng(rng)``, so
+        ``rng=7`` draws what ``seed=7`` drew), a Generator (drawn from and
+        advanced), or None for fresh entropy. The default 0 makes the output
+        reproducible.
     seed : int, optional
-        Seed of ``numpy.random.default_rng``.
+        Deprecated name of ``rng`` (a :class:`FutureWarning`); will be removed.
 
     Returns
     -------
@@ -138,17 +156,25 @@ def simulate(
     --------
     >>> import servqual as sq
     >>> df = sq.datasets.simulate(n=5000, gaps={"tangibles": -1, "reliability": -1,
-    ...     "responsiveness": -1, "assurance": -1, "empathy": -1}, level=4, seed=1)
+    ...     "responsiveness": -1, "assurance": -1, "empathy": -1}, level=4, rng=1)
     >>> g = sq.gap_scores(sq.Survey(df, "servqual22"), level="overall").overall
     >>> abs(g + 1) < 0.05
     True
     """
+    if seed is not _NO_SEED:
+        warnings.warn(
+            "simulate(seed=...) is now simulate(rng=...) (an int seed gives the same "
+            "draws); seed= will be removed.",
+            FutureWarning,
+            stacklevel=2,
+        )
+        rng = seed
     inst = _as_instrument(instrument)
-    if not isinstance(n, int | np.integer) or n < 1:
+    if not isinstance(n, int | np.integer) or isinstance(n, bool) or n < 1:
         raise DataError(f"n must be a positive integer, got {n!r}.")
     if not 0 <= missing < 1:
         raise DataError(f"missing must be in [0, 1), got {missing}.")
-    rng = np.random.default_rng(seed)
+    gen = as_rng(rng)
     lo, hi = float(inst.scale.low), float(inst.scale.high)
     span = hi - lo
     level = lo + 0.75 * span if level is None else float(level)
@@ -168,29 +194,29 @@ def simulate(
     shift = np.zeros(n)
     for name, labels in (segments or {}).items():
         labels = list(labels)
-        codes = rng.integers(0, len(labels), size=n)
+        codes = gen.integers(0, len(labels), size=n)
         seg_cols[name] = np.array(labels, dtype=object)[codes]
         shift += segment_shift * (codes - (len(labels) - 1) / 2.0)
 
-    u = rng.standard_normal(n)[:, None]
+    u = gen.standard_normal(n)[:, None]
     cols: dict[str, np.ndarray] = {}
     dim_gap = np.zeros((n, len(qdims)))
     ref_letter = inst.reference if inst.reference in ("E", "A", "D", "C") else None
     for k, d in enumerate(qdims):
-        L = level + respondent_sd * u[:, 0] + dimension_sd * rng.standard_normal(n)
+        L = level + respondent_sd * u[:, 0] + dimension_sd * gen.standard_normal(n)
         if inst.reference == "spec":
             L = np.array([np.mean([i.spec for i in d.items])] * n) + respondent_sd * u[:, 0]
-        gi = true[d.name] + shift + gap_sd * rng.standard_normal(n)
+        gi = true[d.name] + shift + gap_sd * gen.standard_normal(n)
         dim_gap[:, k] = gi
         for item in d.items:
-            base = L + item_sd * rng.standard_normal(n)
+            base = L + item_sd * gen.standard_normal(n)
             ratings: dict[str, np.ndarray] = {}
             if ref_letter == "A":
                 ratings["A"] = base
-                ratings["D"] = base + zone + 0.3 * item_sd * rng.standard_normal(n)
+                ratings["D"] = base + zone + 0.3 * item_sd * gen.standard_normal(n)
             elif ref_letter is not None:
                 ratings[ref_letter] = base
-            perceived = L + gi + item_sd * rng.standard_normal(n)
+            perceived = L + gi + item_sd * gen.standard_normal(n)
             ratings["P"] = perceived
             if "E" in inst.ratings and "E" not in ratings:
                 ratings["E"] = base
@@ -199,9 +225,9 @@ def simulate(
             if "A" in inst.ratings and "A" not in ratings:
                 ratings["A"] = base - zone
             if "C" in inst.ratings and "C" not in ratings:
-                ratings["C"] = perceived + 0.1 * span * (0.5 + rng.standard_normal(n))
+                ratings["C"] = perceived + 0.1 * span * (0.5 + gen.standard_normal(n))
             if "I" in inst.ratings:
-                ratings["I"] = level + 0.5 * rng.standard_normal(n)
+                ratings["I"] = level + 0.5 * gen.standard_normal(n)
             for letter in inst.ratings:
                 cols[f"{letter}{item.number}"] = ratings[letter]
     # non-quality dimensions are perception ratings: sacrifice items sit at the
@@ -212,10 +238,10 @@ def simulate(
         if d.role == "quality":
             continue
         centre = level if d.role == "sacrifice" else level + quality_mean
-        S = centre + respondent_sd * rng.standard_normal(n)
+        S = centre + respondent_sd * gen.standard_normal(n)
         for item in d.items:
             for letter in inst.ratings:
-                cols[f"{letter}{item.number}"] = S + item_sd * rng.standard_normal(n)
+                cols[f"{letter}{item.number}"] = S + item_sd * gen.standard_normal(n)
     ordered = {
         f"{letter}{i.number}": cols[f"{letter}{i.number}"]
         for letter in inst.ratings
@@ -225,20 +251,20 @@ def simulate(
     if discrete:
         frame = frame.apply(lambda c: _round_clip(c.to_numpy(), lo, hi))
     if missing > 0:
-        mask = rng.random(frame.shape) < missing
+        mask = gen.random(frame.shape) < missing
         frame = frame.mask(mask)
     for name, values in seg_cols.items():
         frame[name] = values
     if importance and qdims:
         conc = np.linspace(2.0, 4.0, len(qdims))
-        pts = _allocate_100(rng, n, len(qdims), conc)
+        pts = _allocate_100(gen, n, len(qdims), conc)
         for k, d in enumerate(qdims):
             frame[f"imp_{d.name}"] = pts[:, k].astype(int)
     if outcomes:
         g = dim_gap.mean(axis=1)
-        overall = lo + 0.7 * span + 0.9 * g + 0.5 * rng.standard_normal(n)
+        overall = lo + 0.7 * span + 0.9 * g + 0.5 * gen.standard_normal(n)
         frame["overall"] = _round_clip(overall, lo, hi)
-        rec = 7.5 + 2.0 * (g / max(span, 1.0)) * 10 / 3 + 1.5 * rng.standard_normal(n)
+        rec = 7.5 + 2.0 * (g / max(span, 1.0)) * 10 / 3 + 1.5 * gen.standard_normal(n)
         frame["recommend"] = _round_clip(rec, 0, 10)
     frame.index = pd.RangeIndex(1, n + 1, name="respondent")
     frame.attrs["true_gaps"] = true
@@ -259,8 +285,8 @@ EXAMPLES: dict[str, dict[str, Any]] = {
             "(1-7) and likelihood to recommend (0-10); 4 respondents skipped a rating."
         ),
         "provenance": (
-            "servqual.datasets.simulate(212, 'servqual22', segments={'branch': ['north', "
-            "'centre', 'south'], 'channel': ['branch', 'online']}, seed=2024), then 4 cells "
+            "servqual.datasets.simulate(212, instrument='servqual22', segments={'branch': "
+            "['north', 'centre', 'south'], 'channel': ['branch', 'online']}, rng=2024), then 4 cells "
             "set missing (see tools/make_examples.py)."
         ),
     },
@@ -272,9 +298,9 @@ EXAMPLES: dict[str, dict[str, Any]] = {
         "outcomes": ["overall"],
         "description": "Synthetic three-column (adequate, desired, perceived) study, 180 respondents, 9-point scale.",
         "provenance": (
-            "servqual.datasets.simulate(180, 'servqual_zot', gaps={'tangibles': 0.4, "
+            "servqual.datasets.simulate(180, instrument='servqual_zot', gaps={'tangibles': 0.4, "
             "'reliability': -0.6, 'responsiveness': -0.2, 'assurance': 0.6, 'empathy': 0.1}, "
-            "level=5.5, zone=1.8, seed=7, segments={'branch': ['east', 'west']}, "
+            "level=5.5, zone=1.8, rng=7, segments={'branch': ['east', 'west']}, "
             "importance=False)"
         ),
     },
@@ -285,7 +311,7 @@ EXAMPLES: dict[str, dict[str, Any]] = {
         "importance": None,
         "outcomes": ["overall"],
         "description": "Synthetic excellence study: ideal, own and best-competitor ratings, 150 respondents.",
-        "provenance": "servqual.datasets.simulate(150, 'excellence', seed=11, importance=False)",
+        "provenance": "servqual.datasets.simulate(150, instrument='excellence', rng=11, importance=False)",
     },
     "conformance": {
         "file": "conformance.csv",
@@ -294,7 +320,7 @@ EXAMPLES: dict[str, dict[str, Any]] = {
         "importance": None,
         "outcomes": ["overall"],
         "description": "Synthetic retail care-standards survey against the firm's specifications, 300 respondents, 2 stores.",
-        "provenance": "servqual.datasets.simulate(300, 'conformance', seed=5, segments={'store': ['A', 'B']}, importance=False)",
+        "provenance": "servqual.datasets.simulate(300, instrument='conformance', rng=5, segments={'store': ['A', 'B']}, importance=False)",
     },
     "value": {
         "file": "value.csv",
@@ -304,7 +330,7 @@ EXAMPLES: dict[str, dict[str, Any]] = {
         "outcomes": ["overall"],
         "description": "Synthetic value study: quality, sacrifice and value-for-money items, 250 respondents.",
         "provenance": (
-            "servqual.datasets.simulate(250, 'value', gaps={'service_quality': 0.4}, seed=3, "
+            "servqual.datasets.simulate(250, instrument='value', gaps={'service_quality': 0.4}, rng=3, "
             "importance=False)"
         ),
     },

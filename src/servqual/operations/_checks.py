@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 
 from .._validation import as_frame, check_choice, fmt_list, require_columns
+from .._vocab import check_by
 from ..exceptions import DataError, InsufficientDataError, NonNumericError, ScaleRangeError
 
 FREQS = {"D": "D", "W": "W", "M": "M", "Q": "Q", "Y": "Y"}
@@ -42,9 +43,10 @@ def columns(df: pd.DataFrame, needed: Sequence[str | None], context: str) -> Non
 
 
 def as_list(by: str | Sequence[str] | None) -> list[str]:
+    """Column names of ``by=`` (None: no grouping); DataError for anything else."""
     if by is None:
         return []
-    return [by] if isinstance(by, str) else list(by)
+    return list(check_by(by))
 
 
 def parse_dates(s: pd.Series, name: str) -> pd.Series:

@@ -20,9 +20,10 @@ from statsmodels.stats.multitest import multipletests
 
 from .._results import TableResult, result_class
 from .._validation import check_choice, check_confidence
+from .._vocab import Alternative, check_alternative
 from ..exceptions import DataError, InsufficientDataError, ServqualWarning
 from . import _checks, _series
-from .rates import _ALT, _PADJ, Alternative, RateTestResult, _poisson2, _prop2
+from .rates import _PADJ, RateTestResult, _poisson2, _prop2
 from .scores import Freq, _nps_row, _prepare
 
 __all__ = ["ScoreChangeResult", "before_after", "period_changes", "score_change"]
@@ -139,7 +140,7 @@ def period_changes(
     >>> len(mom.to_frame())
     23
     """
-    check_choice(alternative, "alternative", _ALT)
+    check_alternative(alternative)
     check_choice(p_adjust, "p_adjust", _PADJ)
     check_choice(method, "method", ["chisq", "fisher"])
     conf = check_confidence(confidence_level)
@@ -286,7 +287,7 @@ def before_after(
     >>> bool(res.to_frame()["rate_ratio"].iloc[0] < 1)
     True
     """
-    check_choice(alternative, "alternative", _ALT)
+    check_alternative(alternative)
     check_choice(method, "method", ["chisq", "fisher"])
     conf = check_confidence(confidence_level)
     s, k = _kind_series(data, kind, count, exposure, period, type, where)

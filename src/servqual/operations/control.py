@@ -76,6 +76,7 @@ def run_rules(
     z: np.ndarray,
     value: np.ndarray,
     beyond: np.ndarray,
+    *,
     sigma_multiple: float = 3.0,
 ) -> np.ndarray:
     """Boolean (n_points, 5) array: point *i* completes a pattern of rule 1..5.
@@ -310,7 +311,7 @@ def control_chart(
         ucl = np.minimum(ucl, 1.0)
     z = (value - centre) / sigma
     beyond = (value > ucl) | (value < lcl)
-    flags = run_rules(z, value, beyond, sigma_multiple)
+    flags = run_rules(z, value, beyond, sigma_multiple=sigma_multiple)
     use = np.array([r in rules for r in range(1, 6)])
     flags = flags & use
     table = pd.DataFrame({"count": x.astype(np.int64)}, index=s.labels.rename("period"))

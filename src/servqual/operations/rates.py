@@ -18,6 +18,7 @@ from scipy.stats.contingency import odds_ratio
 
 from .._results import TableResult, result_class
 from .._validation import check_choice, check_confidence
+from .._vocab import Alternative, check_alternative, check_flag
 from ..exceptions import DataError, InsufficientDataError
 
 __all__ = [
@@ -27,8 +28,6 @@ __all__ = [
     "two_proportion_test",
 ]
 
-Alternative = Literal["two-sided", "less", "greater"]
-_ALT = ["two-sided", "less", "greater"]
 _PADJ = [None, "holm", "bonferroni", "fdr_bh", "hommel", "sidak", "holm-sidak", "fdr_by"]
 
 
@@ -165,7 +164,7 @@ def poisson_test(
     >>> round(res.to_frame()["rate_ratio"].iloc[0], 3)
     np.float64(0.733)
     """
-    check_choice(alternative, "alternative", _ALT)
+    check_alternative(alternative)
     conf = check_confidence(confidence_level)
     row = _poisson2(
         _whole(x1, "x1"),
@@ -214,7 +213,7 @@ def proportion_test(
     >>> res.to_frame()[["share", "ci_low", "ci_high"]].round(3).iloc[0].tolist()
     [0.86, 0.804, 0.905]
     """
-    check_choice(alternative, "alternative", _ALT)
+    check_alternative(alternative)
     conf = check_confidence(confidence_level)
     xv, nv = _whole(x, "x"), _whole(n, "n")
     if nv == 0 or xv > nv:
@@ -324,7 +323,7 @@ def two_proportion_test(
         ``"chisq"``: Pearson chi-square test with Yates' continuity correction
         (R ``prop.test``); ``"fisher"``: Fisher's exact test with the conditional
         maximum-likelihood odds ratio and its exact interval (R ``fisher.test``).
-    correct : bool
+    correct : bool, default True
         Continuity correction of the chi-square test and of the interval.
     confidence_level : float
     alternative : {"two-sided", "less", "greater"}
@@ -356,8 +355,9 @@ def two_proportion_test(
     >>> round(res.p_value, 4)
     0.0889
     """
-    check_choice(alternative, "alternative", _ALT)
+    check_alternative(alternative)
     check_choice(method, "method", ["chisq", "fisher"])
+    correct = check_flag(correct, "correct")
     conf = check_confidence(confidence_level)
     vals = [_whole(v, k) for v, k in ((x1, "x1"), (n1, "n1"), (x2, "x2"), (n2, "n2"))]
     if vals[1] == 0 or vals[3] == 0 or vals[0] > vals[1] or vals[2] > vals[3]:

@@ -188,14 +188,14 @@ class RatingsResult(TableResult):
     trend_slope: float | None
     trend_ci_low: float | None
     trend_ci_high: float | None
-    trend_p: float | None
+    trend_p_value: float | None
 
     _plot_function = "plot_ratings"
 
     def _header(self) -> str:
         tr = ""
         if self.trend_slope is not None:
-            tr = f" · trend {self.trend_slope:+.3f} per period (p={self.trend_p:.3g})"
+            tr = f" · trend {self.trend_slope:+.3f} per period (p={self.trend_p_value:.3g})"
         return (
             f"Ratings {self.column!r} ({self.low}–{self.high}) · n={self.n} · mean "
             f"{self.mean:.3f} · top box ≥{self.top_box}, bottom box ≤{self.bottom_box}{tr}"
@@ -238,7 +238,8 @@ def ratings(
     -------
     RatingsResult
         Per-row table and the overall mean; with ``date``, ``trend_slope`` (change
-        of the mean rating per period) with its t interval and p-value.
+        of the mean rating per period) with its t interval (``trend_ci_low``,
+        ``trend_ci_high``) and ``trend_p_value``.
 
     Raises
     ------
@@ -303,7 +304,7 @@ def ratings(
         trend_slope=slope,
         trend_ci_low=lo,
         trend_ci_high=hi,
-        trend_p=p,
+        trend_p_value=p,
     )
 
 
