@@ -11,7 +11,7 @@ distributed = pytest.importorskip("distributed")
 dd = pytest.importorskip("dask.dataframe")
 
 import servqual as sq  # noqa: E402
-from servqual._dask import frame_moments, is_dask_frame  # noqa: E402
+from servqual._dask import frame_moments, is_dask_frame, summarize_partitions  # noqa: E402
 
 RTOL = 1e-10
 pytestmark = pytest.mark.filterwarnings("ignore::servqual.MissingDataWarning")
@@ -117,8 +117,14 @@ def test_frame_moments_equal_pandas_cov(client, panel):
 
 def test_bad_arguments(client, panel):
     with pytest.raises(sq.DataError, match="dask DataFrame"):
-        sq.SurveySummary.from_frame(panel, "servqual22")
+        summarize_partitions(panel, len, list)
+    with pytest.raises(sq.DataError, match="SurveySummary.from_frame"):
+        sq.gap_scores(dd.from_pandas(panel, npartitions=2))
     with pytest.raises(sq.DataError, match="split_every"):
-        sq.SurveySummary.from_frame(dd.from_pandas(panel, npartitions=2), "servqual22", split_every=1)
+        sq.SurveySummary.from_frame(
+            dd.from_pandas(panel, npartitions=2), "servqual22", split_every=1
+        )
     with pytest.raises(sq.MissingColumnError, match="E1"):
-        sq.SurveySummary.from_frame(dd.from_pandas(panel.drop(columns="E1"), npartitions=2), "servqual22")
+        sq.SurveySummary.from_frame(
+            dd.from_pandas(panel.drop(columns="E1"), npartitions=2), "servqual22"
+        )

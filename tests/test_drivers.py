@@ -429,7 +429,9 @@ def test_plot_drivers(survey):
 
 def test_dominance_switch(survey):
     items = [f"{d}{k}" for d in ("TAN", "REL", "RES") for k in (1, 2, 3, 4)] + ["EMP1"]
-    res = sq.key_drivers(survey, outcome="overall", level="item", include=items, dominance=True)  # 13 > 12
+    res = sq.key_drivers(
+        survey, outcome="overall", level="item", include=items, dominance=True
+    )  # 13 > 12
     assert_allclose(res.to_frame()["dominance"].sum(), res.r_squared, rtol=1e-10)
     assert "dominance" not in sq.key_drivers(survey, level="item", include=items).columns
     assert "dominance" not in sq.key_drivers(survey, dominance=False).columns

@@ -61,7 +61,9 @@ def test_zot_mss_dimension_matches_r(zot):
     # R: p.adjust(p, "holm")
     assert_allclose(tab["p_adj"], REF["zot_mss_dim_p_holm"], rtol=RTOL)
     # "D" and "desired" name the same reference
-    pd.testing.assert_frame_equal(tab, sq.paired_tests(zot, level="dimension", reference="D").to_frame())
+    pd.testing.assert_frame_equal(
+        tab, sq.paired_tests(zot, level="dimension", reference="D").to_frame()
+    )
 
 
 def test_zot_mss_item_one_sided_matches_r(zot):

@@ -87,11 +87,14 @@ def test_spss_sav(frame, tmp_path):
     assert s.segment("branch").nunique() == 3
 
 
-def test_read_survey_streams_with_chunksize(frame, tmp_path):
+def test_streaming_is_summarize_csv_not_read_survey(frame, tmp_path):
     path = tmp_path / "export.csv"
     frame.to_csv(path)
+    # read_survey's return type never depends on a flag: streaming has its own entry points
+    with pytest.raises(sq.DataError, match="summarize_csv"):
+        sq.read_survey(path, "servqual22", chunksize=50, index_col="respondent")
     with pytest.warns(sq.MissingDataWarning):
-        summary = sq.read_survey(
+        summary = sq.SurveySummary.from_csv(
             path, "servqual22", chunksize=50, index_col="respondent", segments="branch"
         )
     assert isinstance(summary, sq.SurveySummary)
@@ -100,8 +103,6 @@ def test_read_survey_streams_with_chunksize(frame, tmp_path):
     a = sq.gap_scores(summary, level="dimension", by="branch").to_frame()
     b = sq.gap_scores(listwise, level="dimension", by="branch").to_frame()
     pd.testing.assert_frame_equal(a, b, rtol=1e-10)
-    with pytest.raises(sq.DataError, match="wide CSV"):
-        sq.read_survey(path, "servqual22", chunksize=50, layout="long")
 
 
 def test_excel_sheet_by_name_position_and_case(frame, tmp_path):

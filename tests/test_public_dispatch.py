@@ -81,5 +81,5 @@ def test_paired_tests_dispatch(pair):
         sq.paired_tests(survey, level="item").to_frame(),
         rtol=1e-9,
     )
-    with pytest.raises(sq.ServqualError, match="data"):
+    with pytest.raises(sq.CapabilityError, match="Wilcoxon"):
         sq.paired_tests(summary, method="wilcoxon")

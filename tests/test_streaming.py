@@ -118,7 +118,10 @@ def test_prefetch_off_gives_the_same_summary(panel):
     _, path = panel
     a = sq.summarize_csv(path, "servqual22", segments="store", chunksize=700, prefetch=False)
     b = sq.summarize_csv(path, "servqual22", segments="store", chunksize=700)
-    same(sq.gap_scores(a, level="item", by="store").to_frame(), sq.gap_scores(b, level="item", by="store").to_frame())
+    same(
+        sq.gap_scores(a, level="item", by="store").to_frame(),
+        sq.gap_scores(b, level="item", by="store").to_frame(),
+    )
     assert (a.n, a.n_dropped, a.dropped_rows) == (b.n, b.n_dropped, b.dropped_rows)
 
 
@@ -191,7 +194,7 @@ def test_separator_is_sniffed_and_index_col_checked(tmp_path):
         frame.to_csv(path, sep=sep)
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", sq.MissingDataWarning)
-            s = sq.read_survey(path, "servqual22", chunksize=50, index_col="respondent")
+            s = sq.summarize_csv(path, "servqual22", chunksize=50, index_col="respondent")
         assert s.n == whole.n == 208
         assert_allclose(sq.gap_scores(s).gap, sq.gap_scores(whole).gap, rtol=1e-12)
     with pytest.raises(sq.MissingColumnError, match=r"index_col='id' is not a column of pipe\.csv"):

@@ -248,7 +248,7 @@ def read_survey(
     Examples
     --------
     >>> import servqual as sq, tempfile, os
-    >>> df = sq.datasets.simulate(30, seed=1)
+    >>> df = sq.datasets.simulate(30, rng=1)
     >>> path = os.path.join(tempfile.mkdtemp(), "export.csv")
     >>> df.to_csv(path, encoding="cp949")
     >>> sq.read_survey(path, "servqual22", encoding="cp949", index_col="respondent").n_respondents

@@ -125,12 +125,13 @@ def _resolve(
     nan_policy = check_nan_policy(nan_policy)
     if isinstance(data, SurveySummary):
         return _resolve_summary(data, score, level, n_obs, want_overall, min_items)
-    if _dask.is_dask_frame(data):
-        raise DataError(
-            "Reliability of a Dask DataFrame: summarise it first with "
-            "sq.SurveySummary.from_frame(ddf, instrument), or pass its covariance matrix "
-            "with n_obs=."
-        )
+    if _dask.is_dask_frame(data):  # item columns: listwise moments merged over partitions
+        if n_obs is not None:
+            raise DataError("n_obs= is only for a covariance/correlation matrix.")
+        cov, n_rows, _ = _dask.frame_moments(data)
+        labels = [str(c) for c in cov.columns]
+        m = _alpha.matrix_moments(cov.to_numpy(), labels, n_rows)
+        return _Input([_Unit("scale", m, None)], None, None, "scale", "listwise", None)
     if isinstance(data, Survey):
         if not isinstance(score, str):
             raise DataError(

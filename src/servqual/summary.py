@@ -257,12 +257,12 @@ class SurveySummary:
     >>> s = sq.SurveySummary.from_survey(survey)
     >>> s.n, s.n_dropped
     (208, 4)
-    >>> df = sq.datasets.simulate(300, seed=1)
+    >>> df = sq.datasets.simulate(300, rng=1)
     >>> parts = [sq.SurveySummary.from_frame(df.iloc[a:b], "servqual22")
     ...          for a, b in [(0, 100), (100, 250), (250, 300)]]
     >>> merged = sq.SurveySummary.merge_all(parts)
     >>> whole = sq.SurveySummary.from_frame(df, "servqual22")
-    >>> bool(abs(merged.gap_scores().gap - whole.gap_scores().gap).max() < 1e-12)
+    >>> bool(abs(sq.gap_scores(merged).gap - sq.gap_scores(whole).gap).max() < 1e-12)
     True
     """
 
@@ -850,7 +850,7 @@ def summarize_csv(
     >>> import os, tempfile
     >>> import servqual as sq
     >>> path = os.path.join(tempfile.mkdtemp(), "panel.csv")
-    >>> sq.datasets.simulate(1000, seed=2).to_csv(path, index=False)
+    >>> sq.datasets.simulate(1000, rng=2).to_csv(path, index=False)
     >>> s = sq.summarize_csv(path, "servqual22", chunksize=300)
     >>> s.n
     1000
