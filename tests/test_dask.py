@@ -118,7 +118,7 @@ def test_frame_moments_equal_pandas_cov(client, panel):
 def test_bad_arguments(client, panel):
     with pytest.raises(sq.DataError, match="dask DataFrame"):
         summarize_partitions(panel, len, list)
-    with pytest.raises(sq.DataError, match="SurveySummary.from_frame"):
+    with pytest.raises(sq.DataError, match=r"SurveySummary\.from_frame"):
         sq.gap_scores(dd.from_pandas(panel, npartitions=2))
     with pytest.raises(sq.DataError, match="split_every"):
         sq.SurveySummary.from_frame(

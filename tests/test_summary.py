@@ -354,7 +354,7 @@ def test_alpha_equals_in_memory_listwise(bank_listwise, bank_summary, score, lev
 def test_alpha_duhachek_and_bootstrap(bank_listwise, bank_summary):
     a = sq.cronbach_alpha(bank_listwise, ci="duhachek", nan_policy="listwise")
     assert_same_table(a.to_frame(), sq.cronbach_alpha(bank_summary, ci="duhachek").to_frame())
-    with pytest.raises(sq.CapabilityError, match="bootstrap.*SurveySummary.*ci='feldt'"):
+    with pytest.raises(sq.CapabilityError, match=r"bootstrap.*SurveySummary.*ci='feldt'"):
         sq.cronbach_alpha(bank_summary, ci="bootstrap")
 
 
@@ -370,7 +370,7 @@ def test_paired_tests_equal_in_memory(bank_listwise, bank_summary, level, altern
 
 def test_paired_wilcoxon_needs_the_data(bank_summary):
     pytest.importorskip("servqual.inference")
-    with pytest.raises(sq.CapabilityError, match="Wilcoxon.*SurveySummary.*method='t'"):
+    with pytest.raises(sq.CapabilityError, match=r"Wilcoxon.*SurveySummary.*method='t'"):
         sq.paired_tests(bank_summary, method="wilcoxon")
 
 
@@ -429,7 +429,7 @@ def test_key_drivers_equal_in_memory_ols(bank_with_outcomes, outcome, level, inc
 
 def test_key_drivers_refuses_what_needs_the_data(bank_with_outcomes, bank_summary):
     s = SurveySummary.from_frame(bank_with_outcomes, "servqual22", outcomes="overall")
-    with pytest.raises(sq.CapabilityError, match="robust='HC3'.*robust=None"):
+    with pytest.raises(sq.CapabilityError, match=r"robust='HC3'.*robust=None"):
         sq.key_drivers(s, outcome="overall", robust="HC3")
     with pytest.raises(sq.MissingColumnError, match="'recommend'"):
         sq.key_drivers(s, outcome="recommend", robust=None)

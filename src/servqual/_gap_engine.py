@@ -14,13 +14,12 @@ from typing import Literal
 import numpy as np
 
 from ._validation import check_choice
+from ._vocab import GAP_SCORES, parse_score
 from .exceptions import ImportanceWeightError, InstrumentError
 from .instruments import RATINGS, Instrument, reference_name
 
 Level = Literal["item", "dimension", "overall"]
 LEVELS = ("item", "dimension", "overall")
-
-_GAP_SCORES = {"gap": None, "msa": "A", "mss": "D"}
 
 
 @dataclass(frozen=True)
@@ -188,20 +187,11 @@ def rating_units(
 def item_score_matrix(survey, score: str) -> tuple[list[str], np.ndarray]:
     """(codes, n × k matrix) of an item-level score for reliability / factor analysis."""
     inst: Instrument = survey.instrument
-    if not isinstance(score, str):
-        raise InstrumentError(f"score must be a score name such as 'perception', got {score!r}.")
-    key = score.lower() if len(score) > 1 else score
-    if key in _GAP_SCORES:
-        ref = _GAP_SCORES[key]
-        u = units(survey, "item", reference=ref)
+    kind, key = parse_score(score)
+    if kind == "gap":
+        u = units(survey, "item", reference=GAP_SCORES[key])
         return u.labels, u.perception - u.reference
-    letter = {name: letter for letter, name in RATINGS.items()}.get(key, score.upper())
-    if letter not in RATINGS:
-        raise InstrumentError(
-            f"Unknown score {score!r}; use 'gap', 'msa', 'mss' or a rating name "
-            f"{list(RATINGS.values())}."
-        )
-    return list(inst.item_codes), np.array(survey.matrix(letter))
+    return list(inst.item_codes), np.array(survey.matrix(key))
 
 
 def describe_reference(code: str) -> str:

@@ -22,6 +22,7 @@ the factors, fit statistics); see :func:`efa`.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any, Literal
 
 import numpy as np
@@ -60,12 +61,16 @@ def _prep(data: Any, score: str | None, n_obs: int | None, nan_policy: str, what
             raise DataError(f"{what}: n_obs= is only for a covariance/correlation matrix.")
         if isinstance(data, SurveySummary):
             parse_score(score or "perception")
-            return _efa.prepare(
+            prep = _efa.prepare(
                 data.correlation(score or "perception"),
                 score=None,
                 n_obs=data.n,
                 nan_policy=nan_policy,
                 what=what,
+            )
+            # complete (listwise) respondents, as a listwise Survey without missing answers
+            return replace(
+                prep, source="survey", nan_policy="complete", score=score or "perception"
             )
         if score is not None:
             raise DataError(f"{what}: score= applies to a Survey or a SurveySummary only.")

@@ -26,10 +26,9 @@ from ._stats import (
     wilson_interval,
 )
 from ._validation import check_choice, check_confidence
-from ._vocab import REF_LETTER as _REF_LETTER
-from ._vocab import Level, check_flag, check_level, parse_reference
+from ._vocab import GAP_SCORES, Level, check_flag, check_level, parse_reference, parse_score
 from .exceptions import InstrumentError, InsufficientDataError
-from .instruments import RATINGS, Instrument, reference_name
+from .instruments import Instrument, reference_name
 from .summary import SurveySummary, as_source
 from .survey import Survey, require_survey
 
@@ -346,23 +345,14 @@ def respondent_scores(
     survey = require_survey(survey)
     check_choice(level, "level", _gap_engine.LEVELS)
     weighted = check_flag(weighted, "weighted")
-    if not isinstance(score, str):
-        raise InstrumentError(f"score must be a score name such as 'gap', got {score!r}.")
-    key = score.lower()
-    if key in ("gap", "msa", "mss", "reference"):
-        ref = {"msa": "A", "mss": "D"}.get(key, reference)
-        ref = _REF_LETTER.get(ref, ref) if ref is not None else None
+    kind, key = parse_score(score, extra=("reference",))
+    if kind in ("gap", "extra"):
+        ref = GAP_SCORES.get(key) or parse_reference(reference)
         u = _gap_engine.units(survey, level, reference=ref, weighted=weighted)
         values = u.reference if key == "reference" else u.perception - u.reference
         labels = u.labels
     else:
-        letter = {name: lt for lt, name in RATINGS.items()}.get(key, score.upper())
-        if letter not in RATINGS:
-            raise InstrumentError(
-                f"Unknown score {score!r}; use 'gap', 'msa', 'mss', 'reference' or one of "
-                f"{list(RATINGS.values())}."
-            )
-        labels, values = _gap_engine.rating_units(survey, letter, level, weighted)
+        labels, values = _gap_engine.rating_units(survey, key, level, weighted)
     return pd.DataFrame(np.array(values), index=survey.index, columns=labels)
 
 

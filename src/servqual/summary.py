@@ -527,8 +527,9 @@ class SurveySummary:
         missing = [b for b in names if b not in self._segment_names]
         if missing:
             raise MissingColumnError(
-                f"Summary has no segment {fmt_list(missing)}; segments are "
-                f"{list(self._segment_names)}. Pass segments= when summarising."
+                f"No segment {fmt_list(missing)}; segments are {list(self._segment_names)}. "
+                "Name segment columns with segments= (Survey, SurveySummary.from_frame, "
+                "summarize_csv)."
             )
         pos = [self._segment_names.index(b) for b in names]
         cells: dict[tuple[Any, ...], _Block] = {}
@@ -706,8 +707,8 @@ class SurveySummary:
             raise InsufficientDataError("The summary has no respondents.")
         if outcome not in total.outcomes:
             raise MissingColumnError(
-                f"Summary has no outcome {outcome!r}; outcomes are {sorted(total.outcomes)}. "
-                "Pass outcomes= when summarising."
+                f"No outcome {outcome!r}; outcomes are {sorted(total.outcomes)}. Name outcome "
+                "columns with outcomes= (Survey, SurveySummary.from_frame, summarize_csv)."
             )
         n, mean_ext, m2_ext, n_missing = total.outcomes[outcome]
         kind, key = parse_score(score)

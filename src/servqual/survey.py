@@ -702,7 +702,8 @@ class Survey:
         if self._segments is None or by not in self._segments.columns:
             have = [] if self._segments is None else list(self._segments.columns)
             raise MissingColumnError(
-                f"Survey has no segment {by!r}; segments are {have}. Pass segments= to Survey."
+                f"No segment {by!r}; segments are {have}. Name segment columns with segments= "
+                "(Survey, SurveySummary.from_frame, summarize_csv)."
             )
         return self._segments[by].copy()
 
@@ -729,7 +730,8 @@ class Survey:
         if self._outcomes is None or name not in self._outcomes.columns:
             have = [] if self._outcomes is None else list(self._outcomes.columns)
             raise MissingColumnError(
-                f"Survey has no outcome {name!r}; outcomes are {have}. Pass outcomes= to Survey."
+                f"No outcome {name!r}; outcomes are {have}. Name outcome columns with outcomes= "
+                "(Survey, SurveySummary.from_frame, summarize_csv)."
             )
         return self._outcomes[name].copy()
 
