@@ -1,5 +1,6 @@
 """The shared result convention: display of p-values, immutability, plot delegation."""
 
+import inspect
 import warnings
 
 import numpy as np
@@ -58,3 +59,21 @@ def test_operations_results_show_p_values_in_significant_digits():
     pcol = next(c for c in table.columns if c.startswith("p"))
     assert table[pcol].iloc[0] < 1e-3
     assert res._display_table()[pcol].iloc[0] == format_p(table[pcol].iloc[0])
+
+
+def _result_classes(cls=TableResult):
+    for sub in cls.__subclasses__():
+        yield sub
+        yield from _result_classes(sub)
+
+
+def test_every_result_has_a_public_read_only_header():
+    classes = {c for c in _result_classes() if c.__module__.startswith("servqual.")}
+    assert len(classes) > 30
+    for cls in classes:
+        assert isinstance(inspect.getattr_static(cls, "header"), property), cls.__name__
+        assert not hasattr(cls, "_header"), cls.__name__
+    res = _Demo(_table=pd.DataFrame({"a": [1]}), level="x")
+    assert res.header == "_Demo" and repr(res).splitlines()[0] == res.header
+    alpha = sq.cronbach_alpha(sq.load_example("retail_bank"))
+    assert isinstance(alpha.header, str) and repr(alpha).startswith(alpha.header)

@@ -343,7 +343,7 @@ def test_alpha_equals_in_memory_listwise(bank_listwise, bank_summary, score, lev
     b = bank_summary.cronbach_alpha(score, level)
     assert_same_table(a.to_frame(), b.to_frame())
     assert_same_table(a.items, b.items)
-    assert a.n == b.n and a.n_items == b.n_items and a._header() == b._header()
+    assert a.n == b.n and a.n_items == b.n_items and a.header == b.header
     assert_allclose([b.alpha, b.ci_low, b.ci_high], [a.alpha, a.ci_low, a.ci_high], rtol=RTOL)
 
 
@@ -361,7 +361,7 @@ def test_paired_tests_equal_in_memory(bank_listwise, bank_summary, level, altern
     a = sq.paired_tests(bank_listwise, level, alternative=alternative)
     b = bank_summary.paired_tests(level, alternative=alternative)
     assert_same_table(a.to_frame(), b.to_frame())
-    assert a._header() == b._header()
+    assert a.header == b.header
 
 
 def test_paired_wilcoxon_needs_the_data(bank_summary):
@@ -419,7 +419,7 @@ def test_key_drivers_equal_in_memory_ols(bank_with_outcomes, outcome, predictors
         assert_allclose(getattr(b, f), getattr(a, f), rtol=RTOL, err_msg=f)
     if dom:
         assert_same_table(a.conditional_dominance, b.conditional_dominance)
-    assert a._header() == b._header()
+    assert a.header == b.header
 
 
 def test_key_drivers_refuses_what_needs_the_data(bank_with_outcomes, bank_summary):

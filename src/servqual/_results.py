@@ -2,7 +2,7 @@
 
 Every statistic returns a frozen, slotted, keyword-only dataclass derived from
 :class:`TableResult`: typed metadata fields, a private tidy table, ``to_frame()``
-(a fresh copy), a notebook repr (rounding happens only there) and ``plot(ax=)``,
+(a fresh copy), a one-line ``header``, a notebook repr (rounding happens only there) and ``plot(ax=)``,
 which delegates to :mod:`servqual.plotting`.
 """
 
@@ -54,7 +54,7 @@ class TableResult:
     """Base class of servqual results: metadata fields plus one tidy table.
 
     Subclasses are declared with :func:`result_class`, add typed metadata fields,
-    override :meth:`_header` and name the plotting function that draws them in
+    override the :attr:`header` property and name the plotting function that draws them in
     ``_plot_function``.
     """
 
@@ -77,7 +77,10 @@ class TableResult:
         """Column names of the result table."""
         return self._table.columns.copy()
 
-    def _header(self) -> str:
+    @property
+    def header(self) -> str:
+        """One line saying what the result is: the statistic, its options, n and the
+        headline numbers (the first line of the repr and the report's caption)."""
         return type(self).__name__
 
     def _display_table(self) -> pd.DataFrame:
@@ -92,11 +95,11 @@ class TableResult:
 
     def __repr__(self) -> str:
         with pd.option_context("display.width", 120, "display.max_columns", 30):
-            return f"{self._header()}\n{self._display_table().to_string()}"
+            return f"{self.header}\n{self._display_table().to_string()}"
 
     def _repr_html_(self) -> str:
         return (
-            f"<p><b>{html.escape(self._header())}</b></p>"
+            f"<p><b>{html.escape(self.header)}</b></p>"
             f"{self._display_table().to_html(notebook=True)}"
         )
 

@@ -98,7 +98,8 @@ class CFAResult(TableResult):
     sample_cov: pd.DataFrame
     implied_cov: pd.DataFrame
 
-    def _header(self) -> str:
+    @property
+    def header(self) -> str:
         return (
             f"CFA ({self.estimator.upper()}, {'std.lv' if self.std_lv else 'marker'}) · "
             f"{self.n_factors} factors · {self.n_items} items · n={self.n} · "

@@ -72,7 +72,8 @@ class GroupComparisonResult(TableResult):
     _descriptives: pd.DataFrame
     alternative: str = "two-sided"
 
-    def _header(self) -> str:
+    @property
+    def header(self) -> str:
         name = {
             "welch": "Welch t-test",
             "anova": "One-way ANOVA",

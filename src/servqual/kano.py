@@ -146,7 +146,8 @@ class KanoResult(TableResult):
 
     _plot_function = "plot_kano"
 
-    def _header(self) -> str:
+    @property
+    def header(self) -> str:
         return (
             f"Kano classification · {len(self._table)} features · "
             f"{self.n_respondents} respondents · Better/Worse (Berger et al., 1993)"

@@ -44,7 +44,8 @@ class LikertResult(TableResult):
 
     _plot_function = "plot_likert"
 
-    def _header(self) -> str:
+    @property
+    def header(self) -> str:
         lo, hi = self.points[0], self.points[-1]
         w = " · survey-weighted shares" if self.survey_weighted else ""
         return (

@@ -50,7 +50,8 @@ class PowerResult(TableResult):
     power: float
     solved_for: str
 
-    def _header(self) -> str:
+    @property
+    def header(self) -> str:
         es = {"paired": "d_z", "two_sample": "d", "anova": "f"}[self.test]
         return (
             f"Power ({self.test} test, {self.alternative}) · solved for {self.solved_for} · "
@@ -343,7 +344,8 @@ class SurveyPowerResult(TableResult):
     alternative: str
     reference: str
 
-    def _header(self) -> str:
+    @property
+    def header(self) -> str:
         return (
             f"Sample size to detect the observed gaps (paired t, {self.alternative}) · "
             f"{self.level} · alpha={self.alpha:g} · power={self.power:g}"

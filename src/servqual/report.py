@@ -193,7 +193,7 @@ def _gap_section(survey: Survey, level: str, sort: bool, chart: Chart) -> list[s
 
     parts: list[str] = []
     dim = gap_scores(survey, level="dimension")
-    parts.append(f"<p class='meta'>{html.escape(dim._header())}</p>")
+    parts.append(f"<p class='meta'>{html.escape(dim.header)}</p>")
     parts.append("<h3>Dimension level</h3>")
     parts.append(_table_html(dim.to_frame(), "gaps-dimension"))
     parts.append(
@@ -293,13 +293,13 @@ def _reliability_section(survey: Survey) -> list[str]:
         except ServqualError as exc:
             parts.append(_error_html(exc))
             continue
-        parts.append(f"<p class='meta'>{html.escape(res._header())}</p>")
+        parts.append(f"<p class='meta'>{html.escape(res.header)}</p>")
         parts.append(_table_html(res.to_frame(), f"alpha-{score}"))
     if survey.has_rating("E"):
         parts.append("<h3>Reliability of the difference score</h3>")
         try:
             res = diff(survey)
-            parts.append(f"<p class='meta'>{html.escape(res._header())}</p>")
+            parts.append(f"<p class='meta'>{html.escape(res.header)}</p>")
             parts.append(_table_html(res.to_frame(), "difference-reliability"))
         except ServqualError as exc:
             parts.append(_error_html(exc))
@@ -312,7 +312,7 @@ def _tests_section(survey: Survey, level: str) -> list[str]:
 
     res = paired(survey, level=level, p_adjust="holm")
     parts = [
-        f"<p class='meta'>{html.escape(res._header())}</p>",
+        f"<p class='meta'>{html.escape(res.header)}</p>",
         _table_html(res.to_frame(), f"tests-{level}", scroll=True),
     ]
     segments = survey.segments
@@ -324,7 +324,7 @@ def _tests_section(survey: Survey, level: str) -> list[str]:
             except ServqualError as exc:
                 parts.append(_error_html(exc))
                 continue
-            parts.append(f"<p class='meta'>{html.escape(cg._header())}</p>")
+            parts.append(f"<p class='meta'>{html.escape(cg.header)}</p>")
             parts.append(_table_html(cg.to_frame(), f"compare-{_slug(str(name))}", scroll=True))
     return parts
 
@@ -351,7 +351,7 @@ def _drivers_section(survey: Survey, chart: Chart) -> list[str]:
             "so drivers and the importance–performance map are given per item.</p>"
         )
     parts += [
-        f"<p class='meta'>{html.escape(res._header())}</p>",
+        f"<p class='meta'>{html.escape(res.header)}</p>",
         _table_html(res.to_frame(), "key-drivers"),
     ]
     h = max(3.0, 0.3 * _n_rows(res) + 1.2)
@@ -377,7 +377,7 @@ def _factor_section(survey: Survey, chart: Chart) -> list[str]:
     ):
         try:
             res = func(survey)
-            parts.append(f"<h3>{label}</h3><p class='meta'>{html.escape(res._header())}</p>")
+            parts.append(f"<h3>{label}</h3><p class='meta'>{html.escape(res.header)}</p>")
             parts.append(_table_html(res.to_frame(), table_id, scroll=True))
         except ServqualError as exc:
             parts.append(_error_html(exc))
@@ -386,7 +386,7 @@ def _factor_section(survey: Survey, chart: Chart) -> list[str]:
     try:
         res = parallel_analysis(survey, rng=0)
         n_factors = max(1, int(res.n_factors))
-        parts.append(f"<p class='meta'>{html.escape(res._header())}</p>")
+        parts.append(f"<p class='meta'>{html.escape(res.header)}</p>")
         parts.append(_table_html(res.to_frame(), "parallel-analysis", scroll=True))
         parts.append(chart("plot_scree", res, "Scree plot and parallel analysis"))
     except ServqualError as exc:
@@ -394,7 +394,7 @@ def _factor_section(survey: Survey, chart: Chart) -> list[str]:
     parts.append("<h3>Exploratory factor analysis</h3>")
     try:
         res = efa(survey, n_factors=n_factors)
-        parts.append(f"<p class='meta'>{html.escape(res._header())}</p>")
+        parts.append(f"<p class='meta'>{html.escape(res.header)}</p>")
         parts.append(_table_html(res.to_frame(), "efa-loadings", scroll=True))
         h = max(4.0, 0.3 * _n_rows(res) + 1.0)
         parts.append(chart("plot_loadings", res, "Factor loadings", figsize=(6.5, h)))
@@ -411,20 +411,20 @@ def _validity_section(survey: Survey) -> list[str]:
     fit = cfa(survey)
     parts = [
         "<p>Confirmatory factor analysis of the instrument's dimensions (perception items).</p>",
-        f"<p class='meta'>{html.escape(fit._header())}</p>",
+        f"<p class='meta'>{html.escape(fit.header)}</p>",
         _table_html(fit.fit_measures().rename("value").to_frame(), "cfa-fit"),
     ]
     try:
         res = dv(fit)
         parts.append("<h3>Convergent and discriminant validity</h3>")
-        parts.append(f"<p class='meta'>{html.escape(res._header())}</p>")
+        parts.append(f"<p class='meta'>{html.escape(res.header)}</p>")
         parts.append(_table_html(res.to_frame(), "validity"))
     except ServqualError as exc:
         parts.append(_error_html(exc))
     try:
         res = htmt(survey)
         parts.append("<h3>Heterotrait–monotrait ratio</h3>")
-        parts.append(f"<p class='meta'>{html.escape(res._header())}</p>")
+        parts.append(f"<p class='meta'>{html.escape(res.header)}</p>")
         parts.append(_table_html(res.to_frame(), "htmt", scroll=True))
     except ServqualError as exc:
         parts.append(_error_html(exc))

@@ -41,7 +41,8 @@ class CompositeReliabilityResult(TableResult):
 
     n: int
 
-    def _header(self) -> str:
+    @property
+    def header(self) -> str:
         return f"Composite reliability (Jöreskog's rho, standardized loadings) · n={self.n}"
 
 
@@ -51,7 +52,8 @@ class AVEResult(TableResult):
 
     n: int
 
-    def _header(self) -> str:
+    @property
+    def header(self) -> str:
         return f"Average variance extracted (AVE) · n={self.n}"
 
 
@@ -63,7 +65,8 @@ class FornellLarckerResult(TableResult):
     n: int
     all_pass: bool
 
-    def _header(self) -> str:
+    @property
+    def header(self) -> str:
         verdict = "all factors pass" if self.all_pass else "some factors fail"
         return f"Fornell–Larcker criterion (√AVE > |r|) · n={self.n} · {verdict}"
 
@@ -79,7 +82,8 @@ class HTMTResult(TableResult):
     max_htmt: float
     factors: tuple[str, ...]
 
-    def _header(self) -> str:
+    @property
+    def header(self) -> str:
         name = "HTMT2 (geometric means)" if self.method == "htmt2" else "HTMT"
         return f"Heterotrait–monotrait ratio: {name} · n={self.n} · max={self.max_htmt:.3f}"
 
@@ -100,7 +104,8 @@ class DiscriminantValidityResult(TableResult):
     n: int
     htmt_threshold: float
 
-    def _header(self) -> str:
+    @property
+    def header(self) -> str:
         return (
             f"Construct validity · n={self.n} · Fornell–Larcker and HTMT < {self.htmt_threshold:g}"
         )

@@ -350,7 +350,8 @@ class ScoreChangeResult(TableResult):
 
     _plot_function = None
 
-    def _header(self) -> str:
+    @property
+    def header(self) -> str:
         adj = f" · p_adjust={self.p_adjust}" if self.p_adjust else ""
         return f"Change in {self.metric} of {self.column!r} · {self.test}{adj}"
 

@@ -43,7 +43,8 @@ class RateTestResult(TableResult):
 
     _plot_function = None
 
-    def _header(self) -> str:
+    @property
+    def header(self) -> str:
         adj = f" · p_adjust={self.p_adjust}" if self.p_adjust else ""
         return f"{self.test} · {self.confidence_level:.0%} CI · alternative={self.alternative}{adj}"
 
