@@ -77,3 +77,26 @@ def test_every_result_has_a_public_read_only_header():
     assert res.header == "_Demo" and repr(res).splitlines()[0] == res.header
     alpha = sq.cronbach_alpha(sq.load_example("retail_bank"))
     assert isinstance(alpha.header, str) and repr(alpha).startswith(alpha.header)
+
+
+def test_results_draw_with_the_chart_plotting_registered_under_their_name():
+    from servqual import _results, plotting
+
+    for name in plotting.__all__:
+        assert _results._CHARTS[name] is getattr(plotting, name)
+    named = {c._plot_function for c in _result_classes() if c._plot_function}
+    assert named <= set(_results._CHARTS)
+
+
+def test_results_module_does_not_import_plotting():
+    import ast
+    from pathlib import Path
+
+    source = Path(sq.__file__).with_name("_results.py").read_text(encoding="utf-8")
+    assert "plotting" not in {
+        part
+        for node in ast.walk(ast.parse(source))
+        if isinstance(node, ast.ImportFrom | ast.Import)
+        for part in (getattr(node, "module", None) or "", *(a.name for a in node.names))
+    }
+    assert "import_module" not in source

@@ -2,28 +2,49 @@
 
 Every statistic returns a frozen, slotted, keyword-only dataclass derived from
 :class:`TableResult`: typed metadata fields, a private tidy table, ``to_frame()``
-(a fresh copy), a one-line ``header``, a notebook repr (rounding happens only there) and ``plot(ax=)``,
-which delegates to :mod:`servqual.plotting`.
+(a fresh copy), a one-line ``header``, a notebook repr (rounding happens only there) and ``plot(ax=)``.
+
+Imports run downward: a result names its chart (``_plot_function``, e.g.
+``"plot_gaps"``) and :mod:`servqual.plotting`, which sits above the statistics,
+registers each chart with :func:`register_chart` when it is imported (the package
+``__init__`` imports it). ``plot()`` looks the name up in that registry, so this
+module never imports the plotting package.
 """
 
 from __future__ import annotations
 
 import html
-import importlib
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, ClassVar, TypeVar
 
 import pandas as pd
 
-__all__ = ["TableResult", "format_p", "p_text", "result_class"]
+from .exceptions import ServqualError
+
+__all__ = ["TableResult", "format_p", "p_text", "register_chart", "result_class"]
 
 _T = TypeVar("_T")
+_Draw = TypeVar("_Draw", bound=Callable[..., Any])
+
+_CHARTS: dict[str, Callable[..., Any]] = {}
 
 
 def result_class(cls: type[_T]) -> type[_T]:
     """Decorator for result classes: a frozen, slotted, keyword-only dataclass that
     keeps :class:`TableResult`'s repr and identity-based equality."""
     return dataclass(frozen=True, slots=True, kw_only=True, eq=False, repr=False)(cls)
+
+
+def register_chart(draw: _Draw) -> _Draw:
+    """Register ``draw`` as the chart of every result whose ``_plot_function`` is
+    ``draw.__name__``; returns ``draw`` unchanged (usable as a decorator).
+
+    :mod:`servqual.plotting` registers its ``plot_*`` functions when imported; a
+    later registration under the same name replaces the earlier one.
+    """
+    _CHARTS[draw.__name__] = draw
+    return draw
 
 
 def _is_p_column(name: Any) -> bool:
@@ -109,8 +130,11 @@ class TableResult:
         Equivalent to calling the matching ``servqual.plot_*`` function.
         """
         if self._plot_function is None:
-            from .exceptions import ServqualError
-
             raise ServqualError(f"{type(self).__name__} has no chart.")
-        plotting = importlib.import_module("servqual.plotting")
-        return getattr(plotting, self._plot_function)(self, ax=ax, **kwargs)
+        draw = _CHARTS.get(self._plot_function)
+        if draw is None:
+            raise ServqualError(
+                f"{type(self).__name__} is drawn by {self._plot_function}, which is not "
+                "registered; import servqual.plotting (import servqual does)."
+            )
+        return draw(self, ax=ax, **kwargs)
