@@ -2,6 +2,7 @@
 
 import inspect
 import warnings
+from dataclasses import FrozenInstanceError
 
 import numpy as np
 import pandas as pd
@@ -75,6 +76,10 @@ def test_every_result_has_a_public_read_only_header():
         assert not hasattr(cls, "_header"), cls.__name__
     res = _Demo(_table=pd.DataFrame({"a": [1]}), level="x")
     assert res.header == "_Demo" and repr(res).splitlines()[0] == res.header
+    with pytest.raises(FrozenInstanceError):
+        res.header = "x"
+    with pytest.raises(FrozenInstanceError):
+        del res.level
     alpha = sq.cronbach_alpha(sq.load_example("retail_bank"))
     assert isinstance(alpha.header, str) and repr(alpha).startswith(alpha.header)
 

@@ -15,8 +15,8 @@ from __future__ import annotations
 
 import html
 from collections.abc import Callable
-from dataclasses import dataclass
-from typing import Any, ClassVar, TypeVar
+from dataclasses import FrozenInstanceError, dataclass
+from typing import Any, ClassVar, TypeVar, dataclass_transform
 
 import pandas as pd
 
@@ -30,10 +30,29 @@ _Draw = TypeVar("_Draw", bound=Callable[..., Any])
 _CHARTS: dict[str, Callable[..., Any]] = {}
 
 
+@dataclass_transform(frozen_default=True, kw_only_default=True, eq_default=False)
 def result_class(cls: type[_T]) -> type[_T]:
     """Decorator for result classes: a frozen, slotted, keyword-only dataclass that
-    keeps :class:`TableResult`'s repr and identity-based equality."""
-    return dataclass(frozen=True, slots=True, kw_only=True, eq=False, repr=False)(cls)
+    keeps :class:`TableResult`'s repr and identity-based equality.
+
+    Declared with :func:`typing.dataclass_transform`, so type checkers see the
+    fields as keyword-only constructor arguments and read-only attributes.
+    """
+    out = dataclass(frozen=True, slots=True, kw_only=True, eq=False, repr=False)(cls)
+    # Python 3.11's frozen __setattr__ of a slotted dataclass refers to the class
+    # before slots were added, so assigning a non-field (e.g. the ``header``
+    # property) raised "TypeError: super(type, obj)" instead of FrozenInstanceError.
+    out.__setattr__ = _frozen_setattr  # type: ignore[assignment]
+    out.__delattr__ = _frozen_delattr  # type: ignore[assignment]
+    return out
+
+
+def _frozen_setattr(self: object, name: str, value: Any) -> None:
+    raise FrozenInstanceError(f"cannot assign to field {name!r}")
+
+
+def _frozen_delattr(self: object, name: str) -> None:
+    raise FrozenInstanceError(f"cannot delete field {name!r}")
 
 
 def register_chart(draw: _Draw) -> _Draw:

@@ -13,10 +13,13 @@ import re
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any, Literal
 
 from .exceptions import DataError, ServqualError
 
 __all__ = ["build_parser", "main", "parse_columns"]
+
+_Level = Literal["item", "dimension", "overall"]
 
 
 _MAPPING_ITEM = re.compile(r"^\s*([A-Za-z]\w*)\s*=\s*(.+?)\s*$")
@@ -55,7 +58,7 @@ def parse_columns(text: str | None) -> str | dict[str, str] | re.Pattern[str] | 
 def _survey_from_args(args: argparse.Namespace):
     from .io import read_survey
 
-    options: dict[str, object] = {}
+    options: dict[str, Any] = {}
     if args.segments:
         options["segments"] = args.segments
     by = getattr(args, "by", None)
@@ -93,7 +96,7 @@ def _write_gaps(
     survey,
     out: Path,
     *,
-    levels: Sequence[str],
+    levels: Sequence[_Level],
     title: str,
     by: Sequence[str] | None = None,
     weighted: bool = False,
@@ -174,7 +177,7 @@ def _cmd_gaps(args: argparse.Namespace) -> int:
     survey = _survey_from_args(args)
     print(survey)
     print()
-    levels = [args.level] if args.level else ["dimension", "item", "overall"]
+    levels: list[_Level] = [args.level] if args.level else ["dimension", "item", "overall"]
     if args.output:
         written = _write_gaps(
             survey,

@@ -276,7 +276,7 @@ def kano(
     table_letters = EVALUATION_TABLE.to_numpy()
     fi = np.where(ok, fc, 1).astype(np.intp) - 1
     di = np.where(ok, dc, 1).astype(np.intp) - 1
-    letters = np.where(ok, table_letters[fi, di], None)
+    letters = np.asarray(np.where(ok, table_letters[fi, di], None))  # object array of letters
     features = [str(c) if not isinstance(c, str) else c for c in func.columns]
 
     cats = list(CATEGORIES)

@@ -195,7 +195,7 @@ def likert_distribution(
         rating_name=RATINGS[letter],
         level=level,
         points=points,
-        anchors=tuple(scale.anchors),
+        anchors=(scale.anchors[0], scale.anchors[1]),
         n=survey.n_respondents,
         survey_weighted=w is not None,
     )

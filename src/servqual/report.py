@@ -188,7 +188,9 @@ def _sample_section(survey: Survey) -> list[str]:
     return parts
 
 
-def _gap_section(survey: Survey, level: str, sort: bool, chart: Chart) -> list[str]:
+def _gap_section(
+    survey: Survey, level: Literal["dimension", "item"], sort: bool, chart: Chart
+) -> list[str]:
     from .gaps import gap_scores
 
     parts: list[str] = []
@@ -298,15 +300,15 @@ def _reliability_section(survey: Survey) -> list[str]:
     if survey.has_rating("E"):
         parts.append("<h3>Reliability of the difference score</h3>")
         try:
-            res = diff(survey)
-            parts.append(f"<p class='meta'>{html.escape(res.header)}</p>")
-            parts.append(_table_html(res.to_frame(), "difference-reliability"))
+            dres = diff(survey)
+            parts.append(f"<p class='meta'>{html.escape(dres.header)}</p>")
+            parts.append(_table_html(dres.to_frame(), "difference-reliability"))
         except ServqualError as exc:
             parts.append(_error_html(exc))
     return parts
 
 
-def _tests_section(survey: Survey, level: str) -> list[str]:
+def _tests_section(survey: Survey, level: Literal["dimension", "item"]) -> list[str]:
     from .groups import compare_groups as compare
     from .inference import paired_tests as paired
 
@@ -342,7 +344,9 @@ def _drivers_section(survey: Survey, chart: Chart) -> list[str]:
     outcome = str(outcomes.columns[0])
     # with fewer than three quality dimensions (e.g. the value instrument) a
     # ranking or quadrant map of dimensions says nothing: use the items instead
-    unit = "dimension" if len(survey.instrument.quality_dimensions) >= 3 else "item"
+    unit: Literal["dimension", "item"] = (
+        "dimension" if len(survey.instrument.quality_dimensions) >= 3 else "item"
+    )
     res = key_drivers(survey, outcome=outcome, predictors=unit)
     parts = []
     if unit == "item":
@@ -357,7 +361,9 @@ def _drivers_section(survey: Survey, chart: Chart) -> list[str]:
     h = max(3.0, 0.3 * _n_rows(res) + 1.2)
     parts.append(chart("plot_drivers", res, f"Key drivers of {outcome}", figsize=(7.0, h)))
     try:
-        kind = "stated" if survey.importance is not None and unit == "dimension" else "derived"
+        kind: Literal["stated", "derived"] = (
+            "stated" if survey.importance is not None and unit == "dimension" else "derived"
+        )
         ip = ipa(survey, importance=kind, outcome=outcome, level=unit)
         parts.append("<h3>Importance–performance</h3>")
         parts.append(_table_html(ip.to_frame(), "ipa"))
@@ -376,28 +382,28 @@ def _factor_section(survey: Survey, chart: Chart) -> list[str]:
         (bartlett_sphericity, "Sphericity", "bartlett"),
     ):
         try:
-            res = func(survey)
-            parts.append(f"<h3>{label}</h3><p class='meta'>{html.escape(res.header)}</p>")
-            parts.append(_table_html(res.to_frame(), table_id, scroll=True))
+            test = func(survey)
+            parts.append(f"<h3>{label}</h3><p class='meta'>{html.escape(test.header)}</p>")
+            parts.append(_table_html(test.to_frame(), table_id, scroll=True))
         except ServqualError as exc:
             parts.append(_error_html(exc))
     n_factors = len(survey.instrument.quality_dimensions)
     parts.append("<h3>Parallel analysis</h3>")
     try:
-        res = parallel_analysis(survey, rng=0)
-        n_factors = max(1, int(res.n_factors))
-        parts.append(f"<p class='meta'>{html.escape(res.header)}</p>")
-        parts.append(_table_html(res.to_frame(), "parallel-analysis", scroll=True))
-        parts.append(chart("plot_scree", res, "Scree plot and parallel analysis"))
+        pa = parallel_analysis(survey, rng=0)
+        n_factors = max(1, int(pa.n_factors))
+        parts.append(f"<p class='meta'>{html.escape(pa.header)}</p>")
+        parts.append(_table_html(pa.to_frame(), "parallel-analysis", scroll=True))
+        parts.append(chart("plot_scree", pa, "Scree plot and parallel analysis"))
     except ServqualError as exc:
         parts.append(_error_html(exc))
     parts.append("<h3>Exploratory factor analysis</h3>")
     try:
-        res = efa(survey, n_factors=n_factors)
-        parts.append(f"<p class='meta'>{html.escape(res.header)}</p>")
-        parts.append(_table_html(res.to_frame(), "efa-loadings", scroll=True))
-        h = max(4.0, 0.3 * _n_rows(res) + 1.0)
-        parts.append(chart("plot_loadings", res, "Factor loadings", figsize=(6.5, h)))
+        fa = efa(survey, n_factors=n_factors)
+        parts.append(f"<p class='meta'>{html.escape(fa.header)}</p>")
+        parts.append(_table_html(fa.to_frame(), "efa-loadings", scroll=True))
+        h = max(4.0, 0.3 * _n_rows(fa) + 1.0)
+        parts.append(chart("plot_loadings", fa, "Factor loadings", figsize=(6.5, h)))
     except ServqualError as exc:
         parts.append(_error_html(exc))
     return parts
@@ -422,10 +428,10 @@ def _validity_section(survey: Survey) -> list[str]:
     except ServqualError as exc:
         parts.append(_error_html(exc))
     try:
-        res = htmt(survey)
+        ratios = htmt(survey)
         parts.append("<h3>Heterotrait–monotrait ratio</h3>")
-        parts.append(f"<p class='meta'>{html.escape(res.header)}</p>")
-        parts.append(_table_html(res.to_frame(), "htmt", scroll=True))
+        parts.append(f"<p class='meta'>{html.escape(ratios.header)}</p>")
+        parts.append(_table_html(ratios.to_frame(), "htmt", scroll=True))
     except ServqualError as exc:
         parts.append(_error_html(exc))
     return parts
@@ -434,7 +440,7 @@ def _validity_section(survey: Survey) -> list[str]:
 def _likert_section(survey: Survey, level: str, chart: Chart) -> list[str]:
     from .likert import likert_distribution as likert
 
-    lev = "item" if level == "item" else "dimension"
+    lev: Literal["item", "dimension"] = "item" if level == "item" else "dimension"
     parts = []
     for letter in survey.instrument.ratings:
         if letter not in ("P", "E", "A", "D"):
