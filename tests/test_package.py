@@ -34,8 +34,17 @@ def test_every_public_name_resolves_to_its_module_object():
         mod = sys.modules[f"servqual.{module}"]
         for name in names:
             assert getattr(sq, name) is getattr(mod, name), name
-    assert set(sq._ORIGIN) <= set(sq.__all__)
+    assert set(sq._ORIGIN) - sq._SUBMODULES <= set(sq.__all__)
     assert set(sq.__all__) <= set(dir(sq))
+
+
+def test_submodules_are_attributes_of_the_package():
+    out = _run(
+        "import types, servqual as sq\n"
+        "print(all(isinstance(getattr(sq, m), types.ModuleType) for m in "
+        "('gaps', 'reliability', 'operations', 'summary', 'value', 'io')))"
+    )
+    assert out == "True"
 
 
 def test_functions_named_like_their_module_stay_functions():
@@ -67,7 +76,11 @@ def test_type_checking_imports_match_the_lazy_table():
         if isinstance(node, ast.If) and getattr(node.test, "id", None) == "TYPE_CHECKING"
     )
     seen: dict[str, tuple[str, ...]] = {}
+    modules: set[str] = set()
     for node in block.body:
         if isinstance(node, ast.ImportFrom) and node.module:
             seen[node.module] = tuple(a.name for a in node.names)
+        elif isinstance(node, ast.ImportFrom):
+            modules |= {a.name for a in node.names}
     assert seen == sq._LAZY
+    assert modules == sq._SUBMODULES

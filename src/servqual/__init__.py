@@ -24,6 +24,7 @@ import types
 from typing import TYPE_CHECKING
 
 from . import datasets, instruments
+from ._version import __version__
 from .datasets import load_example
 from .exceptions import (
     ConvergenceError,
@@ -63,7 +64,18 @@ from .plotting import (  # importing plotting registers the charts results draw 
 from .survey import Survey
 
 if TYPE_CHECKING:  # the lazily loaded names below, for type checkers and IDEs
-    from . import operations
+    from . import drivers as drivers
+    from . import factor as factor
+    from . import gaps as gaps
+    from . import groups as groups
+    from . import inference as inference
+    from . import io as io
+    from . import operations as operations
+    from . import reliability as reliability
+    from . import streaming as streaming
+    from . import summary as summary
+    from . import validity as validity
+    from . import value as value
     from .cfa import CFAResult, cfa
     from .drivers import (
         ImportancePerformanceResult,
@@ -116,7 +128,6 @@ if TYPE_CHECKING:  # the lazily loaded names below, for type checkers and IDEs
     )
     from .value import ValueLinkResult, WtpResult, value_index, value_links, wtp_premium
 
-__version__ = "0.1.0"
 
 #: Submodule -> the public names it provides at the top level, loaded on first use.
 _LAZY: dict[str, tuple[str, ...]] = {
@@ -178,9 +189,11 @@ _LAZY: dict[str, tuple[str, ...]] = {
     ),
     "value": ("ValueLinkResult", "WtpResult", "value_index", "value_links", "wtp_premium"),
 }
-_SUBMODULES = frozenset({"operations"})  # ``sq.operations`` is the module itself
+#: ``sq.gaps``, ``sq.operations``, ...: the modules themselves (``sq.cfa``, ``sq.kano``,
+#: ``sq.omega``, ``sq.power`` and ``sq.report`` are the functions of those names).
+_SUBMODULES = frozenset(module for module, names in _LAZY.items() if module not in names)
 _ORIGIN = {name: module for module, names in _LAZY.items() for name in names}
-_ORIGIN.update({name: name for name in _SUBMODULES})
+_ORIGIN.update({module: module for module in _SUBMODULES})
 
 
 def __getattr__(name: str) -> object:
