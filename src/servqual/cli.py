@@ -8,7 +8,6 @@ sub-commands).
 from __future__ import annotations
 
 import argparse
-import importlib
 import re
 import sys
 from collections.abc import Sequence
@@ -108,7 +107,6 @@ def _write_gaps(
 
     from .gaps import gap_scores, tolerance_zone
 
-    plotting = importlib.import_module("servqual.plotting")
     out.mkdir(parents=True, exist_ok=True)
     written: list[Path] = []
     for level in levels:
@@ -118,7 +116,7 @@ def _write_gaps(
         csv = out / f"gaps_{level}.csv"
         res.to_frame().to_csv(csv)
         written.append(csv)
-        if hasattr(plotting, "plot_gaps") and level != "overall" and not by:
+        if level != "overall" and not by:
             height = 1.8 + 0.32 * len(res.to_frame())
             fig, ax = plt.subplots(figsize=(7, height))
             res.plot(ax=ax, sort=False)
@@ -149,9 +147,10 @@ def _cmd_demo(args: argparse.Namespace) -> int:
         print(w)
         w.to_frame().to_csv(out / "gaps_overall_weighted.csv")
         written.append(out / "gaps_overall_weighted.csv")
-    servqual = importlib.import_module("servqual")
-    if hasattr(servqual, "report") and not args.no_report:
-        path = servqual.report(survey, out / "report.html")
+    if not args.no_report:
+        from .report import report
+
+        path = report(survey, out / "report.html")
         written.append(Path(path))
     print()
     print(f"Wrote {len(written)} files to {out.resolve()}:")
@@ -198,9 +197,10 @@ def _cmd_gaps(args: argparse.Namespace) -> int:
 
 
 def _cmd_report(args: argparse.Namespace) -> int:
-    servqual = importlib.import_module("servqual")
+    from .report import report
+
     survey = _survey_from_args(args)
-    path = servqual.report(survey, args.output)
+    path = report(survey, args.output)
     print(f"Wrote {path}")
     return 0
 

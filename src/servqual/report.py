@@ -14,7 +14,6 @@ import base64
 import datetime as _dt
 import functools
 import html
-import importlib
 import os
 import warnings
 from collections.abc import Callable
@@ -25,8 +24,11 @@ from typing import Any, Literal
 import numpy as np
 import pandas as pd
 
+from . import plotting
 from ._progress import Progress
+from ._version import __version__
 from .exceptions import InstrumentError, ServqualError, ServqualWarning
+from .plotting._export import render_png
 from .survey import Survey
 
 __all__ = ["report"]
@@ -124,10 +126,7 @@ class _Section:
 
 
 def _chart(plot_name: str, result: Any, caption: str, *, dpi: int = 100, **kwargs: Any) -> str:
-    from .plotting._export import render_png
-
     kwargs["dpi"] = dpi
-    plotting = importlib.import_module("servqual.plotting")
     draw = getattr(plotting, plot_name)
     return _figure_html(render_png(draw, result, **kwargs), caption)
 
@@ -594,7 +593,7 @@ def report(
                     sec.parts = [_error_html(exc)]
             sec.parts += _warning_notes(caught)
 
-    version = getattr(importlib.import_module("servqual"), "__version__", "")
+    version = __version__
     stamp = _dt.datetime.now(_dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
     nav = "".join(
         f'<li><a href="#{_slug(s.title)}">{html.escape(s.title)}</a></li>' for s in sections
