@@ -1,6 +1,8 @@
 """The shared result convention: display of p-values, immutability, plot delegation."""
 
+import inspect
 import warnings
+from dataclasses import FrozenInstanceError
 
 import numpy as np
 import pandas as pd
@@ -58,3 +60,55 @@ def test_operations_results_show_p_values_in_significant_digits():
     pcol = next(c for c in table.columns if c.startswith("p"))
     assert table[pcol].iloc[0] < 1e-3
     assert res._display_table()[pcol].iloc[0] == format_p(table[pcol].iloc[0])
+
+
+def _load_all():
+    for name in sq.__all__:  # the statistics load on first use of their names
+        getattr(sq, name)
+
+
+def _result_classes(cls=TableResult):
+    for sub in cls.__subclasses__():
+        yield sub
+        yield from _result_classes(sub)
+
+
+def test_every_result_has_a_public_read_only_header():
+    _load_all()
+    classes = {c for c in _result_classes() if c.__module__.startswith("servqual.")}
+    assert len(classes) > 30
+    for cls in classes:
+        assert isinstance(inspect.getattr_static(cls, "header"), property), cls.__name__
+        assert not hasattr(cls, "_header"), cls.__name__
+    res = _Demo(_table=pd.DataFrame({"a": [1]}), level="x")
+    assert res.header == "_Demo" and repr(res).splitlines()[0] == res.header
+    with pytest.raises(FrozenInstanceError):
+        res.header = "x"
+    with pytest.raises(FrozenInstanceError):
+        del res.level
+    alpha = sq.cronbach_alpha(sq.load_example("retail_bank"))
+    assert isinstance(alpha.header, str) and repr(alpha).startswith(alpha.header)
+
+
+def test_results_draw_with_the_chart_plotting_registered_under_their_name():
+    from servqual import _results, plotting
+
+    _load_all()
+    for name in plotting.__all__:
+        assert _results._CHARTS[name] is getattr(plotting, name)
+    named = {c._plot_function for c in _result_classes() if c._plot_function}
+    assert named <= set(_results._CHARTS)
+
+
+def test_results_module_does_not_import_plotting():
+    import ast
+    from pathlib import Path
+
+    source = Path(sq.__file__).with_name("_results.py").read_text(encoding="utf-8")
+    assert "plotting" not in {
+        part
+        for node in ast.walk(ast.parse(source))
+        if isinstance(node, ast.ImportFrom | ast.Import)
+        for part in (getattr(node, "module", None) or "", *(a.name for a in node.names))
+    }
+    assert "import_module" not in source

@@ -347,7 +347,7 @@ def test_alpha_equals_in_memory_listwise(bank_listwise, bank_summary, score, lev
     b = sq.cronbach_alpha(bank_summary, score=score, level=level)
     assert_same_table(a.to_frame(), b.to_frame())
     assert_same_table(a.items, b.items)
-    assert a.n == b.n and a.n_items == b.n_items and a._header() == b._header()
+    assert a.n == b.n and a.n_items == b.n_items and a.header == b.header
     assert_allclose([b.alpha, b.ci_low, b.ci_high], [a.alpha, a.ci_low, a.ci_high], rtol=RTOL)
 
 
@@ -365,7 +365,7 @@ def test_paired_tests_equal_in_memory(bank_listwise, bank_summary, level, altern
     a = sq.paired_tests(bank_listwise, level=level, alternative=alternative)
     b = sq.paired_tests(bank_summary, level=level, alternative=alternative)
     assert_same_table(a.to_frame(), b.to_frame())
-    assert a._header() == b._header()
+    assert a.header == b.header
 
 
 def test_paired_wilcoxon_needs_the_data(bank_summary):
@@ -424,7 +424,7 @@ def test_key_drivers_equal_in_memory_ols(bank_with_outcomes, outcome, level, inc
         assert_allclose(getattr(b, f), getattr(a, f), rtol=RTOL, err_msg=f)
     if dom:
         assert_same_table(a.conditional_dominance, b.conditional_dominance)
-    assert a._header() == b._header()
+    assert a.header == b.header
 
 
 def test_key_drivers_refuses_what_needs_the_data(bank_with_outcomes, bank_summary):

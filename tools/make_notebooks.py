@@ -177,8 +177,8 @@ five-dimension structure directly, with composite reliability, AVE, the Fornellâ
 criterion and HTMT for convergent and discriminant validity.
 """),
     code("""
-print(sq.kmo(survey)._header())
-print(sq.bartlett_sphericity(survey)._header())
+print(sq.kmo(survey).header)
+print(sq.bartlett_sphericity(survey).header)
 pa = sq.parallel_analysis(survey, rng=1)
 efa = sq.efa(survey, n_factors=pa.n_factors, rotation="oblimin")
 fig, axes = plt.subplots(1, 2, figsize=(12, 6), gridspec_kw={"width_ratios": [1, 1.1]})
@@ -192,7 +192,7 @@ import warnings
 with warnings.catch_warnings():
     warnings.simplefilter("ignore", sq.MissingDataWarning)  # CFA uses complete respondents
     fit = sq.cfa(survey)
-print(fit._header())
+print(fit.header)
 sq.discriminant_validity(fit)
 """),
     md("""

@@ -3,6 +3,11 @@
 Gap scores for the four quality perspectives (excellence, conformance, value,
 expectations/SERVQUAL), reliability and validity, significance tests and charts.
 
+``import servqual`` is light: numpy, pandas, surveys, instruments, example data and
+charts load with it; each statistic (and scipy and statsmodels with it) loads on
+first use of one of its names, e.g. ``sq.gap_scores`` (a PEP 562 module
+``__getattr__``). ``from servqual import gap_scores`` works as before.
+
 Examples
 --------
 >>> import servqual as sq
@@ -13,15 +18,14 @@ True
 
 from __future__ import annotations
 
-from . import datasets, instruments, operations
-from .cfa import CFAResult, cfa
+import importlib
+import sys
+import types
+from typing import TYPE_CHECKING
+
+from . import datasets, instruments
+from ._version import __version__
 from .datasets import load_example
-from .drivers import (
-    ImportancePerformanceResult,
-    KeyDriverResult,
-    importance_performance,
-    key_drivers,
-)
 from .exceptions import (
     CapabilityError,
     ConvergenceError,
@@ -39,26 +43,9 @@ from .exceptions import (
     ServqualError,
     ServqualWarning,
 )
-from .factor import (
-    BartlettResult,
-    EFAResult,
-    KMOResult,
-    ParallelAnalysisResult,
-    bartlett_sphericity,
-    efa,
-    kmo,
-    parallel_analysis,
-)
-from .gaps import GapResult, ToleranceResult, gap_scores, respondent_scores, tolerance_zone
-from .groups import GroupComparisonResult, compare_groups
-from .inference import HotellingResult, PairedTestResult, hotelling_test, p_adjust, paired_tests
 from .instruments import Dimension, Instrument, Item, Scale
-from .io import read_survey
-from .kano import KanoResult, kano
 from .likert import LikertResult, likert_distribution
-from .omega import OmegaResult, omega
-from .operations import control_chart, csat, kpi_series, nps
-from .plotting import (
+from .plotting import (  # importing plotting registers the charts results draw with
     plot_control,
     plot_drivers,
     plot_gaps,
@@ -75,35 +62,169 @@ from .plotting import (
     plot_snake,
     plot_tolerance,
 )
-from .power import PowerResult, SurveyPowerResult, power, power_from_survey, sample_size
-from .reliability import (
-    AlphaResult,
-    DifferenceReliabilityResult,
-    ItemAnalysisResult,
-    SplitHalfResult,
-    cronbach_alpha,
-    difference_reliability,
-    item_analysis,
-    split_half,
-)
-from .report import report
-from .summary import SurveySummary, summarize_csv
 from .survey import Survey
-from .validity import (
-    AVEResult,
-    CompositeReliabilityResult,
-    DiscriminantValidityResult,
-    FornellLarckerResult,
-    HTMTResult,
-    ave,
-    composite_reliability,
-    discriminant_validity,
-    fornell_larcker,
-    htmt,
-)
-from .value import ValueLinkResult, WtpResult, value_index, value_links, wtp_premium
 
-__version__ = "0.1.0"
+if TYPE_CHECKING:  # the lazily loaded names below, for type checkers and IDEs
+    from . import drivers as drivers
+    from . import factor as factor
+    from . import gaps as gaps
+    from . import groups as groups
+    from . import inference as inference
+    from . import io as io
+    from . import operations as operations
+    from . import reliability as reliability
+    from . import summary as summary
+    from . import validity as validity
+    from . import value as value
+    from .cfa import CFAResult, cfa
+    from .drivers import (
+        ImportancePerformanceResult,
+        KeyDriverResult,
+        importance_performance,
+        key_drivers,
+    )
+    from .factor import (
+        BartlettResult,
+        EFAResult,
+        KMOResult,
+        ParallelAnalysisResult,
+        bartlett_sphericity,
+        efa,
+        kmo,
+        parallel_analysis,
+    )
+    from .gaps import GapResult, ToleranceResult, gap_scores, respondent_scores, tolerance_zone
+    from .groups import GroupComparisonResult, compare_groups
+    from .inference import HotellingResult, PairedTestResult, hotelling_test, p_adjust, paired_tests
+    from .io import read_survey
+    from .kano import KanoResult, kano
+    from .omega import OmegaResult, omega
+    from .operations import control_chart, csat, kpi_series, nps
+    from .power import PowerResult, SurveyPowerResult, power, power_from_survey, sample_size
+    from .reliability import (
+        AlphaResult,
+        DifferenceReliabilityResult,
+        ItemAnalysisResult,
+        SplitHalfResult,
+        cronbach_alpha,
+        difference_reliability,
+        item_analysis,
+        split_half,
+    )
+    from .report import report
+    from .summary import SurveySummary, summarize_csv
+    from .validity import (
+        AVEResult,
+        CompositeReliabilityResult,
+        DiscriminantValidityResult,
+        FornellLarckerResult,
+        HTMTResult,
+        ave,
+        composite_reliability,
+        discriminant_validity,
+        fornell_larcker,
+        htmt,
+    )
+    from .value import ValueLinkResult, WtpResult, value_index, value_links, wtp_premium
+
+
+#: Submodule -> the public names it provides at the top level, loaded on first use.
+_LAZY: dict[str, tuple[str, ...]] = {
+    "cfa": ("CFAResult", "cfa"),
+    "drivers": (
+        "ImportancePerformanceResult",
+        "KeyDriverResult",
+        "importance_performance",
+        "key_drivers",
+    ),
+    "factor": (
+        "BartlettResult",
+        "EFAResult",
+        "KMOResult",
+        "ParallelAnalysisResult",
+        "bartlett_sphericity",
+        "efa",
+        "kmo",
+        "parallel_analysis",
+    ),
+    "gaps": ("GapResult", "ToleranceResult", "gap_scores", "respondent_scores", "tolerance_zone"),
+    "groups": ("GroupComparisonResult", "compare_groups"),
+    "inference": (
+        "HotellingResult",
+        "PairedTestResult",
+        "hotelling_test",
+        "p_adjust",
+        "paired_tests",
+    ),
+    "io": ("read_survey",),
+    "kano": ("KanoResult", "kano"),
+    "omega": ("OmegaResult", "omega"),
+    "operations": ("control_chart", "csat", "kpi_series", "nps"),
+    "power": ("PowerResult", "SurveyPowerResult", "power", "power_from_survey", "sample_size"),
+    "reliability": (
+        "AlphaResult",
+        "DifferenceReliabilityResult",
+        "ItemAnalysisResult",
+        "SplitHalfResult",
+        "cronbach_alpha",
+        "difference_reliability",
+        "item_analysis",
+        "split_half",
+    ),
+    "report": ("report",),
+    "summary": ("SurveySummary", "summarize_csv"),
+    "validity": (
+        "AVEResult",
+        "CompositeReliabilityResult",
+        "DiscriminantValidityResult",
+        "FornellLarckerResult",
+        "HTMTResult",
+        "ave",
+        "composite_reliability",
+        "discriminant_validity",
+        "fornell_larcker",
+        "htmt",
+    ),
+    "value": ("ValueLinkResult", "WtpResult", "value_index", "value_links", "wtp_premium"),
+}
+#: ``sq.gaps``, ``sq.operations``, ...: the modules themselves (``sq.cfa``, ``sq.kano``,
+#: ``sq.omega``, ``sq.power`` and ``sq.report`` are the functions of those names).
+_SUBMODULES = frozenset(module for module, names in _LAZY.items() if module not in names)
+_ORIGIN = {name: module for module, names in _LAZY.items() for name in names}
+_ORIGIN.update({module: module for module in _SUBMODULES})
+
+
+def __getattr__(name: str) -> object:
+    """Load the submodule that provides ``name`` and return the name (PEP 562)."""
+    module = _ORIGIN.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    loaded = importlib.import_module(f".{module}", __name__)
+    value = loaded if name in _SUBMODULES else getattr(loaded, name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(_ORIGIN))
+
+
+class _Package(types.ModuleType):
+    """The servqual package module.
+
+    Loading a submodule binds it on its package under its own name; for the
+    functions named like their module (``sq.cfa``, ``sq.kano``, ``sq.omega``,
+    ``sq.power``, ``sq.report``) the package keeps the function, as the eager
+    ``from .cfa import cfa`` did.
+    """
+
+    def __setattr__(self, name: str, value: object) -> None:
+        if isinstance(value, types.ModuleType) and name in _LAZY.get(name, ()):
+            value = getattr(value, name)
+        super().__setattr__(name, value)
+
+
+sys.modules[__name__].__class__ = _Package
 
 __all__ = [
     "AVEResult",

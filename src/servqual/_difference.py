@@ -50,7 +50,8 @@ class DifferenceReliabilityResult(TableResult):
     nan_policy: str
     level: str
 
-    def _header(self) -> str:
+    @property
+    def header(self) -> str:
         return (
             f"Difference-score reliability (P − {self.reference}) · {self.level} · "
             f"{self.nan_policy} · r_diff={self.r_diff:.3f}, alpha_gap={self.alpha_gap:.3f} "

@@ -55,8 +55,8 @@ class Progress:
         self.desc = desc
         self.done = 0
         self.stream = stream if stream is not None else sys.stderr
-        self._display = None
-        self._handle = None
+        self._display: Any = None  # IPython.display.display in notebook mode
+        self._handle: Any = None
         if enabled is False:
             self.mode = "off"
         else:

@@ -2,28 +2,68 @@
 
 Every statistic returns a frozen, slotted, keyword-only dataclass derived from
 :class:`TableResult`: typed metadata fields, a private tidy table, ``to_frame()``
-(a fresh copy), a notebook repr (rounding happens only there) and ``plot(ax=)``,
-which delegates to :mod:`servqual.plotting`.
+(a fresh copy), a one-line ``header``, a notebook repr (rounding happens only there) and ``plot(ax=)``.
+
+Imports run downward: a result names its chart (``_plot_function``, e.g.
+``"plot_gaps"``) and :mod:`servqual.plotting`, which sits above the statistics,
+registers each chart with :func:`register_chart` when it is imported (the package
+``__init__`` imports it). ``plot()`` looks the name up in that registry, so this
+module never imports the plotting package.
 """
 
 from __future__ import annotations
 
 import html
-import importlib
-from dataclasses import dataclass
-from typing import Any, ClassVar, TypeVar
+from collections.abc import Callable
+from dataclasses import FrozenInstanceError, dataclass
+from typing import Any, ClassVar, TypeVar, dataclass_transform
 
 import pandas as pd
 
-__all__ = ["TableResult", "format_p", "p_text", "result_class"]
+from .exceptions import ServqualError
+
+__all__ = ["TableResult", "format_p", "p_text", "register_chart", "result_class"]
 
 _T = TypeVar("_T")
+_Draw = TypeVar("_Draw", bound=Callable[..., Any])
+
+_CHARTS: dict[str, Callable[..., Any]] = {}
 
 
+@dataclass_transform(frozen_default=True, kw_only_default=True, eq_default=False)
 def result_class(cls: type[_T]) -> type[_T]:
     """Decorator for result classes: a frozen, slotted, keyword-only dataclass that
-    keeps :class:`TableResult`'s repr and identity-based equality."""
-    return dataclass(frozen=True, slots=True, kw_only=True, eq=False, repr=False)(cls)
+    keeps :class:`TableResult`'s repr and identity-based equality.
+
+    Declared with :func:`typing.dataclass_transform`, so type checkers see the
+    fields as keyword-only constructor arguments and read-only attributes.
+    """
+    out = dataclass(frozen=True, slots=True, kw_only=True, eq=False, repr=False)(cls)
+    # Python 3.11's frozen __setattr__ of a slotted dataclass refers to the class
+    # before slots were added, so assigning a non-field (e.g. the ``header``
+    # property) raised "TypeError: super(type, obj)" instead of FrozenInstanceError.
+    out.__setattr__ = _frozen_setattr  # type: ignore[assignment]
+    out.__delattr__ = _frozen_delattr  # type: ignore[assignment]
+    return out
+
+
+def _frozen_setattr(self: object, name: str, value: Any) -> None:
+    raise FrozenInstanceError(f"cannot assign to field {name!r}")
+
+
+def _frozen_delattr(self: object, name: str) -> None:
+    raise FrozenInstanceError(f"cannot delete field {name!r}")
+
+
+def register_chart(draw: _Draw) -> _Draw:
+    """Register ``draw`` as the chart of every result whose ``_plot_function`` is
+    ``draw.__name__``; returns ``draw`` unchanged (usable as a decorator).
+
+    :mod:`servqual.plotting` registers its ``plot_*`` functions when imported; a
+    later registration under the same name replaces the earlier one.
+    """
+    _CHARTS[draw.__name__] = draw
+    return draw
 
 
 def _is_p_column(name: Any) -> bool:
@@ -54,7 +94,7 @@ class TableResult:
     """Base class of servqual results: metadata fields plus one tidy table.
 
     Subclasses are declared with :func:`result_class`, add typed metadata fields,
-    override :meth:`_header` and name the plotting function that draws them in
+    override the :attr:`header` property and name the plotting function that draws them in
     ``_plot_function``.
     """
 
@@ -77,7 +117,10 @@ class TableResult:
         """Column names of the result table."""
         return self._table.columns.copy()
 
-    def _header(self) -> str:
+    @property
+    def header(self) -> str:
+        """One line saying what the result is: the statistic, its options, n and the
+        headline numbers (the first line of the repr and the report's caption)."""
         return type(self).__name__
 
     def _display_table(self) -> pd.DataFrame:
@@ -92,11 +135,11 @@ class TableResult:
 
     def __repr__(self) -> str:
         with pd.option_context("display.width", 120, "display.max_columns", 30):
-            return f"{self._header()}\n{self._display_table().to_string()}"
+            return f"{self.header}\n{self._display_table().to_string()}"
 
     def _repr_html_(self) -> str:
         return (
-            f"<p><b>{html.escape(self._header())}</b></p>"
+            f"<p><b>{html.escape(self.header)}</b></p>"
             f"{self._display_table().to_html(notebook=True)}"
         )
 
@@ -106,8 +149,11 @@ class TableResult:
         Equivalent to calling the matching ``servqual.plot_*`` function.
         """
         if self._plot_function is None:
-            from .exceptions import ServqualError
-
             raise ServqualError(f"{type(self).__name__} has no chart.")
-        plotting = importlib.import_module("servqual.plotting")
-        return getattr(plotting, self._plot_function)(self, ax=ax, **kwargs)
+        draw = _CHARTS.get(self._plot_function)
+        if draw is None:
+            raise ServqualError(
+                f"{type(self).__name__} is drawn by {self._plot_function}, which is not "
+                "registered; import servqual.plotting (import servqual does)."
+            )
+        return draw(self, ax=ax, **kwargs)

@@ -7,7 +7,7 @@ Python loop over respondents.
 from __future__ import annotations
 
 import numpy as np
-from scipy import stats
+from scipy import special  # t and normal quantiles without importing scipy.stats
 
 from ._validation import fmt_list
 from .exceptions import InsufficientDataError
@@ -91,7 +91,7 @@ def t_interval(
     """Two-sided t confidence interval ``mean ± t_{1-α/2, n-1} · se``."""
     df = np.asarray(n, dtype=np.float64) - 1
     with np.errstate(invalid="ignore"):
-        q = stats.t.ppf(0.5 + confidence_level / 2.0, df)
+        q = special.stdtrit(df, 0.5 + confidence_level / 2.0)
     return mean - q * se, mean + q * se
 
 
@@ -115,12 +115,12 @@ def t_test(
     a = 1.0 - confidence_level
     inf = np.full(np.broadcast(estimate, se).shape, np.inf)
     if alternative == "two-sided":
-        q = stats.t.ppf(1 - a / 2, df)
-        return t, 2 * stats.t.sf(np.abs(t), df), estimate - q * se, estimate + q * se
-    q = stats.t.ppf(1 - a, df)
+        q = special.stdtrit(df, 1 - a / 2)
+        return t, 2 * special.stdtr(df, -np.abs(t)), estimate - q * se, estimate + q * se
+    q = special.stdtrit(df, 1 - a)
     if alternative == "greater":
-        return t, stats.t.sf(t, df), estimate - q * se, inf
-    return t, stats.t.cdf(t, df), -inf, estimate + q * se
+        return t, special.stdtr(df, -t), estimate - q * se, inf
+    return t, special.stdtr(df, t), -inf, estimate + q * se
 
 
 def wilson_interval(
@@ -128,7 +128,7 @@ def wilson_interval(
 ) -> tuple[np.ndarray, np.ndarray]:
     """Wilson score interval for a proportion (Wilson, 1927), as
     ``statsmodels.stats.proportion.proportion_confint(method='wilson')``."""
-    z = stats.norm.ppf(0.5 + confidence_level / 2.0)
+    z = special.ndtri(0.5 + confidence_level / 2.0)
     n = np.asarray(n, dtype=np.float64)
     p = np.asarray(successes, dtype=np.float64) / n
     denom = 1 + z**2 / n
@@ -148,7 +148,7 @@ def logit_interval(
     """
     p = np.asarray(p, dtype=np.float64)
     se = np.asarray(se, dtype=np.float64)
-    q = stats.t.ppf(0.5 + confidence_level / 2.0, np.asarray(n, dtype=np.float64) - 1)
+    q = special.stdtrit(np.asarray(n, dtype=np.float64) - 1, 0.5 + confidence_level / 2.0)
     with np.errstate(divide="ignore", invalid="ignore"):
         centre = np.log(p / (1 - p))
         half = q * se / (p * (1 - p))

@@ -102,7 +102,8 @@ class CFAResult(TableResult):
     implied_cov: pd.DataFrame
     improper: tuple[str, ...] = ()
 
-    def _header(self) -> str:
+    @property
+    def header(self) -> str:
         return (
             f"CFA ({self.estimator.upper()}, {'std.lv' if self.std_lv else 'marker'}) · "
             f"{self.n_factors} factors · {self.n_items} items · n={self.n} · "

@@ -8,15 +8,17 @@ sub-commands).
 from __future__ import annotations
 
 import argparse
-import importlib
 import re
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any, Literal
 
 from .exceptions import DataError, ServqualError
 
 __all__ = ["build_parser", "main", "parse_columns"]
+
+_Level = Literal["item", "dimension", "overall"]
 
 
 _MAPPING_ITEM = re.compile(r"^\s*([A-Za-z]\w*)\s*=\s*(.+?)\s*$")
@@ -55,7 +57,7 @@ def parse_columns(text: str | None) -> str | dict[str, str] | re.Pattern[str] | 
 def _survey_from_args(args: argparse.Namespace):
     from .io import read_survey
 
-    options: dict[str, object] = {}
+    options: dict[str, Any] = {}
     if args.segments:
         options["segments"] = args.segments
     by = getattr(args, "by", None)
@@ -93,7 +95,7 @@ def _write_gaps(
     survey,
     out: Path,
     *,
-    levels: Sequence[str],
+    levels: Sequence[_Level],
     title: str,
     by: Sequence[str] | None = None,
     weighted: bool = False,
@@ -105,7 +107,6 @@ def _write_gaps(
 
     from .gaps import gap_scores, tolerance_zone
 
-    plotting = importlib.import_module("servqual.plotting")
     out.mkdir(parents=True, exist_ok=True)
     written: list[Path] = []
     for level in levels:
@@ -115,7 +116,7 @@ def _write_gaps(
         csv = out / f"gaps_{level}.csv"
         res.to_frame().to_csv(csv)
         written.append(csv)
-        if hasattr(plotting, "plot_gaps") and level != "overall" and not by:
+        if level != "overall" and not by:
             height = 1.8 + 0.32 * len(res.to_frame())
             fig, ax = plt.subplots(figsize=(7, height))
             res.plot(ax=ax, sort=False)
@@ -146,9 +147,10 @@ def _cmd_demo(args: argparse.Namespace) -> int:
         print(w)
         w.to_frame().to_csv(out / "gaps_overall_weighted.csv")
         written.append(out / "gaps_overall_weighted.csv")
-    servqual = importlib.import_module("servqual")
-    if hasattr(servqual, "report") and not args.no_report:
-        path = servqual.report(survey, out / "report.html")
+    if not args.no_report:
+        from .report import report
+
+        path = report(survey, out / "report.html")
         written.append(Path(path))
     print()
     print(f"Wrote {len(written)} files to {out.resolve()}:")
@@ -174,7 +176,7 @@ def _cmd_gaps(args: argparse.Namespace) -> int:
     survey = _survey_from_args(args)
     print(survey)
     print()
-    levels = [args.level] if args.level else ["dimension", "item", "overall"]
+    levels: list[_Level] = [args.level] if args.level else ["dimension", "item", "overall"]
     if args.output:
         written = _write_gaps(
             survey,
@@ -195,9 +197,10 @@ def _cmd_gaps(args: argparse.Namespace) -> int:
 
 
 def _cmd_report(args: argparse.Namespace) -> int:
-    servqual = importlib.import_module("servqual")
+    from .report import report
+
     survey = _survey_from_args(args)
-    path = servqual.report(survey, args.output)
+    path = report(survey, args.output)
     print(f"Wrote {path}")
     return 0
 

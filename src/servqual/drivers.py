@@ -342,7 +342,8 @@ class KeyDriverResult(TableResult):
 
     _plot_function = "plot_drivers"
 
-    def _header(self) -> str:
+    @property
+    def header(self) -> str:
         se = f"{self.robust} SEs" if self.robust else "classical SEs"
         kind = "WLS" if self.weighted else "OLS"
         return (
@@ -582,7 +583,8 @@ class ImportancePerformanceResult(TableResult):
 
     _plot_function = "plot_ipa"
 
-    def _header(self) -> str:
+    @property
+    def header(self) -> str:
         return (
             f"Importance–performance · {self.level} · importance: {self.importance_source} · "
             f"performance: mean {self.score} · crosshair: {self.crosshair} "

@@ -104,7 +104,8 @@ class KMOResult(TableResult):
     nan_policy: str
     score: str | None
 
-    def _header(self) -> str:
+    @property
+    def header(self) -> str:
         return (
             f"Kaiser–Meyer–Olkin MSA · overall {self.overall:.3f} · {self.n_items} items · "
             f"{_data_text(self.score, self.n_obs, self.nan_policy)}"
@@ -201,7 +202,8 @@ class BartlettResult(TableResult):
     nan_policy: str
     score: str | None
 
-    def _header(self) -> str:
+    @property
+    def header(self) -> str:
         return (
             f"Bartlett's test of sphericity · χ²({self.df})={self.statistic:.2f}, "
             f"{p_text(self.pvalue)} · {_data_text(self.score, self.n_obs, self.nan_policy)}"
@@ -307,7 +309,8 @@ class ParallelAnalysisResult(TableResult):
 
     _plot_function = "plot_scree"
 
-    def _header(self) -> str:
+    @property
+    def header(self) -> str:
         rule = "mean" if self.quantile is None else f"{self.quantile:g} quantile"
         return (
             f"Parallel analysis · suggests {self.n_factors} factor(s), "
@@ -516,7 +519,8 @@ class EFAResult(TableResult):
         """Factor labels, in order of variance explained."""
         return list(self.loadings.columns)
 
-    def _header(self) -> str:
+    @property
+    def header(self) -> str:
         rot = self.rotation or "unrotated"
         fit = ""
         if np.isfinite(self.pvalue):

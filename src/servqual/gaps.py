@@ -69,7 +69,8 @@ class GapResult(TableResult):
 
     _plot_function = "plot_gaps"
 
-    def _header(self) -> str:
+    @property
+    def header(self) -> str:
         w = " · importance-weighted" if self.weighted else ""
         sw = " · survey-weighted" if self.survey_weighted else ""
         seg = f" · by {', '.join(self.by)}" if self.by else ""
@@ -377,7 +378,8 @@ class ToleranceResult(TableResult):
 
     _plot_function = "plot_tolerance"
 
-    def _header(self) -> str:
+    @property
+    def header(self) -> str:
         seg = f" · by {', '.join(self.by)}" if self.by else ""
         sw = " · survey-weighted" if self.survey_weighted else ""
         return (

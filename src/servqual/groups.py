@@ -80,7 +80,8 @@ class GroupComparisonResult(TableResult):
     empty_groups: tuple[tuple[str, str], ...] = ()
     skipped_pairs: tuple[tuple[str, str, str], ...] = ()
 
-    def _header(self) -> str:
+    @property
+    def header(self) -> str:
         name = {
             "welch": "Welch t-test",
             "anova": "One-way ANOVA",

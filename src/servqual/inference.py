@@ -472,7 +472,8 @@ class PairedTestResult(TableResult):
 
     _plot_function = None
 
-    def _header(self) -> str:
+    @property
+    def header(self) -> str:
         constant = self.reference in ("spec", "max")  # a fixed reference: one-sample test
         if self.method == "t":
             name = "One-sample t-test" if constant else "Paired t-test"
@@ -766,7 +767,8 @@ class HotellingResult(TableResult):
     n: int
     dropped: int
 
-    def _header(self) -> str:
+    @property
+    def header(self) -> str:
         return (
             f"Hotelling's T² (all {len(self.dimensions)} dimension gaps P − {self.reference} "
             f"= 0) · n={self.n} complete respondents"

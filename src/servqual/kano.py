@@ -152,7 +152,8 @@ class KanoResult(TableResult):
 
     _plot_function = "plot_kano"
 
-    def _header(self) -> str:
+    @property
+    def header(self) -> str:
         return (
             f"Kano classification · {len(self._table)} features · "
             f"n={self.n} respondents · Better/Worse (Berger et al., 1993)"
@@ -282,7 +283,7 @@ def kano(
     table_letters = EVALUATION_TABLE.to_numpy()
     fi = np.where(ok, fc, 1).astype(np.intp) - 1
     di = np.where(ok, dc, 1).astype(np.intp) - 1
-    letters = np.where(ok, table_letters[fi, di], None)
+    letters = np.asarray(np.where(ok, table_letters[fi, di], None))  # object array of letters
     features = [str(c) if not isinstance(c, str) else c for c in func.columns]
 
     cats = list(CATEGORIES)

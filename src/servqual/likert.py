@@ -44,7 +44,8 @@ class LikertResult(TableResult):
 
     _plot_function = "plot_likert"
 
-    def _header(self) -> str:
+    @property
+    def header(self) -> str:
         lo, hi = self.points[0], self.points[-1]
         w = " · survey-weighted shares" if self.survey_weighted else ""
         return (
@@ -195,7 +196,7 @@ def likert_distribution(
         rating_name=RATINGS[letter],
         level=level,
         points=points,
-        anchors=tuple(scale.anchors),
+        anchors=(scale.anchors[0], scale.anchors[1]),
         n=survey.n_respondents,
         survey_weighted=w is not None,
     )

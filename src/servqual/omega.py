@@ -54,7 +54,8 @@ class OmegaResult(TableResult):
         """Omega hierarchical of each group factor (``group`` column, without ``g``)."""
         return self._table["group"].iloc[1:].copy()
 
-    def _header(self) -> str:
+    @property
+    def header(self) -> str:
         return (
             f"Omega · {self.n_factors} group factors · ω_h={self.omega_h:.3f}, "
             f"ω_total={self.omega_total:.3f} · "

@@ -49,7 +49,8 @@ class PowerResult(TableResult):
     power: float
     solved_for: str
 
-    def _header(self) -> str:
+    @property
+    def header(self) -> str:
         es = {"paired": "d_z", "two_sample": "d", "anova": "f"}[self.test]
         return (
             f"Power ({self.test} test, {self.alternative}) · solved for {self.solved_for} · "
@@ -346,7 +347,8 @@ class SurveyPowerResult(TableResult):
     alternative: str
     reference: str
 
-    def _header(self) -> str:
+    @property
+    def header(self) -> str:
         return (
             f"Sample size to detect the observed gaps (paired t, {self.alternative}) · "
             f"{self.level} · sig_level={self.sig_level:g} · power={self.power:g}"

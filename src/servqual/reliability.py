@@ -263,7 +263,8 @@ class ItemAnalysisResult(TableResult):
     level: str
     nan_policy: str
 
-    def _header(self) -> str:
+    @property
+    def header(self) -> str:
         what = f"{self.score} · " if self.score else ""
         return f"Item-total statistics · {what}{self.level} · {self.nan_policy} · n={self.n}"
 
@@ -299,7 +300,8 @@ class AlphaResult(TableResult):
     level: str
     _items: pd.DataFrame
 
-    def _header(self) -> str:
+    @property
+    def header(self) -> str:
         what = f"{self.score} · " if self.score else ""
         ci = f"{self.confidence_level:.0%} {self.ci_method} CI"
         by_dim = self.level == "dimension"
@@ -624,7 +626,8 @@ class SplitHalfResult(TableResult):
     score: str | None
     level: str
 
-    def _header(self) -> str:
+    @property
+    def header(self) -> str:
         what = f"{self.score} · " if self.score else ""
         kind = "correlations" if self.standardized else "covariances"
         splits = "all splits" if self.exact else "sampled splits"

@@ -14,7 +14,6 @@ import base64
 import datetime as _dt
 import functools
 import html
-import importlib
 import os
 import warnings
 from collections.abc import Callable
@@ -25,8 +24,11 @@ from typing import Any, Literal
 import numpy as np
 import pandas as pd
 
+from . import plotting
 from ._progress import Progress
+from ._version import __version__
 from .exceptions import InstrumentError, ServqualError, ServqualWarning
+from .plotting._export import render_png
 from .survey import Survey
 
 __all__ = ["report"]
@@ -124,10 +126,7 @@ class _Section:
 
 
 def _chart(plot_name: str, result: Any, caption: str, *, dpi: int = 100, **kwargs: Any) -> str:
-    from .plotting._export import render_png
-
     kwargs["dpi"] = dpi
-    plotting = importlib.import_module("servqual.plotting")
     draw = getattr(plotting, plot_name)
     return _figure_html(render_png(draw, result, **kwargs), caption)
 
@@ -188,12 +187,14 @@ def _sample_section(survey: Survey) -> list[str]:
     return parts
 
 
-def _gap_section(survey: Survey, level: str, sort: bool, chart: Chart) -> list[str]:
+def _gap_section(
+    survey: Survey, level: Literal["dimension", "item"], sort: bool, chart: Chart
+) -> list[str]:
     from .gaps import gap_scores
 
     parts: list[str] = []
     dim = gap_scores(survey, level="dimension")
-    parts.append(f"<p class='meta'>{html.escape(dim._header())}</p>")
+    parts.append(f"<p class='meta'>{html.escape(dim.header)}</p>")
     parts.append("<h3>Dimension level</h3>")
     parts.append(_table_html(dim.to_frame(), "gaps-dimension"))
     parts.append(
@@ -293,26 +294,26 @@ def _reliability_section(survey: Survey) -> list[str]:
         except ServqualError as exc:
             parts.append(_error_html(exc))
             continue
-        parts.append(f"<p class='meta'>{html.escape(res._header())}</p>")
+        parts.append(f"<p class='meta'>{html.escape(res.header)}</p>")
         parts.append(_table_html(res.to_frame(), f"alpha-{score}"))
     if survey.has_rating("E"):
         parts.append("<h3>Reliability of the difference score</h3>")
         try:
-            res = diff(survey)
-            parts.append(f"<p class='meta'>{html.escape(res._header())}</p>")
-            parts.append(_table_html(res.to_frame(), "difference-reliability"))
+            dres = diff(survey)
+            parts.append(f"<p class='meta'>{html.escape(dres.header)}</p>")
+            parts.append(_table_html(dres.to_frame(), "difference-reliability"))
         except ServqualError as exc:
             parts.append(_error_html(exc))
     return parts
 
 
-def _tests_section(survey: Survey, level: str) -> list[str]:
+def _tests_section(survey: Survey, level: Literal["dimension", "item"]) -> list[str]:
     from .groups import compare_groups as compare
     from .inference import paired_tests as paired
 
     res = paired(survey, level=level, p_adjust="holm")
     parts = [
-        f"<p class='meta'>{html.escape(res._header())}</p>",
+        f"<p class='meta'>{html.escape(res.header)}</p>",
         _table_html(res.to_frame(), f"tests-{level}", scroll=True),
     ]
     segments = survey.segments
@@ -324,7 +325,7 @@ def _tests_section(survey: Survey, level: str) -> list[str]:
             except ServqualError as exc:
                 parts.append(_error_html(exc))
                 continue
-            parts.append(f"<p class='meta'>{html.escape(cg._header())}</p>")
+            parts.append(f"<p class='meta'>{html.escape(cg.header)}</p>")
             parts.append(_table_html(cg.to_frame(), f"compare-{_slug(str(name))}", scroll=True))
     return parts
 
@@ -342,7 +343,9 @@ def _drivers_section(survey: Survey, chart: Chart) -> list[str]:
     outcome = str(outcomes.columns[0])
     # with fewer than three quality dimensions (e.g. the value instrument) a
     # ranking or quadrant map of dimensions says nothing: use the items instead
-    unit = "dimension" if len(survey.instrument.quality_dimensions) >= 3 else "item"
+    unit: Literal["dimension", "item"] = (
+        "dimension" if len(survey.instrument.quality_dimensions) >= 3 else "item"
+    )
     res = key_drivers(survey, outcome=outcome, level=unit)
     parts = []
     if unit == "item":
@@ -351,13 +354,15 @@ def _drivers_section(survey: Survey, chart: Chart) -> list[str]:
             "so drivers and the importance–performance map are given per item.</p>"
         )
     parts += [
-        f"<p class='meta'>{html.escape(res._header())}</p>",
+        f"<p class='meta'>{html.escape(res.header)}</p>",
         _table_html(res.to_frame(), "key-drivers"),
     ]
     h = max(3.0, 0.3 * _n_rows(res) + 1.2)
     parts.append(chart("plot_drivers", res, f"Key drivers of {outcome}", figsize=(7.0, h)))
     try:
-        kind = "stated" if survey.importance is not None and unit == "dimension" else "derived"
+        kind: Literal["stated", "derived"] = (
+            "stated" if survey.importance is not None and unit == "dimension" else "derived"
+        )
         ip = ipa(survey, importance=kind, outcome=outcome, level=unit)
         parts.append("<h3>Importance–performance</h3>")
         parts.append(_table_html(ip.to_frame(), "ipa"))
@@ -376,28 +381,28 @@ def _factor_section(survey: Survey, chart: Chart) -> list[str]:
         (bartlett_sphericity, "Sphericity", "bartlett"),
     ):
         try:
-            res = func(survey)
-            parts.append(f"<h3>{label}</h3><p class='meta'>{html.escape(res._header())}</p>")
-            parts.append(_table_html(res.to_frame(), table_id, scroll=True))
+            test = func(survey)
+            parts.append(f"<h3>{label}</h3><p class='meta'>{html.escape(test.header)}</p>")
+            parts.append(_table_html(test.to_frame(), table_id, scroll=True))
         except ServqualError as exc:
             parts.append(_error_html(exc))
     n_factors = len(survey.instrument.quality_dimensions)
     parts.append("<h3>Parallel analysis</h3>")
     try:
-        res = parallel_analysis(survey, rng=0)
-        n_factors = max(1, int(res.n_factors))
-        parts.append(f"<p class='meta'>{html.escape(res._header())}</p>")
-        parts.append(_table_html(res.to_frame(), "parallel-analysis", scroll=True))
-        parts.append(chart("plot_scree", res, "Scree plot and parallel analysis"))
+        pa = parallel_analysis(survey, rng=0)
+        n_factors = max(1, int(pa.n_factors))
+        parts.append(f"<p class='meta'>{html.escape(pa.header)}</p>")
+        parts.append(_table_html(pa.to_frame(), "parallel-analysis", scroll=True))
+        parts.append(chart("plot_scree", pa, "Scree plot and parallel analysis"))
     except ServqualError as exc:
         parts.append(_error_html(exc))
     parts.append("<h3>Exploratory factor analysis</h3>")
     try:
-        res = efa(survey, n_factors=n_factors)
-        parts.append(f"<p class='meta'>{html.escape(res._header())}</p>")
-        parts.append(_table_html(res.to_frame(), "efa-loadings", scroll=True))
-        h = max(4.0, 0.3 * _n_rows(res) + 1.0)
-        parts.append(chart("plot_loadings", res, "Factor loadings", figsize=(6.5, h)))
+        fa = efa(survey, n_factors=n_factors)
+        parts.append(f"<p class='meta'>{html.escape(fa.header)}</p>")
+        parts.append(_table_html(fa.to_frame(), "efa-loadings", scroll=True))
+        h = max(4.0, 0.3 * _n_rows(fa) + 1.0)
+        parts.append(chart("plot_loadings", fa, "Factor loadings", figsize=(6.5, h)))
     except ServqualError as exc:
         parts.append(_error_html(exc))
     return parts
@@ -411,21 +416,21 @@ def _validity_section(survey: Survey) -> list[str]:
     fit = cfa(survey)
     parts = [
         "<p>Confirmatory factor analysis of the instrument's dimensions (perception items).</p>",
-        f"<p class='meta'>{html.escape(fit._header())}</p>",
+        f"<p class='meta'>{html.escape(fit.header)}</p>",
         _table_html(fit.fit_measures().rename("value").to_frame(), "cfa-fit"),
     ]
     try:
         res = dv(fit)
         parts.append("<h3>Convergent and discriminant validity</h3>")
-        parts.append(f"<p class='meta'>{html.escape(res._header())}</p>")
+        parts.append(f"<p class='meta'>{html.escape(res.header)}</p>")
         parts.append(_table_html(res.to_frame(), "validity"))
     except ServqualError as exc:
         parts.append(_error_html(exc))
     try:
-        res = htmt(survey)
+        ratios = htmt(survey)
         parts.append("<h3>Heterotrait–monotrait ratio</h3>")
-        parts.append(f"<p class='meta'>{html.escape(res._header())}</p>")
-        parts.append(_table_html(res.to_frame(), "htmt", scroll=True))
+        parts.append(f"<p class='meta'>{html.escape(ratios.header)}</p>")
+        parts.append(_table_html(ratios.to_frame(), "htmt", scroll=True))
     except ServqualError as exc:
         parts.append(_error_html(exc))
     return parts
@@ -434,7 +439,7 @@ def _validity_section(survey: Survey) -> list[str]:
 def _likert_section(survey: Survey, level: str, chart: Chart) -> list[str]:
     from .likert import likert_distribution as likert
 
-    lev = "item" if level == "item" else "dimension"
+    lev: Literal["item", "dimension"] = "item" if level == "item" else "dimension"
     parts = []
     for letter in survey.instrument.ratings:
         if letter not in ("P", "E", "A", "D"):
@@ -588,7 +593,7 @@ def report(
                     sec.parts = [_error_html(exc)]
             sec.parts += _warning_notes(caught)
 
-    version = getattr(importlib.import_module("servqual"), "__version__", "")
+    version = __version__
     stamp = _dt.datetime.now(_dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
     nav = "".join(
         f'<li><a href="#{_slug(s.title)}">{html.escape(s.title)}</a></li>' for s in sections

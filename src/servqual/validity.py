@@ -65,7 +65,8 @@ class CompositeReliabilityResult(TableResult):
     n: int
     method: str = "standardized"
 
-    def _header(self) -> str:
+    @property
+    def header(self) -> str:
         return (
             f"Composite reliability (method={self.method}: {_CR_NAMES[self.method]}) · n={self.n}"
         )
@@ -81,7 +82,8 @@ class AVEResult(TableResult):
     n: int
     method: str = "standardized"
 
-    def _header(self) -> str:
+    @property
+    def header(self) -> str:
         return (
             f"Average variance extracted (AVE, method={self.method}: "
             f"{_AVE_NAMES[self.method]}) · n={self.n}"
@@ -96,7 +98,8 @@ class FornellLarckerResult(TableResult):
     n: int
     all_pass: bool
 
-    def _header(self) -> str:
+    @property
+    def header(self) -> str:
         verdict = "all factors pass" if self.all_pass else "some factors fail"
         return f"Fornell–Larcker criterion (√AVE > |r|) · n={self.n} · {verdict}"
 
@@ -112,7 +115,8 @@ class HTMTResult(TableResult):
     max_htmt: float
     factors: tuple[str, ...]
 
-    def _header(self) -> str:
+    @property
+    def header(self) -> str:
         name = (
             "HTMT2 (method=htmt2: geometric means, semTools::htmt default)"
             if self.method == "htmt2"
@@ -137,7 +141,8 @@ class DiscriminantValidityResult(TableResult):
     n: int
     htmt_threshold: float
 
-    def _header(self) -> str:
+    @property
+    def header(self) -> str:
         return (
             f"Construct validity · n={self.n} · Fornell–Larcker and HTMT < {self.htmt_threshold:g}"
         )

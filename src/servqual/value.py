@@ -127,7 +127,8 @@ class WtpResult(TableResult):
 
     _plot_function = None
 
-    def _header(self) -> str:
+    @property
+    def header(self) -> str:
         prem = (
             ""
             if self.premium_willing is None
@@ -337,7 +338,8 @@ class ValueLinkResult(TableResult):
 
     _plot_function = None
 
-    def _header(self) -> str:
+    @property
+    def header(self) -> str:
         return (
             f"Links of {self.score} scores ({self.level}) to outcomes "
             f"{', '.join(self.outcomes)} · OLS · {self.confidence_level:.0%} CI"

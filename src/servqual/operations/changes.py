@@ -16,7 +16,6 @@ from typing import Any, Literal
 import numpy as np
 import pandas as pd
 from scipy import stats
-from statsmodels.stats.multitest import multipletests
 
 from .._results import TableResult, result_class
 from .._validation import check_choice, check_confidence
@@ -195,7 +194,7 @@ def _adjust(table: pd.DataFrame, p_adjust: str | None) -> None:
     if p_adjust is None:
         table["p_adj"] = table["p_unc"]
     else:
-        table["p_adj"] = multipletests(table["p_unc"].to_numpy(), method=p_adjust)[1]
+        table["p_adj"] = _adjusted(table["p_unc"].to_numpy(), p_adjust)
 
 
 def _test_name(kind: str, method: str) -> str:
@@ -334,6 +333,17 @@ def before_after(
 # ---------------------------------------------------------------- change between periods
 
 
+def _adjusted(p: np.ndarray, method: str) -> np.ndarray:
+    """Multiplicity-adjusted p-values, statsmodels ``multipletests(p, method=method)``.
+
+    statsmodels is imported here, on first use, not with the module: importing it
+    takes longer than numpy and pandas together and only these corrections need it.
+    """
+    from statsmodels.stats.multitest import multipletests
+
+    return multipletests(p, method=method)[1]
+
+
 @result_class
 class ScoreChangeResult(TableResult):
     """Change of a score between periods (independent samples).
@@ -351,7 +361,8 @@ class ScoreChangeResult(TableResult):
 
     _plot_function = None
 
-    def _header(self) -> str:
+    @property
+    def header(self) -> str:
         adj = f" · p_adjust={self.p_adjust}" if self.p_adjust else ""
         return f"Change in {self.metric} of {self.column!r} · {self.test}{adj}"
 
@@ -531,7 +542,7 @@ def score_change(
     if p_adjust is None:
         table["p_adj"] = table["p_unc"]
     else:
-        table["p_adj"] = multipletests(table["p_unc"].to_numpy(), method=p_adjust)[1]
+        table["p_adj"] = _adjusted(table["p_unc"].to_numpy(), p_adjust)
     test = {
         "nps": "z-test of the NPS difference",
         "mean": "Welch t-test",

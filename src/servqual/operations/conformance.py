@@ -48,7 +48,8 @@ class ConformanceResult(TableResult):
 
     _plot_function = None
 
-    def _header(self) -> str:
+    @property
+    def header(self) -> str:
         seg = f" · by {', '.join(self.by)}" if self.by else ""
         per = f" · per period {self.freq}" if self.freq else ""
         return (

@@ -62,7 +62,8 @@ class ControlChartResult(TableResult):
         """Rows of the points that break at least one rule."""
         return self._table[self._table["signal"]].copy()
 
-    def _header(self) -> str:
+    @property
+    def header(self) -> str:
         what = {"c": "c-chart (counts)", "u": "u-chart (rates)", "p": "p-chart (proportions)"}
         s = f" · {self.series}" if self.series else ""
         return (

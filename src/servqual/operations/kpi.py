@@ -118,7 +118,8 @@ class KpiResult(TableResult):
 
     _plot_function = "plot_kpi"
 
-    def _header(self) -> str:
+    @property
+    def header(self) -> str:
         seg = f" · by {', '.join(self.by)}" if self.by else ""
         rate = f" · rate per {self.per:g}" if self.has_exposure else ""
         return (

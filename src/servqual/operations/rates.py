@@ -42,7 +42,8 @@ class RateTestResult(TableResult):
 
     _plot_function = None
 
-    def _header(self) -> str:
+    @property
+    def header(self) -> str:
         adj = f" · p_adjust={self.p_adjust}" if self.p_adjust else ""
         return f"{self.test} · {self.confidence_level:.0%} CI · alternative={self.alternative}{adj}"
 
@@ -362,7 +363,7 @@ def two_proportion_test(
     vals = [_whole(v, k) for v, k in ((x1, "x1"), (n1, "n1"), (x2, "x2"), (n2, "n2"))]
     if vals[1] == 0 or vals[3] == 0 or vals[0] > vals[1] or vals[2] > vals[3]:
         raise DataError(f"Need 0 ≤ x ≤ n and n > 0 in both groups, got {vals}.")
-    row = _prop2(*vals, conf, alternative, method, correct)
+    row = _prop2(vals[0], vals[1], vals[2], vals[3], conf, alternative, method, correct)
     name = (
         "Two-proportion chi-square test" + (" (continuity-corrected)" if correct else "")
         if method == "chisq"

@@ -192,7 +192,8 @@ class RatingsResult(TableResult):
 
     _plot_function = "plot_ratings"
 
-    def _header(self) -> str:
+    @property
+    def header(self) -> str:
         tr = ""
         if self.trend_slope is not None:
             tr = f" · trend {self.trend_slope:+.3f} per period (p={self.trend_p_value:.3g})"
@@ -333,7 +334,8 @@ class ScoreResult(TableResult):
 
     _plot_function = "plot_score"
 
-    def _header(self) -> str:
+    @property
+    def header(self) -> str:
         return (
             f"{self.metric} {self.column!r} ({self.low:g}–{self.high:g}) · n={self.n} · mean "
             f"{self.mean:.3f} · top box (≥{self.top_box:g}) {self.top_box_share:.3f} · "
@@ -484,7 +486,8 @@ class NpsResult(TableResult):
 
     _plot_function = "plot_nps"
 
-    def _header(self) -> str:
+    @property
+    def header(self) -> str:
         return (
             f"NPS {self.column!r} · n={self.n} · NPS {self.nps:.1f} "
             f"[{self.ci_low:.1f}, {self.ci_high:.1f}] ({self.confidence_level:.0%} Wald CI)"

@@ -253,7 +253,7 @@ def plot_gaps(
     if title is not None:
         ax.set_title(title)
     if segs and legend:
-        _outside_legend(ax, ", ".join(by))
+        _outside_legend(ax, ", ".join(by or ()))
     return ax
 
 

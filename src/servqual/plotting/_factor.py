@@ -136,7 +136,7 @@ def plot_loadings(
     ['F1', 'F2', 'F3', 'F4', 'F5']
     """
     loadings = getattr(result, "loadings", None)
-    if not hasattr(loadings, "to_numpy") or not hasattr(result, "n_factors"):
+    if loadings is None or not hasattr(loadings, "to_numpy") or not hasattr(result, "n_factors"):
         raise ServqualError(
             f"plot_loadings draws an EFAResult (sq.efa(...)); got {type(result).__name__}."
         )

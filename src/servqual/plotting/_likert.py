@@ -8,6 +8,8 @@ from typing import Any, Literal
 import numpy as np
 
 from ..exceptions import ServqualError
+from ..likert import LikertResult, likert_distribution
+from ..survey import Survey
 from ._core import _axes
 
 __all__ = ["plot_likert"]
@@ -15,14 +17,13 @@ __all__ = ["plot_likert"]
 _NEUTRAL = ("split", "left", "right", "omit")
 
 
-def _likert_result(obj: Any, rating: str, level: str) -> Any:
-    from ..likert import LikertResult, likert_distribution
-    from ..survey import Survey
-
+def _likert_result(
+    obj: LikertResult | Survey, rating: str, level: Literal["item", "dimension"]
+) -> LikertResult:
     if isinstance(obj, LikertResult):
         return obj
     if isinstance(obj, Survey):
-        return likert_distribution(obj, rating=rating, level=level)  # type: ignore[arg-type]
+        return likert_distribution(obj, rating=rating, level=level)
     raise ServqualError(
         f"plot_likert draws a LikertResult (sq.likert_distribution(survey)) or a Survey; "
         f"got {type(obj).__name__}."
@@ -30,7 +31,7 @@ def _likert_result(obj: Any, rating: str, level: str) -> Any:
 
 
 def plot_likert(
-    result: Any,
+    result: LikertResult | Survey,
     ax: Any = None,
     *,
     neutral: Literal["split", "left", "right", "omit"] = "split",
