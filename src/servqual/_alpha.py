@@ -10,6 +10,7 @@ that k × k matrix.
 from __future__ import annotations
 
 import warnings
+from collections.abc import Iterable
 from dataclasses import dataclass
 from itertools import combinations
 
@@ -419,7 +420,7 @@ def split_indicators(
     """0/1 matrix (splits × k) marking half A (``k // 2`` items) of each split."""
     m = k // 2
     if k <= exact_max_items:
-        combos = combinations(range(k), m)
+        combos: Iterable[tuple[int, ...]] = combinations(range(k), m)
         if k % 2 == 0:  # {A, B} and {B, A} are the same split: keep those with item 0 in A
             combos = (c for c in combos if c[0] == 0)
         idx = np.array(list(combos), dtype=np.intp)

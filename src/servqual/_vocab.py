@@ -78,14 +78,14 @@ REF_LETTER: dict[str, str] = {
 GAP_SCORES: dict[str, str | None] = {"gap": None, "msa": "A", "mss": "D"}
 
 
-def check_level(level: Any, allowed: tuple[str, ...] = LEVELS) -> str:
+def check_level(level: Any, allowed: tuple[str, ...] = LEVELS) -> Any:
     """A level from ``allowed`` (DataError naming the allowed values otherwise)."""
     if not isinstance(level, str) or level not in allowed:
         raise DataError(f"level={level!r} is not allowed; use one of {list(allowed)}.")
     return level
 
 
-def check_nan_policy(value: Any, allowed: tuple[str, ...] = NAN_POLICIES) -> str:
+def check_nan_policy(value: Any, allowed: tuple[str, ...] = NAN_POLICIES) -> Any:
     """The canonical ``nan_policy``; ``"available"`` is read as ``"pairwise"`` (FutureWarning)."""
     if value == "available" and "pairwise" in allowed:
         warnings.warn(
@@ -100,7 +100,7 @@ def check_nan_policy(value: Any, allowed: tuple[str, ...] = NAN_POLICIES) -> str
     return value
 
 
-def check_alternative(value: Any) -> str:
+def check_alternative(value: Any) -> Any:
     """``"two-sided"``, ``"less"`` or ``"greater"``."""
     if not isinstance(value, str) or value not in ALTERNATIVES:
         raise DataError(f"alternative={value!r} is not allowed; use one of {list(ALTERNATIVES)}.")

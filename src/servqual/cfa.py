@@ -214,14 +214,14 @@ class _Spec:
         p, f = self.p, self.fac_of
         m_ = phi[np.ix_(f, f)]
         out = np.zeros((self.q, p, p))
-        j = 0
+        j: int = 0
         for i in np.flatnonzero(self.free_load):
             v = m_[i] * lam
             out[j, i, :] += v
             out[j, :, i] += v
             j += 1
-        for i in range(p):
-            out[j, i, i] = 1.0
+        for d in range(p):
+            out[j, d, d] = 1.0
             j += 1
         loadmat = np.zeros((p, self.m))
         loadmat[np.arange(p), f] = lam
@@ -420,7 +420,7 @@ def _prepare(
 def _require_variance(var: np.ndarray, items: Sequence[str], consequence: str) -> None:
     """Raise DataError naming the items whose variance is zero relative to the largest
     one (or to 1); ``consequence`` ends the message."""
-    zero = [items[i] for i in np.flatnonzero(var <= 1e-12 * max(var.max(), 1.0))]
+    zero = [items[int(i)] for i in np.flatnonzero(var <= 1e-12 * max(var.max(), 1.0))]
     if zero:
         raise DataError(f"Item(s) {fmt_list(zero)} have zero variance{consequence}")
 
@@ -518,7 +518,7 @@ def _rmsea_ci(x2: float, df: int, n: int, level: float = 0.90) -> tuple[float, f
     return low, up
 
 
-def _fit_measures(s: np.ndarray, sig: np.ndarray, fmin: float, n: int, q: int) -> dict[str, float]:
+def _fit_measures(s: np.ndarray, sig: np.ndarray, fmin: float, n: int, q: int) -> dict[str, Any]:
     p = s.shape[0]
     df = p * (p + 1) // 2 - q
     x2 = max(n * fmin, 0.0)

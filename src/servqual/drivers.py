@@ -51,7 +51,7 @@ _HARD_DOMINANCE_LIMIT = 16
 
 
 def _unit_scores(
-    survey: Survey, level: str, include: Sequence[str] | None, score: str
+    survey: Survey, level: Literal["dimension", "item"], include: Sequence[str] | None, score: str
 ) -> pd.DataFrame:
     """Per-respondent scores of the predictors at ``level`` (only ``include``, if given)."""
     frame = respondent_scores(survey, level=level, score=score)

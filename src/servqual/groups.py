@@ -499,7 +499,9 @@ def compare_groups(
             "post_hoc=None or method='anova'/'welch_anova'."
         )
     seg_codes = seg.to_numpy()
-    rows, ph_rows, desc_rows = [], [], []
+    rows: list[dict[str, Any]] = []
+    ph_rows: list[dict[str, Any]] = []
+    desc_rows: list[dict[str, Any]] = []
     empty_groups: list[tuple[str, str]] = []
     skipped_pairs: list[tuple[str, str, str]] = []
     for col in scores.columns:

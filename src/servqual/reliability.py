@@ -357,7 +357,7 @@ def _alpha_row(
     row = _alpha.scale_stats(u.moments)
     k = row["n_items"]
     if ci == "feldt":
-        low, high = _alpha.feldt_interval(row["alpha"], row["n"], k, conf)
+        low, high = _alpha.feldt_interval(row["alpha"], int(row["n"]), int(k), conf)
     elif ci == "duhachek":
         low, high = _alpha.duhachek_interval(row["alpha"], row["se"], conf)
     else:

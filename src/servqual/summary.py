@@ -347,6 +347,7 @@ class SurveySummary:
         if len(x) and segs is None:
             blocks[()] = _block(x, meets_all, specs, where, y)
         elif len(x):
+            assert segs is not None
             if n_drop_here:
                 segs = segs.loc[complete]
             codes, keys = _segment_codes(segs)
@@ -557,7 +558,9 @@ class SurveySummary:
         return b.m2 / (b.n - 1)
 
     # ------------------------------------------------------------------ linear scores
-    def _linear(self, fn: Any) -> tuple[Any, np.ndarray, np.ndarray]:
+    def _linear(
+        self, fn: Any
+    ) -> tuple[Any, tuple[np.ndarray, np.ndarray], tuple[np.ndarray, np.ndarray]]:
         """Coefficients of a linear score: evaluates ``fn(view)`` on 0 and unit vectors.
 
         Every score of the gap engine is affine in the stacked ratings, so

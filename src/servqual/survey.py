@@ -464,9 +464,9 @@ class Survey:
         for r in inst.ratings:
             mapping[r] = []
             for i in inst.items:
-                cols = found.get((r, i.code))
-                if cols:
-                    mapping[r].append(cols[0])
+                hit = found.get((r, i.code))
+                if hit:
+                    mapping[r].append(hit[0])
                 else:
                     missing.append(f"{r}{i.number} ({i.code})")
         if missing:
