@@ -53,12 +53,12 @@ def _check_against_r(res, ref):
         # std_beta: b * sd(x) / sd(y); r: cor(X, y)
         assert_allclose(table[col].to_numpy(), ref[col], rtol=RTOL, err_msg=col)
     # p values: lmtest::coeftest(m, vcov.=V)[, 4] (t with residual df)
-    assert_allclose(table["p"].to_numpy(), ref["p"], rtol=1e-7)
+    assert_allclose(table["p_unc"].to_numpy(), ref["p"], rtol=1e-7)
     # summary(m)$r.squared, $adj.r.squared, $fstatistic; pf(..., lower.tail=FALSE)
     assert_allclose(res.r_squared, ref["r_squared"], rtol=RTOL)
     assert_allclose(res.adj_r_squared, ref["adj_r_squared"], rtol=RTOL)
     assert_allclose(res.f_statistic, ref["f_statistic"], rtol=RTOL)
-    assert_allclose(res.f_pvalue, ref["f_pvalue"], rtol=1e-7)
+    assert_allclose(res.f_p_value, ref["f_pvalue"], rtol=1e-7)
     # lmtest::waldtest(m, vcov = V, test = "F")$F[2]
     assert_allclose(res.wald_f, ref["wald_f"], rtol=RTOL)
     # coef(m)[1], sqrt(V[1, 1])
@@ -223,7 +223,7 @@ def test_outcome_rescaling_keeps_standardized_results():
     scaled = frame.copy()
     scaled["overall"] = 10 * scaled["overall"] - 3
     b = sq.key_drivers(_survey_from(scaled), outcome="overall").to_frame()
-    for col in ("std_beta", "t", "p", "r", "raw_weight", "dominance"):
+    for col in ("std_beta", "t", "p_unc", "r", "raw_weight", "dominance"):
         assert_allclose(b[col], a[col], rtol=1e-9, err_msg=col)
     assert_allclose(b["coef"], 10 * a["coef"], rtol=1e-9)
 

@@ -123,7 +123,7 @@ def test_bartlett_matches_psych(datasets, name):
     # psych::cortest.bartlett(x) (raw data: n = nrow) / cortest.bartlett(R, n = 145)
     assert_allclose(res.statistic, ref["chisq"], rtol=1e-6)
     assert res.df == ref["df"]
-    assert_allclose(res.pvalue, ref["p_value"], rtol=1e-6, atol=1e-300)
+    assert_allclose(res.p_value, ref["p_value"], rtol=1e-6, atol=1e-300)
     assert res.to_frame().loc["sphericity", "statistic"] == res.statistic
 
 
@@ -303,9 +303,9 @@ def test_efa_matches_psych(datasets, case):
     assert_allclose(res.rmsea_ci_low, ref["rmsea_low"], rtol=1e-4)
     assert_allclose(res.rmsea_ci_high, ref["rmsea_high"], rtol=1e-4)
     if ref["p_value"] > 1e-8:
-        assert_allclose(res.pvalue, ref["p_value"], rtol=1e-3)
+        assert_allclose(res.p_value, ref["p_value"], rtol=1e-3)
     else:
-        assert res.pvalue < 1e-8
+        assert res.p_value < 1e-8
     assert res.n_obs == ref["n_obs"]
 
 

@@ -283,7 +283,7 @@ def test_hotelling_matches_r_and_statsmodels(bank):
     sm = test_mvmean(g)  # statsmodels.stats.multivariate.test_mvmean
     assert_allclose([res.t2, res.f], [sm.t2, sm.statistic], rtol=RTOL)
     assert list(res.to_frame().columns) == ["t2", "f", "df1", "df2", "p_value", "n"]
-    assert res.dropped == bank.n_respondents - res.n
+    assert res.n_dropped == bank.n_respondents - res.n
 
 
 # ----------------------------------------------------------------------------- p_adjust

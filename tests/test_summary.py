@@ -420,7 +420,14 @@ def test_key_drivers_equal_in_memory_ols(bank_with_outcomes, outcome, level, inc
     assert_same_table(a.to_frame(), b.to_frame())
     for f in ("n", "n_dropped", "df_model", "df_resid"):
         assert getattr(a, f) == getattr(b, f), f
-    for f in ("intercept", "intercept_se", "r_squared", "adj_r_squared", "f_statistic", "f_pvalue"):
+    for f in (
+        "intercept",
+        "intercept_se",
+        "r_squared",
+        "adj_r_squared",
+        "f_statistic",
+        "f_p_value",
+    ):
         assert_allclose(getattr(b, f), getattr(a, f), rtol=RTOL, err_msg=f)
     if dom:
         assert_same_table(a.conditional_dominance, b.conditional_dominance)

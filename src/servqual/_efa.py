@@ -425,7 +425,7 @@ _FIT_FIELDS = (
     "objective",
     "chisq",
     "df",
-    "pvalue",
+    "p_value",
     "rmsea",
     "rmsea_ci_low",
     "rmsea_ci_high",
@@ -451,7 +451,7 @@ def fit_statistics(
 ) -> dict[str, float]:
     """Likelihood-ratio fit of a factor solution, with psych's definitions.
 
-    Returns the fields ``objective``, ``chisq``, ``df``, ``pvalue``, ``rmsea``,
+    Returns the fields ``objective``, ``chisq``, ``df``, ``p_value``, ``rmsea``,
     ``rmsea_ci_low``, ``rmsea_ci_high``, ``tli``, ``bic``, ``null_chisq``, ``null_df``
     and ``rms`` of :class:`servqual.factor.EFAResult` as a dict.
 
@@ -479,11 +479,11 @@ def fit_statistics(
     null_chisq = f0 * ((n - 1) - (2 * p + 5) / 6)
     nan = float("nan")
     if df <= 0 or not np.isfinite(objective):
-        pvalue = rmsea = lo_ci = hi_ci = tli = bic = nan
+        p_value = rmsea = lo_ci = hi_ci = tli = bic = nan
         return _fit(
-            objective, chisq, df, pvalue, rmsea, lo_ci, hi_ci, tli, bic, null_chisq, null_df, rms
+            objective, chisq, df, p_value, rmsea, lo_ci, hi_ci, tli, bic, null_chisq, null_df, rms
         )
-    pvalue = float(stats.chi2.sf(chisq, df))
+    p_value = float(stats.chi2.sf(chisq, df))
     mm = objective / df
     m0 = f0 / null_df
     tli = (m0 - mm) / (m0 - 1 / nm)
@@ -508,7 +508,7 @@ def fit_statistics(
         objective,
         chisq,
         df,
-        pvalue,
+        p_value,
         rmsea,
         float(lo_ci),
         float(hi_ci),

@@ -130,7 +130,7 @@ def _ols_from_moments(
             "coef": coef,
             "se": se,
             "t": t,
-            "p": 2 * stats.t.sf(np.abs(t), df_resid),
+            "p_unc": 2 * stats.t.sf(np.abs(t), df_resid),
             "ci_low": coef - q * se,
             "ci_high": coef + q * se,
             "std_beta": coef * sd[:k] / sd[k],
@@ -154,7 +154,7 @@ def _ols_from_moments(
         r_squared=r2,
         adj_r_squared=1.0 - (1.0 - r2) * (n - 1) / df_resid,
         f_statistic=f_stat,
-        f_pvalue=f_p,
+        f_p_value=f_p,
         wald_f=f_stat,
         df_model=int(k),
         df_resid=int(df_resid),
@@ -333,7 +333,7 @@ class KeyDriverResult(TableResult):
     r_squared: float
     adj_r_squared: float
     f_statistic: float
-    f_pvalue: float
+    f_p_value: float
     wald_f: float
     df_model: int
     df_resid: int
@@ -394,7 +394,7 @@ def key_drivers(
         Table indexed by predictor with ``coef``, ``se``, ``t``, ``p``, ``ci_low``,
         ``ci_high``, ``std_beta``, ``r``, ``raw_weight``, ``rescaled_weight`` and,
         with dominance analysis, ``dominance`` and ``dominance_pct``; fields
-        ``r_squared``, ``adj_r_squared``, ``f_statistic``, ``f_pvalue``, ``wald_f``,
+        ``r_squared``, ``adj_r_squared``, ``f_statistic``, ``f_p_value``, ``wald_f``,
         ``n``, ``n_dropped``, ``intercept``...
 
     Raises
@@ -520,7 +520,7 @@ def key_drivers(
             "coef": params[1:],
             "se": bse[1:],
             "t": np.asarray(fit.tvalues)[1:],
-            "p": np.asarray(fit.pvalues)[1:],
+            "p_unc": np.asarray(fit.pvalues)[1:],
             "ci_low": ci[1:, 0],
             "ci_high": ci[1:, 1],
             "std_beta": std_beta,
@@ -550,7 +550,7 @@ def key_drivers(
         r_squared=r2,
         adj_r_squared=float(fit.rsquared_adj),
         f_statistic=f_stat,
-        f_pvalue=f_p,
+        f_p_value=f_p,
         wald_f=wald,
         df_model=int(p),
         df_resid=df_resid,

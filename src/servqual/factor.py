@@ -192,11 +192,11 @@ def kmo(
 # =========================================================================== Bartlett
 @result_class
 class BartlettResult(TableResult):
-    """Bartlett's test of sphericity (one-row table: statistic, df, pvalue, n, n_items)."""
+    """Bartlett's test of sphericity (one-row table: statistic, df, p_unc, n, n_items)."""
 
     statistic: float
     df: int
-    pvalue: float
+    p_value: float
     n_obs: int
     n_items: int
     nan_policy: str
@@ -206,7 +206,7 @@ class BartlettResult(TableResult):
     def header(self) -> str:
         return (
             f"Bartlett's test of sphericity · χ²({self.df})={self.statistic:.2f}, "
-            f"{p_text(self.pvalue)} · {_data_text(self.score, self.n_obs, self.nan_policy)}"
+            f"{p_text(self.p_value)} · {_data_text(self.score, self.n_obs, self.nan_policy)}"
         )
 
 
@@ -234,7 +234,7 @@ def bartlett_sphericity(
     Returns
     -------
     BartlettResult
-        ``statistic``, ``df``, ``pvalue`` and the same in a one-row table.
+        ``statistic``, ``df``, ``p_value`` and the same in a one-row table.
 
     Raises
     ------
@@ -259,7 +259,7 @@ def bartlett_sphericity(
     --------
     >>> import servqual as sq
     >>> res = sq.bartlett_sphericity(sq.load_example("retail_bank"))
-    >>> res.df, bool(res.pvalue < 0.05)
+    >>> res.df, bool(res.p_value < 0.05)
     (231, True)
     """
     from scipy import stats
@@ -271,16 +271,16 @@ def bartlett_sphericity(
     logdet = float(np.linalg.slogdet(r)[1])
     statistic = -logdet * (n - 1 - (2 * p + 5) / 6)
     df = p * (p - 1) // 2
-    pvalue = float(stats.chi2.sf(statistic, df))
+    p_value = float(stats.chi2.sf(statistic, df))
     table = pd.DataFrame(
-        {"statistic": [statistic], "df": [df], "pvalue": [pvalue], "n": [n], "n_items": [p]},
+        {"statistic": [statistic], "df": [df], "p_unc": [p_value], "n": [n], "n_items": [p]},
         index=pd.Index(["sphericity"], name="test"),
     )
     return BartlettResult(
         _table=table,
         statistic=statistic,
         df=df,
-        pvalue=pvalue,
+        p_value=p_value,
         n_obs=n,
         n_items=p,
         nan_policy=prep.nan_policy,
@@ -502,7 +502,7 @@ class EFAResult(TableResult):
     objective: float
     chisq: float
     df: float
-    pvalue: float
+    p_value: float
     rmsea: float
     rmsea_ci_low: float
     rmsea_ci_high: float
@@ -523,9 +523,9 @@ class EFAResult(TableResult):
     def header(self) -> str:
         rot = self.rotation or "unrotated"
         fit = ""
-        if np.isfinite(self.pvalue):
+        if np.isfinite(self.p_value):
             fit = (
-                f" · χ²({self.df:g})={self.chisq:.2f}, {p_text(self.pvalue)}, "
+                f" · χ²({self.df:g})={self.chisq:.2f}, {p_text(self.p_value)}, "
                 f"RMSEA={self.rmsea:.3f}, TLI={self.tli:.3f}"
             )
         data = _data_text(self.score, self.n_obs, self.nan_policy)
@@ -671,7 +671,7 @@ def efa(
         proportion_explained, cumulative_proportion per factor), ``phi`` (factor
         correlations of an oblique rotation, in the order of the loadings, else None),
         ``structure`` (ΛΦ), ``n_iter``, ``converged`` and the fit statistics
-        ``objective``, ``chisq``, ``df``, ``pvalue``, ``rmsea`` (with
+        ``objective``, ``chisq``, ``df``, ``p_value``, ``rmsea`` (with
         ``rmsea_ci_low``/``rmsea_ci_high``, 90%), ``tli``, ``bic``, ``rms``.
 
     Raises

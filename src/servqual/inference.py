@@ -765,7 +765,7 @@ class HotellingResult(TableResult):
     df2: int
     p_value: float
     n: int
-    dropped: int
+    n_dropped: int
 
     @property
     def header(self) -> str:
@@ -866,5 +866,5 @@ def hotelling_test(survey: Survey, reference: str | None = None) -> HotellingRes
         df2=n - k,
         p_value=pv,
         n=n,
-        dropped=int((~ok).sum()),
+        n_dropped=int((~ok).sum()),
     )
