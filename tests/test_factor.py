@@ -153,9 +153,9 @@ def test_pairwise_correlation_matches_pandas(bfi):
 
 
 def test_correlation_input_equals_raw(hs):
-    raw = sq.efa(hs, 3, "ml", "varimax")
-    cor = sq.efa(hs.corr(), 3, "ml", "varimax", n_obs=len(hs))
-    cov = sq.efa(hs.cov() * 4.0, 3, "ml", "varimax", n_obs=len(hs))
+    raw = sq.efa(hs, 3, method="ml", rotation="varimax")
+    cor = sq.efa(hs.corr(), 3, method="ml", rotation="varimax", n_obs=len(hs))
+    cov = sq.efa(hs.cov() * 4.0, 3, method="ml", rotation="varimax", n_obs=len(hs))
     for other in (cor, cov):
         assert_allclose(other.loadings.to_numpy(), raw.loadings.to_numpy(), atol=1e-8)
         assert_allclose(other.chisq, raw.chisq, rtol=1e-8)
@@ -175,11 +175,11 @@ def test_survey_input(survey):
 
 def test_listwise_equals_dropna(bfi):
     with pytest.warns(sq.MissingDataWarning):
-        lw = sq.efa(bfi, 5, "ml", "varimax", nan_policy="listwise")
-    ref = sq.efa(bfi.dropna(), 5, "ml", "varimax")
+        lw = sq.efa(bfi, 5, method="ml", rotation="varimax", nan_policy="listwise")
+    ref = sq.efa(bfi.dropna(), 5, method="ml", rotation="varimax")
     assert_allclose(lw.loadings.to_numpy(), ref.loadings.to_numpy(), atol=1e-8)
     assert lw.nan_policy == "listwise" and lw.n_obs == len(bfi.dropna())
-    pw = sq.efa(bfi, 5, "ml", "varimax")
+    pw = sq.efa(bfi, 5, method="ml", rotation="varimax")
     assert pw.nan_policy == "pairwise" and pw.n_obs == len(bfi)
 
 
@@ -269,7 +269,7 @@ def test_efa_matches_psych(datasets, case):
     m = ref["n_factors"]
     with warnings.catch_warnings():
         warnings.simplefilter("error", sq.HeywoodWarning)
-        res = sq.efa(x, m, ref["method"], rotation, n_obs=n)
+        res = sq.efa(x, m, method=ref["method"], rotation=rotation, n_obs=n)
     table = pd.read_csv(REF / f"factor_{case}_loadings.csv")
     expected = table.iloc[:, 1 : 1 + m].to_numpy()
     got = res.loadings.to_numpy()
@@ -315,7 +315,7 @@ def test_ml_uniquenesses_match_statsmodels(hs):
 
     r = hs.corr().to_numpy()
     fit = Factor(corr=r, n_factor=3, method="ml", nobs=len(hs)).fit()
-    res = sq.efa(hs, 3, "ml", None)
+    res = sq.efa(hs, 3, method="ml", rotation=None)
     assert_allclose(res.uniquenesses.to_numpy(), fit.uniqueness, atol=1e-4)
 
 
@@ -334,7 +334,7 @@ def test_rotations_match_statsmodels(hs):
     # run to tol=1e-8
     from statsmodels.multivariate.factor_rotation import rotate_factors
 
-    a = sq.efa(hs, 3, "ml", None).loadings.to_numpy()
+    a = sq.efa(hs, 3, method="ml", rotation=None).loadings.to_numpy()
     ref_v, _ = rotate_factors(a, "varimax")
     got_v, _, _ = _rotation.varimax(a, normalize=False, eps=1e-14)
     perm, signs = _align(got_v, ref_v)
@@ -364,15 +364,15 @@ def test_minres_is_the_off_diagonal_minimum(hs):
         d = np.where(off, r - lam @ lam.T, 0.0)
         return (-4 * d @ lam).ravel()
 
-    start = sq.efa(hs, m, "pa", None).loadings.to_numpy().ravel()
+    start = sq.efa(hs, m, method="pa", rotation=None).loadings.to_numpy().ravel()
     fit = optimize.minimize(loss, start, jac=grad, method="BFGS", options={"gtol": 1e-12})
     lam_direct = fit.x.reshape(p, m)
-    lam = sq.efa(hs, m, "minres", None).loadings.to_numpy()
+    lam = sq.efa(hs, m, method="minres", rotation=None).loadings.to_numpy()
     assert_allclose(lam @ lam.T, lam_direct @ lam_direct.T, atol=1e-6)
 
 
 def test_rotations_preserve_the_model(hs):
-    lam0 = sq.efa(hs, 3, "ml", None).loadings.to_numpy()
+    lam0 = sq.efa(hs, 3, method="ml", rotation=None).loadings.to_numpy()
     model = lam0 @ lam0.T
     v, t, _ = _rotation.varimax(lam0)
     assert_allclose(t @ t.T, np.eye(3), atol=1e-12)
@@ -389,18 +389,18 @@ def test_rotations_preserve_the_model(hs):
 
 def test_efa_invariants(hs):
     before = hs.copy()
-    res = sq.efa(hs, 3, "minres", "oblimin")
+    res = sq.efa(hs, 3, method="minres", rotation="oblimin")
     pd.testing.assert_frame_equal(hs, before)
     cols = list(hs.columns[[3, 0, 8, 1, 5, 2, 7, 4, 6]])
-    rev = sq.efa(hs[cols], 3, "minres", "oblimin")
+    rev = sq.efa(hs[cols], 3, method="minres", rotation="oblimin")
     perm, signs = _align(rev.loadings.loc[hs.columns].to_numpy(), res.loadings.to_numpy())
     assert_allclose(
         rev.loadings.loc[hs.columns].to_numpy()[:, perm] * signs,
         res.loadings.to_numpy(),
         atol=1e-6,
     )
-    arr = sq.efa(hs.to_numpy(), 3, "minres", "oblimin")
-    lst = sq.efa(hs.to_numpy().tolist(), 3, "minres", "oblimin")
+    arr = sq.efa(hs.to_numpy(), 3, method="minres", rotation="oblimin")
+    lst = sq.efa(hs.to_numpy().tolist(), 3, method="minres", rotation="oblimin")
     assert_allclose(arr.loadings.to_numpy(), res.loadings.to_numpy(), atol=1e-12)
     assert_allclose(lst.loadings.to_numpy(), res.loadings.to_numpy(), atol=1e-12)
     # table, variance and structure agree with the loadings
@@ -438,15 +438,15 @@ def test_heywood_warning():
         columns=list("abc"),
     )
     with pytest.warns(sq.HeywoodWarning, match="'a'"):
-        res = sq.efa(r, 1, "minres", n_obs=200)
+        res = sq.efa(r, 1, method="minres", n_obs=200)
     assert res.heywood == ("a",)
 
 
 def test_non_convergence_raises(hs):
     with pytest.raises(sq.ConvergenceError, match="did not converge"):
-        sq.efa(hs, 3, "minres", max_iter=1)
+        sq.efa(hs, 3, method="minres", max_iter=1)
     with pytest.raises(sq.ConvergenceError, match="Principal axis"):
-        sq.efa(hs, 3, "pa", max_iter=2, tol=1e-12)
+        sq.efa(hs, 3, method="pa", max_iter=2, tol=1e-12)
 
 
 def test_zero_variance_item(hs):
@@ -576,7 +576,7 @@ def test_efa_survey_retail_matches_psych(retail, case):
     # psych::fa(P, nfactors = 5, fm, rotate) on the 22 perception items, use = "pairwise"
     ref = RETAIL["efa"][case]
     method, rot = case.split("_")
-    res = sq.efa(retail, 5, method, None if rot == "none" else rot)
+    res = sq.efa(retail, 5, method=method, rotation=None if rot == "none" else rot)
     expected = np.array(ref["loadings"])
     got = res.loadings.to_numpy()
     perm, signs = _align(got, expected)

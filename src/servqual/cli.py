@@ -82,7 +82,7 @@ def _survey_from_args(args: argparse.Namespace):
     return read_survey(
         args.file,
         args.instrument,
-        parse_columns(args.columns),
+        columns=parse_columns(args.columns),
         encoding=args.encoding,
         sep=args.sep,
         sheet=sheet,

@@ -629,6 +629,7 @@ def _stated_importance(
 
 def importance_performance(
     survey: Survey,
+    *,
     importance: Literal["stated", "derived"] = "stated",
     level: Literal["dimension", "item"] = "dimension",
     crosshair: Literal["means", "midpoint"] | tuple[float, float] = "means",

@@ -337,10 +337,10 @@ def _first_not_above(observed: np.ndarray, threshold: np.ndarray) -> int:
 
 def parallel_analysis(
     data: Any,
+    *,
     n_iter: int = 100,
     rng: int | np.random.Generator | None = None,
     quantile: float | Literal["mean"] = 0.95,
-    *,
     reduced: Literal["smc", "minres"] = "smc",
     score: str | None = None,
     n_obs: int | None = None,
@@ -630,9 +630,9 @@ def check_n_factors(n_factors: Any, p: int) -> int:
 def efa(
     data: Any,
     n_factors: int = 1,
+    *,
     method: Method = "minres",
     rotation: Rotation | None = "oblimin",
-    *,
     score: str | None = None,
     n_obs: int | None = None,
     nan_policy: NanPolicy = "pairwise",

@@ -775,7 +775,7 @@ class HotellingResult(TableResult):
         )
 
 
-def hotelling_test(survey: Survey, reference: str | None = None) -> HotellingResult:
+def hotelling_test(survey: Survey, *, reference: str | None = None) -> HotellingResult:
     """Joint test that every dimension gap is zero (one-sample Hotelling's T²).
 
     Parameters

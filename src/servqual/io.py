@@ -204,8 +204,8 @@ def long_to_wide(
 def read_survey(
     path: str | Path,
     instrument: Instrument | str,
-    columns: Any = None,
     *,
+    columns: Any = None,
     format: Format | None = None,
     encoding: str = "utf-8",
     sep: str | None = None,

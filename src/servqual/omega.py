@@ -66,8 +66,8 @@ class OmegaResult(TableResult):
 def omega(
     data: Any,
     n_factors: int | None = None,
-    method: Literal["minres", "ml", "pa"] = "minres",
     *,
+    method: Literal["minres", "ml", "pa"] = "minres",
     flip: bool = True,
     score: str | None = None,
     n_obs: int | None = None,

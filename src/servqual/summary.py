@@ -786,9 +786,9 @@ def summarize_chunks(
 def summarize_csv(
     path: str | Path,
     instrument: Instrument | str,
+    *,
     columns: Any = None,
     segments: Any = None,
-    *,
     chunksize: int = 250_000,
     encoding: str = "utf-8",
     sep: str | None = None,

@@ -59,6 +59,7 @@ def _category_map(
 def plot_ipa(
     ipa_result: Any,
     ax: Any = None,
+    *,
     annotate: bool = True,
     colors: Mapping[str, str] | None = None,
     xlabel: str | None = None,
@@ -147,6 +148,7 @@ def plot_ipa(
 def plot_drivers(
     key_driver_result: Any,
     ax: Any = None,
+    *,
     measure: str | None = None,
     color: str = "#0072B2",
     sort: bool = True,
@@ -215,6 +217,7 @@ def plot_drivers(
 def plot_kano(
     kano_result: Any,
     ax: Any = None,
+    *,
     annotate: bool = True,
     colors: Mapping[str, str] | None = None,
     xlabel: str = "|Worse| (dissatisfaction if absent)",
