@@ -294,7 +294,7 @@ def test_bad_arguments_raise_servqual_errors(bank):
         sq.gap_scores(bank, reference="D")
     with pytest.raises(sq.ServqualError, match="confidence_level"):
         sq.gap_scores(bank, confidence_level=95)
-    with pytest.raises(sq.MissingColumnError, match="no segment 'region'"):
+    with pytest.raises(sq.MissingColumnError, match="No segment 'region'"):
         sq.gap_scores(bank, by="region")
     with pytest.raises(sq.DataError, match="needs a servqual Survey"):
         sq.gap_scores(sq.datasets.load_frame("retail_bank"))
@@ -499,7 +499,7 @@ def test_bad_by_and_weighted_are_servqual_errors(bank, kw, match):
     if "by" in kw:
         with pytest.raises(sq.DataError, match=match):
             sq.tolerance_zone(sq.load_example("zone_of_tolerance"), **kw)
-    with pytest.raises(sq.InstrumentError, match="score must be a score name"):
+    with pytest.raises(sq.DataError, match="score must be a score name"):
         sq.respondent_scores(bank, score=None)
 
 
