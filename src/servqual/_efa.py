@@ -26,6 +26,7 @@ from .exceptions import (
     InsufficientDataError,
     MissingDataWarning,
 )
+from .survey import Survey
 
 # psych::fa bounds the uniquenesses of minres and ML fits to [0.005, 1].
 PSI_LOWER = 0.005
@@ -105,7 +106,6 @@ def prepare(
     A matrix is read as a correlation (or covariance) matrix **only** when ``n_obs``
     is given; otherwise ``data`` is respondents × items.
     """
-    from .survey import Survey
 
     nan_policy = check_nan_policy(nan_policy)
     source = "data"

@@ -29,6 +29,7 @@ from .exceptions import (
     MissingDataWarning,
     ServqualWarning,
 )
+from .survey import Survey
 
 __all__ = ["CFAResult", "cfa"]
 
@@ -366,7 +367,6 @@ def _prepare(
     data: Any, model: Any, score: str, nan_policy: str
 ) -> tuple[np.ndarray, dict[str, tuple[str, ...]], pd.Index, tuple[Any, ...], str | None]:
     """Validate input; return complete (n, p) data, the model, the kept index, dropped rows."""
-    from .survey import Survey
 
     check_choice(nan_policy, "nan_policy", ("listwise", "raise"))
     used_score: str | None = None

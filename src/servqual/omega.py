@@ -19,6 +19,7 @@ from ._results import TableResult, result_class
 from ._validation import check_choice, fmt_list
 from .exceptions import ConvergenceError, HeywoodWarning, InsufficientDataError, ReliabilityWarning
 from .factor import NanPolicy, _data_text, _prep, _solve, check_n_factors
+from .survey import Survey
 
 __all__ = ["OmegaResult", "omega"]
 
@@ -156,7 +157,6 @@ def omega(
     >>> bool(0 < res.omega_h <= res.omega_total <= 1)
     True
     """
-    from .survey import Survey
 
     check_choice(method, "method", ("minres", "ml", "pa"))
     if n_factors is None:

@@ -774,9 +774,8 @@ class Survey:
         or ``"gap"`` (perception minus the default reference), ``"msa"``, ``"mss"``.
         ``dimension`` restricts to one dimension's items.
         """
-        from ._gap_engine import item_score_matrix
 
-        codes, x = item_score_matrix(self, score)
+        codes, x = _gap_engine.item_score_matrix(self, score)
         frame = pd.DataFrame(x, index=self._index, columns=codes)
         if dimension is not None:
             dim = self._instrument.dimension(dimension)
