@@ -128,3 +128,15 @@ def test_bad_arguments(client, panel):
         sq.SurveySummary.from_frame(
             dd.from_pandas(panel.drop(columns="E1"), npartitions=2), "servqual22"
         )
+
+
+def test_dask_paths_speak_like_the_in_memory_path(client, panel):
+    # incomplete rows: one MissingDataWarning, as Survey(nan_policy="listwise") gives
+    holes = panel.copy()
+    holes.loc[[3, 1500], "E2"] = np.nan
+    n_bad = int(holes.filter(regex=r"^[EP]\d+$").isna().any(axis=1).sum())
+    with pytest.warns(sq.MissingDataWarning, match=f"{n_bad} of 2400 rows"):
+        sq.SurveySummary.from_frame(dd.from_pandas(holes, npartitions=3), "servqual22")
+    # a Dask frame where a Survey is expected: say what to do instead
+    with pytest.raises(sq.DataError, match=r"Dask DataFrame.*SurveySummary\.from_frame"):
+        sq.Survey(dd.from_pandas(panel, npartitions=2), "servqual22")

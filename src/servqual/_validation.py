@@ -51,9 +51,16 @@ def as_frame(data: Any, what: str = "data") -> pd.DataFrame:
             frame = pd.DataFrame(data)
         except ValueError as exc:
             raise DataError(f"Could not turn {what} into a table: {exc}.") from None
+    elif type(data).__module__.startswith("dask"):
+        raise DataError(
+            f"{what} is a Dask {type(data).__name__}; a Survey holds its rows in memory. "
+            "Summarise it on the cluster with sq.SurveySummary.from_frame(ddf, instrument), "
+            "or call .compute() on a sample first."
+        )
     else:
         raise DataError(
-            f"{what} must be a pandas DataFrame (one row per respondent), got {type(data).__name__}."
+            f"{what} must be a pandas DataFrame (one row per respondent), got "
+            f"{type(data).__module__.split('.')[0]}.{type(data).__name__}."
         )
     dupes = frame.columns[frame.columns.duplicated()].unique().tolist()
     if dupes:
