@@ -122,7 +122,7 @@ def test_wtp_bad_answers(feedback):
 def test_value_index_needs_sacrifice():
     with pytest.raises(sq.InstrumentError, match="sacrifice"):
         sq.value_index(sq.load_example("retail_bank"))
-    with pytest.raises(sq.InstrumentError):
+    with pytest.raises(sq.DataError, match="needs a servqual Survey"):
         sq.value_index(pd.DataFrame({"a": [1]}))
 
 

@@ -520,7 +520,7 @@ def test_difference_reliability_needs_reference():
     conformance = sq.load_example("conformance")  # reference: a per-item spec, not rated
     with pytest.raises(sq.InstrumentError, match="no reliability"):
         sq.difference_reliability(conformance)
-    with pytest.raises(sq.InstrumentError, match="Survey"):
+    with pytest.raises(sq.DataError, match="needs a servqual Survey"):
         sq.difference_reliability(retail_p())  # type: ignore[arg-type]
 
 

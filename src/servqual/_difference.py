@@ -15,7 +15,7 @@ from ._results import TableResult, result_class
 from ._vocab import NanPolicy, check_level, check_nan_policy, parse_reference
 from .exceptions import InstrumentError, InsufficientDataError, ReliabilityWarning
 from .instruments import RATINGS
-from .survey import Survey
+from .survey import Survey, require_survey
 
 __all__ = ["DifferenceReliabilityResult", "difference_reliability"]
 
@@ -161,11 +161,7 @@ def difference_reliability(
     >>> res.to_frame().loc["tangibles", ["alpha_p", "alpha_ref", "r_diff"]].round(3).tolist()
     [0.925, 0.856, 0.757]
     """
-    if not isinstance(survey, Survey):
-        raise InstrumentError(
-            f"difference_reliability needs a servqual Survey with perception and reference "
-            f"ratings, got {type(survey).__name__}."
-        )
+    survey = require_survey(survey, "difference_reliability")
     check_level(level, ("dimension", "overall"))
     nan_policy = check_nan_policy(nan_policy)
     inst = survey.instrument

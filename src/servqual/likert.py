@@ -16,7 +16,7 @@ from ._results import TableResult, result_class
 from ._validation import check_choice, fmt_list
 from .exceptions import DataError, InstrumentError, InsufficientDataError
 from .instruments import RATINGS
-from .survey import Survey
+from .survey import Survey, require_survey
 
 __all__ = ["LikertResult", "likert_distribution"]
 
@@ -124,11 +124,7 @@ def likert_distribution(
     >>> float(dist.shares.sum(axis=1).round(6).min())
     1.0
     """
-    if not isinstance(survey, Survey):
-        raise InstrumentError(
-            f"Expected a servqual Survey, got {type(survey).__name__}; build one with "
-            "sq.Survey(df, instrument)."
-        )
+    survey = require_survey(survey, "likert_distribution")
     check_choice(level, "level", ("item", "dimension"))
     letter = _NAME_TO_LETTER.get(str(rating).lower(), str(rating).upper())
     if letter not in RATINGS:

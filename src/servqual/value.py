@@ -10,7 +10,7 @@ link between gap scores and loyalty / value outcomes is a least-squares regressi
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any, Literal
+from typing import Literal
 
 import numpy as np
 import pandas as pd
@@ -23,21 +23,12 @@ from ._vocab import check_level
 from .exceptions import DataError, InstrumentError, InsufficientDataError
 from .gaps import GapResult, gap_scores, respondent_scores
 from .operations import _checks
-from .survey import Survey
+from .survey import Survey, require_survey
 
 __all__ = ["ValueLinkResult", "WtpResult", "value_index", "value_links", "wtp_premium"]
 
 _YES = {"yes", "y", "true", "t", "1", "1.0", "ja", "oui", "si", "sí"}
 _NO = {"no", "n", "false", "f", "0", "0.0", "nein", "non"}
-
-
-def _survey(survey: Any) -> Survey:
-    if not isinstance(survey, Survey):
-        raise InstrumentError(
-            f"Expected a servqual Survey, got {type(survey).__name__}; build one with "
-            "sq.Survey(df, sq.instruments.value())."
-        )
-    return survey
 
 
 def value_index(
@@ -94,7 +85,7 @@ def value_index(
     >>> bool(res.overall > 0)
     True
     """
-    survey = _survey(survey)
+    survey = require_survey(survey, "The value perspective")
     if not any(d.role == "sacrifice" for d in survey.instrument.dimensions):
         raise InstrumentError(
             f"{survey.instrument.name!r} has no sacrifice dimension; the value index needs "
@@ -429,7 +420,7 @@ def value_links(
     >>> res.to_frame()["term"].tolist()
     ['const', 'overall']
     """
-    survey = _survey(survey)
+    survey = require_survey(survey, "The value perspective")
     conf = check_confidence(confidence_level)
     check_level(level, ("dimension", "overall"))
     X = respondent_scores(survey, level=level, score=score)
