@@ -22,6 +22,7 @@ import contextlib
 import copy
 import io
 import json
+import os
 import re
 import warnings
 from collections.abc import Callable
@@ -413,6 +414,36 @@ def duplicate_header_cli(tmp: Path) -> None:
 
 
 @case
+def duplicate_header_excel(tmp: Path) -> None:
+    df = frame(10).rename(columns={"E5": "P3"})
+    path = tmp / "dup.xlsx"
+    df.to_excel(path)
+    expect_error(sq.read_survey, path, "servqual22", error=sq.DuplicateColumnError, names=("'P3'",))
+
+
+@case
+def cli_as_a_module(tmp: Path) -> None:
+    """``python -m servqual`` on a 0-byte file: exit code 2, one line, no traceback."""
+    import subprocess
+    import sys
+
+    path = tmp / "empty.csv"
+    path.write_bytes(b"")
+    src = Path(sq.__file__).parents[1]
+    env = {**os.environ, "PYTHONPATH": str(src)}
+    proc = subprocess.run(
+        [sys.executable, "-m", "servqual", "gaps", str(path)],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+    )
+    assert proc.returncode == 2, proc.stderr
+    assert proc.stderr.startswith("servqual: error:") and "empty.csv" in proc.stderr
+    assert "Traceback" not in proc.stderr
+
+
+@case
 def duplicate_header_legit_dot_one(tmp: Path) -> None:
     """A real column named like pandas' renaming (``Q.1``) without a ``Q`` is not a duplicate."""
     df = frame(20)
@@ -743,19 +774,20 @@ def _non_pd_pairwise() -> pd.DataFrame:
     return x
 
 
-@cases("split_half", "alpha")
+@cases("split_half", "alpha", "item_analysis")
 def non_positive_definite_pairwise(tmp: Path, entry: str) -> None:
-    fn = sq.split_half if entry == "split_half" else sq.cronbach_alpha
-    out = call(fn, _non_pd_pairwise())
-    if out.error is None:
-        table = out.result.to_frame()
-        assert_finite(out.result)
-        for col in ("lambda4", "alpha", "raw_alpha"):
-            if col in table:
-                assert (table[col] <= 1 + 1e-9).all(), table
-        assert out.warned(sq.ReliabilityWarning, "positive definite")
-    else:
-        assert "positive definite" in out.message
+    """Split halves of an impossible covariance matrix exceed 1: refused; alpha warns."""
+    if entry == "split_half":
+        expect_error(
+            sq.split_half,
+            _non_pd_pairwise(),
+            error=sq.DataError,
+            names=("positive definite", "'A'"),
+        )
+        return
+    fn = sq.cronbach_alpha if entry == "alpha" else sq.item_analysis
+    out = expect_ok(fn, _non_pd_pairwise())
+    assert out.warned(sq.ReliabilityWarning, "not positive definite")
 
 
 @case
@@ -811,15 +843,14 @@ def correlation_above_one(tmp: Path, entry: str) -> None:
 
 @cases("alpha", "split_half")
 def correlation_not_positive_definite(tmp: Path, entry: str) -> None:
-    fn = sq.cronbach_alpha if entry == "alpha" else sq.split_half
     m = _corr(0.9, 0.0)
     m.loc["A", "C"] = m.loc["C", "A"] = 0.9
     m.loc["B", "C"] = m.loc["C", "B"] = -0.9
-    out = call(fn, m, n_obs=100)
-    if out.error is None:
-        assert out.warned(sq.ReliabilityWarning, "positive definite")
+    if entry == "split_half":
+        expect_error(sq.split_half, m, n_obs=100, error=sq.DataError, names=("positive definite",))
     else:
-        assert "positive definite" in out.message
+        out = expect_ok(sq.cronbach_alpha, m, n_obs=100)
+        assert out.warned(sq.ReliabilityWarning, "not positive definite")
 
 
 @case

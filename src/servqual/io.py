@@ -162,6 +162,16 @@ def _read_excel(
                 f"({fmt_list(names)})."
             )
         frame = pd.read_excel(book, sheet_name=sheet, na_values=na_values)
+        names = [str(c) for c in frame.columns]
+        if any(n.rsplit(".", 1)[0] in names for n in names if "." in n):
+            raw = pd.read_excel(book, sheet_name=sheet, header=None, nrows=1, dtype=str)
+            header = [str(v).strip() for v in raw.iloc[0].tolist()]
+            dupes = sorted({h for h in header if header.count(h) > 1})
+            if dupes:
+                raise DuplicateColumnError(
+                    f"Column name(s) {fmt_list(dupes)} appear more than once in the header of "
+                    f"{p.name} (sheet {sheet!r}); rename them so each column is unique."
+                )
     return _set_index(frame, index_col, f"{p.name} (sheet {sheet!r})")
 
 
