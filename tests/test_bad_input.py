@@ -1356,6 +1356,135 @@ def summarize_csv_text_rating_names_global_row(tmp: Path) -> None:
     )
 
 
+# --------------------------------------------------------------------------- one-liners
+
+
+def _perf() -> sq.Survey:
+    return sq.Survey(frame()[[f"P{j}" for j in range(1, 23)]], "servperf22")
+
+
+#: name → (call, error type, words the message must contain)
+ONE_LINERS: dict[str, tuple[Callable[[], Any], type[ServqualError], tuple[str, ...]]] = {
+    "likert_unknown_rating": (
+        lambda: sq.likert_distribution(survey(), rating="X"),
+        sq.InstrumentError,
+        ("'X'",),
+    ),
+    "respondent_scores_unknown_score": (
+        lambda: sq.respondent_scores(survey(), score="foo"),
+        sq.InstrumentError,
+        ("'foo'",),
+    ),
+    "importance_performance_without_importance": (
+        lambda: sq.importance_performance(survey()),
+        sq.InstrumentError,
+        ("importance",),
+    ),
+    "difference_reliability_on_servperf": (
+        lambda: sq.difference_reliability(_perf()),
+        sq.InstrumentError,
+        ("SERVPERF-22",),
+    ),
+    "gap_scores_on_servperf": (lambda: sq.gap_scores(_perf()), sq.InstrumentError, ("SERVPERF",)),
+    "paired_tests_on_servperf": (
+        lambda: sq.paired_tests(_perf()),
+        sq.InstrumentError,
+        ("SERVPERF",),
+    ),
+    "power_from_survey_power_above_one": (
+        lambda: sq.power_from_survey(survey(), power=1.5),
+        sq.DataError,
+        ("1.5",),
+    ),
+    "value_links_without_outcomes": (
+        lambda: sq.value_links(survey()),
+        sq.InstrumentError,
+        ("outcomes",),
+    ),
+    "compare_groups_unknown_segment": (
+        lambda: sq.compare_groups(survey(segments="branch"), "region"),
+        sq.MissingColumnError,
+        ("'region'", "branch"),
+    ),
+    "key_drivers_without_outcomes": (
+        lambda: sq.key_drivers(survey()),
+        sq.MissingColumnError,
+        ("'overall'",),
+    ),
+    "plot_gaps_of_an_alpha": (
+        lambda: sq.plot_gaps(sq.cronbach_alpha(survey())),
+        ServqualError,
+        ("gap", "AlphaResult"),
+    ),
+    "plot_radar_of_a_kmo": (
+        lambda: sq.plot_radar(sq.kmo(survey())),
+        ServqualError,
+        ("KMOResult",),
+    ),
+    "ave_of_an_efa": (lambda: sq.ave(sq.efa(survey(), 2)), sq.DataError, ("EFAResult",)),
+    "tolerance_zone_overall": (
+        lambda: sq.tolerance_zone(survey(), level="overall"),
+        sq.DataError,
+        ("'overall'",),
+    ),
+    "efa_unknown_rotation": (
+        lambda: sq.efa(survey(), 2, rotation="spin"),
+        sq.DataError,
+        ("'spin'",),
+    ),
+    "cfa_unknown_item": (
+        lambda: sq.cfa(items_frame(), {"a": ["P1", "P2", "Q9"]}),
+        sq.MissingColumnError,
+        ("'Q9'",),
+    ),
+    "kano_missing_columns": (
+        lambda: sq.kano(pd.DataFrame({"x": [1]})),
+        sq.MissingColumnError,
+        ("'functional'",),
+    ),
+    "control_chart_unknown_chart": (
+        lambda: sq.control_chart(pd.DataFrame({"count": [1, 2, 3]}), "zz", count="count"),
+        sq.DataError,
+        ("'zz'",),
+    ),
+    "p_adjust_unknown_method": (
+        lambda: sq.p_adjust([0.1, 0.2], method="nope"),
+        sq.DataError,
+        ("'nope'",),
+    ),
+    "csat_reversed_scale": (
+        lambda: sq.csat(pd.DataFrame({"s": [1, 2, 3]}), "s", scale=(5, 1)),
+        sq.DataError,
+        ("scale", "(5, 1)"),
+    ),
+    "parallel_analysis_quantile_above_one": (
+        lambda: sq.parallel_analysis(items_frame(), quantile=1.5, n_iter=5),
+        sq.DataError,
+        ("1.5",),
+    ),
+    "split_half_two_items": (
+        lambda: sq.split_half(items_frame(30, 2)),
+        sq.InsufficientDataError,
+        ("'P1'", "'P2'"),
+    ),
+    "omega_n_factors_text": (
+        lambda: sq.omega(items_frame(60, 7), n_factors="three"),
+        sq.DataError,
+        ("'three'",),
+    ),
+    "sample_size_power_above_one": (
+        lambda: sq.sample_size(0.3, power=1.2),
+        sq.DataError,
+        ("1.2",),
+    ),
+}
+
+for _name, (_fn, _error, _names) in ONE_LINERS.items():
+    CASES[_name] = lambda tmp, fn=_fn, error=_error, names=_names: expect_error(
+        fn, error=error, names=names
+    )
+
+
 # --------------------------------------------------------------------------- the suite
 
 
