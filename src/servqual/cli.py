@@ -13,10 +13,12 @@ import re
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-
-import pandas as pd
+from typing import TYPE_CHECKING
 
 from .exceptions import DataError, ServqualError
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 __all__ = ["build_parser", "main", "parse_columns"]
 
@@ -71,6 +73,8 @@ def _defuse(value: object) -> object:
 
 
 def _defuse_index(index: pd.Index) -> pd.Index:
+    import pandas as pd
+
     if isinstance(index, pd.MultiIndex):
         return pd.MultiIndex.from_tuples(
             [tuple(_defuse(v) for v in key) for key in index], names=index.names
@@ -80,6 +84,8 @@ def _defuse_index(index: pd.Index) -> pd.Index:
 
 def write_csv(frame: pd.DataFrame, path: Path) -> None:
     """``frame.to_csv(path)`` with formula-like text cells defused (labels, names, text)."""
+    import pandas as pd
+
     out = frame.copy()
     out.index = _defuse_index(out.index)
     out.columns = _defuse_index(out.columns)

@@ -146,6 +146,11 @@ class Survey:
         with some dimensions empty is an error.
     weights : str or array-like, optional
         Survey (sampling) weights: a column of ``data`` or an array; positive.
+        Weights are scale-free: weights above 2**64 or below 2**-64 (1e200,
+        1e-170) are divided by a power of two so that their squares stay
+        representable (every estimate is unchanged; :attr:`weights` shows the
+        rescaled values); weights spanning more than 150 orders of magnitude are
+        refused.
     outcomes : str, sequence or mapping, optional
         Global outcome ratings kept for key-driver analysis (overall quality,
         satisfaction, NPS): column names, or a mapping name → column.
