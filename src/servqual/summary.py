@@ -532,12 +532,22 @@ class SurveySummary:
             )
         pos = [self._segment_names.index(b) for b in names]
         cells: dict[tuple[Any, ...], _Block] = {}
+        no_segment = 0
         for key in self.segment_keys:
             sub = tuple(key[k] for k in pos)
             if any(v is None for v in sub):
+                no_segment += int(self._blocks[key].n)
                 continue
             b = self._blocks[key]
             cells[sub] = cells[sub].merged(b) if sub in cells else b
+        if no_segment:
+            warnings.warn(
+                f"{no_segment} of {self.n} respondents have no value for segment "
+                f"{fmt_list(names)}; they are in no segment's rows (recode the missing "
+                "values to a label to keep them).",
+                MissingDataWarning,
+                stacklevel=4,
+            )
         out = [(k[0] if len(names) == 1 else k, cells[k]) for k in sorted(cells, key=_sort_key)]
         return names, out
 
