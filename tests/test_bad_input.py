@@ -1493,6 +1493,82 @@ ONE_LINERS: dict[str, tuple[Callable[[], Any], type[ServqualError], tuple[str, .
     ),
 }
 
+#: the same with a temporary folder: name → (call(tmp), error type, words)
+FILE_ONE_LINERS: dict[str, tuple[Callable[[Path], Any], type[ServqualError], tuple[str, ...]]] = {
+    "read_survey_unknown_encoding": (
+        lambda tmp: sq.read_survey(csv_file(tmp), "servqual22", encoding="nope"),
+        sq.DataError,
+        ("'nope'",),
+    ),
+    "summarize_csv_unknown_encoding": (
+        lambda tmp: sq.summarize_csv(csv_file(tmp), "servqual22", encoding="nope"),
+        sq.DataError,
+        ("'nope'",),
+    ),
+    "summarize_csv_usecols_not_in_file": (
+        lambda tmp: sq.summarize_csv(csv_file(tmp), "servqual22", usecols=["P1", "ZZ"]),
+        sq.MissingColumnError,
+        ("'ZZ'",),
+    ),
+    "read_survey_index_col_not_in_file": (
+        lambda tmp: sq.read_survey(csv_file(tmp), "servqual22", index_col="nope"),
+        sq.MissingColumnError,
+        ("'nope'",),
+    ),
+    "summarize_csv_index_col_not_in_file": (
+        lambda tmp: sq.summarize_csv(csv_file(tmp), "servqual22", index_col="nope"),
+        sq.MissingColumnError,
+        ("'nope'",),
+    ),
+    "read_survey_csv_as_excel": (
+        lambda tmp: sq.read_survey(csv_file(tmp), "servqual22", format="excel"),
+        sq.DataError,
+        ("export.csv", "excel"),
+    ),
+    "read_survey_csv_as_spss": (
+        lambda tmp: sq.read_survey(csv_file(tmp), "servqual22", format="spss"),
+        sq.DataError,
+        ("export.csv", "spss"),
+    ),
+    "read_survey_csv_as_parquet": (
+        lambda tmp: sq.read_survey(csv_file(tmp), "servqual22", format="parquet"),
+        sq.DataError,
+        ("export.csv", "parquet"),
+    ),
+    "read_survey_unknown_long_option": (
+        lambda tmp: sq.read_survey(
+            csv_file(tmp), "servqual22", layout="long", long_options={"nope": 1}
+        ),
+        sq.DataError,
+        ("'nope'",),
+    ),
+    "read_survey_wrong_separator": (
+        lambda tmp: sq.read_survey(csv_file(tmp), "servqual22", sep="|"),
+        sq.MissingColumnError,
+        ("'E1'",),
+    ),
+    "report_to_a_directory": (
+        lambda tmp: sq.report(survey(), tmp),
+        sq.DataError,
+        ("directory",),
+    ),
+    "plot_gaps_ax_not_axes": (
+        lambda tmp: sq.plot_gaps(sq.gap_scores(survey()), ax="x"),
+        sq.DataError,
+        ("Axes", "str"),
+    ),
+    "summarize_csv_weights": (
+        lambda tmp: sq.summarize_csv(csv_file(tmp), "servqual22", weights="overall"),
+        ServqualError,
+        ("weights",),
+    ),
+}
+
+for _name, (_fn, _error, _names) in FILE_ONE_LINERS.items():
+    CASES[_name] = lambda tmp, fn=_fn, error=_error, names=_names: expect_error(
+        fn, tmp, error=error, names=names
+    )
+
 for _name, (_fn, _error, _names) in ONE_LINERS.items():
     CASES[_name] = lambda tmp, fn=_fn, error=_error, names=_names: expect_error(
         fn, error=error, names=names

@@ -16,9 +16,9 @@ from typing import Any, Literal
 import pandas as pd
 
 from ._validation import fmt_list, require_columns
-from .exceptions import DataError, DuplicateColumnError, MissingColumnError
+from .exceptions import DataError, DuplicateColumnError, MissingColumnError, ServqualError
 from .instruments import Instrument, _as_instrument
-from .streaming import as_path, check_csv_path, check_header, parser_error
+from .streaming import as_path, check_csv_path, check_encoding, check_header, parser_error
 from .survey import Survey
 
 __all__ = ["long_to_wide", "read_survey", "read_table"]
@@ -67,11 +67,23 @@ def read_table(
     rename the copy ``P3.1``).
     """
     p = as_path(path)
+    check_encoding(encoding)
     if not p.exists():
         raise DataError(f"File {str(p)!r} does not exist.")
     if p.is_dir():
         raise DataError(f"{str(p)!r} is a directory, not a survey export; pass a file.")
     fmt = format or _infer_format(p)
+    if fmt in ("excel", "spss", "parquet"):
+        try:
+            return _read_binary(p, fmt, encoding, sheet, index_col, na_values)
+        except ServqualError:
+            raise
+        except Exception as exc:  # each reader library raises its own error types
+            raise DataError(
+                f"Could not read {p.name} as {fmt} ({type(exc).__name__}: {exc}); is it "
+                f"really a{'n' if fmt == 'excel' else ''} {fmt} file? Pass format= to say "
+                "what it is."
+            ) from None
     if fmt == "csv":
         p, encoding = check_csv_path(p, encoding, excel_hint=False)
         try:
@@ -98,6 +110,13 @@ def read_table(
                 f"Could not read {p.name} as CSV: {exc}; pass sep= (',', ';' or '\\t')."
             ) from None
         return _set_index(frame, index_col, p.name)
+    raise DataError(f"Unknown format {fmt!r}; use 'csv', 'excel', 'spss' or 'parquet'.")
+
+
+def _read_binary(
+    p: Path, fmt: str, encoding: str, sheet: str | int, index_col: str | int | None, na_values: Any
+) -> pd.DataFrame:
+    """An Excel, SPSS or Parquet file."""
     if fmt == "excel":
         return _read_excel(p, sheet, index_col, na_values)
     if fmt == "spss":
@@ -111,9 +130,7 @@ def read_table(
             str(p), encoding=None if encoding == "utf-8" else encoding
         )
         return _set_index(frame, index_col, p.name)
-    if fmt == "parquet":
-        return _set_index(pd.read_parquet(p), index_col, p.name)
-    raise DataError(f"Unknown format {fmt!r}; use 'csv', 'excel', 'spss' or 'parquet'.")
+    return _set_index(pd.read_parquet(p), index_col, p.name)
 
 
 def _set_index(frame: pd.DataFrame, index_col: str | int | None, name: str) -> pd.DataFrame:
@@ -300,6 +317,13 @@ def read_survey(
         decimal=decimal,
     )
     if layout == "long":
+        allowed = ("respondent", "item", "rating", "value", "template", "keep")
+        unknown = [k for k in (long_options or {}) if k not in allowed]
+        if unknown:
+            raise DataError(
+                f"long_options has unknown key(s) {fmt_list(unknown)}; allowed are "
+                f"{fmt_list(allowed)} (see servqual.io.long_to_wide)."
+            )
         frame = long_to_wide(frame, **(long_options or {}))
     elif layout != "wide":
         raise DataError(f"layout={layout!r} is not allowed; use 'wide' or 'long'.")

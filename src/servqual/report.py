@@ -26,7 +26,7 @@ import numpy as np
 import pandas as pd
 
 from ._progress import Progress
-from .exceptions import InstrumentError, ServqualError, ServqualWarning
+from .exceptions import DataError, InstrumentError, ServqualError, ServqualWarning
 from .survey import Survey
 
 __all__ = ["report"]
@@ -549,7 +549,14 @@ def report(
         )
     if level not in ("dimension", "item"):
         raise InstrumentError(f"level must be 'dimension' or 'item', got {level!r}.")
+    if not isinstance(path, str | os.PathLike):
+        raise DataError(f"path must be a file name for the HTML report, got {type(path).__name__}.")
     out = Path(path)
+    if out.is_dir():
+        raise DataError(
+            f"{str(out)!r} is a directory; pass the report's file name, e.g. "
+            f"{str(out / 'report.html')!r}."
+        )
     inst = survey.instrument
     title = title if title is not None else f"{inst.name}: service-quality report"
     chart = functools.partial(_chart, dpi=int(dpi))

@@ -9,6 +9,7 @@ the length of the file.
 
 from __future__ import annotations
 
+import codecs
 import csv
 import os
 import queue
@@ -54,6 +55,7 @@ def check_csv_path(path: Any, encoding: str, *, excel_hint: bool = True) -> tupl
     directory, an empty file or an Excel workbook; ``"utf-8"`` becomes ``"utf-8-sig"``
     when the file starts with a byte-order mark (Excel's "CSV UTF-8")."""
     p = as_path(path)
+    check_encoding(encoding)
     if not p.exists():
         raise DataError(f"File {str(p)!r} does not exist.")
     if p.is_dir():
@@ -75,6 +77,17 @@ def check_csv_path(path: Any, encoding: str, *, excel_hint: bool = True) -> tupl
     if head.startswith(_BOM) and encoding.lower().replace("_", "-") in ("utf-8", "utf8"):
         encoding = "utf-8-sig"
     return p, encoding
+
+
+def check_encoding(encoding: Any) -> None:
+    """A DataError for an encoding name Python does not know."""
+    try:
+        codecs.lookup(encoding)
+    except (LookupError, TypeError):
+        raise DataError(
+            f"encoding={encoding!r} is not a text encoding Python knows; use e.g. 'utf-8', "
+            "'cp949', 'cp1252' or 'latin-1'."
+        ) from None
 
 
 _LINE = re.compile(r"line (\d+)|row (\d+)")
@@ -190,6 +203,13 @@ def iter_chunks(
             sep = _sniff_sep(p, encoding)
         header = list(pd.read_csv(p, nrows=0, encoding=encoding, sep=sep).columns)
         check_header(p, encoding, sep, header, decimal)
+        if isinstance(usecols, list | tuple) and all(isinstance(c, str) for c in usecols):
+            absent = [c for c in usecols if c not in header]
+            if absent:
+                raise MissingColumnError(
+                    f"usecols names {fmt_list(absent)}, which are not columns of {p.name}; "
+                    f"its first columns are {fmt_list(header)}."
+                )
         if index_col is not None:
             ok = index_col in header if isinstance(index_col, str) else 0 <= index_col < len(header)
             if not ok:
