@@ -27,7 +27,9 @@ from ._validation import fmt_list
 from .exceptions import DataError, DuplicateColumnError, MissingColumnError, MissingDataWarning
 
 __all__ = [
+    "as_path",
     "check_csv_path",
+    "check_encoding",
     "check_header",
     "check_split_lines",
     "iter_chunks",
@@ -98,7 +100,7 @@ def parser_error(name: str, exc: Exception) -> DataError:
     text = str(exc).replace("Error tokenizing data. C error: ", "")
     m = _LINE.search(text)
     where = ""
-    if m and m.group(2):  # "EOF inside string starting at row 11" (0-based data row)
+    if m and m.group(2):  # "EOF inside string starting at row 11": a 0-based line number
         where = f" (line {int(m.group(2)) + 1} of the file)"
     hint = ' A quote (") may be left open.' if "inside string" in text else ""
     return DataError(f"Could not read {name} as CSV: {text}{where}.{hint}")
@@ -106,10 +108,11 @@ def parser_error(name: str, exc: Exception) -> DataError:
 
 def check_header(p: Path, encoding: str, sep: str | None, columns: Any, decimal: str = ".") -> None:
     """A DuplicateColumnError when pandas renamed a repeated header (``P3`` → ``P3.1``)."""
+    names = {str(c) for c in columns}
     renamed = [
         str(c)
         for c in columns
-        if re.fullmatch(r".+\.\d+", str(c)) and str(c).rsplit(".", 1)[0] in set(map(str, columns))
+        if re.fullmatch(r".+\.\d+", str(c)) and str(c).rsplit(".", 1)[0] in names
     ]
     if not renamed:
         return
@@ -123,8 +126,8 @@ def check_header(p: Path, encoding: str, sep: str | None, columns: Any, decimal:
         engine="python" if sep is None else "c",
         decimal=decimal,
     )
-    names = [str(v).strip() for v in raw.iloc[0].tolist()]
-    dupes = sorted({n for n in names if names.count(n) > 1})
+    header = [str(v).strip() for v in raw.iloc[0].tolist()]
+    dupes = sorted({n for n in header if header.count(n) > 1})
     if dupes:
         raise DuplicateColumnError(
             f"Column name(s) {fmt_list(dupes)} appear more than once in the header of "
