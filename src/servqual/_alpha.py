@@ -18,7 +18,7 @@ import numpy as np
 from scipy import stats
 from scipy.linalg import blas
 
-from ._validation import fmt_list
+from ._validation import MAX_MAGNITUDE, fmt_list
 from .exceptions import DataError, InsufficientDataError, ReliabilityWarning
 
 #: below this many respondents no reliability figure is computed
@@ -104,9 +104,54 @@ def data_moments(
     return _pairwise_moments(x, miss, labels, item_total)
 
 
+def _check_overflow(cov: np.ndarray, x: np.ndarray, labels: list[str]) -> None:
+    """A DataError naming the item whose huge values overflowed the covariances."""
+    if np.isfinite(cov).all():
+        return
+    with np.errstate(invalid="ignore"):
+        peak = np.nanmax(np.abs(x), axis=0)
+    j = int(np.nanargmax(peak))
+    rows = np.where(np.abs(x[:, j]) > MAX_MAGNITUDE)[0]
+    if not len(rows):
+        rows = np.array([int(np.nanargmax(np.abs(x[:, j])))])
+    raise DataError(
+        f"Item {labels[j]!r} has value(s) too large to analyse at rows {fmt_list(rows)} "
+        f"(values {fmt_list(x[rows, j].tolist())}): its variance overflows. Recode them or "
+        "list them as missing."
+    )
+
+
+def check_definite(cov: np.ndarray, labels: list[str], what: str, *, raise_error: bool) -> None:
+    """Warn (or raise) when a covariance matrix is not positive semi-definite.
+
+    A pairwise covariance matrix, or a matrix typed in by hand, can be inconsistent:
+    no data set has it. Alpha is still a function of it, but lambda 4 and the split
+    halves are not bounded by 1 then.
+    """
+    w = np.linalg.eigvalsh(to_correlation(cov))
+    if w[0] >= -1e-8 * max(w[-1], 1.0):
+        return
+    text = (
+        f"The item covariance matrix of {fmt_list(labels)} is not positive definite "
+        f"(smallest eigenvalue of the correlations {w[0]:.3g}): no set of respondents "
+        "has these (pairwise) covariances"
+    )
+    if raise_error:
+        raise DataError(
+            f"{text}, so {what} is undefined (it can exceed 1). Use nan_policy='listwise' "
+            "or fix the matrix."
+        )
+    warnings.warn(
+        f"{text}; {what} may be misleading. Use nan_policy='listwise' or fix the matrix.",
+        ReliabilityWarning,
+        stacklevel=5,
+    )
+
+
 def _complete_moments(x: np.ndarray, labels: list[str], mean: np.ndarray) -> Moments:
     n = x.shape[0]
     cov = centred_crossproduct(x, mean) / (n - 1)
+    _check_overflow(cov, x, labels)
     _check_variance(cov, labels, lambda j: _column_is_constant(x[:, j]))
     return Moments(
         labels=labels,
@@ -209,7 +254,9 @@ def _pairwise_moments(
         )
     cov = (sxy - s_given * s_given.T / npair) / (npair - 1)
     cov = (cov + cov.T) / 2.0
+    _check_overflow(cov, x, labels)
     _check_variance(cov, labels, lambda j: _column_is_constant(x[:, j]))
+    check_definite(cov, labels, "alpha", raise_error=False)
     raw_r = None
     if item_total:
         # psych::alpha's raw.r: cor(rowMeans(x, na.rm = TRUE), x, use = "pairwise"),
@@ -251,6 +298,14 @@ def matrix_moments(s: np.ndarray, labels: list[str], n_obs: int) -> Moments:
         )
     cov = (s + s.T) / 2.0
     _check_variance(cov, labels, lambda j: True)
+    r = to_correlation(cov)
+    if (np.abs(r) > 1 + 1e-8).any():
+        i, j = np.argwhere(np.abs(r) > 1 + 1e-8)[0]
+        raise DataError(
+            f"The correlation of {labels[i]!r} and {labels[j]!r} is {r[i, j]:g}, outside "
+            "[-1, 1]; pass a valid covariance or correlation matrix."
+        )
+    check_definite(cov, labels, "alpha", raise_error=False)
     return Moments(
         labels=labels,
         cov=cov,

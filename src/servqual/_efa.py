@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 from scipy import optimize, stats
 
-from ._validation import as_frame, fmt_list, numeric_matrix
+from ._validation import as_frame, check_magnitude, fmt_list, numeric_matrix
 from ._vocab import check_nan_policy
 from .exceptions import (
     ConvergenceError,
@@ -131,6 +131,7 @@ def prepare(
     x = numeric_matrix(frame, list(frame.columns))
     if n_obs is not None:
         return _prepare_matrix(x, labels, n_obs, what)
+    check_magnitude(x, labels, frame.index, what)
 
     index = frame.index
     n_rows = x.shape[0]

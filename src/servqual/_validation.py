@@ -25,21 +25,67 @@ from .exceptions import (
 _MAX_SHOWN = 8
 
 
-def fmt_list(values: Iterable[Any], limit: int = _MAX_SHOWN) -> str:
-    """Format up to ``limit`` values as ``a, b, c`` plus ``and N more``."""
+def fmt_list(values: Iterable[Any], limit: int = _MAX_SHOWN, *, total: int | None = None) -> str:
+    """Format up to ``limit`` values as ``a, b, c`` plus ``and N more``.
+
+    ``total`` is the true number of values when ``values`` holds only the first
+    of them (a streamed file keeps the first 1000 dropped rows), so that ``N``
+    counts all the others.
+    """
     vals = list(values)
+    count = len(vals) if total is None else max(int(total), len(vals))
     shown = ", ".join(_fmt(v) for v in vals[:limit])
-    if len(vals) > limit:
-        shown += f" and {len(vals) - limit} more"
+    if count > min(limit, len(vals)):
+        shown += f" and {count - min(limit, len(vals))} more"
     return shown
 
 
 def _fmt(v: Any) -> str:
-    if isinstance(v, float) and v.is_integer():
-        return str(int(v))
+    if isinstance(v, float | np.floating):
+        v = float(v)
+        if v.is_integer() and abs(v) < 1e15:
+            return str(int(v))
+        return f"{v:g}"  # 1e+308, not its 309 digits
     if isinstance(v, str):
         return repr(v)
     return str(v)
+
+
+#: largest magnitude a rating may have in a raw item table: squares and
+#: cross-products of larger values overflow float64 (1e308) in the covariances
+MAX_MAGNITUDE = 1e150
+
+
+def check_magnitude(
+    x: np.ndarray, labels: Sequence[Any], index: Sequence[Any], what: str = "The analysis"
+) -> None:
+    """A DataError naming the column, rows and values whose squares overflow float64."""
+    with np.errstate(invalid="ignore"):
+        big = np.abs(x) > MAX_MAGNITUDE
+    if not big.any():
+        return
+    j = int(np.where(big.any(axis=0))[0][0])
+    rows = np.where(big[:, j])[0]
+    if np.isinf(x[rows, j]).all():
+        raise DataError(
+            f"Column {str(labels[j])!r} has infinite values at rows "
+            f"{fmt_list([index[r] for r in rows])}; ratings must be finite."
+        )
+    raise DataError(
+        f"Column {str(labels[j])!r} has value(s) too large to analyse: rows "
+        f"{fmt_list([index[r] for r in rows])} (values {fmt_list(x[rows, j].tolist())}). "
+        f"{what} squares the ratings, which overflows beyond {MAX_MAGNITUDE:g}; "
+        "recode them or list them as missing."
+    )
+
+
+def is_real_numeric(dtype: Any) -> bool:
+    """A numeric dtype that is neither bool nor complex."""
+    return (
+        pd.api.types.is_numeric_dtype(dtype)
+        and not pd.api.types.is_bool_dtype(dtype)
+        and not pd.api.types.is_complex_dtype(dtype)
+    )
 
 
 def as_frame(data: Any, what: str = "data") -> pd.DataFrame:
@@ -105,10 +151,7 @@ def numeric_matrix(
     Blank strings count as missing; values listed in ``missing_codes`` become NaN.
     """
     sub = frame.loc[:, list(cols)]
-    numeric = all(
-        pd.api.types.is_numeric_dtype(dt) and not pd.api.types.is_bool_dtype(dt)
-        for dt in sub.dtypes
-    )
+    numeric = all(is_real_numeric(dt) for dt in sub.dtypes)
     if numeric:
         out = sub.to_numpy(dtype=np.float64, na_value=np.nan, copy=True)
     else:
@@ -118,6 +161,13 @@ def numeric_matrix(
             if pd.api.types.is_bool_dtype(s.dtype):
                 raise NonNumericError(
                     f"Column {col!r} holds true/false values, not ratings; recode it to numbers."
+                )
+            if pd.api.types.is_complex_dtype(s.dtype) or (
+                s.dtype == object and s.map(lambda v: isinstance(v, complex)).any()
+            ):
+                raise NonNumericError(
+                    f"Column {col!r} holds complex numbers, not ratings; pass real numbers "
+                    "(the imaginary part would be lost)."
                 )
             if pd.api.types.is_numeric_dtype(s.dtype):
                 out[:, j] = s.to_numpy(dtype=np.float64, na_value=np.nan)
@@ -129,10 +179,16 @@ def numeric_matrix(
             if bad.any():
                 rows = s.index[bad.to_numpy()]
                 vals = s[bad.to_numpy()]
+                hint = ""
+                if as_text[bad].str.fullmatch(r"[+-]?\d+,\d+").all():
+                    hint = (
+                        " They look like decimal commas: read the file with decimal=',' "
+                        "(and sep=';')."
+                    )
                 raise NonNumericError(
                     f"Column {col!r} has {int(bad.sum())} value(s) that are not numbers: "
                     f"rows {fmt_list(rows)} (values {fmt_list(vals.tolist())}). Recode them, "
-                    "or list them as missing with missing_codes= / na_values=."
+                    f"or list them as missing with missing_codes= / na_values=.{hint}"
                 )
             out[:, j] = conv.to_numpy(dtype=np.float64, na_value=np.nan)
     if np.isinf(out).any():

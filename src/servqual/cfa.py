@@ -19,7 +19,14 @@ import pandas as pd
 from scipy import linalg, optimize, stats
 
 from ._results import TableResult, result_class
-from ._validation import as_frame, check_choice, fmt_list, numeric_matrix, require_columns
+from ._validation import (
+    as_frame,
+    check_choice,
+    check_magnitude,
+    fmt_list,
+    numeric_matrix,
+    require_columns,
+)
 from .exceptions import (
     ConvergenceError,
     DataError,
@@ -397,6 +404,7 @@ def _prepare(
     spec_model = _check_model(model, frame.columns)
     items = [i for its in spec_model.values() for i in its]
     x = numeric_matrix(frame, items)
+    check_magnitude(x, items, frame.index, "CFA")
     bad = np.isnan(x).any(axis=1)
     dropped: tuple[Any, ...] = ()
     if bad.any():

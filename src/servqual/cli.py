@@ -12,9 +12,12 @@ import re
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from .exceptions import DataError, ServqualError
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 __all__ = ["build_parser", "main", "parse_columns"]
 
@@ -52,6 +55,45 @@ def parse_columns(text: str | None) -> str | dict[str, str] | re.Pattern[str] | 
         key = m.group(1)
         mapping[key.upper() if len(key) == 1 else key] = m.group(2)
     return mapping
+
+
+#: first characters that make a spreadsheet read a cell as a formula (OWASP CSV injection)
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _defuse(value: object) -> object:
+    """A text cell that a spreadsheet would run as a formula, prefixed with ``'``.
+
+    Numbers, and text that is a number (``-0.5``), are left as they are."""
+    if isinstance(value, str) and value.startswith(_FORMULA_START):
+        try:
+            float(value)
+        except ValueError:
+            return "'" + value
+    return value
+
+
+def _defuse_index(index: pd.Index) -> pd.Index:
+    import pandas as pd
+
+    if isinstance(index, pd.MultiIndex):
+        return pd.MultiIndex.from_tuples(
+            [tuple(_defuse(v) for v in key) for key in index], names=index.names
+        )
+    return pd.Index([_defuse(v) for v in index], name=index.name)
+
+
+def write_csv(frame: pd.DataFrame, path: Path) -> None:
+    """``frame.to_csv(path)`` with formula-like text cells defused (labels, names, text)."""
+    import pandas as pd
+
+    out = frame.copy()
+    out.index = _defuse_index(out.index)
+    out.columns = _defuse_index(out.columns)
+    for col in out.columns:
+        if not pd.api.types.is_numeric_dtype(out[col].dtype):
+            out[col] = out[col].astype(object).map(_defuse)
+    out.to_csv(path)
 
 
 def _survey_from_args(args: argparse.Namespace):
@@ -114,7 +156,7 @@ def _write_gaps(
         print(res)
         print()
         csv = out / f"gaps_{level}.csv"
-        res.to_frame().to_csv(csv)
+        write_csv(res.to_frame(), csv)
         written.append(csv)
         if level != "overall" and not by:
             height = 1.8 + 0.32 * len(res.to_frame())
@@ -128,7 +170,7 @@ def _write_gaps(
             written.append(png)
     if survey.has_rating("A") and survey.has_rating("D"):
         zot = tolerance_zone(survey, level="item")
-        zot.to_frame().to_csv(out / "tolerance_zone.csv")
+        write_csv(zot.to_frame(), out / "tolerance_zone.csv")
         written.append(out / "tolerance_zone.csv")
     return written
 
@@ -145,7 +187,7 @@ def _cmd_demo(args: argparse.Namespace) -> int:
     if survey.importance is not None:
         w = gap_scores(survey, level="overall", weighted=True)
         print(w)
-        w.to_frame().to_csv(out / "gaps_overall_weighted.csv")
+        write_csv(w.to_frame(), out / "gaps_overall_weighted.csv")
         written.append(out / "gaps_overall_weighted.csv")
     if not args.no_report:
         from .report import report

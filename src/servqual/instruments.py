@@ -494,6 +494,12 @@ class Instrument:
                     counter += 1
                     if isinstance(raw, str):
                         raw = {"text": raw}
+                    if not isinstance(raw, Mapping):
+                        raise InstrumentError(
+                            f"Dimension {d.get('name')!r}: item {counter} is {raw!r}; give each "
+                            "item as its text (a string) or as a mapping with 'text', 'code', "
+                            "'number' ..."
+                        )
                     number = int(raw.get("number", counter))
                     items.append(
                         Item(
@@ -531,7 +537,7 @@ class Instrument:
             )
         except KeyError as exc:
             raise InstrumentError(f"Instrument spec is missing the key {exc.args[0]!r}.") from None
-        except (TypeError, ValueError) as exc:
+        except (TypeError, ValueError, AttributeError) as exc:
             if isinstance(exc, InstrumentError):
                 raise
             raise InstrumentError(f"Instrument spec is malformed: {exc}.") from None
@@ -542,7 +548,19 @@ class Instrument:
         p = Path(path)
         if not p.exists():
             raise InstrumentError(f"Instrument file {str(p)!r} does not exist.")
-        text = p.read_text(encoding="utf-8")
+        if p.is_dir():
+            raise InstrumentError(
+                f"Instrument file {str(p)!r} is a directory; pass the .json/.yaml file."
+            )
+        try:
+            text = p.read_text(encoding="utf-8")
+        except UnicodeDecodeError as exc:
+            raise InstrumentError(
+                f"{p.name} is not UTF-8 text ({exc.reason} at byte {exc.start}); save the "
+                "instrument file as UTF-8."
+            ) from None
+        except OSError as exc:
+            raise InstrumentError(f"Cannot read {p.name}: {exc.strerror}.") from None
         if p.suffix.lower() in (".yaml", ".yml"):
             try:
                 import yaml
@@ -550,7 +568,16 @@ class Instrument:
                 raise InstrumentError(
                     "Reading YAML instruments needs PyYAML: pip install 'servqual[yaml]'."
                 ) from None
-            data = yaml.safe_load(text)
+            try:
+                data = yaml.safe_load(text)  # safe: !!python tags are refused
+            except yaml.YAMLError as exc:
+                detail = " ".join(str(exc).split())
+                raise InstrumentError(
+                    f"{p.name} is not a valid YAML instrument: {detail}. Tags such as "
+                    "!!python/... are not allowed."
+                    if "python" in detail
+                    else f"{p.name} is not valid YAML: {detail}."
+                ) from None
         else:
             try:
                 data = json.loads(text)

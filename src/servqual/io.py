@@ -8,6 +8,7 @@ with :func:`long_to_wide`.
 
 from __future__ import annotations
 
+import csv
 import difflib
 from pathlib import Path
 from typing import Any, Literal
@@ -15,8 +16,9 @@ from typing import Any, Literal
 import pandas as pd
 
 from ._validation import fmt_list, require_columns
-from .exceptions import DataError, DuplicateColumnError, MissingColumnError
+from .exceptions import DataError, DuplicateColumnError, MissingColumnError, ServqualError
 from .instruments import Instrument, _as_instrument
+from .streaming import as_path, check_csv_path, check_encoding, check_header, parser_error
 from .survey import Survey
 
 __all__ = ["long_to_wide", "read_survey", "read_table"]
@@ -49,6 +51,7 @@ def read_table(
     sheet: str | int = 0,
     index_col: str | int | None = None,
     na_values: Any = None,
+    decimal: str = ".",
 ) -> pd.DataFrame:
     """Read a survey export into a DataFrame (no validation).
 
@@ -58,12 +61,31 @@ def read_table(
     position (``0`` = first). ``index_col`` is the respondent id column, by name or
     position. Excel needs ``openpyxl``
     and SPSS needs ``pyreadstat`` (``pip install 'servqual[excel,spss]'``).
+    A CSV that starts with a UTF-8 byte-order mark (Excel's "CSV UTF-8") is read
+    as ``"utf-8-sig"``; ``decimal=","`` reads decimal commas. A header that names
+    a column twice raises :class:`DuplicateColumnError` (pandas would silently
+    rename the copy ``P3.1``).
     """
-    p = Path(path)
+    p = as_path(path)
+    check_encoding(encoding)
     if not p.exists():
         raise DataError(f"File {str(p)!r} does not exist.")
+    if p.is_dir():
+        raise DataError(f"{str(p)!r} is a directory, not a survey export; pass a file.")
     fmt = format or _infer_format(p)
+    if fmt in ("excel", "spss", "parquet"):
+        try:
+            return _read_binary(p, fmt, encoding, sheet, index_col, na_values)
+        except ServqualError:
+            raise
+        except Exception as exc:  # each reader library raises its own error types
+            raise DataError(
+                f"Could not read {p.name} as {fmt} ({type(exc).__name__}: {exc}); is it "
+                f"really a{'n' if fmt == 'excel' else ''} {fmt} file? Pass format= to say "
+                "what it is."
+            ) from None
     if fmt == "csv":
+        p, encoding = check_csv_path(p, encoding, excel_hint=False)
         try:
             frame = pd.read_csv(
                 p,
@@ -71,15 +93,30 @@ def read_table(
                 sep=sep,
                 engine="python" if sep is None else "c",
                 na_values=na_values,
+                decimal=decimal,
             )
+            check_header(p, encoding, sep, frame.columns, decimal)
         except UnicodeDecodeError as exc:
             raise DataError(
                 f"{p.name} is not valid {encoding!r} text ({exc.reason} at byte {exc.start}); "
                 "pass the export's encoding, e.g. encoding='cp949' or 'latin-1'."
             ) from None
-        except (pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
-            raise DataError(f"Could not read {p.name} as CSV: {exc}") from None
+        except pd.errors.ParserError as exc:
+            raise parser_error(p.name, exc) from None
+        except pd.errors.EmptyDataError as exc:
+            raise DataError(f"Could not read {p.name} as CSV: {exc}.") from None
+        except csv.Error as exc:
+            raise DataError(
+                f"Could not read {p.name} as CSV: {exc}; pass sep= (',', ';' or '\\t')."
+            ) from None
         return _set_index(frame, index_col, p.name)
+    raise DataError(f"Unknown format {fmt!r}; use 'csv', 'excel', 'spss' or 'parquet'.")
+
+
+def _read_binary(
+    p: Path, fmt: str, encoding: str, sheet: str | int, index_col: str | int | None, na_values: Any
+) -> pd.DataFrame:
+    """An Excel, SPSS or Parquet file."""
     if fmt == "excel":
         return _read_excel(p, sheet, index_col, na_values)
     if fmt == "spss":
@@ -93,9 +130,7 @@ def read_table(
             str(p), encoding=None if encoding == "utf-8" else encoding
         )
         return _set_index(frame, index_col, p.name)
-    if fmt == "parquet":
-        return _set_index(pd.read_parquet(p), index_col, p.name)
-    raise DataError(f"Unknown format {fmt!r}; use 'csv', 'excel', 'spss' or 'parquet'.")
+    return _set_index(pd.read_parquet(p), index_col, p.name)
 
 
 def _set_index(frame: pd.DataFrame, index_col: str | int | None, name: str) -> pd.DataFrame:
@@ -144,6 +179,16 @@ def _read_excel(
                 f"({fmt_list(names)})."
             )
         frame = pd.read_excel(book, sheet_name=sheet, na_values=na_values)
+        names = [str(c) for c in frame.columns]
+        if any(n.rsplit(".", 1)[0] in names for n in names if "." in n):
+            raw = pd.read_excel(book, sheet_name=sheet, header=None, nrows=1, dtype=str)
+            header = [str(v).strip() for v in raw.iloc[0].tolist()]
+            dupes = sorted({h for h in header if header.count(h) > 1})
+            if dupes:
+                raise DuplicateColumnError(
+                    f"Column name(s) {fmt_list(dupes)} appear more than once in the header of "
+                    f"{p.name} (sheet {sheet!r}); rename them so each column is unique."
+                )
     return _set_index(frame, index_col, f"{p.name} (sheet {sheet!r})")
 
 
@@ -212,6 +257,7 @@ def read_survey(
     sheet: str | int = 0,
     index_col: str | int | None = None,
     na_values: Any = None,
+    decimal: str = ".",
     layout: Literal["wide", "long"] = "wide",
     long_options: dict[str, Any] | None = None,
     **survey_options: Any,
@@ -230,8 +276,8 @@ def read_survey(
         Overrides the extension.
     encoding : str
         Text encoding of a CSV export (``"cp949"`` for Korean Windows exports).
-    sep, sheet, index_col, na_values
-        Passed to the reader.
+    sep, sheet, index_col, na_values, decimal
+        Passed to the reader (``decimal=","`` for decimal commas).
     layout : {"wide", "long"}
         ``"long"`` pivots with :func:`long_to_wide` (options in ``long_options``).
     **survey_options
@@ -268,8 +314,16 @@ def read_survey(
         sheet=sheet,
         index_col=index_col,
         na_values=na_values,
+        decimal=decimal,
     )
     if layout == "long":
+        allowed = ("respondent", "item", "rating", "value", "template", "keep")
+        unknown = [k for k in (long_options or {}) if k not in allowed]
+        if unknown:
+            raise DataError(
+                f"long_options has unknown key(s) {fmt_list(unknown)}; allowed are "
+                f"{fmt_list(allowed)} (see servqual.io.long_to_wide)."
+            )
         frame = long_to_wide(frame, **(long_options or {}))
     elif layout != "wide":
         raise DataError(f"layout={layout!r} is not allowed; use 'wide' or 'long'.")

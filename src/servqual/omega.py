@@ -227,10 +227,18 @@ def omega(
     sub = np.argmax(np.abs(sm), axis=1)
     rows = {"g": (omega_total, gsq / vt, 0.0, p)}
     grs = 0.0
+    empty = [name for k, name in enumerate(names) if not (sub == k).any()]
+    if empty:
+        warnings.warn(
+            f"Group factor(s) {fmt_list(empty)} are the strongest group loading of no item "
+            "(e.g. a dimension with a single item), so their subscale omegas are undefined "
+            "and left out of the table; consider fewer group factors.",
+            ReliabilityWarning,
+            stacklevel=2,
+        )
     for k, name in enumerate(names):
         items = np.where(sub == k)[0]
         if len(items) == 0:
-            rows[name] = (np.nan, np.nan, np.nan, 0)
             continue
         vgr = float(r[np.ix_(items, items)].sum())
         gr = float(sm[items, k].sum())

@@ -19,7 +19,15 @@ import pandas as pd
 from . import _alpha, _dask
 from ._difference import DifferenceReliabilityResult, difference_reliability
 from ._results import TableResult, result_class
-from ._validation import as_frame, check_choice, check_confidence, fmt_list, numeric_matrix
+from ._validation import (
+    as_frame,
+    check_choice,
+    check_confidence,
+    check_magnitude,
+    fmt_list,
+    is_real_numeric,
+    numeric_matrix,
+)
 from ._vocab import NanPolicy, as_rng, check_level, check_nan_policy, parse_score
 from .exceptions import DataError, InstrumentError, InsufficientDataError, ReliabilityWarning
 from .summary import SurveySummary
@@ -69,14 +77,12 @@ def _unit_from_array(label: str, x: np.ndarray, labels: list[str], nan_policy: s
 
 def _frame_to_array(frame: pd.DataFrame) -> tuple[np.ndarray, list[str]]:
     labels = [str(c) for c in frame.columns]
-    simple = all(
-        pd.api.types.is_numeric_dtype(dt) and not pd.api.types.is_bool_dtype(dt)
-        for dt in frame.dtypes
-    )
+    simple = all(is_real_numeric(dt) for dt in frame.dtypes)
     if simple:
         x = frame.to_numpy(dtype=np.float64, na_value=np.nan)
     else:
         x = numeric_matrix(frame.set_axis(labels, axis=1), labels)
+    check_magnitude(x, labels, frame.index, "Reliability")
     return x, labels
 
 
@@ -649,6 +655,7 @@ def _split_row(
             f"Split-half reliability of {u.label!r} needs at least 3 items; it has {k} "
             f"({fmt_list(m.labels)})."
         )
+    _alpha.check_definite(m.cov, m.labels, "split-half reliability", raise_error=True)
     ind, exact = _alpha.split_indicators(k, exact_max_items, n_splits, gen)
     sp = _alpha.split_half_stats(s, ind)
     lam = _alpha.guttman_lambdas(s, _alpha.smc(r, m.labels))

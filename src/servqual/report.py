@@ -27,7 +27,7 @@ import pandas as pd
 from . import plotting
 from ._progress import Progress
 from ._version import __version__
-from .exceptions import InstrumentError, ServqualError, ServqualWarning
+from .exceptions import DataError, InstrumentError, ServqualError, ServqualWarning
 from .plotting._export import render_png
 from .survey import Survey
 
@@ -554,7 +554,14 @@ def report(
         )
     if level not in ("dimension", "item"):
         raise InstrumentError(f"level must be 'dimension' or 'item', got {level!r}.")
+    if not isinstance(path, str | os.PathLike):
+        raise DataError(f"path must be a file name for the HTML report, got {type(path).__name__}.")
     out = Path(path)
+    if out.is_dir():
+        raise DataError(
+            f"{str(out)!r} is a directory; pass the report's file name, e.g. "
+            f"{str(out / 'report.html')!r}."
+        )
     inst = survey.instrument
     title = title if title is not None else f"{inst.name}: service-quality report"
     chart = functools.partial(_chart, dpi=int(dpi))

@@ -534,12 +534,22 @@ class SurveySummary:
             )
         pos = [self._segment_names.index(b) for b in names]
         cells: dict[tuple[Any, ...], _Block] = {}
+        no_segment = 0
         for key in self.segment_keys:
             sub = tuple(key[k] for k in pos)
             if any(v is None for v in sub):
+                no_segment += int(self._blocks[key].n)
                 continue
             b = self._blocks[key]
             cells[sub] = cells[sub].merged(b) if sub in cells else b
+        if no_segment:
+            warnings.warn(
+                f"{no_segment} of {self.n} respondents have no value for segment "
+                f"{fmt_list(names)}; they are in no segment's rows (recode the missing "
+                "values to a label to keep them).",
+                MissingDataWarning,
+                stacklevel=4,
+            )
         out = [(k[0] if len(names) == 1 else k, cells[k]) for k in sorted(cells, key=_sort_key)]
         return names, out
 
@@ -796,6 +806,7 @@ def summarize_csv(
     na_values: Any = None,
     usecols: Any = None,
     prefetch: bool = True,
+    decimal: str = ".",
     **survey_options: Any,
 ) -> SurveySummary:
     """Read a CSV of any length in chunks into a :class:`~servqual.SurveySummary`.
@@ -813,8 +824,8 @@ def summarize_csv(
         are read as text (``"1"``, not ``1``) so that every chunk agrees.
     chunksize : int
         Rows per chunk; memory use is proportional to it, not to the file length.
-    encoding, sep, index_col, na_values, usecols
-        Passed to :func:`pandas.read_csv`; ``sep=None`` detects comma, semicolon,
+    encoding, sep, index_col, na_values, usecols, decimal
+        Passed to :func:`pandas.read_csv` (``decimal=","`` for decimal commas); ``sep=None`` detects comma, semicolon,
         tab or pipe from the start of the file. Without ``index_col``, error messages
         name rows by their 0-based row number in the file (as ``pandas.read_csv``
         of the whole file would label them).
@@ -873,9 +884,11 @@ def summarize_csv(
         # segment labels as text in every chunk: type inference per chunk would
         # otherwise split one segment into 1 and '1' when a later chunk has text
         dtype=streaming.segment_dtypes(segments),
+        decimal=decimal,
     )
     if prefetch:
         chunks = streaming.prefetch(chunks)
+    chunks = streaming.check_split_lines(chunks, streaming.as_path(path).name)
     summary = summarize_chunks(chunks, inst, columns, segments, **survey_options)
     warn_dropped(summary, stacklevel=2)
     return summary
@@ -898,7 +911,8 @@ def warn_dropped(summary: SurveySummary, stacklevel: int = 3) -> None:
     if summary.n_dropped:
         warnings.warn(
             f"The summary is listwise: {summary.n_dropped} of {summary.n_read} rows with a "
-            f"missing rating were left out (rows {fmt_list(summary.dropped_rows)}).",
+            f"missing rating were left out (rows "
+            f"{fmt_list(summary.dropped_rows, total=summary.n_dropped)}).",
             MissingDataWarning,
             stacklevel=stacklevel,
         )

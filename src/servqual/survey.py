@@ -10,6 +10,7 @@ DataFrame is never modified.
 
 from __future__ import annotations
 
+import html
 import re
 import warnings
 from collections.abc import Mapping, Sequence
@@ -145,6 +146,11 @@ class Survey:
         with some dimensions empty is an error.
     weights : str or array-like, optional
         Survey (sampling) weights: a column of ``data`` or an array; positive.
+        Weights are scale-free: weights above 2**64 or below 2**-64 (1e200,
+        1e-170) are divided by a power of two so that their squares stay
+        representable (every estimate is unchanged; :attr:`weights` shows the
+        rescaled values); weights spanning more than 150 orders of magnitude are
+        refused.
     outcomes : str, sequence or mapping, optional
         Global outcome ratings kept for key-driver analysis (overall quality,
         satisfaction, NPS): column names, or a mapping name → column.
@@ -211,6 +217,12 @@ class Survey:
         nan_policy = check_nan_policy(nan_policy)  # type: ignore[assignment]
         check_choice(importance_sum, "importance_sum", ("raise", "rescale"))
         frame = as_frame(data)
+        if isinstance(frame.columns, pd.MultiIndex):
+            raise DataError(
+                f"The data has MultiIndex columns ({frame.columns.nlevels} levels, e.g. "
+                f"{frame.columns[0]!r}); Survey needs one name per column. Flatten them, e.g. "
+                "df.columns = ['_'.join(map(str, c)) for c in df.columns], or select one level."
+            )
         if len(frame) == 0:
             raise DataError("The data has no rows (respondents).")
         try:
@@ -340,6 +352,11 @@ class Survey:
                 raise InstrumentError(
                     f"Column template {tpl!r} uses an unknown field {exc}; use {{rating}}, "
                     "{n} and {code}."
+                ) from None
+            except ValueError as exc:
+                raise InstrumentError(
+                    f"Column template {tpl!r} is not a valid template ({exc}); write fields "
+                    "as {rating}, {n} and {code}, and a literal brace as {{ or }}."
                 ) from None
 
         mapping: dict[str, list[str]] = {}
@@ -525,6 +542,18 @@ class Survey:
                 out[c] = frame[c].to_numpy()
         result = pd.DataFrame(out, index=frame.index)
         for c in result.columns:
+            labels = pd.unique(result[c].dropna())
+            by_text: dict[str, list[Any]] = {}
+            for v in labels:
+                by_text.setdefault(str(v), []).append(v)
+            alike = [vs for vs in by_text.values() if len(vs) > 1]
+            if alike:
+                shown = " and ".join(f"{v!r} ({type(v).__name__})" for v in alike[0])
+                raise DataError(
+                    f"Segment {c!r} has labels that differ only in type: {shown} would print "
+                    f"alike but count as different segments. Recode them to one type, e.g. "
+                    f"df[{c!r}].astype(str)."
+                )
             result[c] = result[c].astype("category")
         return result
 
@@ -535,7 +564,13 @@ class Survey:
             return None
         names = [d.name for d in self._instrument.quality_dimensions]
         if isinstance(importance, str):
-            cols = [importance.format(dimension=n) for n in names]
+            try:
+                cols = [importance.format(dimension=n) for n in names]
+            except (KeyError, IndexError, ValueError) as exc:
+                raise ImportanceWeightError(
+                    f"Importance template {importance!r} is not valid ({type(exc).__name__}: "
+                    f"{exc}); use the field {{dimension}}, e.g. 'imp_{{dimension}}'."
+                ) from None
             require_columns(frame, cols, "importance points")
             sub = frame[cols]
         elif isinstance(importance, Mapping):
@@ -624,7 +659,7 @@ class Survey:
                 f"Survey weight column {name!r} must be positive and finite; rows "
                 f"{fmt_list(frame.index[bad])} have {fmt_list(w[bad].tolist())}."
             )
-        return w
+        return _rescale_weights(w, name, frame.index)
 
     def _resolve_outcomes(
         self, frame: pd.DataFrame, outcomes: Any, missing_codes: Sequence[float]
@@ -803,6 +838,16 @@ class Survey:
             return None, [(None, np.ones(self.n_respondents, dtype=bool))]
         names = check_by(by)
         segs = pd.concat([self.segment(b) for b in names], axis=1)
+        no_segment = segs.isna().any(axis=1).to_numpy()
+        if no_segment.any():
+            empty = [b for b in names if segs[b].isna().any()]
+            warnings.warn(
+                f"{int(no_segment.sum())} of {len(segs)} respondents have no value for segment "
+                f"{fmt_list(empty)} (rows {fmt_list(self._index[no_segment])}); they are in no "
+                "segment's rows (recode the missing values to a label to keep them).",
+                MissingDataWarning,
+                stacklevel=4,
+            )
         grouped = segs.groupby(list(names), observed=True, sort=True, dropna=True)
         codes = grouped.ngroup().to_numpy()
         keys = grouped.size().index
@@ -893,7 +938,7 @@ class Survey:
         return self._summary()
 
     def _repr_html_(self) -> str:
-        return f"<p><b>{self._summary()}</b></p>"
+        return f"<p><b>{html.escape(self._summary())}</b></p>"
 
     def describe(self) -> pd.DataFrame:
         """Per item and rating: n answered, mean, sd, min, max (for the sample description)."""
@@ -920,6 +965,23 @@ class Survey:
                     }
                 )
         return pd.DataFrame(rows).set_index(["rating", "item"])
+
+
+def _rescale_weights(w: np.ndarray, name: str, index: pd.Index) -> np.ndarray:
+    """Survey weights divided by a power of two near their maximum when they are very
+    large or very small (1e200, 1e-170), so that the sums of squared weights in the
+    standard errors neither overflow nor underflow; weights are scale-free and a
+    power of two divides exactly, so every estimate is unchanged."""
+    hi, lo = float(w.max()), float(w.min())
+    if hi / lo > 1e150:
+        raise DataError(
+            f"Survey weight column {name!r} spans more than 150 orders of magnitude "
+            f"(row {index[int(np.argmin(w))]!r} has {lo:g}, row {index[int(np.argmax(w))]!r} "
+            f"{hi:g}); squared weights cannot be represented. Check the weights."
+        )
+    if 2.0**-64 <= hi <= 2.0**64:
+        return w
+    return np.ldexp(w, -int(np.frexp(hi)[1]))
 
 
 def weighted_share_interval(

@@ -18,7 +18,7 @@ import statsmodels.api as sm
 
 from ._results import TableResult, result_class
 from ._stats import t_interval, wilson_interval
-from ._validation import check_confidence, fmt_list
+from ._validation import check_confidence, check_magnitude, fmt_list
 from ._vocab import check_level
 from .exceptions import DataError, InstrumentError, InsufficientDataError
 from .gaps import GapResult, gap_scores, respondent_scores
@@ -215,6 +215,7 @@ def wtp_premium(
     prem = None
     if premium is not None:
         prem = _checks.numeric(df[premium], premium, allow_nan=True)
+        check_magnitude(prem[:, None], [premium], df.index, "The premium's confidence interval")
         bad = prem < 0
         if bad.any():
             raise DataError(

@@ -388,6 +388,11 @@ def load_example(name: str = "retail_bank", **survey_options: Any) -> Survey:
     >>> sq.datasets.load_example("retail_bank")
     Survey 'SERVQUAL-22' · 5 dimensions · 22 items · 7-point · 212 respondents (4 incomplete)
     """
+    if not isinstance(name, str):
+        raise DataError(
+            f"load_example takes the name of a bundled example ({list(EXAMPLES)}), got "
+            f"{type(name).__name__}; to analyse your own data use sq.Survey(df, instrument)."
+        )
     meta = EXAMPLES.get(name)
     if meta is None:
         raise DataError(f"Unknown example {name!r}; examples are {list(EXAMPLES)}.")

@@ -121,6 +121,7 @@ def numeric(s: pd.Series, name: str, *, allow_nan: bool = False) -> np.ndarray:
 def counts(x: Any, name: str, index: pd.Index | None = None) -> np.ndarray:
     """Non-negative whole-number counts; ServqualError naming rows and values."""
     s = _series(x, name, index)
+    _refuse_bool(s, name, "counts")
     v = numeric(s, name)
     bad = v < 0
     if bad.any():
@@ -155,6 +156,7 @@ def exposure(x: Any, name: str, index: pd.Index | None = None) -> np.ndarray:
 def ratings(x: Any, name: str, low: float, high: float, index: pd.Index | None = None) -> pd.Series:
     """Ratings on the ``low``–``high`` scale as a float Series (NaN = missing)."""
     s = _series(x, name, index)
+    _refuse_bool(s, name, f"ratings on the {low:g}–{high:g} scale")
     v = numeric(s, name, allow_nan=True)
     with np.errstate(invalid="ignore"):
         bad = (v < low) | (v > high)
@@ -165,6 +167,16 @@ def ratings(x: Any, name: str, low: float, high: float, index: pd.Index | None =
             "or set scale= to the scale used."
         )
     return pd.Series(v, index=s.index, name=name)
+
+
+def _refuse_bool(s: pd.Series, name: str, what: str) -> None:
+    """True/False are not numbers here (an NPS of a yes/no column would be -100)."""
+    if pd.api.types.is_bool_dtype(s.dtype) or (
+        s.dtype == object and s.map(lambda v: isinstance(v, bool | np.bool_)).any()
+    ):
+        raise NonNumericError(
+            f"Column {name!r} holds true/false values, not {what}; recode it to numbers."
+        )
 
 
 def _series(x: Any, name: str, index: pd.Index | None) -> pd.Series:

@@ -17,7 +17,7 @@ from scipy import stats
 
 from .._results import TableResult, result_class
 from .._validation import check_choice, check_confidence
-from ..exceptions import DataError
+from ..exceptions import DataError, InsufficientDataError
 from . import _checks
 
 __all__ = ["KpiResult", "kpi_series", "list_records", "load_records"]
@@ -217,6 +217,10 @@ def kpi_series(
     byl = _checks.as_list(by)
     exp_col = exposure if isinstance(exposure, str) else None
     _checks.columns(df, [date, type, count, exp_col, *byl], "the KPI series")
+    if len(df) == 0:
+        raise InsufficientDataError(
+            "The KPI series has no records (0 rows): there is no period to count in."
+        )
     conf = check_confidence(confidence_level)
     if not (isinstance(per, int | float) and per > 0):
         raise DataError(f"per must be a positive number, got {per!r}.")

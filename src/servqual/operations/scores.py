@@ -354,7 +354,12 @@ def _score(
     freq: str,
     conf: float,
 ) -> ScoreResult:
-    low, high = float(scale[0]), float(scale[1])
+    try:
+        low, high = float(scale[0]), float(scale[1])
+    except (TypeError, ValueError, IndexError):
+        raise DataError(f"scale must be (low, high), e.g. (1, 5); got {scale!r}.") from None
+    if not low < high:
+        raise DataError(f"scale must be (low, high) with low < high, e.g. (1, 5); got {scale!r}.")
     top = (high - 1 if metric == "CSAT" else high - 2) if top_box is None else float(top_box)
     if not low < top <= high:
         raise DataError(f"top_box must lie in ({low:g}, {high:g}], got {top:g}.")

@@ -13,7 +13,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ..exceptions import ServqualError
+from ..exceptions import DataError, ServqualError
 
 __all__ = ["plot_gaps", "plot_radar", "plot_snake", "plot_tolerance"]
 
@@ -31,10 +31,17 @@ SERIES = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#F0
 
 
 def _axes(ax: Any) -> Any:
+    import matplotlib.axes
+
     if ax is None:
         import matplotlib.pyplot as plt
 
         return plt.gca()
+    if not isinstance(ax, matplotlib.axes.Axes):
+        raise DataError(
+            f"ax must be a matplotlib Axes (fig, ax = plt.subplots()) or None, got "
+            f"{type(ax).__name__}."
+        )
     return ax
 
 
