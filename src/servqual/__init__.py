@@ -75,6 +75,7 @@ from .plotting import (
     plot_snake,
     plot_tolerance,
 )
+from .polychoric import PolychoricResult, polychoric
 from .power import PowerResult, SurveyPowerResult, power, power_from_survey, sample_size
 from .reliability import (
     AlphaResult,
@@ -142,6 +143,7 @@ __all__ = [
     "OmegaResult",
     "PairedTestResult",
     "ParallelAnalysisResult",
+    "PolychoricResult",
     "PowerResult",
     "ReliabilityWarning",
     "Scale",
@@ -202,6 +204,7 @@ __all__ = [
     "plot_scree",
     "plot_snake",
     "plot_tolerance",
+    "polychoric",
     "power",
     "power_from_survey",
     "read_survey",
