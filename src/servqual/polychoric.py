@@ -148,13 +148,15 @@ def _pair_terms(
         p = _cells(_bvn_cdf(h, k, r))
     else:  # only where the count is positive
         p = np.ones_like(d1)
-    p_safe = np.where(used & (p > 0), p, 1.0)
-    with np.errstate(divide="ignore"):
-        logp = np.where(used, np.log(np.where(used, p, 1.0)), 0.0)
-    ratio = np.where(used, d1 / p_safe, 0.0)
-    loglik = (counts * logp).sum(axis=(1, 2))
-    score = (counts * ratio).sum(axis=(1, 2))
-    hess = (counts * (np.where(used, d2 / p_safe, 0.0) - ratio * ratio)).sum(axis=(1, 2))
+    p_safe = np.where(used, np.maximum(p, 1e-300), 1.0)
+    # (at |ρ| → 1 a used cell's probability can underflow: its terms overflow to ±inf,
+    # which the callers read correctly as "far from the maximum")
+    with np.errstate(divide="ignore", over="ignore", invalid="ignore"):
+        logp = np.where(used, np.log(p_safe), 0.0)
+        ratio = np.where(used, d1 / p_safe, 0.0)
+        loglik = (counts * logp).sum(axis=(1, 2))
+        score = (counts * ratio).sum(axis=(1, 2))
+        hess = (counts * (np.where(used, d2 / p_safe, 0.0) - ratio * ratio)).sum(axis=(1, 2))
     return loglik, score, hess
 
 
@@ -185,18 +187,15 @@ def _solve_rho(
         rho[idx] = new
         done = (step < _NEWTON_TOL) | (hi[idx] - lo[idx] < _NEWTON_TOL)
         active[idx[done]] = False
-    # a maximum on the bound (the score is still positive at +MAX_RHO)
+    # a maximum on the bound: the likelihood there is at least as high as at the
+    # estimate (near the bound it can be so flat that Newton steps stall short of it)
     at_bound = np.zeros(m, dtype=bool)
-    for bound, sign in ((MAX_RHO, 1.0), (-MAX_RHO, -1.0)):
-        near = np.abs(rho - bound) < 1e-6
-        if near.any():
-            idx = np.where(near)[0]
-            _, g, _ = _pair_terms(
-                np.full(len(idx), bound), cut_r[idx], cut_c[idx], counts[idx], want_cdf=True
-            )
-            hit = sign * g > 0
-            rho[idx[hit]] = bound
-            at_bound[idx[hit]] = True
+    ll_hat, _, _ = _pair_terms(rho, cut_r, cut_c, counts, want_cdf=True)
+    for bound in (MAX_RHO, -MAX_RHO):
+        ll_bound, _, _ = _pair_terms(np.full(m, bound), cut_r, cut_c, counts, want_cdf=True)
+        hit = ~at_bound & (ll_bound >= ll_hat)
+        rho[hit] = bound
+        at_bound |= hit
     _, _, hs = _pair_terms(rho, cut_r, cut_c, counts, want_cdf=True)
     with np.errstate(invalid="ignore", divide="ignore"):
         se = np.where(hs < 0, 1.0 / np.sqrt(-hs), np.nan)
