@@ -230,3 +230,45 @@ def test_speed_eleven_items(bfi):
     start = time.perf_counter()
     sq.polychoric(data)
     assert time.perf_counter() - start < 1.0
+
+
+# ----------------------------------------------------------------- ordinal alpha
+def _check_alpha(row: pd.Series, ref: dict) -> None:
+    # psych::alpha(R)$total on the tight polychoric matrix (1e-6) and on
+    # psych::polychoric(x)$rho as psych returns it (1e-4)
+    for ours, theirs in (("alpha", "raw_alpha"), ("std_alpha", "std_alpha"),
+                         ("lambda6", "g6"), ("average_r", "average_r")):  # fmt: skip
+        assert_allclose(row[ours], ref["tight"][theirs], atol=TIGHT)
+        assert_allclose(row[ours], ref["psych"][theirs], atol=PSYCH)
+
+
+def test_ordinal_alpha_matches_psych_on_items(bfi):
+    ref = POLY["alpha"]["bfi_a2_a5"]
+    res = sq.cronbach_alpha(bfi[ref["items"]], correlation="polychoric")
+    _check_alpha(res.to_frame().loc["scale"], ref)
+    assert res.correlation == "polychoric"
+    assert repr(res).startswith("Ordinal alpha (polychoric)")
+    assert res.n == 2800
+
+
+def test_ordinal_alpha_of_a_survey_matches_psych():
+    survey = sq.load_example("retail_bank")
+    by_dim = sq.cronbach_alpha(survey, correlation="polychoric")
+    table = by_dim.to_frame()
+    assert list(table.index) == list(survey.instrument.model)
+    _check_alpha(table.loc["tangibles"], POLY["alpha"]["retail_tangibles"])
+    # the headline is the overall scale of all 22 items, as level="overall"
+    assert_allclose(by_dim.alpha, POLY["alpha"]["retail_all"]["tight"]["raw_alpha"], atol=TIGHT)
+    overall = sq.cronbach_alpha(survey, correlation="polychoric", level="overall")
+    _check_alpha(overall.to_frame().loc["overall"], POLY["alpha"]["retail_all"])
+    assert by_dim.items["dimension"].iloc[0] == "tangibles"
+    assert "perception" in repr(by_dim)
+
+
+def test_ordinal_alpha_refuses_matrices_and_bootstrap(bfi):
+    with pytest.raises(sq.DataError, match="needs the respondents' answers"):
+        sq.cronbach_alpha(np.eye(3), n_obs=100, correlation="polychoric")
+    with pytest.raises(sq.DataError, match="bootstrap"):
+        sq.cronbach_alpha(bfi[["A2", "A3"]], ci="bootstrap", correlation="polychoric")
+    with pytest.raises(sq.DataError, match="correlation="):
+        sq.cronbach_alpha(bfi[["A2", "A3"]], correlation="spearman")
