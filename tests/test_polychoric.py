@@ -272,3 +272,42 @@ def test_ordinal_alpha_refuses_matrices_and_bootstrap(bfi):
         sq.cronbach_alpha(bfi[["A2", "A3"]], ci="bootstrap", correlation="polychoric")
     with pytest.raises(sq.DataError, match="correlation="):
         sq.cronbach_alpha(bfi[["A2", "A3"]], correlation="spearman")
+
+
+# ----------------------------------------------------------------- EFA and omega
+def test_efa_on_polychoric_matches_psych_fa(bfi):
+    # psych::fa(rho, nfactors = 2, n.obs = 2615, fm = "minres", rotate = "oblimin") on
+    # the tight polychoric matrix of bfi[, 1:11] (complete rows); psych's fa stops its
+    # iterations early, so 1e-4 as in tests/test_factor.py
+    ref = POLY["fa_bfi11"]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", sq.MissingDataWarning)
+        res = sq.efa(bfi.iloc[:, :11], 2, nan_policy="listwise", correlation="polychoric")
+    assert res.n_obs == ref["n_obs"] and res.correlation == "polychoric"
+    assert_allclose(res.loadings.to_numpy(), np.array(ref["loadings"]), atol=PSYCH)
+    assert_allclose(res.uniquenesses.to_numpy(), ref["uniquenesses"], atol=PSYCH)
+    assert "polychoric" in repr(res)
+
+
+def test_omega_on_polychoric_matches_psych_omega(bfi):
+    # psych::omega(rho, nfactors = 3, n.obs = 2615) on the same matrix (1e-4, psych's
+    # iterative minres and rotations, as tests/test_omega.py)
+    # (C4 reaches the uniqueness bound, in psych as here: a HeywoodWarning)
+    ref = POLY["omega_bfi11"]
+    with warnings.catch_warnings(), pytest.warns(sq.HeywoodWarning, match="'C4'"):
+        warnings.simplefilter("ignore", sq.MissingDataWarning)
+        res = sq.omega(bfi.iloc[:, :11], 3, nan_policy="listwise", correlation="polychoric")
+    assert_allclose(res.omega_h, ref["omega_h"], atol=PSYCH)
+    assert_allclose(res.omega_total, ref["omega_total"], atol=PSYCH)
+    assert_allclose(res.alpha, ref["alpha"], atol=TIGHT)
+    assert res.correlation == "polychoric" and "polychoric" in repr(res)
+
+
+def test_efa_and_omega_on_polychoric_take_a_survey():
+    survey = sq.load_example("retail_bank")
+    res = sq.omega(survey, correlation="polychoric")
+    assert res.n_factors == 5 and res.score == "perception"
+    fa = sq.efa(survey, 5, correlation="polychoric")
+    assert fa.n_obs == 212
+    with pytest.raises(sq.DataError, match="needs the respondents' answers"):
+        sq.efa(np.eye(4), 1, n_obs=50, correlation="polychoric")

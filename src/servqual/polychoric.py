@@ -403,22 +403,9 @@ def polychoric(
     cum = np.cumsum(freq, axis=0) / freq.sum(axis=0)
     tau = stats.norm.ppf(np.clip(cum[:-1], 0.0, 1.0)).T  # (p, K-1)
 
-    # every pair's cross-table: one-hot cross-products, in row blocks
-    onehot_cols = p * n_cat
-    tables = np.zeros((onehot_cols, onehot_cols))
-    block = max(1, 4_000_000 // max(onehot_cols, 1))
-    col_base = np.arange(p) * n_cat
-    for start in range(0, x.shape[0], block):
-        c = codes[start : start + block]
-        pr = present[start : start + block]
-        oh = np.zeros((len(c), onehot_cols), dtype=np.float32)
-        rows, cols = np.nonzero(pr)
-        oh[rows, col_base[cols] + c[rows, cols]] = 1.0
-        tables += (oh.T @ oh).astype(np.float64)
     iu, ju = np.triu_indices(p, 1)
     m = len(iu)
-    t4 = tables.reshape(p, n_cat, p, n_cat)
-    counts = t4[iu, :, ju, :]  # (m, K, K)
+    counts = _cross_tables(np.where(present, codes, n_cat), n_cat)
     n_pair = counts.sum(axis=(1, 2))
     empty = (counts == 0).sum(axis=(1, 2))
 
@@ -545,6 +532,30 @@ def polychoric(
     )
 
 
+def _cross_tables(codes: np.ndarray, n_cat: int) -> np.ndarray:
+    """Cross-table of every item pair i < j (order of ``np.triu_indices``), (m, K, K).
+
+    ``codes`` holds categories 0..K−1 and K for a missing answer. Each pair's cell is
+    ``K'·a + b`` (K' = K + 1), offset by the pair's position, and one ``bincount`` per
+    item and block of rows counts all of its pairs at once.
+    """
+    n, p = codes.shape
+    kx = n_cat + 1
+    c32 = codes.astype(np.int32)
+    parts = []
+    offsets = [np.arange(p - i - 1, dtype=np.int32) * (kx * kx) for i in range(p - 1)]
+    totals = [np.zeros(len(o) * kx * kx, dtype=np.int64) for o in offsets]
+    block = 4096
+    for start in range(0, n, block):
+        c = c32[start : start + block]
+        for i in range(p - 1):
+            cells = c[:, i : i + 1] * kx + c[:, i + 1 :] + offsets[i]
+            totals[i] += np.bincount(cells.ravel(), minlength=len(totals[i]))
+    for i in range(p - 1):
+        parts.append(totals[i].reshape(-1, kx, kx)[:, :n_cat, :n_cat])
+    return np.concatenate(parts).astype(np.float64)
+
+
 def _names(pair_names: list[str], idx: np.ndarray, limit: int = 8) -> str:
     shown = ", ".join(pair_names[i] for i in idx[:limit])
     return shown + (f" and {len(idx) - limit} more" if len(idx) > limit else "")
@@ -593,11 +604,7 @@ def _matrix_input(
     from .survey import Survey
 
     if n_obs is not None or isinstance(data, SurveySummary) or _dask.is_dask_frame(data):
-        raise DataError(
-            f"{what} with correlation='polychoric' needs the respondents' answers (a "
-            "Survey or an item table): polychoric correlations are estimated from the "
-            "cross-tables of the items, not from a covariance matrix or a summary."
-        )
+        _polychoric_input(data, None, n_obs, nan_policy, what)  # raises the DataError
     model = None
     if isinstance(data, Survey):
         model = data.instrument.model
@@ -626,7 +633,7 @@ def _matrix_input(
     return dataclasses.replace(pc, score=used_score), answered, model
 
 
-def ordinal_alpha(
+def _ordinal_alpha(
     data: Any,
     *,
     score: str,
@@ -690,3 +697,22 @@ def ordinal_alpha(
         nan_policy=pc.nan_policy,
         correlation="polychoric",
     )
+
+
+def _polychoric_input(
+    data: Any, score: str | None, n_obs: Any, nan_policy: str, what: str
+) -> PolychoricResult:
+    """The polychoric matrix behind ``efa``/``omega(..., correlation="polychoric")``."""
+    from . import _dask
+    from .summary import SurveySummary
+    from .survey import Survey
+
+    if n_obs is not None or isinstance(data, SurveySummary) or _dask.is_dask_frame(data):
+        raise DataError(
+            f"{what} with correlation='polychoric' needs the respondents' answers (a "
+            "Survey or an item table): polychoric correlations are estimated from the "
+            "cross-tables of the items, not from a correlation matrix or a summary."
+        )
+    if isinstance(data, Survey):
+        return polychoric(data, score=score or "perception", nan_policy=nan_policy)
+    return polychoric(data, score=score, nan_policy=nan_policy)

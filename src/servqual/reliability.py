@@ -497,9 +497,9 @@ def cronbach_alpha(
     check_choice(ci, "ci", ("feldt", "duhachek", "bootstrap"))
     check_choice(correlation, "correlation", ("pearson", "polychoric"))
     if correlation == "polychoric":
-        from .polychoric import ordinal_alpha
+        from .polychoric import _ordinal_alpha
 
-        return ordinal_alpha(
+        return _ordinal_alpha(
             data,
             score=score,
             level=level,
