@@ -51,6 +51,8 @@ def retail() -> pd.DataFrame:
 def _cases(bfi: pd.DataFrame, retail: pd.DataFrame) -> dict[str, tuple[pd.DataFrame, str]]:
     collapsed_a = bfi[A_ITEMS].dropna().copy()
     collapsed_a.loc[collapsed_a["A1"] == 6, "A1"] = 5
+    collapsed_ap = bfi[A_ITEMS].copy()
+    collapsed_ap.loc[collapsed_ap["A1"] == 6, "A1"] = 5
     collapsed_r = retail.dropna().copy()
     collapsed_r.loc[collapsed_r["TAN1"] == 7, "TAN1"] = 6
     return {
@@ -58,6 +60,7 @@ def _cases(bfi: pd.DataFrame, retail: pd.DataFrame) -> dict[str, tuple[pd.DataFr
         "bfi_a_complete": (bfi[A_ITEMS], "listwise"),
         "bfi11_complete": (bfi.iloc[:, :11], "listwise"),
         "bfi_a_collapsed": (collapsed_a, "pairwise"),
+        "bfi_a_collapsed_pairwise": (collapsed_ap, "pairwise"),
         "retail_pairwise": (retail, "pairwise"),
         "retail_complete": (retail, "listwise"),
         "retail_collapsed": (collapsed_r[POLY["retail_collapsed"]["items"]], "pairwise"),
@@ -83,6 +86,7 @@ CASES = [
     "bfi_a_complete",
     "bfi11_complete",
     "bfi_a_collapsed",
+    "bfi_a_collapsed_pairwise",
     "retail_pairwise",
     "retail_complete",
     "retail_collapsed",
@@ -181,6 +185,18 @@ def test_result_layout(results):
     assert list(res.thresholds.columns) == [f"tau{c}" for c in range(1, 6)]
     assert res.nan_policy == "pairwise" and not res.smoothed
     assert "Polychoric correlations" in repr(res) and "<b>" in res._repr_html_()
+
+
+def test_smoothing_matches_psych_cor_smooth():
+    from servqual.polychoric import _smooth
+
+    ref = POLY["cor_smooth"]
+    assert min(ref["eigen"]) < 0
+    # psych::cor.smooth(R): closed form given the eigendecomposition
+    smoothed, done = _smooth(np.array(ref["input"]))
+    assert done
+    assert_allclose(smoothed, np.array(ref["smoothed"]), atol=1e-12)
+    assert_allclose(_smooth(np.eye(3))[0], np.eye(3))
 
 
 def test_bivariate_normal_cdf_is_exact():

@@ -110,6 +110,11 @@ rho11 <- add_case("bfi11_complete", bfi11)$rho
 bfi_c <- bfi_a[complete.cases(bfi_a), ]
 bfi_c$A1[bfi_c$A1 == 6] <- 5
 add_case("bfi_a_collapsed", bfi_c, lavaan = FALSE)
+# the same with the 2800 rows and their missing answers: per-pair tables and
+# thresholds from the respondents who answered both items
+bfi_cp <- bfi_a
+bfi_cp$A1[!is.na(bfi_cp$A1) & bfi_cp$A1 == 6] <- 5
+add_case("bfi_a_collapsed_pairwise", bfi_cp, lavaan = FALSE)
 # retail_bank perception ratings (7-point, 212 rows; some items never answered 1):
 # pairwise, and complete rows
 rho_retail <- add_case("retail_pairwise", retail, lavaan = FALSE)$rho
@@ -173,6 +178,12 @@ ref$fa_bfi11 <- list(loadings = mat_json(unclass(f$loadings)),
 # omega on polychoric correlations: psych::omega(rho, nfactors = 3, n.obs = 2615)
 o <- psych::omega(rho11, nfactors = 3, n.obs = nrow(bfi11), plot = FALSE)
 ref$omega_bfi11 <- list(omega_h = o$omega_h, omega_total = o$omega.tot, alpha = o$alpha)
+
+# psych::cor.smooth of a matrix that is not positive definite (eigenvalues 2.19, 0.90, -0.09)
+bad <- matrix(c(1, 0.9, 0.1, 0.9, 1, 0.7, 0.1, 0.7, 1), 3)
+ref$cor_smooth <- list(input = mat_json(bad),
+                       smoothed = mat_json(suppressWarnings(psych::cor.smooth(bad))),
+                       eigen = eigen(bad)$values)
 
 write(toJSON(ref, auto_unbox = TRUE, digits = NA, pretty = FALSE),
       file.path(out_dir, "polychoric_reference.json"))
