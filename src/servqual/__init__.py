@@ -75,7 +75,7 @@ from .plotting import (
     plot_snake,
     plot_tolerance,
 )
-from .polychoric import PolychoricResult, polychoric
+from .polychoric import PolychoricResult, PolyserialResult, polychoric, polyserial
 from .power import PowerResult, SurveyPowerResult, power, power_from_survey, sample_size
 from .reliability import (
     AlphaResult,
@@ -144,6 +144,7 @@ __all__ = [
     "PairedTestResult",
     "ParallelAnalysisResult",
     "PolychoricResult",
+    "PolyserialResult",
     "PowerResult",
     "ReliabilityWarning",
     "Scale",
@@ -205,6 +206,7 @@ __all__ = [
     "plot_snake",
     "plot_tolerance",
     "polychoric",
+    "polyserial",
     "power",
     "power_from_survey",
     "read_survey",

@@ -6,6 +6,7 @@
 #          tests/reference/reliability_retail_P.csv (retail_bank perception ratings,
 #          212 x 22, 7-point, 3 missing answers; the same as
 #          sq.load_example("retail_bank").item_scores("perception")).
+#          psych::bfi[, c("age", "A1", ..., "A5")] is exported to polyserial_bfi.csv.
 # Output:  tests/reference/polychoric_reference.json
 #
 # R 4.x, psych 2.2.9, lavaan 0.6-14, polycor 0.8-1, jsonlite.
@@ -178,6 +179,41 @@ ref$fa_bfi11 <- list(loadings = mat_json(unclass(f$loadings)),
 # omega on polychoric correlations: psych::omega(rho, nfactors = 3, n.obs = 2615)
 o <- psych::omega(rho11, nfactors = 3, n.obs = nrow(bfi11), plot = FALSE)
 ref$omega_bfi11 <- list(omega_h = o$omega_h, omega_total = o$omega.tot, alpha = o$alpha)
+
+# polyserial: polycor::polyserial(x, y, std.err = TRUE) (two-step ML; BFGS from the ad
+# hoc start, numerical Hessian) as returned and from the exact maximiser of its own
+# objective (copied from polycor, optimize tol 1e-12) as start; psych::polyserial(x, y)
+# (the ad hoc estimator). x = age with the bfi A items (complete rows, 2709), and the
+# mean of the 22 retail perception ratings with TAN1..TAN4 (complete rows, 209).
+bfi_age <- psych::bfi[, c("age", paste0("A", 1:5))]
+write.csv(bfi_age, file.path(out_dir, "polyserial_bfi.csv"), row.names = FALSE, na = "")
+tight_polyserial <- function(x, y) {
+  z <- scale(x)
+  tab <- table(y)
+  n <- sum(tab)
+  s <- length(tab)
+  cts <- c(-Inf, qnorm(cumsum(tab) / n)[-s], Inf)
+  yc <- as.numeric(as.factor(y))
+  f <- function(rho) {
+    tau <- (matrix(cts, n, s + 1, byrow = TRUE) - matrix(rho * z, n, s + 1)) / sqrt(1 - rho^2)
+    -sum(log(dnorm(z) * (pnorm(tau[cbind(1:n, yc + 1)]) - pnorm(tau[cbind(1:n, yc)]))))
+  }
+  optimize(f, c(-0.9999, 0.9999), tol = 1e-12)$minimum
+}
+polyserial_case <- function(x, ys) {
+  out <- lapply(names(ys), function(nm) {
+    p <- polycor::polyserial(x, ys[[nm]], std.err = TRUE)
+    tight <- tight_polyserial(x, ys[[nm]])
+    pt <- polycor::polyserial(x, ys[[nm]], std.err = TRUE, start = tight)
+    list(item = nm, rho = p$rho, se = sqrt(p$var[1]), tight_rho = tight,
+         tight_se = sqrt(pt$var[1]))
+  })
+  list(items = names(ys), polycor = out,
+       psych_ad_hoc = unname(psych::polyserial(x, ys)[, 1]))  # items x 1 matrix
+}
+ba <- bfi_age[complete.cases(bfi_age), ]
+ref$polyserial_bfi_age <- polyserial_case(ba$age, ba[, paste0("A", 1:5)])
+ref$polyserial_retail_mean <- polyserial_case(rowMeans(rc), rc[, paste0("TAN", 1:4)])
 
 # psych::cor.smooth of a matrix that is not positive definite (eigenvalues 2.19, 0.90, -0.09)
 bad <- matrix(c(1, 0.9, 0.1, 0.9, 1, 0.7, 0.1, 0.7, 1), 3)
