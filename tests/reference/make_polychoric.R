@@ -9,7 +9,7 @@
 #          psych::bfi[, c("age", "A1", ..., "A5")] is exported to polyserial_bfi.csv.
 # Output:  tests/reference/polychoric_reference.json
 #
-# R 4.x, psych 2.2.9, lavaan 0.6-14, polycor 0.8-1, jsonlite.
+# R 4.x, psych 2.2.9, lavaan 0.6-14, polycor 0.8-1, numDeriv, jsonlite.
 #
 # Two kinds of psych figures are stored:
 # * "psych": psych::polychoric(x) as it stands. psych maximises each pair's likelihood
@@ -139,7 +139,11 @@ polycor_pair <- function(x, y) {
   f <- function(r) -sum(tab * log(polycor:::binBvn(r, p$row.cuts, p$col.cuts)))
   tight <- optimize(f, c(-1, 1), tol = 1e-12)$minimum
   pt <- polychor(x, y, std.err = TRUE, start = tight)
+  # polychor's Hessian is optimHess with steps of 1e-3 (relative error ~1e-5); the
+  # second derivative of the same objective by Richardson extrapolation
+  # (numDeriv::hessian) gives the SE to ~1e-10: "exact_se"
   list(rho = p$rho, se = sqrt(p$var[1]), tight_rho = tight, tight_se = sqrt(pt$var[1]),
+       exact_se = 1 / sqrt(numDeriv::hessian(f, tight)[1, 1]),
        row_cuts = unname(p$row.cuts), col_cuts = unname(p$col.cuts))
 }
 cc <- bfi_a[complete.cases(bfi_a), ]
@@ -182,7 +186,8 @@ ref$omega_bfi11 <- list(omega_h = o$omega_h, omega_total = o$omega.tot, alpha = 
 
 # polyserial: polycor::polyserial(x, y, std.err = TRUE) (two-step ML; BFGS from the ad
 # hoc start, numerical Hessian) as returned and from the exact maximiser of its own
-# objective (copied from polycor, optimize tol 1e-12) as start; psych::polyserial(x, y)
+# objective (copied from polycor, optimize tol 1e-12) as start, with the SE from
+# numDeriv::hessian of that objective ("exact_se"); psych::polyserial(x, y)
 # (the ad hoc estimator). x = age with the bfi A items (complete rows, 2709), and the
 # mean of the 22 retail perception ratings with TAN1..TAN4 (complete rows, 209).
 bfi_age <- psych::bfi[, c("age", paste0("A", 1:5))]
@@ -198,15 +203,16 @@ tight_polyserial <- function(x, y) {
     tau <- (matrix(cts, n, s + 1, byrow = TRUE) - matrix(rho * z, n, s + 1)) / sqrt(1 - rho^2)
     -sum(log(dnorm(z) * (pnorm(tau[cbind(1:n, yc + 1)]) - pnorm(tau[cbind(1:n, yc)]))))
   }
-  optimize(f, c(-0.9999, 0.9999), tol = 1e-12)$minimum
+  rho <- optimize(f, c(-0.9999, 0.9999), tol = 1e-12)$minimum
+  list(rho = rho, exact_se = 1 / sqrt(numDeriv::hessian(f, rho)[1, 1]))
 }
 polyserial_case <- function(x, ys) {
   out <- lapply(names(ys), function(nm) {
     p <- polycor::polyserial(x, ys[[nm]], std.err = TRUE)
     tight <- tight_polyserial(x, ys[[nm]])
-    pt <- polycor::polyserial(x, ys[[nm]], std.err = TRUE, start = tight)
-    list(item = nm, rho = p$rho, se = sqrt(p$var[1]), tight_rho = tight,
-         tight_se = sqrt(pt$var[1]))
+    pt <- polycor::polyserial(x, ys[[nm]], std.err = TRUE, start = tight$rho)
+    list(item = nm, rho = p$rho, se = sqrt(p$var[1]), tight_rho = tight$rho,
+         tight_se = sqrt(pt$var[1]), exact_se = tight$exact_se)
   })
   list(items = names(ys), polycor = out,
        psych_ad_hoc = unname(psych::polyserial(x, ys)[, 1]))  # items x 1 matrix
