@@ -381,3 +381,18 @@ def test_polyserial_layout_and_errors(polyserial_cases):
         sq.polyserial(x, ys + 0.5)
     with pytest.raises(sq.DataError, match="missing values"):
         sq.polyserial(x.where(x.index != x.index[0]), ys, nan_policy="raise")
+
+
+def test_ordered_categorical_columns_are_read_in_their_order(bfi):
+    labels = ["very inaccurate", "inaccurate", "slightly inaccurate", "slightly accurate",
+              "accurate", "very accurate"]  # fmt: skip
+    frame = bfi[["A2", "A3"]].dropna()
+    as_text = frame.apply(
+        lambda col: pd.Categorical.from_codes(col.astype(int) - 1, labels, ordered=True)
+    )
+    assert_allclose(
+        sq.polychoric(as_text).rho.to_numpy(), sq.polychoric(frame).rho.to_numpy(), atol=1e-12
+    )
+    unordered = as_text.astype({"A2": pd.CategoricalDtype(labels, ordered=False)})
+    with pytest.raises(sq.DataError, match="unordered categorical"):
+        sq.polychoric(unordered)

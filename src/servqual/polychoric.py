@@ -229,6 +229,7 @@ def _item_data(
     labels = [str(c) for c in frame.columns]
     if len(labels) < 2:
         raise InsufficientDataError(f"polychoric needs at least 2 items; got {len(labels)}.")
+    frame = _category_codes(frame)
     x = numeric_matrix(frame, list(frame.columns))
     n_rows = x.shape[0]
     incomplete = np.isnan(x).any(axis=1)
@@ -264,6 +265,24 @@ def _item_data(
     return x, labels, policy, used_score, x.shape[0]
 
 
+def _category_codes(frame: pd.DataFrame) -> pd.DataFrame:
+    """Ordered categorical columns ("Disagree" < "Neutral" < "Agree") as 1, 2, 3, ...;
+    an unordered categorical column is refused (its order is unknown)."""
+    cats = [c for c in frame.columns if isinstance(frame[c].dtype, pd.CategoricalDtype)]
+    if not cats:
+        return frame
+    out = frame.copy()
+    for c in cats:
+        if not frame[c].cat.ordered:
+            raise DataError(
+                f"Column {c!r} is an unordered categorical; give its categories an order "
+                "(pd.Categorical(..., ordered=True)) or recode them to numbers."
+            )
+        codes = frame[c].cat.codes.to_numpy()
+        out[c] = np.where(codes >= 0, codes + 1.0, np.nan)
+    return out
+
+
 def _smooth(r: np.ndarray) -> tuple[np.ndarray, bool]:
     """``psych::cor.smooth``: eigenvalues below 1e-12 set to 100·1e-12, rescaled to sum p,
     back to a correlation matrix, when the smallest eigenvalue is below machine epsilon."""
@@ -292,8 +311,9 @@ def polychoric(
     Parameters
     ----------
     data : Survey, DataFrame, ndarray or list
-        Respondents × items with whole-number categories (a 5- or 7-point scale), or
-        a Survey (its ``score`` ratings).
+        Respondents × items with whole-number categories (a 5- or 7-point scale) or
+        ordered categorical columns (coded 1, 2, … in their order), or a Survey (its
+        ``score`` ratings).
     score : str, optional
         Which ratings of a Survey (default ``"perception"``); ``"expectation"`` etc.
         Gap scores are differences, not ordinal ratings, but are accepted as categories.
@@ -888,7 +908,7 @@ def polyserial(
             "describe the same respondents."
         )
     x = numeric_matrix(xs, list(xs.columns))
-    y = numeric_matrix(ys, list(ys.columns))
+    y = numeric_matrix(_category_codes(ys), list(ys.columns))
     x_labels = [str(c) for c in xs.columns]
     y_labels = [str(c) for c in ys.columns]
     missing = np.isnan(x).any(axis=1) | np.isnan(y).any(axis=1)
