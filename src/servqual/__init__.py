@@ -100,6 +100,7 @@ if TYPE_CHECKING:  # the lazily loaded names below, for type checkers and IDEs
     from .kano import KanoResult, kano
     from .omega import OmegaResult, omega
     from .operations import control_chart, csat, kpi_series, nps
+    from .polychoric import PolychoricResult, PolyserialResult, polychoric, polyserial
     from .power import PowerResult, SurveyPowerResult, power, power_from_survey, sample_size
     from .reliability import (
         AlphaResult,
@@ -171,6 +172,7 @@ _LAZY: dict[str, tuple[str, ...]] = {
         "item_analysis",
         "split_half",
     ),
+    "polychoric": ("PolychoricResult", "PolyserialResult", "polychoric", "polyserial"),
     "report": ("report",),
     "summary": ("SurveySummary", "summarize_csv"),
     "validity": (
@@ -263,6 +265,8 @@ __all__ = [
     "OmegaResult",
     "PairedTestResult",
     "ParallelAnalysisResult",
+    "PolychoricResult",
+    "PolyserialResult",
     "PowerResult",
     "ReliabilityWarning",
     "Scale",
@@ -323,6 +327,8 @@ __all__ = [
     "plot_scree",
     "plot_snake",
     "plot_tolerance",
+    "polychoric",
+    "polyserial",
     "power",
     "power_from_survey",
     "read_survey",

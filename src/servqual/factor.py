@@ -22,6 +22,7 @@ the factors, fit statistics); see :func:`efa`.
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import replace
 from typing import Any, Literal
 
@@ -511,6 +512,7 @@ class EFAResult(TableResult):
     null_chisq: float
     null_df: float
     rms: float
+    correlation: str = "pearson"
 
     _plot_function = "plot_loadings"
 
@@ -529,6 +531,8 @@ class EFAResult(TableResult):
                 f"RMSEA={self.rmsea:.3f}, TLI={self.tli:.3f}"
             )
         data = _data_text(self.score, self.n_obs, self.nan_policy)
+        if self.correlation == "polychoric":
+            data += " · polychoric"
         return f"EFA · {self.n_factors} factor(s) · {self.method}, {rot} · {data}{fit}"
 
 
@@ -638,6 +642,7 @@ def efa(
     nan_policy: NanPolicy = "pairwise",
     max_iter: int | None = None,
     tol: float | None = None,
+    correlation: Literal["pearson", "polychoric"] = "pearson",
 ) -> EFAResult:
     """Exploratory factor analysis (minres, maximum likelihood or principal axis).
 
@@ -662,6 +667,9 @@ def efa(
     tol : float, optional
         Convergence tolerance: projected-gradient norm for minres/ML (default 1e-9);
         change in total communality for PA (default 1e-3, psych's ``min.err``).
+    correlation : {"pearson", "polychoric"}, default "pearson"
+        ``"polychoric"``: factor the :func:`~servqual.polychoric` matrix of the answers
+        (as ``psych::fa(x, cor="poly")``); needs a Survey or item data.
 
     Returns
     -------
@@ -742,6 +750,23 @@ def efa(
         or tol <= 0
     ):
         raise DataError(f"tol must be a positive number, got {tol!r}.")
+    check_choice(correlation, "correlation", ("pearson", "polychoric"))
+    if correlation == "polychoric":
+        from .polychoric import _polychoric_input
+
+        pc = _polychoric_input(data, score, n_obs, nan_policy, "efa")
+        res = efa(
+            pc.rho,
+            n_factors,
+            method=method,
+            rotation=rotation,
+            n_obs=pc.n_obs,
+            max_iter=max_iter,
+            tol=tol,
+        )
+        return dataclasses.replace(
+            res, score=pc.score, nan_policy=pc.nan_policy, correlation="polychoric"
+        )
     prep = _prep(data, score, n_obs, nan_policy, "efa")
     m = check_n_factors(n_factors, len(prep.labels))
     return _solve(prep, m, method, rotation, max_iter, tol)

@@ -7,6 +7,7 @@ omega total and the omegas of each group factor, following ``psych::omega``.
 
 from __future__ import annotations
 
+import dataclasses
 import warnings
 from typing import Any, Literal
 
@@ -49,6 +50,7 @@ class OmegaResult(TableResult):
     n_obs: int
     nan_policy: str
     score: str | None
+    correlation: str = "pearson"
 
     @property
     def omega_subscales(self) -> pd.Series:
@@ -61,6 +63,7 @@ class OmegaResult(TableResult):
             f"Omega · {self.n_factors} group factors · ω_h={self.omega_h:.3f}, "
             f"ω_total={self.omega_total:.3f} · "
             f"{_data_text(self.score, self.n_obs, self.nan_policy)}"
+            + (" · polychoric" if self.correlation == "polychoric" else "")
         )
 
 
@@ -73,6 +76,7 @@ def omega(
     score: str | None = None,
     n_obs: int | None = None,
     nan_policy: NanPolicy = "pairwise",
+    correlation: Literal["pearson", "polychoric"] = "pearson",
 ) -> OmegaResult:
     """McDonald's omega hierarchical and total via the Schmid–Leiman transformation.
 
@@ -94,6 +98,9 @@ def omega(
         Sample size; giving it means ``data`` is a correlation matrix.
     nan_policy : {"pairwise", "listwise", "raise"}
         Missing answers (see :func:`servqual.kmo`).
+    correlation : {"pearson", "polychoric"}, default "pearson"
+        ``"polychoric"``: ordinal omega, from the :func:`~servqual.polychoric` matrix of
+        the answers (as ``psych::omega(psych::polychoric(x)$rho, n.obs=)``).
 
     Returns
     -------
@@ -162,6 +169,15 @@ def omega(
     if n_factors is None:
         n_dims = len(data.instrument.model) if isinstance(data, Survey) else 0
         n_factors = n_dims if n_dims >= 2 else 3
+    check_choice(correlation, "correlation", ("pearson", "polychoric"))
+    if correlation == "polychoric":
+        from .polychoric import _polychoric_input
+
+        pc = _polychoric_input(data, score, n_obs, nan_policy, "omega")
+        res = omega(pc.rho, n_factors, method=method, flip=flip, n_obs=pc.n_obs)
+        return dataclasses.replace(
+            res, score=pc.score, nan_policy=pc.nan_policy, correlation="polychoric"
+        )
     prep = _prep(data, score, n_obs, nan_policy, "omega")
     labels = prep.labels
     p = len(labels)

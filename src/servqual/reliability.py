@@ -305,6 +305,7 @@ class AlphaResult(TableResult):
     score: str | None
     level: str
     _items: pd.DataFrame
+    correlation: str = "pearson"
 
     @property
     def header(self) -> str:
@@ -313,8 +314,11 @@ class AlphaResult(TableResult):
         by_dim = self.level == "dimension"
         pooled = len(self._table) > 1 or int(self._table["n_items"].iloc[0]) != self.n_items
         scope = "overall " if by_dim and pooled else ""
+        name = (
+            "Ordinal alpha (polychoric)" if self.correlation == "polychoric" else "Cronbach's alpha"
+        )
         return (
-            f"Cronbach's alpha · {what}{self.level} · {self.nan_policy} · {ci} · "
+            f"{name} · {what}{self.level} · {self.nan_policy} · {ci} · "
             f"{scope}alpha={self.alpha:.3f} ({self.n_items} items, n={self.n})"
         )
 
@@ -399,6 +403,7 @@ def cronbach_alpha(
     n_boot: int = 1000,
     rng: int | np.random.Generator | None = None,
     n_obs: int | None = None,
+    correlation: Literal["pearson", "polychoric"] = "pearson",
 ) -> AlphaResult:
     """Cronbach's alpha, standardised alpha and Guttman's lambda 6, with a CI.
 
@@ -430,6 +435,11 @@ def cronbach_alpha(
     n_obs : int, optional
         Number of respondents behind a covariance/correlation matrix. Giving it is
         what marks ``data`` as a matrix; servqual never guesses.
+    correlation : {"pearson", "polychoric"}, default "pearson"
+        ``"polychoric"``: ordinal alpha (Zumbo, Gadermann & Zeisser 2007), alpha of the
+        :func:`~servqual.polychoric` correlation matrix of each scale, as
+        ``psych::alpha(psych::polychoric(x)$rho)``; needs the answers (a Survey or item
+        data), not ``ci="bootstrap"``.
 
     Returns
     -------
@@ -493,6 +503,19 @@ def cronbach_alpha(
     0.935
     """
     check_choice(ci, "ci", ("feldt", "duhachek", "bootstrap"))
+    check_choice(correlation, "correlation", ("pearson", "polychoric"))
+    if correlation == "polychoric":
+        from .polychoric import _ordinal_alpha
+
+        return _ordinal_alpha(
+            data,
+            score=score,
+            level=level,
+            ci=ci,
+            confidence_level=confidence_level,
+            nan_policy=nan_policy,
+            n_obs=n_obs,
+        )
     if ci == "bootstrap" and isinstance(data, SurveySummary):
         data.require_rows(
             "A bootstrap interval of alpha (ci='bootstrap')",
