@@ -438,7 +438,7 @@ _FIT_FIELDS = (
 )
 
 
-def _fit(*values: float) -> dict[str, float]:
+def _fit(*values: float) -> dict[str, Any]:
     return dict(zip(_FIT_FIELDS, values, strict=True))
 
 
@@ -449,7 +449,7 @@ def _logdet(a: np.ndarray) -> float:
 
 def fit_statistics(
     r: np.ndarray, lam: np.ndarray, phi: np.ndarray | None, n: int, alpha: float = 0.1
-) -> dict[str, float]:
+) -> dict[str, Any]:
     """Likelihood-ratio fit of a factor solution, with psych's definitions.
 
     Returns the fields ``objective``, ``chisq``, ``df``, ``p_value``, ``rmsea``,

@@ -34,6 +34,7 @@ from ._results import TableResult, p_text, result_class
 from ._validation import check_choice
 from ._vocab import NanPolicy, as_rng, check_nan_policy, parse_score
 from .exceptions import DataError, InsufficientDataError
+from .polychoric import polychoric_input
 from .summary import SurveySummary
 from .survey import Survey
 
@@ -752,9 +753,7 @@ def efa(
         raise DataError(f"tol must be a positive number, got {tol!r}.")
     check_choice(correlation, "correlation", ("pearson", "polychoric"))
     if correlation == "polychoric":
-        from .polychoric import _polychoric_input
-
-        pc = _polychoric_input(data, score, n_obs, nan_policy, "efa")
+        pc = polychoric_input(data, score, n_obs, nan_policy, "efa")
         res = efa(
             pc.rho,
             n_factors,

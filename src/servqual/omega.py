@@ -20,6 +20,7 @@ from ._results import TableResult, result_class
 from ._validation import check_choice, fmt_list
 from .exceptions import ConvergenceError, HeywoodWarning, InsufficientDataError, ReliabilityWarning
 from .factor import NanPolicy, _data_text, _prep, _solve, check_n_factors
+from .polychoric import polychoric_input
 from .survey import Survey
 
 __all__ = ["OmegaResult", "omega"]
@@ -171,9 +172,7 @@ def omega(
         n_factors = n_dims if n_dims >= 2 else 3
     check_choice(correlation, "correlation", ("pearson", "polychoric"))
     if correlation == "polychoric":
-        from .polychoric import _polychoric_input
-
-        pc = _polychoric_input(data, score, n_obs, nan_policy, "omega")
+        pc = polychoric_input(data, score, n_obs, nan_policy, "omega")
         res = omega(pc.rho, n_factors, method=method, flip=flip, n_obs=pc.n_obs)
         return dataclasses.replace(
             res, score=pc.score, nan_policy=pc.nan_policy, correlation="polychoric"

@@ -19,11 +19,13 @@ import numpy as np
 import pandas as pd
 from scipy import optimize, special, stats
 
-from . import _efa
+from . import _dask, _efa
 from ._results import TableResult, result_class
 from ._validation import as_frame, check_choice, fmt_list, numeric_matrix
 from ._vocab import NanPolicy, check_nan_policy
 from .exceptions import DataError, InsufficientDataError, MissingDataWarning, ServqualWarning
+from .summary import SurveySummary
+from .survey import Survey
 
 __all__ = ["PolychoricResult", "PolyserialResult", "polychoric", "polyserial"]
 
@@ -208,7 +210,6 @@ def _solve_rho(
 def _item_data(
     data: Any, score: str | None, nan_policy: str
 ) -> tuple[np.ndarray, list[str], str, str | None, int]:
-    from .survey import Survey
 
     if isinstance(data, Survey):
         used_score = score or "perception"
@@ -618,17 +619,13 @@ def _start_values(counts: np.ndarray) -> np.ndarray:
 
 
 # =========================================================================== ordinal reliability
-def _matrix_input(
-    data: Any, score: str, nan_policy: str, n_obs: Any, what: str
+def matrix_input(
+    data: Any, score: str, nan_policy: NanPolicy, n_obs: Any, what: str
 ) -> tuple[PolychoricResult, np.ndarray, dict[str, list[str]] | None]:
     """Polychoric correlations of the items behind ``what`` (alpha, omega, EFA), the
     answered mask of the rows used, and the Survey's dimension model (None for items)."""
-    from . import _dask
-    from .summary import SurveySummary
-    from .survey import Survey
-
     if n_obs is not None or isinstance(data, SurveySummary) or _dask.is_dask_frame(data):
-        _polychoric_input(data, None, n_obs, nan_policy, what)  # raises the DataError
+        polychoric_input(data, None, n_obs, nan_policy, what)  # raises the DataError
     model = None
     if isinstance(data, Survey):
         model = data.instrument.model
@@ -657,80 +654,10 @@ def _matrix_input(
     return dataclasses.replace(pc, score=used_score), answered, model
 
 
-def _ordinal_alpha(
-    data: Any,
-    *,
-    score: str,
-    level: str,
-    ci: str,
-    confidence_level: float,
-    nan_policy: str,
-    n_obs: Any,
-) -> Any:
-    """``cronbach_alpha(..., correlation="polychoric")``: alpha of the polychoric matrix
-    of each scale (Zumbo, Gadermann & Zeisser 2007), through the matrix path of
-    :func:`servqual.cronbach_alpha` with ``n`` the scale's respondents."""
-    from . import _alpha
-    from .reliability import cronbach_alpha
-
-    if ci == "bootstrap":
-        raise DataError(
-            "ci='bootstrap' is not available with correlation='polychoric'; use "
-            "ci='feldt' or ci='duhachek'."
-        )
-    check_choice(level, "level", ("dimension", "overall"))
-    nan_policy = check_nan_policy(nan_policy)
-    pc, answered, model = _matrix_input(data, score, nan_policy, n_obs, "cronbach_alpha")
-    labels = list(pc.rho.columns)
-    pos = {c: j for j, c in enumerate(labels)}
-    if model is None:
-        scales = {"scale": labels}
-        headline = "scale"
-    elif level == "overall":
-        scales = {"overall": labels}
-        headline = "overall"
-    else:
-        scales = _alpha.usable_scales(model, 2, stacklevel=5)
-        headline = "overall" if len(model) > 1 else next(iter(scales))
-        if headline == "overall":
-            scales = {**scales, "overall": labels}
-
-    def one(codes: list[str]) -> Any:
-        n = int(answered[:, [pos[c] for c in codes]].any(axis=1).sum())
-        return cronbach_alpha(
-            pc.rho.loc[codes, codes], n_obs=n, ci=ci, confidence_level=confidence_level
-        )
-
-    results = {name: one(codes) for name, codes in scales.items()}
-    rows = [name for name in scales if not (name == "overall" and level == "dimension")]
-    table = pd.concat([results[name].to_frame().set_axis([name]) for name in rows])
-    table.index.name = "dimension" if model is not None and level == "dimension" else None
-    parts = []
-    dim_of = {c: d for d, cs in model.items() for c in cs} if model is not None else None
-    for name in rows:
-        items = results[name].items
-        if dim_of is not None:
-            items.insert(0, "dimension", [dim_of[c] for c in items.index])
-        parts.append(items)
-    return dataclasses.replace(
-        results[headline],
-        _table=table,
-        _items=pd.concat(parts) if len(parts) > 1 else parts[0],
-        score=pc.score,
-        level=level if model is not None else "scale",
-        nan_policy=pc.nan_policy,
-        correlation="polychoric",
-    )
-
-
-def _polychoric_input(
-    data: Any, score: str | None, n_obs: Any, nan_policy: str, what: str
+def polychoric_input(
+    data: Any, score: str | None, n_obs: Any, nan_policy: NanPolicy, what: str
 ) -> PolychoricResult:
     """The polychoric matrix behind ``efa``/``omega(..., correlation="polychoric")``."""
-    from . import _dask
-    from .summary import SurveySummary
-    from .survey import Survey
-
     if n_obs is not None or isinstance(data, SurveySummary) or _dask.is_dask_frame(data):
         raise DataError(
             f"{what} with correlation='polychoric' needs the respondents' answers (a "

@@ -30,6 +30,7 @@ from ._validation import (
 )
 from ._vocab import NanPolicy, as_rng, check_level, check_nan_policy, parse_score
 from .exceptions import DataError, InstrumentError, InsufficientDataError, ReliabilityWarning
+from .polychoric import matrix_input as polychoric_matrix_input
 from .summary import SurveySummary
 from .survey import Survey
 
@@ -505,8 +506,6 @@ def cronbach_alpha(
     check_choice(ci, "ci", ("feldt", "duhachek", "bootstrap"))
     check_choice(correlation, "correlation", ("pearson", "polychoric"))
     if correlation == "polychoric":
-        from .polychoric import _ordinal_alpha
-
         return _ordinal_alpha(
             data,
             score=score,
@@ -805,4 +804,67 @@ def split_half(
         nan_policy=inp.nan_policy,
         score=inp.score,
         level=inp.level,
+    )
+
+
+def _ordinal_alpha(
+    data: Any,
+    *,
+    score: str,
+    level: str,
+    ci: CIMethod,
+    confidence_level: float,
+    nan_policy: NanPolicy,
+    n_obs: Any,
+) -> Any:
+    """``cronbach_alpha(..., correlation="polychoric")``: alpha of the polychoric matrix
+    of each scale (Zumbo, Gadermann & Zeisser 2007), through the matrix path of
+    :func:`servqual.cronbach_alpha` with ``n`` the scale's respondents."""
+    if ci == "bootstrap":
+        raise DataError(
+            "ci='bootstrap' is not available with correlation='polychoric'; use "
+            "ci='feldt' or ci='duhachek'."
+        )
+    check_choice(level, "level", ("dimension", "overall"))
+    nan_policy = check_nan_policy(nan_policy)
+    pc, answered, model = polychoric_matrix_input(data, score, nan_policy, n_obs, "cronbach_alpha")
+    labels = list(pc.rho.columns)
+    pos = {c: j for j, c in enumerate(labels)}
+    if model is None:
+        scales = {"scale": labels}
+        headline = "scale"
+    elif level == "overall":
+        scales = {"overall": labels}
+        headline = "overall"
+    else:
+        scales = _alpha.usable_scales(model, 2, stacklevel=5)
+        headline = "overall" if len(model) > 1 else next(iter(scales))
+        if headline == "overall":
+            scales = {**scales, "overall": labels}
+
+    def one(codes: list[str]) -> Any:
+        n = int(answered[:, [pos[c] for c in codes]].any(axis=1).sum())
+        return cronbach_alpha(
+            pc.rho.loc[codes, codes], n_obs=n, ci=ci, confidence_level=confidence_level
+        )
+
+    results = {name: one(codes) for name, codes in scales.items()}
+    rows = [name for name in scales if not (name == "overall" and level == "dimension")]
+    table = pd.concat([results[name].to_frame().set_axis([name]) for name in rows])
+    table.index.name = "dimension" if model is not None and level == "dimension" else None
+    parts = []
+    dim_of = {c: d for d, cs in model.items() for c in cs} if model is not None else None
+    for name in rows:
+        items = results[name].items
+        if dim_of is not None:
+            items.insert(0, "dimension", [dim_of[c] for c in items.index])
+        parts.append(items)
+    return replace(
+        results[headline],
+        _table=table,
+        _items=pd.concat(parts) if len(parts) > 1 else parts[0],
+        score=pc.score,
+        level=level if model is not None else "scale",
+        nan_policy=pc.nan_policy,
+        correlation="polychoric",
     )
