@@ -19,6 +19,7 @@ import pandas as pd
 from scipy import linalg, optimize, stats
 
 from ._results import TableResult, result_class
+from ._tables import apa_number, apa_p
 from ._validation import as_frame, check_choice, fmt_list, numeric_matrix, require_columns
 from .exceptions import (
     ConvergenceError,
@@ -110,6 +111,20 @@ class CFAResult(TableResult):
             f"{self.n_factors} factors · {self.n_items} items · n={self.n} · "
             f"chisq={self.chisq:.3f} (df={self.df}) · CFI={self.cfi:.3f} · "
             f"TLI={self.tli:.3f} · RMSEA={self.rmsea:.3f} · SRMR={self.srmr:.3f}"
+        )
+
+    @property
+    def _note(self) -> str:
+        ident = "factor variances fixed at 1" if self.std_lv else "first loadings fixed at 1"
+        return (
+            f"Maximum likelihood estimation ({ident}); χ²({self.df}) = {apa_number(self.chisq)}, "
+            f"{apa_p(self.pvalue, prefix=True)}; CFI = {apa_number(self.cfi, decimals=3, bounded=True)}, "
+            f"TLI = {apa_number(self.tli, decimals=3)}, RMSEA = "
+            f"{apa_number(self.rmsea, decimals=3, bounded=True)} (90% CI "
+            f"{apa_number(self.rmsea_ci_low, decimals=3, bounded=True)}–"
+            f"{apa_number(self.rmsea_ci_high, decimals=3, bounded=True)}), SRMR = "
+            f"{apa_number(self.srmr, decimals=3, bounded=True)}. Std. all = completely "
+            "standardized estimate."
         )
 
     @property
