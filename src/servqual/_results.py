@@ -180,7 +180,7 @@ class TableResult:
         --------
         >>> import servqual as sq
         >>> tex = sq.gap_scores(sq.load_example("retail_bank"), level="dimension").to_latex()
-        >>> "\\toprule" in tex and "|" not in tex
+        >>> r"\\toprule" in tex and "|" not in tex
         True
         """
         columns, caption, note = self._paper_parts(decimals)
