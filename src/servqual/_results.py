@@ -152,7 +152,9 @@ class TableResult:
         results with one override it)."""
         return None
 
-    def _paper_parts(self, decimals: int) -> tuple[list[_tables.Column], str, str | None]:
+    def _paper_parts(
+        self, decimals: int, *, sparsify: bool = True
+    ) -> tuple[list[_tables.Column], str, str | None]:
         """Formatted columns, caption (the header's first line) and note (the result's
         note, then any further header lines) of the paper table."""
         caption, *rest = self.header.splitlines() or [type(self).__name__]
@@ -163,6 +165,7 @@ class TableResult:
             decimals=decimals,
             confidence_level=getattr(self, "confidence_level", None),
             bounded=self._bounded_columns,
+            sparsify=sparsify,
         )
         return columns, caption, " ".join(notes) or None
 
