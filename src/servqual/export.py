@@ -127,23 +127,25 @@ def _named_results(results: Any) -> list[tuple[str, TableResult]]:
     """``(name, result)`` pairs; names from the dict keys or the result types."""
     if isinstance(results, TableResult):
         items: list[tuple[Any, Any]] = [(None, results)]
+        places = ["results"]
     elif isinstance(results, Mapping):
         items = list(results.items())
+        places = [f"results[{key!r}]" for key in results]
     elif isinstance(results, Sequence) and not isinstance(results, str | bytes):
         items = [(None, r) for r in results]
+        places = [f"results[{i}]" for i in range(len(items))]
     else:
         raise DataError(
             "results must be a servqual result, a list of results or a dict of name to "
-            f"result, got {type(results).__name__}: {results!r:.80}."
+            f"result, got {_describe(results)}."
         )
     if not items:
         raise DataError(f"No results to export: got an empty {type(results).__name__}.")
     out: list[tuple[str, TableResult]] = []
-    for key, result in items:
+    for (key, result), where in zip(items, places, strict=True):
         if not isinstance(result, TableResult):
-            where = f"results[{key!r}]" if key is not None else "results"
             raise DataError(
-                f"{where} holds {type(result).__name__} {result!r:.80}, not a servqual result "
+                f"{where} holds {_describe(result)}, not a servqual result "
                 "(a GapResult, PairedTestResult, ... from a servqual function)."
             )
         if key is not None and not isinstance(key, str):
@@ -151,6 +153,13 @@ def _named_results(results: Any) -> list[tuple[str, TableResult]]:
         name = key if key is not None else type(result).__name__.removesuffix("Result")
         out.append((name, result))
     return out
+
+
+def _describe(obj: Any) -> str:
+    """``"int: 42"``, or only the type name where the repr is long or multi-line."""
+    text = repr(obj)
+    name = type(obj).__name__
+    return name if "\n" in text or len(text) > 60 else f"{name}: {text}"
 
 
 def _sheet_names(names: Sequence[str]) -> list[str]:
