@@ -7,6 +7,7 @@ import math
 import re
 import sys
 import warnings
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -459,3 +460,20 @@ def test_cfa_paper_table(results):
     assert "CFI = .997" in tex
     md = pd.Series(results["cfa"].to_markdown().splitlines())
     assert md.str.startswith("| tangibles=~TAN1 | tangibles | =~ | TAN1 | yes |").any()
+
+
+# --------------------------------------------------------------------------- docs
+def test_the_user_guide_example_runs(tmp_path, monkeypatch, capsys):
+    guide = Path(__file__).parents[1] / "docs" / "user-guide" / "charts-and-report.md"
+    section = guide.read_text(encoding="utf-8").split("## Tables for a paper")[1]
+    code = re.search(r"```python\n(.*?)```", section, re.S)
+    assert code is not None
+    monkeypatch.chdir(tmp_path)
+    exec(compile(code.group(1), str(guide), "exec"), {})
+    names = ("tables.xlsx", "tables.docx", "tables.tex", "tables.md")
+    assert all((tmp_path / name).stat().st_size > 0 for name in names)
+    out = capsys.readouterr().out
+    assert "*Note.* Gap = perception − expectation" in out
+    assert "Latent Variables:" in out
+    wb = openpyxl.load_workbook(tmp_path / "tables.xlsx")
+    assert wb.sheetnames == ["Gaps", "Paired tests", "Reliability", "CFA"]

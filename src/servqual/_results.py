@@ -191,7 +191,7 @@ class TableResult:
 
     def to_markdown(self, *, decimals: int = 2) -> str:
         """The result as an APA-style Markdown pipe table: the header in italics above,
-        the same labels and figures as :meth:`to_latex`, the note line below."""
+        the same labels and figures as ``to_latex()``, the note line below."""
         columns, caption, note = self._paper_parts(decimals)
         return _tables.render_markdown(columns, caption, note)
 

@@ -1,7 +1,7 @@
 """Paper tables: APA-style number formatting and LaTeX / Markdown rendering.
 
-The building blocks behind :meth:`servqual._results.TableResult.to_latex`,
-``to_markdown`` and :func:`servqual.export_tables`. This module sits below the
+The building blocks behind ``TableResult.to_latex``,
+``to_markdown`` and ``servqual.export_tables``. This module sits below the
 results (it imports only pandas and numpy): a result hands in its table, caption,
 note and the test that tells which columns hold p-values.
 
@@ -320,7 +320,7 @@ def layout(
     bounded: Sequence[str] = (),
     sparsify: bool = True,
 ) -> list[Column]:
-    """The table's index levels and columns as formatted :class:`Column` s (index first).
+    """The table's index levels and columns as formatted ``Column`` objects (index first).
 
     ``bounded`` names further columns shown without a leading zero; ``sparsify``
     blanks repeated labels of the outer index levels (as a printed table does).

@@ -1,6 +1,6 @@
 """Paper tables in files: ``.xlsx``, ``.docx``, ``.tex`` and ``.md``.
 
-:func:`export_tables` writes one or more results, each as the APA-style table that
+``export_tables`` writes one or more results, each as the APA-style table that
 its ``to_latex()`` / ``to_markdown()`` gives: the header as the title, readable
 column labels, figures formatted for a paper and a note line naming the test and
 the sign convention.
@@ -44,7 +44,7 @@ __all__ = ["export_tables"]
 
 _FORMATS = (".xlsx", ".docx", ".tex", ".md")
 _SHEET_FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
-#: Excel number formats by column kind (see :func:`servqual._tables.layout`)
+#: Excel number formats by column kind (the kinds of ``_tables.layout``)
 _NUMBER_FORMATS = {
     "int": "#,##0",
     "p": '[<0.001]"< .001";.000',
