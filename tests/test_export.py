@@ -106,6 +106,7 @@ def test_latex_escape_covers_the_special_characters():
         r"\textbackslash{} k"
     )
     assert _tables.latex_escape("P − E · n≤5") == r"P $-$ E $\cdot$ n$\leq$5"
+    assert _tables.latex_escape("|r|") == r"\textbar{}r\textbar{}"
 
 
 # --------------------------------------------------------------------------- LaTeX
@@ -218,7 +219,7 @@ def test_markdown_structure(results):
 def test_markdown_escapes_pipes_and_emphasis(results):
     odd = _renamed(results["gaps"], columns={"gap": "a|b*c"}, index={"tangibles": "x|y_z"})
     md = odd.to_markdown()
-    assert r"| A\|b\*c |" in md
+    assert r"| a\|b\*c |" in md
     assert r"| x\|y\_z |" in md
 
 

@@ -58,6 +58,10 @@ _BOUNDED_NAMES = frozenset(
         "omega_h",
         "cr",
         "ave",
+        "raw_r",
+        "smc",
+        "sqrt_ave",
+        "max_abs_r",
     }
 )
 _BOUNDED_PREFIXES = ("share_", "prop_", "r_")
@@ -143,6 +147,17 @@ _LABELS: dict[str, Label] = {
     "cr": (_rm("CR"),),
     "nps": (_rm("NPS"),),
     "kpi": (_rm("KPI"),),
+    "r2": (_it("R"), _rm("²")),
+    "beta": (_rm("β"),),
+    "sqrt_ave": (_rm("√AVE"),),
+    "max_abs_r": (_rm("Max. |"), _it("r"), _rm("|")),
+    "htmt": (_rm("HTMT"),),
+    "above_085": (_rm("HTMT > .85"),),
+    "above_090": (_rm("HTMT > .90"),),
+    "smc": (_rm("SMC"),),
+    "r_drop": (_it("r"), _rm(" (item–rest)")),
+    "raw_r": (_it("r"), _rm(" (item–total)")),
+    "t2": (_it("T"), _rm("²")),
 }
 
 _P_ADJUST_NAMES = {
@@ -263,7 +278,9 @@ def _label(name: Any, confidence_level: float | None) -> Label:
     label = _LABELS.get(key.lower())
     if label is None:
         text = key.replace("_", " ")
-        label = (_rm(text[:1].upper() + text[1:]),)
+        if len(key) > 2 and key.replace("_", "").isalpha():  # a word, not a code like "x1"
+            text = text[:1].upper() + text[1:]
+        label = (_rm(text),)
     if confidence_level is not None and key in ("ci_low", "ci_high"):
         label = (_rm(f"{confidence_level:.0%} "), *label)
     return label
@@ -367,6 +384,7 @@ _LATEX_SPECIALS = {
     "{": r"\{",
     "}": r"\}",
     "~": r"\textasciitilde{}",
+    "|": r"\textbar{}",
     "^": r"\textasciicircum{}",
     MINUS: "$-$",
     "≤": r"$\leq$",
@@ -387,6 +405,7 @@ _LATEX_SPECIALS = {
     "ω": r"$\omega$",
     "Φ": r"$\Phi$",
     "∞": r"$\infty$",
+    "√": r"$\surd$",
     "–": "--",
     DASH: "---",
 }
