@@ -5,6 +5,8 @@ from __future__ import annotations
 import dataclasses
 import math
 import re
+import shutil
+import subprocess
 import sys
 import warnings
 from pathlib import Path
@@ -478,3 +480,24 @@ def test_the_user_guide_example_runs(tmp_path, monkeypatch, capsys):
     assert "Latent Variables:" in out
     wb = openpyxl.load_workbook(tmp_path / "tables.xlsx")
     assert wb.sheetnames == ["Gaps", "Paired tests", "Reliability", "CFA"]
+
+
+@pytest.mark.skipif(shutil.which("pdflatex") is None, reason="needs pdflatex")
+def test_the_tex_file_compiles(results, tmp_path):
+    sq.export_tables(results, tmp_path / "tables.tex")
+    (tmp_path / "main.tex").write_text(
+        "\\documentclass{article}\n\\usepackage[T1]{fontenc}\n\\usepackage[utf8]{inputenc}\n"
+        "\\usepackage{booktabs}\n\\begin{document}\n\\input{tables.tex}\n\\end{document}\n",
+        encoding="utf-8",
+    )
+    proc = subprocess.run(
+        ["pdflatex", "-interaction=nonstopmode", "-halt-on-error", "main.tex"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert proc.returncode == 0, proc.stdout[-2000:]
+    log = (tmp_path / "main.log").read_text(encoding="latin-1")
+    assert "Missing character" not in log
+    assert (tmp_path / "main.pdf").stat().st_size > 0

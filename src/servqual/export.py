@@ -247,6 +247,7 @@ def _write_xlsx(named: list[tuple[str, TableResult]], path: Path, decimals: int)
 def _write_docx(named: list[tuple[str, TableResult]], path: Path, decimals: int) -> None:
     try:
         import docx
+        from docx.enum.section import WD_ORIENT
         from docx.enum.text import WD_ALIGN_PARAGRAPH
         from docx.oxml import OxmlElement
         from docx.oxml.ns import qn
@@ -275,6 +276,11 @@ def _write_docx(named: list[tuple[str, TableResult]], path: Path, decimals: int)
             element.append(box)
 
     document = docx.Document()
+    widest = max(len(result.columns) + result.index.nlevels for _, result in named)
+    if widest > 8:  # wide tables: landscape pages
+        section = document.sections[0]
+        section.orientation = WD_ORIENT.LANDSCAPE
+        section.page_width, section.page_height = section.page_height, section.page_width
     for number, (_, result) in enumerate(named, start=1):
         columns, caption, note = result._paper_parts(decimals)
         document.add_paragraph().add_run(f"Table {number}").bold = True
