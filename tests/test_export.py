@@ -501,3 +501,13 @@ def test_the_tex_file_compiles(results, tmp_path):
     log = (tmp_path / "main.log").read_text(encoding="latin-1")
     assert "Missing character" not in log
     assert (tmp_path / "main.pdf").stat().st_size > 0
+
+
+def test_further_header_lines_go_to_the_note(results):
+    groups = dataclasses.replace(results["groups"], empty_groups=(("tangibles", "east"),))
+    assert len(groups.header.splitlines()) == 2
+    md = groups.to_markdown()
+    assert md.splitlines()[0] == "*" + _tables.markdown_escape(groups.header.splitlines()[0]) + "*"
+    note = md.strip().splitlines()[-1]
+    assert note.startswith("*Note.* Welch ANOVA of gap by branch.")
+    assert note.endswith("Empty groups dropped (no answers): 'east' for 'tangibles'")
