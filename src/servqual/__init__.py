@@ -66,6 +66,7 @@ from .survey import Survey
 
 if TYPE_CHECKING:  # the lazily loaded names below, for type checkers and IDEs
     from . import drivers as drivers
+    from . import export as export
     from . import factor as factor
     from . import gaps as gaps
     from . import groups as groups
@@ -83,6 +84,7 @@ if TYPE_CHECKING:  # the lazily loaded names below, for type checkers and IDEs
         importance_performance,
         key_drivers,
     )
+    from .export import export_tables
     from .factor import (
         BartlettResult,
         EFAResult,
@@ -138,6 +140,7 @@ _LAZY: dict[str, tuple[str, ...]] = {
         "importance_performance",
         "key_drivers",
     ),
+    "export": ("export_tables",),
     "factor": (
         "BartlettResult",
         "EFAResult",
@@ -293,6 +296,7 @@ __all__ = [
     "difference_reliability",
     "discriminant_validity",
     "efa",
+    "export_tables",
     "fornell_larcker",
     "gap_scores",
     "hotelling_test",

@@ -20,6 +20,7 @@ from typing import Any, ClassVar, TypeVar, dataclass_transform
 
 import pandas as pd
 
+from . import _tables
 from .exceptions import ServqualError
 
 __all__ = ["TableResult", "format_p", "p_text", "register_chart", "result_class"]
@@ -102,6 +103,8 @@ class TableResult:
 
     _plot_function: ClassVar[str | None] = None
     _repr_decimals: ClassVar[int] = 3
+    #: further columns whose values cannot exceed 1 (shown without a leading zero in papers)
+    _bounded_columns: ClassVar[tuple[str, ...]] = ()
 
     def to_frame(self) -> pd.DataFrame:
         """Return the result table as a new DataFrame (the result stays unchanged)."""
@@ -142,6 +145,55 @@ class TableResult:
             f"<p><b>{html.escape(self.header)}</b></p>"
             f"{self._display_table().to_html(notebook=True)}"
         )
+
+    @property
+    def _note(self) -> str | None:
+        """The note under a paper table: the test, the sign convention (``None`` here;
+        results with one override it)."""
+        return None
+
+    def _paper_parts(
+        self, decimals: int, *, sparsify: bool = True
+    ) -> tuple[list[_tables.Column], str, str | None]:
+        """Formatted columns, caption (the header's first line) and note (the result's
+        note, then any further header lines) of the paper table."""
+        caption, *rest = self.header.splitlines() or [type(self).__name__]
+        notes = [text for text in (self._note, *rest) if text]
+        columns = _tables.layout(
+            self._table,
+            is_p=_is_p_column,
+            decimals=decimals,
+            confidence_level=getattr(self, "confidence_level", None),
+            bounded=self._bounded_columns,
+            sparsify=sparsify,
+        )
+        return columns, caption, " ".join(notes) or None
+
+    def to_latex(self, *, decimals: int = 2, label: str | None = None) -> str:
+        """The result as an APA-style LaTeX table (needs ``\\usepackage{booktabs}``).
+
+        A ``table`` environment with the header as caption, booktabs rules and no
+        vertical rules, readable column labels, figures formatted for a paper
+        (integers as integers, p-values as ``< .001`` / ``.023``, no leading zero for
+        correlations and proportions, other figures to ``decimals`` places) and a
+        note line naming the test and the sign convention. ``label`` adds a
+        ``\\label``.
+
+        Examples
+        --------
+        >>> import servqual as sq
+        >>> tex = sq.gap_scores(sq.load_example("retail_bank"), level="dimension").to_latex()
+        >>> r"\\toprule" in tex and "|" not in tex
+        True
+        """
+        columns, caption, note = self._paper_parts(decimals)
+        return _tables.render_latex(columns, caption, note, label=label)
+
+    def to_markdown(self, *, decimals: int = 2) -> str:
+        """The result as an APA-style Markdown pipe table: the header in italics above,
+        the same labels and figures as ``to_latex()``, the note line below."""
+        columns, caption, note = self._paper_parts(decimals)
+        return _tables.render_markdown(columns, caption, note)
 
     def plot(self, ax: Any = None, **kwargs: Any) -> Any:
         """Draw this result with its matplotlib chart and return the Axes.

@@ -19,6 +19,7 @@ import pandas as pd
 from scipy import linalg, optimize, stats
 
 from ._results import TableResult, result_class
+from ._tables import apa_number, apa_p
 from ._validation import (
     as_frame,
     check_choice,
@@ -120,6 +121,20 @@ class CFAResult(TableResult):
         )
 
     @property
+    def _note(self) -> str:
+        ident = "factor variances fixed at 1" if self.std_lv else "first loadings fixed at 1"
+        return (
+            f"Maximum likelihood estimation ({ident}); χ²({self.df}) = {apa_number(self.chisq)}, "
+            f"{apa_p(self.pvalue, prefix=True)}; CFI = {apa_number(self.cfi, decimals=3, bounded=True)}, "
+            f"TLI = {apa_number(self.tli, decimals=3)}, RMSEA = "
+            f"{apa_number(self.rmsea, decimals=3, bounded=True)} (90% CI "
+            f"{apa_number(self.rmsea_ci_low, decimals=3, bounded=True)}–"
+            f"{apa_number(self.rmsea_ci_high, decimals=3, bounded=True)}), SRMR = "
+            f"{apa_number(self.srmr, decimals=3, bounded=True)}. Std. all = completely "
+            "standardized estimate."
+        )
+
+    @property
     def factors(self) -> list[str]:
         """Factor names in model order."""
         return list(self.model)
@@ -132,6 +147,152 @@ class CFAResult(TableResult):
     def fit_measures(self) -> pd.Series:
         """Fit measures as a Series (names as lavaan's ``fitMeasures`` with ``_`` for ``.``)."""
         return pd.Series({k: getattr(self, k) for k in _FIT_NAMES}, name="fit", dtype=float)
+
+    def summary(self) -> str:
+        """A printed summary laid out like lavaan's
+        ``summary(fit, fit.measures = TRUE, standardized = TRUE)``.
+
+        The estimator and sample size, the model and baseline tests, the fit indices
+        (CFI, TLI, log-likelihoods, AIC, BIC, SABIC, RMSEA with its 90% interval,
+        SRMR), then the parameter blocks "Latent Variables:", "Covariances:" and
+        "Variances:" with ``Estimate``, ``Std.Err``, ``z-value``, ``P(>|z|)``,
+        ``Std.lv`` and ``Std.all`` (blank for fixed parameters; residual variances of
+        the items are marked with a leading dot, as lavaan does).
+
+        Examples
+        --------
+        >>> import warnings, servqual as sq
+        >>> with warnings.catch_warnings():
+        ...     warnings.simplefilter("ignore")
+        ...     fit = sq.cfa(sq.load_example("retail_bank"))
+        >>> print(fit.summary())  # doctest: +ELLIPSIS
+        servqual CFA ended normally after ... iterations
+        ...
+        Latent Variables:
+                           Estimate  Std.Err  z-value  P(>|z|)   Std.lv  Std.all
+          tangibles =~
+            TAN1              0.912    0.060   15.166    0.000    0.912    0.856
+        ...
+        """
+        t = self._table
+        n = self.n
+        sabic = -2 * self.loglik + self.npar * np.log((n + 2) / 24)
+        base_p = float(stats.chi2.sf(self.baseline_chisq, self.baseline_df))
+
+        def line(label: str, value: Any) -> str:
+            text = (
+                value
+                if isinstance(value, str)
+                else (f"{value:.3f}" if isinstance(value, float) else str(value))
+            )
+            return f"  {label:<42}{text:>10}"
+
+        out = [
+            f"servqual CFA ended normally after {self.iterations} iterations",
+            "",
+            line("Estimator", self.estimator.upper()),
+            line("Optimization method", "BFGS"),
+            line("Number of model parameters", self.npar),
+            "",
+            line("Number of observations", n),
+            "",
+            "Model Test User Model:",
+            "",
+            line("Test statistic", float(self.chisq)),
+            line("Degrees of freedom", self.df),
+            line("P-value (Chi-square)", float(self.pvalue)),
+            "",
+            "Model Test Baseline Model:",
+            "",
+            line("Test statistic", float(self.baseline_chisq)),
+            line("Degrees of freedom", self.baseline_df),
+            line("P-value", base_p),
+            "",
+            "User Model versus Baseline Model:",
+            "",
+            line("Comparative Fit Index (CFI)", float(self.cfi)),
+            line("Tucker-Lewis Index (TLI)", float(self.tli)),
+            "",
+            "Loglikelihood and Information Criteria:",
+            "",
+            line("Loglikelihood user model (H0)", float(self.loglik)),
+            line("Loglikelihood unrestricted model (H1)", float(self.unrestricted_loglik)),
+            "",
+            line("Akaike (AIC)", float(self.aic)),
+            line("Bayesian (BIC)", float(self.bic)),
+            line("Sample-size adjusted Bayesian (SABIC)", float(sabic)),
+            "",
+            "Root Mean Square Error of Approximation:",
+            "",
+            line("RMSEA", float(self.rmsea)),
+            line("90 Percent confidence interval - lower", float(self.rmsea_ci_low)),
+            line("90 Percent confidence interval - upper", float(self.rmsea_ci_high)),
+            line("P-value H_0: RMSEA <= 0.050", float(self.rmsea_pvalue)),
+            "",
+            "Standardized Root Mean Square Residual:",
+            "",
+            line("SRMR", float(self.srmr)),
+            "",
+            "Parameter Estimates:",
+            "",
+            line("Standard errors", "Standard"),
+            line("Information", "Expected"),
+            line("Information saturated (h1) model", "Structured"),
+        ]
+        factors = self.factors
+        fvar = {f: float(t.loc[f"{f}~~{f}", "est"]) for f in factors}
+        head = f"{'':<19}{'Estimate':>8}{'Std.Err':>9}{'z-value':>9}{'P(>|z|)':>9}"
+        head += f"{'Std.lv':>9}{'Std.all':>9}"
+
+        def row(name: str, r: pd.Series, std_lv: float) -> str:
+            free = bool(r["free"])
+            cells = [f"{r['est']:8.3f}"]
+            for key in ("se", "z", "p_value"):
+                cells.append(f"{r[key]:9.3f}" if free and np.isfinite(r[key]) else " " * 9)
+            cells += [f"{std_lv:9.3f}", f"{r['std_all']:9.3f}"]
+            return f"{name:<19}"[:19].ljust(19) + "".join(cells)
+
+        def block(title: str, rows: pd.DataFrame, grouped: bool, std_lv: list[float]) -> None:
+            out.extend(["", title, head])
+            current = None
+            for (_, r), slv in zip(rows.iterrows(), std_lv, strict=True):
+                if grouped and r["lhs"] != current:
+                    current = r["lhs"]
+                    out.append(f"  {current} {r['op']}")
+                if grouped:
+                    out.append(row(f"    {r['rhs']}", r, slv))
+                else:
+                    dot = "." if r["lhs"] not in fvar else " "
+                    out.append(row(f"   {dot}{r['lhs']}", r, slv))
+
+        lo = t[t["op"] == "=~"]
+        block(
+            "Latent Variables:",
+            lo,
+            True,
+            [e * np.sqrt(fvar[f]) for f, e in zip(lo["lhs"], lo["est"], strict=True)],
+        )
+        var = t[(t["op"] == "~~") & (t["lhs"] == t["rhs"])]
+        cov = t[(t["op"] == "~~") & (t["lhs"] != t["rhs"])]
+        if len(cov):
+            block(
+                "Covariances:",
+                cov,
+                True,
+                [
+                    e / np.sqrt(fvar[a] * fvar[b])
+                    for a, b, e in zip(cov["lhs"], cov["rhs"], cov["est"], strict=True)
+                ],
+            )
+        items = var[~var["lhs"].isin(factors)]
+        latent = var[var["lhs"].isin(factors)]
+        block(
+            "Variances:",
+            pd.concat([items, latent]),
+            False,
+            [*items["est"], *([1.0] * len(latent))],
+        )
+        return "\n".join(out) + "\n"
 
     def loadings(self) -> pd.DataFrame:
         """One row per item: ``factor``, ``est``, ``se``, ``std_all`` (standardized loading),

@@ -22,6 +22,7 @@ from scipy import stats
 
 from ._results import TableResult, result_class
 from ._stats import column_moments
+from ._tables import apa_number, apa_p
 from ._validation import check_choice, check_confidence, fmt_list
 from ._vocab import check_level, parse_score
 from .exceptions import DataError, InstrumentError, InsufficientDataError
@@ -349,6 +350,16 @@ class KeyDriverResult(TableResult):
         return (
             f"Key drivers of {self.outcome!r} · {self.score} by {self.level} · {kind}, {se} · "
             f"R²={self.r_squared:.3f} · n={self.n}"
+        )
+
+    @property
+    def _note(self) -> str:
+        return (
+            f"{'WLS' if self.weighted else 'OLS'} regression of {self.outcome} on the {self.score} "
+            f"scores ({self.robust or 'classical'} standard errors); R² = "
+            f"{apa_number(self.r_squared, bounded=True)}, F({self.df_model}, {self.df_resid}) = "
+            f"{apa_number(self.f_statistic)}, {apa_p(self.f_p_value, prefix=True)}. B = "
+            "unstandardized, β = standardized coefficient; relative weights rescaled to % of R²."
         )
 
 

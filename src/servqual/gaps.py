@@ -25,6 +25,7 @@ from ._stats import (
     t_interval,
     wilson_interval,
 )
+from ._tables import gap_note
 from ._validation import check_choice, check_confidence
 from ._vocab import GAP_SCORES, Level, check_flag, check_level, parse_reference, parse_score
 from .exceptions import InstrumentError, InsufficientDataError
@@ -83,6 +84,10 @@ class GapResult(TableResult):
             f"{self.title} · {self.level}{w}{seg} · {n} · "
             f"{self.confidence_level:.0%} t-CI{sw} · nan_policy={self.nan_policy}"
         )
+
+    @property
+    def _note(self) -> str:
+        return gap_note(self.reference, self.reference_name, self.confidence_level, self.weighted)
 
     @property
     def title(self) -> str:
@@ -385,6 +390,14 @@ class ToleranceResult(TableResult):
         return (
             f"Zone of tolerance (adequate ≤ perceived ≤ desired) · {self.level}{seg} · "
             f"n={self.n}{sw}"
+        )
+
+    @property
+    def _note(self) -> str:
+        return (
+            "MSA = perceived − adequate, MSS = perceived − desired; negative values mean "
+            "perceptions fall short of the adequate (below the zone of tolerance) or the desired "
+            "level. Zone width = desired − adequate; position of the mean perception in the zone."
         )
 
 

@@ -17,6 +17,7 @@ from scipy import optimize, special, stats
 
 from ._results import TableResult, result_class
 from ._stats import t_test
+from ._tables import adjust_note
 from ._validation import check_choice, check_confidence, fmt_list
 from .exceptions import DataError, InsufficientDataError, MissingDataWarning, ServqualWarning
 from .gaps import respondent_scores
@@ -103,6 +104,13 @@ class GroupComparisonResult(TableResult):
                 f"{a!r}–{b!r} for {u!r}" for u, a, b in self.skipped_pairs
             )
         return head
+
+    @property
+    def _note(self) -> str:
+        diff = "Difference = M₁ − M₂. " if self.method == "welch" else ""
+        return f"{self.header.split(' of ')[0]} of {self.score} by {self.by}. {diff}" + adjust_note(
+            self.p_adjust
+        )
 
     @property
     def post_hoc(self) -> pd.DataFrame | None:

@@ -21,6 +21,7 @@ from scipy import optimize, stats
 from . import _gap_engine
 from ._results import TableResult, result_class
 from ._stats import column_moments, require_n, t_test
+from ._tables import adjust_note
 from ._validation import check_choice, check_confidence, fmt_list
 from ._vocab import (
     ALTERNATIVES,
@@ -488,6 +489,14 @@ class PairedTestResult(TableResult):
             f"{name} (P vs {self.reference}: {self.reference_name}) · {self.level}{iw} · "
             f"{self.alternative} · p_adjust={adj} · {self.confidence_level:.0%} CI{sw} · "
             f"n={self.n}"
+        )
+
+    @property
+    def _note(self) -> str:
+        return (
+            f"{self.header.split(' (')[0]} ({self.alternative}); Difference = perception − "
+            f"{self.reference_name}, negative values mean perceptions fall short. "
+            + adjust_note(self.p_adjust)
         )
 
     @property

@@ -19,6 +19,7 @@ import pandas as pd
 from . import _alpha, _dask
 from ._difference import DifferenceReliabilityResult, difference_reliability
 from ._results import TableResult, result_class
+from ._tables import ci_method_name
 from ._validation import (
     as_frame,
     check_choice,
@@ -321,6 +322,15 @@ class AlphaResult(TableResult):
         return (
             f"{name} · {what}{self.level} · {self.nan_policy} · {ci} · "
             f"{scope}alpha={self.alpha:.3f} ({self.n_items} items, n={self.n})"
+        )
+
+    _bounded_columns = ("ci_low", "ci_high")
+
+    @property
+    def _note(self) -> str:
+        return (
+            f"Cronbach's α with its {self.confidence_level:.0%} {ci_method_name(self.ci_method)} "
+            "confidence interval; standardized α from the item correlations."
         )
 
     @property
