@@ -1,6 +1,7 @@
 """The documentation site builds with ``mkdocs build --strict`` (no warnings)."""
 
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -40,5 +41,19 @@ def test_mkdocs_build_strict(tmp_path):
     assert 'href="scale/"' in (site / "index.html").read_text(encoding="utf-8")
     gaps = (site / "api" / "gaps" / "index.html").read_text(encoding="utf-8")
     assert "servqual.gaps.gap_scores" in gaps
+    # the docstrings' Sphinx roles are links or code on the pages, never raw text
+    # (docs/griffe_roles.py); re-exports link to the page that documents them
+    pages = sorted((site / "api").rglob("index.html"))  # the overview is "api"
+    api = {page.parent.name: page.read_text(encoding="utf-8") for page in pages}
+    raw = {name: re.findall(r":(?:class|func|meth|attr|mod|exc|data|obj|math):", html)
+           for name, html in api.items()}  # fmt: skip
+    assert {name: found for name, found in raw.items() if found} == {}
+    to_gaps = 'href="../gaps/#servqual.gaps.gap_scores"><code>servqual.gap_scores</code></a>'
+    assert to_gaps in api["report"]
+    assert 'href="#servqual.summary.SurveySummary"><code>SurveySummary</code></a>' in api["summary"]
+    # only the names of each module's __all__: no internal helpers
+    for helper in ["gap_block", "gap_result", "out_index_name"]:
+        assert f'id="servqual.gaps.{helper}"' not in gaps, helper
+    assert 'id="servqual.summary.as_source"' not in api["summary"]
     methods = (site / "methods" / "index.html").read_text(encoding="utf-8")
     assert "Feldt" in methods and "Fornell" in methods and "arithmatex" in methods
