@@ -57,3 +57,11 @@ def test_mkdocs_build_strict(tmp_path):
     assert 'id="servqual.summary.as_source"' not in api["summary"]
     methods = (site / "methods" / "index.html").read_text(encoding="utf-8")
     assert "Feldt" in methods and "Fornell" in methods and "arithmatex" in methods
+    # MathJax comes with the site (docs/hooks.py): no page loads a script from the network
+    assert '<script src="../javascripts/mathjax/tex-mml-chtml.js"' in methods
+    assert (site / "javascripts" / "mathjax" / "output" / "chtml" / "fonts").is_dir()
+    remote = [(page.relative_to(site).as_posix(), src)
+              for page in site.rglob("*.html")
+              for src in re.findall(r'<script[^>]*\ssrc="([^"]*)"', page.read_text(encoding="utf-8"))
+              if "//" in src]  # fmt: skip
+    assert remote == []
