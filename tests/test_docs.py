@@ -8,6 +8,8 @@ from pathlib import Path
 
 import pytest
 
+import servqual
+
 pytest.importorskip("mkdocs")
 pytest.importorskip("mkdocstrings")
 pytest.importorskip("mkdocs_jupyter")
@@ -37,6 +39,11 @@ def test_mkdocs_build_strict(tmp_path):
     for name in ["01_servqual_study", "02_zone_of_tolerance", "03_four_perspectives"]:
         page = (site / "notebooks" / name / "index.html").read_text(encoding="utf-8")
         assert page.count("data:image/png;base64") >= 4, name
+    # the chart gallery draws every sq.plot_* function
+    gallery = (site / "notebooks" / "04_chart_gallery" / "index.html").read_text(encoding="utf-8")
+    charts = sorted(name for name in dir(servqual) if name.startswith("plot_"))
+    assert [name for name in charts if f"sq.{name}" not in gallery] == []
+    assert gallery.count("data:image/png;base64") >= len(charts)
     # the large-data page is in the navigation, not an orphan
     assert 'href="scale/"' in (site / "index.html").read_text(encoding="utf-8")
     gaps = (site / "api" / "gaps" / "index.html").read_text(encoding="utf-8")
