@@ -72,3 +72,50 @@ def test_mkdocs_build_strict(tmp_path):
               for src in re.findall(r'<script[^>]*\ssrc="([^"]*)"', page.read_text(encoding="utf-8"))
               if "//" in src]  # fmt: skip
     assert remote == []
+
+
+def test_sphinx_roles_become_cross_references():
+    """docs/griffe_roles.py: what a role becomes, as seen from the docstring's object."""
+    import importlib.util
+
+    griffe = pytest.importorskip("griffe")
+    spec = importlib.util.spec_from_file_location("griffe_roles", ROOT / "docs" / "griffe_roles.py")
+    roles = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(roles)
+    ext = roles.RolesExtension()
+    loader = griffe.GriffeLoader(
+        extensions=griffe.load_extensions(ext), search_paths=[str(ROOT / "src")]
+    )
+    pkg = loader.load("servqual")
+
+    def convert(text, context="servqual"):
+        return ext.convert(text, loader.modules_collection[context])
+
+    # re-exports link to the documented object; "~" shows the last component
+    assert convert(":class:`~servqual.Survey`") == "[`Survey`][servqual.survey.Survey]"
+    assert convert(":func:`servqual.gap_scores`") == (
+        "[`servqual.gap_scores`][servqual.gaps.gap_scores]"
+    )
+    # relative names are looked up from the class, the module, the packages
+    summary = "servqual.summary.SurveySummary.from_csv"
+    assert convert(":meth:`from_frame`", summary) == (
+        "[`from_frame`][servqual.summary.SurveySummary.from_frame]"
+    )
+    assert convert(":func:`cronbach_alpha`", "servqual.gaps") == (
+        "[`cronbach_alpha`][servqual.reliability.cronbach_alpha]"
+    )
+    assert convert(":meth:`Summary.from_frame\n<servqual.SurveySummary.from_frame>`") == (
+        "[`Summary.from_frame`][servqual.summary.SurveySummary.from_frame]"
+    )
+    # the function, not its submodule of the same name
+    assert convert(":func:`conformance`", "servqual.operations") == (
+        "[`conformance`][servqual.operations.conformance.conformance]"
+    )
+    # anything the API pages do not document is code, not a link
+    assert convert(":func:`pandas.read_csv`") == "`pandas.read_csv`"
+    assert convert(":func:`servqual.gaps.gap_block`") == "`servqual.gaps.gap_block`"
+    assert convert(":math:`\\alpha =\n k`") == "\\(\\alpha = k\\)"
+    # the loaded docstrings are rewritten; the source is not
+    assert ":class:" not in pkg["summary"].docstring.value
+    assert "[`SurveySummary`][servqual.summary.SurveySummary]" in pkg["summary"].docstring.value
+    assert ":class:`SurveySummary`" in (ROOT / "src" / "servqual" / "summary.py").read_text("utf-8")
