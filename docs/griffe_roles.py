@@ -16,6 +16,8 @@ loaded, this extension rewrites each docstring (the source files are not touched
 * A name that is not documented on an API page (numpy, pandas, scipy, R functions, private
   helpers) becomes plain code: never a broken link, never a build warning.
 * ``:math:`...``` becomes ``\\(...\\)``, which pymdownx.arithmatex hands to MathJax.
+* The names of a numpy ``See Also`` section become the same links (one list item per
+  entry: ``name : description`` or ``name, name``).
 
 What "documented on an API page" means is read from the ``::: identifier`` lines of the
 Markdown pages under ``docs/``: the object itself and, recursively, the public members
@@ -43,6 +45,8 @@ OBJECT_ROLES = ("class", "func", "meth", "attr", "mod", "exc", "data", "obj")
 # :role:`content` or :py:role:`content`; the content may wrap onto the next line
 ROLE_RE = re.compile(r":(?:py:)?(?P<role>[a-z]+):`(?P<content>[^`]+)`")
 EXPLICIT_TITLE_RE = re.compile(r"^(?P<title>.+?)\s*<(?P<target>[^<>]+)>$", re.DOTALL)
+# a numpy "See Also" section: the header and its lines up to the next blank line
+SEE_ALSO_RE = re.compile(r"^(?P<head>See Also\n-{3,}\n)(?P<body>.*?)(?=\n[ \t]*\n|\Z)", re.M | re.S)
 DIRECTIVE_RE = re.compile(r"^:::\s+(?P<identifier>[\w.]+)\s*$", re.MULTILINE)
 _LOOKUP_ERRORS = (KeyError, ValueError, AttributeError, AliasResolutionError, CyclicAliasError)
 
@@ -182,4 +186,22 @@ class RolesExtension(Extension):
                 return f"`{title}`"
             return f"[`{title}`][{identifier}]"
 
-        return ROLE_RE.sub(replace, text)
+        text = ROLE_RE.sub(replace, text)
+        return SEE_ALSO_RE.sub(lambda m: m["head"] + self._see_also(m["body"], context), text)
+
+    def _see_also(self, body: str, context: Object) -> str:
+        """The entries of a See Also section as a list of links (or code)."""
+
+        def link(name: str) -> str:
+            identifier = self.resolve(name, context)
+            return f"[`{name}`][{identifier}]" if identifier else f"`{name}`"
+
+        lines = []
+        for line in body.splitlines():
+            if not line.strip() or line[0].isspace():  # a description's next line
+                lines.append(f"  {line.strip()}" if line.strip() else line)
+                continue
+            names, _, description = line.partition(" : ")
+            linked = ", ".join(link(name.strip()) for name in names.split(",") if name.strip())
+            lines.append(f"- {linked}: {description.strip()}" if description else f"- {linked}")
+        return "\n".join(lines)

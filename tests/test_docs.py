@@ -115,6 +115,11 @@ def test_sphinx_roles_become_cross_references():
     assert convert(":func:`pandas.read_csv`") == "`pandas.read_csv`"
     assert convert(":func:`servqual.gaps.gap_block`") == "`servqual.gaps.gap_block`"
     assert convert(":math:`\\alpha =\n k`") == "\\(\\alpha = k\\)"
+    see_also = "See Also\n--------\nkey_drivers : regression.\nnumpy.cov, power\n\nNotes"
+    assert convert(see_also, "servqual.drivers") == (
+        "See Also\n--------\n- [`key_drivers`][servqual.drivers.key_drivers]: regression.\n"
+        "- `numpy.cov`, [`power`][servqual.power.power]\n\nNotes"
+    )
     # the loaded docstrings are rewritten; the source is not
     assert ":class:" not in pkg["summary"].docstring.value
     assert "[`SurveySummary`][servqual.summary.SurveySummary]" in pkg["summary"].docstring.value
