@@ -485,10 +485,166 @@ fig.tight_layout()
 """),
 ]
 
+# --------------------------------------------------------------------------- 04
+GALLERY = [
+    md("""
+# Chart gallery
+
+Every chart function of `servqual`, each drawn once from the bundled example data. A chart
+takes a result (never raw data) and an optional `ax=`, and returns the Axes; colours,
+labels and titles are keyword arguments. The code above each figure is all it takes.
+"""),
+    code("""
+%matplotlib inline
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+
+import servqual as sq
+
+bank = sq.load_example("retail_bank")  # two-column SERVQUAL (P and E), 212 respondents
+zot = sq.load_example("zone_of_tolerance")  # three-column format (A, D, P)
+counts = sq.operations.load_records("counts")  # monthly complaints and returns per store
+feedback = sq.operations.load_records("feedback")  # reviews, CSAT, NPS, CES
+"""),
+    md("""
+## Survey charts
+
+**`sq.plot_gaps`**: the mean gap (P − E) of each dimension with its 95 % confidence interval.
+"""),
+    code("""
+fig, ax = plt.subplots(figsize=(7, 3.5))
+sq.plot_gaps(sq.gap_scores(bank, level="dimension"), ax=ax, sort=True);
+"""),
+    md("""
+**`sq.plot_gaps`** by segment: one bar per branch and dimension.
+"""),
+    code("""
+fig, ax = plt.subplots(figsize=(7, 5))
+sq.plot_gaps(sq.gap_scores(bank, level="dimension", by="branch"), ax=ax);
+"""),
+    md("""
+**`sq.plot_snake`**: the perception and expectation profiles across the 22 items.
+"""),
+    code("""
+fig, ax = plt.subplots(figsize=(11, 4))
+sq.plot_snake(sq.gap_scores(bank, level="item"), ax=ax);
+"""),
+    md("""
+**`sq.plot_radar`**: perception against expectation per dimension (on a polar Axes).
+"""),
+    code("""
+fig, ax = plt.subplots(figsize=(5.5, 5.5), subplot_kw={"projection": "polar"})
+sq.plot_radar(sq.gap_scores(bank, level="dimension"), ax=ax);
+"""),
+    md("""
+**`sq.plot_tolerance`**: the zone of tolerance (adequate to desired) with the perceived level.
+"""),
+    code("""
+fig, ax = plt.subplots(figsize=(7, 3.5))
+sq.plot_tolerance(sq.tolerance_zone(zot, level="dimension"), ax=ax);
+"""),
+    md("""
+**`sq.plot_likert`**: diverging stacked bars of the perception answers per dimension.
+"""),
+    code("""
+fig, ax = plt.subplots(figsize=(8, 3.5))
+sq.plot_likert(sq.likert_distribution(bank, rating="P", level="dimension"), ax=ax);
+"""),
+    md("""
+**`sq.plot_scree`**: parallel analysis, observed against simulated eigenvalues.
+"""),
+    code("""
+fig, ax = plt.subplots(figsize=(7, 4))
+sq.plot_scree(sq.parallel_analysis(bank, rng=1), ax=ax);
+"""),
+    md("""
+**`sq.plot_loadings`**: the loadings of an exploratory factor analysis as a heatmap.
+"""),
+    code("""
+fig, ax = plt.subplots(figsize=(6, 8))
+sq.plot_loadings(sq.efa(bank, n_factors=5, rotation="oblimin"), ax=ax, threshold=0.3);
+"""),
+    md("""
+**`sq.plot_drivers`**: relative importance of the dimensions for the overall rating.
+"""),
+    code("""
+fig, ax = plt.subplots(figsize=(7, 3.5))
+sq.plot_drivers(sq.key_drivers(bank, outcome="overall"), ax=ax);
+"""),
+    md("""
+**`sq.plot_ipa`**: the importance–performance map with the stated importance points.
+"""),
+    code("""
+fig, ax = plt.subplots(figsize=(7, 5))
+sq.plot_ipa(sq.importance_performance(bank, importance="stated"), ax=ax);
+"""),
+    md("""
+**`sq.plot_kano`**: Better against Worse coefficients of a Kano survey (the answers of 120
+respondents are made up here: servqual ships no Kano example).
+"""),
+    code("""
+rng = np.random.default_rng(3)
+answers = {"A": (1, 3), "O": (1, 5), "M": (3, 5), "I": (3, 3)}  # (functional, dysfunctional)
+mix = {  # shares of respondents answering as A, O, M, I
+    "mobile app": [0.2, 0.5, 0.2, 0.1],
+    "video advice": [0.55, 0.15, 0.05, 0.25],
+    "24-hour hotline": [0.1, 0.2, 0.6, 0.1],
+    "paper statements": [0.1, 0.05, 0.15, 0.7],
+}
+kinds = {feature: rng.choice(list(answers), size=120, p=p) for feature, p in mix.items()}
+functional = pd.DataFrame({f: [answers[k][0] for k in ks] for f, ks in kinds.items()})
+dysfunctional = pd.DataFrame({f: [answers[k][1] for k in ks] for f, ks in kinds.items()})
+fig, ax = plt.subplots(figsize=(6, 5))
+sq.plot_kano(sq.kano(functional, dysfunctional), ax=ax);
+"""),
+    md("""
+## Operations charts
+
+**`sq.plot_kpi`**: complaints and returns per 1,000 orders per month and store.
+"""),
+    code("""
+kpi = sq.operations.kpi_series(counts, date="month", type="type", count="count",
+                               exposure="orders", by="store", per=1000)
+fig, ax = plt.subplots(figsize=(10, 3.5))
+sq.plot_kpi(kpi, ax=ax);
+"""),
+    md("""
+**`sq.plot_control`**: a u-chart of the complaint rate of one store with its control limits.
+"""),
+    code("""
+chart = sq.operations.control_chart(kpi, type="complaint", where={"store": "north"})
+fig, ax = plt.subplots(figsize=(10, 3.5))
+sq.plot_control(chart, ax=ax);
+"""),
+    md("""
+**`sq.plot_nps`**: the Net Promoter Score per quarter with its 95 % interval.
+"""),
+    code("""
+fig, ax = plt.subplots(figsize=(10, 3.5))
+sq.plot_nps(sq.operations.nps(feedback, column="recommend", date="date", freq="Q"), ax=ax);
+"""),
+    md("""
+**`sq.plot_ratings`**: the distribution of the review stars.
+"""),
+    code("""
+fig, ax = plt.subplots(figsize=(6, 3.5))
+sq.plot_ratings(sq.operations.ratings(feedback, column="stars"), ax=ax);
+"""),
+    md("""
+**`sq.plot_score`**: mean CSAT per store with its 95 % confidence interval.
+"""),
+    code("""
+fig, ax = plt.subplots(figsize=(6, 3.5))
+sq.plot_score(sq.operations.csat(feedback, column="csat", by="store"), ax=ax);
+"""),
+]
+
 NOTEBOOKS = {
     "01_servqual_study.ipynb": STUDY,
     "02_zone_of_tolerance.ipynb": ZOT,
     "03_four_perspectives.ipynb": PERSPECTIVES,
+    "04_chart_gallery.ipynb": GALLERY,
 }
 
 
