@@ -8,6 +8,7 @@ import numpy as np
 
 from ..exceptions import ServqualError
 from ._core import _axes, _table
+from ._fonts import fit_scripts
 
 __all__ = ["plot_loadings", "plot_scree"]
 
@@ -86,7 +87,7 @@ def plot_scree(
         ax.set_title(title)
     if legend:
         ax.legend(frameon=False)
-    return ax
+    return fit_scripts(ax, "plot_scree")
 
 
 def plot_loadings(
@@ -168,4 +169,4 @@ def plot_loadings(
         title = f"Loadings · {result.method}, {result.rotation or 'unrotated'}"
     if title:
         ax.set_title(title)
-    return ax
+    return fit_scripts(ax, "plot_loadings")

@@ -9,6 +9,7 @@ import pandas as pd
 
 from ..exceptions import ServqualError
 from ._core import _axes
+from ._fonts import fit_scripts
 
 __all__ = ["plot_control", "plot_kpi", "plot_nps", "plot_ratings", "plot_score"]
 
@@ -142,7 +143,7 @@ def plot_control(
         else {"c": "count", "u": "rate", "p": "proportion"}[result.chart]
     )
     ax.set_xlabel("period")
-    return ax
+    return fit_scripts(ax, "plot_control")
 
 
 def plot_kpi(
@@ -199,7 +200,7 @@ def plot_kpi(
     ax.set_xlabel("period")
     ax.set_title(title if title is not None else "KPI series")
     ax.legend(fontsize=8)
-    return ax
+    return fit_scripts(ax, "plot_kpi")
 
 
 def plot_nps(
@@ -273,7 +274,7 @@ def plot_nps(
     ax.axhline(0, color="0.6", linewidth=0.8)
     ax.set_ylabel("NPS (promoters − detractors, points)")
     ax.set_title(title if title is not None else f"NPS · {result.column}")
-    return ax
+    return fit_scripts(ax, "plot_nps")
 
 
 def plot_ratings(
@@ -333,7 +334,7 @@ def plot_ratings(
     ax.set_ylabel("share of ratings" if share else "ratings")
     mean = float((counts * np.array(points)).sum() / counts.sum())
     ax.set_title(title if title is not None else f"{result.column} · mean {mean:.2f}")
-    return ax
+    return fit_scripts(ax, "plot_ratings")
 
 
 def plot_score(
@@ -388,4 +389,4 @@ def plot_score(
         )
     ax.set_ylabel(f"{result.metric} {'mean' if value == 'mean' else 'top-box share'}")
     ax.set_title(title if title is not None else f"{result.metric} · {result.column}")
-    return ax
+    return fit_scripts(ax, "plot_score")
