@@ -713,3 +713,38 @@ def test_drivers_ci(bank):
     sq.plot_drivers(kd, ax=ax, measure="coef", ci=False)
     assert _errorbars(ax) == []
     plt.close(fig)
+
+
+# ------------------------------------------------------------------ control chart scale
+def test_control_chart_keeps_the_kpi_per_scale():
+    op = sq.operations
+    kpi = op.kpi_series(
+        op.load_records("counts"), date="month", by="store", count="count",
+        exposure="orders", per=1000,
+    )  # fmt: skip
+    ch = op.control_chart(kpi, "u", type="complaint", where={"store": "north"}, baseline=12)
+    assert ch.per == 1000
+    t = ch.to_frame()
+    fig, ax = plt.subplots()
+    sq.plot_control(ch, ax=ax)
+    lines = {line.get_label(): line for line in ax.lines}
+    assert_allclose(ax.lines[0].get_ydata(), t["value"] * 1000)
+    assert_allclose(lines["centre"].get_ydata(), t["centre"] * 1000)
+    assert_allclose(lines["UCL"].get_ydata(), t["ucl"] * 1000)
+    # the same numbers as the KPI table's rates
+    k = kpi.to_frame()
+    rates = k[(k["type"] == "complaint") & (k["store"] == "north")]["rate"].to_numpy()
+    assert_allclose(ax.lines[0].get_ydata(), rates)
+    assert ax.get_ylabel() == "rate per 1,000"
+    plt.close(fig)
+
+
+def test_control_chart_without_kpi_scale_unchanged():
+    op = sq.operations
+    ch = op.control_chart([3, 5, 2, 4, 12, 3], "u", exposure=[100, 120, 90, 110, 100, 95])
+    assert ch.per == 1.0
+    fig, ax = plt.subplots()
+    sq.plot_control(ch, ax=ax)
+    assert_allclose(ax.lines[0].get_ydata(), ch.to_frame()["value"])
+    assert ax.get_ylabel() == "rate"
+    plt.close(fig)
