@@ -748,3 +748,14 @@ def test_control_chart_without_kpi_scale_unchanged():
     assert_allclose(ax.lines[0].get_ydata(), ch.to_frame()["value"])
     assert ax.get_ylabel() == "rate"
     plt.close(fig)
+
+
+def test_loadings_row_labels(bank):
+    res = sq.efa(bank, n_factors=5)
+    fig, ax = plt.subplots()
+    with pytest.raises(sq.DataError, match="instrument"):
+        sq.plotting.plot_loadings(res, ax=ax, labels="text")
+    sq.plotting.plot_loadings(res, ax=ax, labels="text", instrument=bank, colorbar=False)
+    texts = [t.replace("\n", " ") for t in _ticklabels(ax)]
+    assert texts == [sq.instruments.servqual22().item(c).text for c in res.loadings.index]
+    plt.close(fig)
