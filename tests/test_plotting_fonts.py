@@ -193,12 +193,14 @@ def test_installed_font_for_legend_and_annotations(fake_cjk_font, korean):
 def test_find_fonts_prefers_cjk_families_and_skips_last_resort(monkeypatch):
     entries = [
         fm.FontEntry(fname="/f/zeta.ttf", name="Zeta Sans"),
+        fm.FontEntry(fname="/f/myeongjo.ttf", name="NanumMyeongjo"),
         fm.FontEntry(fname="/f/lastresort.ttf", name="Last Resort High-Efficiency"),
         fm.FontEntry(fname="/f/nanum.ttf", name="NanumGothic"),
         fm.FontEntry(fname="/f/noto.ttc", name="Noto Sans CJK JP"),
     ]
     covers = {
         "/f/zeta.ttf": HANGUL,
+        "/f/myeongjo.ttf": HANGUL,
         "/f/lastresort.ttf": frozenset(range(0x110000)),
         "/f/nanum.ttf": HANGUL,
         "/f/noto.ttc": frozenset(range(0x4E00, 0xA000)),
@@ -211,6 +213,9 @@ def test_find_fonts_prefers_cjk_families_and_skips_last_resort(monkeypatch):
     assert sorted(families) == ["NanumGothic", "Noto Sans CJK JP"] and left == set()
     assert _fonts.find_fonts("ก") == ([], {"ก"})  # only Last Resort "has" Thai
     assert _fonts.find_font("ก") is None
+    entries.pop(3)  # without NanumGothic: another Nanum font before Zeta Sans
+    assert entries[1].name == "NanumMyeongjo" and "NanumGothic" not in [e.name for e in entries]
+    assert _fonts.find_font("유형성") == "NanumMyeongjo"
 
 
 # --------------------------------------------------------------- U+2212 under a CJK font

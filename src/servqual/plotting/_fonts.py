@@ -33,13 +33,14 @@ from ..exceptions import ServqualWarning
 
 __all__ = ["INSTALL_HINT", "find_font", "find_fonts", "fit_scripts"]
 
-#: Families tried first (in this order) for characters the label's font lacks.
+#: Families tried first (in this order) for characters the label's font lacks; an
+#: entry also matches the families it begins ("Nanum" matches "NanumMyeongjo").
 PREFERRED_FAMILIES = (
     "Noto Sans CJK JP",
     "Noto Sans CJK KR",
     "Noto Sans CJK SC",
     "Noto Sans CJK TC",
-    "Noto Sans CJK HK",
+    "Noto Sans CJK",
     "Noto Sans KR",
     "Noto Sans JP",
     "Noto Sans SC",
@@ -55,6 +56,7 @@ PREFERRED_FAMILIES = (
     "NanumGothic",
     "NanumBarunGothic",
     "Nanum Gothic",
+    "Nanum",
     "Malgun Gothic",
     "Apple SD Gothic Neo",
     "Hiragino Sans",
@@ -65,7 +67,10 @@ PREFERRED_FAMILIES = (
     "PingFang SC",
     "WenQuanYi Zen Hei",
     "WenQuanYi Micro Hei",
+    "WenQuanYi",
     "Droid Sans Fallback",
+    "Noto Serif CJK",
+    "Source Han Serif",
     "Noto Sans",
     "DejaVu Sans",
 )
@@ -152,15 +157,20 @@ def _installed_fonts() -> list[tuple[str, str]]:
     """(family name, file) of the installed fonts, preferred families first."""
     from matplotlib import font_manager as fm
 
-    rank = {name.lower(): i for i, name in enumerate(PREFERRED_FAMILIES)}
+    preferred = [p.lower() for p in PREFERRED_FAMILIES]
     seen: dict[str, tuple[int, int, str, str]] = {}
     for entry in fm.fontManager.ttflist:
         name = str(entry.name)
         if name.startswith(_EXCLUDED_PREFIXES):
             continue
+        low = name.lower()
+        rank = next(
+            (i for i, p in enumerate(preferred) if low == p),
+            next((i for i, p in enumerate(preferred) if low.startswith(p)), len(preferred)),
+        )
         # regular upright faces first within a family
         plain = int(str(entry.style) != "normal") + int(str(entry.weight) not in ("400", "normal"))
-        key = (rank.get(name.lower(), len(rank)), plain, name, str(entry.fname))
+        key = (rank, plain, name, str(entry.fname))
         if name not in seen or key < seen[name]:
             seen[name] = key
     return [(name, path) for _, _, name, path in sorted(seen.values())]
