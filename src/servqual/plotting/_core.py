@@ -525,7 +525,8 @@ def plot_tolerance(
     cols = _ci_columns(table, "perceived_", "") if ci else None
     if cols is not None:
         c_lo, c_hi = table[cols[0]].to_numpy(float), table[cols[1]].to_numpy(float)
-        ax.errorbar(p, y, xerr=np.vstack([p - c_lo, c_hi - p]), fmt="none", ecolor="#333333",
+        err = np.maximum(np.vstack([p - c_lo, c_hi - p]), 0.0)
+        ax.errorbar(p, y, xerr=err, fmt="none", ecolor="#333333",
                     elinewidth=1.0, capsize=3, zorder=2.5,
                     label=f"{_confidence(result)} CI of the perceived mean")  # fmt: skip
         ends_ci = [c_lo, c_hi]
