@@ -471,7 +471,7 @@ def unclosed_column_template(tmp: Path, entry: str) -> None:
             sq.read_survey,
             csv_file(tmp),
             "servqual22",
-            "{rating}{n",
+            columns="{rating}{n",
             error=sq.InstrumentError,
             names=("{rating}{n",),
         )
@@ -1379,6 +1379,33 @@ def _perf() -> sq.Survey:
 
 #: name → (call, error type, words the message must contain)
 ONE_LINERS: dict[str, tuple[Callable[[], Any], type[ServqualError], tuple[str, ...]]] = {
+    "export_tables_unknown_extension": (
+        lambda: sq.export_tables(sq.gap_scores(survey()), "tables.pdf"),
+        sq.DataError,
+        ("'.pdf'",),
+    ),
+    "export_tables_not_a_result": (
+        lambda: sq.export_tables([pd.DataFrame({"a": [1]})], "tables.md"),
+        sq.DataError,
+        ("DataFrame",),
+    ),
+    "polychoric_text_item": (
+        lambda: sq.polychoric(pd.DataFrame({"a": ["x", "y", "z"], "b": [1, 2, 3]})),
+        sq.NonNumericError,
+        ("'a'", "'x'"),
+    ),
+    "polychoric_fractional_category": (
+        lambda: sq.polychoric(pd.DataFrame({"a": [1, 2, 2.5, 1], "b": [1, 2, 3, 1]})),
+        sq.DataError,
+        ("'a'", "2.5"),
+    ),
+    "polyserial_fractional_category": (
+        lambda: sq.polyserial(
+            pd.DataFrame({"c": [1.0, 2.0, 3.0, 4.0]}), pd.DataFrame({"o": [1, 2, 1, 2.5]})
+        ),
+        sq.DataError,
+        ("'o'", "2.5", "rows 3"),
+    ),
     "likert_unknown_rating": (
         lambda: sq.likert_distribution(survey(), rating="X"),
         sq.InstrumentError,
@@ -1386,7 +1413,7 @@ ONE_LINERS: dict[str, tuple[Callable[[], Any], type[ServqualError], tuple[str, .
     ),
     "respondent_scores_unknown_score": (
         lambda: sq.respondent_scores(survey(), score="foo"),
-        sq.InstrumentError,
+        sq.DataError,
         ("'foo'",),
     ),
     "importance_performance_without_importance": (
@@ -1650,6 +1677,10 @@ def test_generic_bad_first_argument(entry: str, bad: str, tmp_path: Path) -> Non
         extra = ("branch",)
     elif entry == "report":
         extra = (tmp_path / "r.html",)
+    elif entry == "export_tables":
+        extra = (tmp_path / "t.xlsx",)
+    elif entry == "polyserial":
+        extra = (pd.DataFrame({"o": [1, 2, 1]}),)
     out = call(fn, value, *extra, allow_nan=True)
     plt.close("all")
     if entry in ("power", "sample_size") and bad == "number":

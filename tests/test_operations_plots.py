@@ -41,7 +41,7 @@ def test_plot_control(kpi):
     assert {"UCL", "LCL", "centre"} <= set(labels)
     # flagged points are circled: one marker per signal
     assert len(ax.collections[0].get_offsets()) == ch.n_signals
-    assert ax.get_ylabel() == "rate"
+    assert ax.get_ylabel() == "rate per 1,000"  # the KPI's per= scale
     assert "u-chart" in ax.get_title()
     assert sq.plotting.plot_control(ch, ax=ax) is ax
 

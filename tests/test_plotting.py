@@ -162,7 +162,8 @@ def test_plot_snake_lines_match_result(bank, ax, level):
     assert_allclose(perception.get_ydata(), table["perception"].to_numpy())
     assert_allclose(reference.get_ydata(), table["reference"].to_numpy())
     assert _ticklabels(ax, "x") == list(table.index)
-    assert [t.get_text() for t in ax.get_legend().get_texts()] == ["Perception", "Expectation"]
+    legend = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert legend == ["Perception", "Expectation", "95% CI of the gap"]
 
 
 def test_plot_snake_by_segment(bank, ax):
@@ -442,9 +443,319 @@ def test_weighted_result_not_labelled_as_ratings(bank):
     assert [t.get_text() for t in ax.get_legend().get_texts()] == [
         "Perception (importance-weighted)",
         "Expectation (importance-weighted)",
+        "95% CI of the gap",
     ]
     plt.close(fig)
     fig, ax = plt.subplots()
     sq.plot_snake(sq.gap_scores(bank, level="item"), ax=ax, ylabel="")
     assert ax.get_ylabel() == ""
+    plt.close(fig)
+
+
+# ------------------------------------------------------------------ labels=
+_DIM_LABELS = ["Tangibles", "Reliability", "Responsiveness", "Assurance", "Empathy"]
+_DIM_CODES = ["tangibles", "reliability", "responsiveness", "assurance", "empathy"]
+
+
+@pytest.mark.parametrize(
+    ("labels", "expected"), [("code", _DIM_CODES), ("label", _DIM_LABELS), ("text", _DIM_LABELS)]
+)
+def test_labels_option_dimension_ticks(bank, labels, expected):
+    res = sq.gap_scores(bank, level="dimension")
+    for draw, axis in ((sq.plot_gaps, "y"), (sq.plot_snake, "x")):
+        fig, ax = plt.subplots()
+        draw(res, ax=ax, labels=labels)
+        assert _ticklabels(ax, axis) == expected, draw.__name__
+        plt.close(fig)
+    fig, ax = plt.subplots(subplot_kw={"projection": "polar"})
+    sq.plot_radar(res, ax=ax, labels=labels)
+    assert _ticklabels(ax, "x") == expected
+    plt.close(fig)
+
+
+def test_labels_text_is_the_wrapped_item_wording(bank, ax):
+    inst = sq.instruments.servqual22()
+    res = sq.gap_scores(bank, level="item")
+    sq.plot_gaps(res, ax=ax, labels="text")
+    ticks = _ticklabels(ax)
+    assert len(ticks) == 22
+    for tick, item in zip(ticks, inst.items, strict=True):
+        assert tick.replace("\n", " ") == item.text
+        assert max(len(line) for line in tick.split("\n")) <= 28
+    assert any("\n" in t for t in ticks)  # long wording is wrapped
+
+
+def test_labels_label_on_items_keeps_codes(bank, ax):
+    """Items have no label of their own: "label" shows their codes."""
+    res = sq.gap_scores(bank, level="item")
+    sq.plot_snake(res, ax=ax, labels="label")
+    assert _ticklabels(ax, "x") == list(res.to_frame().index)
+
+
+def test_labels_on_tolerance_and_likert(zot_survey, bank):
+    zot = sq.tolerance_zone(zot_survey, level="dimension")
+    fig, ax = plt.subplots()
+    sq.plot_tolerance(zot, ax=ax, labels="label")
+    assert _ticklabels(ax) == _DIM_LABELS
+    plt.close(fig)
+    by = sq.tolerance_zone(zot_survey, level="dimension", by="branch")
+    fig, ax = plt.subplots()
+    sq.plot_tolerance(by, ax=ax, labels="label")
+    assert all(t.split(" / ")[-1] in _DIM_LABELS for t in _ticklabels(ax))
+    plt.close(fig)
+    dist = sq.likert_distribution(bank, level="item")
+    fig, ax = plt.subplots()
+    sq.plot_likert(dist, ax=ax, labels="text")
+    first = sq.instruments.servqual22().items[0].text
+    assert _ticklabels(ax)[0].replace("\n", " ") == first
+    plt.close(fig)
+
+
+def test_labels_on_ipa_and_drivers_need_the_instrument(bank):
+    """IPA and key-driver results do not name their instrument: pass instrument=."""
+    ipa = sq.importance_performance(bank)
+    kd = sq.key_drivers(bank)
+    fig, ax = plt.subplots()
+    with pytest.raises(sq.DataError, match=r"instrument=survey\.instrument"):
+        sq.plot_ipa(ipa, ax=ax, labels="label")
+    sq.plot_ipa(ipa, ax=ax, labels="label", instrument=bank)
+    assert sorted(t.get_text() for t in ax.texts if t.get_text() in _DIM_LABELS) == sorted(
+        _DIM_LABELS
+    )
+    plt.close(fig)
+    fig, ax = plt.subplots()
+    with pytest.raises(sq.DataError, match="instrument"):
+        sq.plot_drivers(kd, ax=ax, labels="text")
+    sq.plot_drivers(kd, ax=ax, labels="label", instrument="servqual22")
+    assert sorted(_ticklabels(ax)) == sorted(_DIM_LABELS)
+    plt.close(fig)
+
+
+def test_labels_invalid_choice_is_a_data_error(bank, zot_survey, ax):
+    res = sq.gap_scores(bank, level="dimension")
+    cases = [
+        (sq.plot_gaps, res),
+        (sq.plot_snake, res),
+        (sq.plot_radar, res),
+        (sq.plot_tolerance, sq.tolerance_zone(zot_survey, level="dimension")),
+        (sq.plot_likert, sq.likert_distribution(bank)),
+        (sq.plot_ipa, sq.importance_performance(bank)),
+        (sq.plot_drivers, sq.key_drivers(bank)),
+    ]
+    for draw, result in cases:
+        with pytest.raises(sq.DataError, match="labels='name' is not allowed"):
+            draw(result, ax=None if draw is sq.plot_radar else ax, labels="name")
+
+
+def test_labels_custom_instrument(bank, ax):
+    """A custom instrument is not retrievable by name: labels= asks for instrument=."""
+    import dataclasses
+
+    base = sq.instruments.servqual22()
+    dims = tuple(dataclasses.replace(d, label=d.label.upper()) for d in base.dimensions)
+    custom = dataclasses.replace(base, name="My bank survey", dimensions=dims)
+    res = dataclasses.replace(sq.gap_scores(bank, level="dimension"), instrument=custom.name)
+    with pytest.raises(sq.DataError, match="'My bank survey', which is not a built-in"):
+        sq.plot_gaps(res, ax=ax, labels="label")
+    sq.plot_gaps(res, ax=ax, labels="label", instrument=custom)
+    assert _ticklabels(ax) == [s.upper() for s in _DIM_LABELS]
+
+
+def test_wrap_counts_wide_characters_twice():
+    from servqual.plotting._labels import wrap
+
+    assert wrap("The firm's equipment looks up to date.", 15) == (
+        "The firm's\nequipment looks\nup to date."
+    )
+    korean = wrap("키오스크는 사용하기 쉽고 화면이 보기 편하다", 12)
+    assert all(sum(2 for _ in line) <= 12 for line in korean.split("\n"))
+    assert korean.replace("\n", " ") == "키오스크는 사용하기 쉽고 화면이 보기 편하다"
+    assert (
+        wrap("漢字漢字漢字漢字", 6) == "漢字漢\n字漢字\n漢字"
+    )  # no spaces: broken between characters
+
+
+# ------------------------------------------------------------------ confidence intervals
+def _errorbars(ax):
+    return [c for c in ax.containers if isinstance(c, matplotlib.container.ErrorbarContainer)]
+
+
+def _bar_extents(container, axis):
+    """(low, high) of each error bar of a container (vertical: axis=1, horizontal: 0)."""
+    segs = container.lines[2][0].get_segments()
+    return np.array([[s[0][axis], s[1][axis]] for s in segs])
+
+
+def test_snake_draws_the_gap_ci_at_the_perception(bank, ax):
+    res = sq.gap_scores(bank, level="dimension")
+    t = res.to_frame()
+    sq.plot_snake(res, ax=ax)
+    (bars,) = _errorbars(ax)
+    ext = np.sort(_bar_extents(bars, 1), axis=1)
+    assert_allclose(ext[:, 0], t["reference"] + t["ci_low"])
+    assert_allclose(ext[:, 1], t["reference"] + t["ci_high"])
+    assert len(ax.lines) == 2  # the profiles only (no caps)
+
+
+def test_snake_ci_off_and_absent(bank, ax):
+    res = sq.gap_scores(bank, level="dimension")
+    sq.plot_snake(res, ax=ax, ci=False)
+    assert _errorbars(ax) == []
+    import dataclasses
+
+    bare = dataclasses.replace(res, _table=res.to_frame().drop(columns=["ci_low", "ci_high"]))
+    fig, ax2 = plt.subplots()
+    sq.plot_snake(bare, ax=ax2)  # ci=True by default, nothing to draw
+    assert _errorbars(ax2) == []
+    plt.close(fig)
+
+
+def test_snake_by_segment_ci(bank, ax):
+    res = sq.gap_scores(bank, level="dimension", by="channel")
+    sq.plot_snake(res, ax=ax)
+    n_seg = res.to_frame().index.get_level_values("channel").nunique()
+    assert len(_errorbars(ax)) == n_seg
+
+
+def _polys(ax):
+    return [
+        c
+        for c in ax.collections
+        if isinstance(c, matplotlib.collections.PolyCollection)
+        and not isinstance(c, matplotlib.collections.PathCollection)
+    ]
+
+
+def test_radar_ci_band(bank):
+    res = sq.gap_scores(bank, level="dimension")
+    fig, ax = plt.subplots(subplot_kw={"projection": "polar"})
+    sq.plot_radar(res, ax=ax)
+    (band,) = _polys(ax)
+    t = res.to_frame()
+    r = band.get_paths()[0].vertices[:, 1]
+    assert np.isclose(r.min(), (t["reference"] + t["ci_low"]).min())
+    assert np.isclose(r.max(), (t["reference"] + t["ci_high"]).max())
+    assert "95% CI of the gap" in [x.get_text() for x in ax.get_legend().get_texts()]
+    plt.close(fig)
+    fig, ax = plt.subplots(subplot_kw={"projection": "polar"})
+    sq.plot_radar(res, ax=ax, ci=False)
+    assert _polys(ax) == []
+    plt.close(fig)
+
+
+def test_tolerance_and_radar_ci_when_the_result_has_it(zot_survey):
+    import dataclasses
+
+    zot = sq.tolerance_zone(zot_survey, level="dimension")
+    fig, ax = plt.subplots()
+    sq.plot_tolerance(zot, ax=ax)
+    assert _errorbars(ax) == []  # today's tolerance results carry no intervals
+    plt.close(fig)
+    t = zot.to_frame().assign(
+        perceived_ci_low=lambda d: d["perceived"] - 0.2,
+        perceived_ci_high=lambda d: d["perceived"] + 0.3,
+    )
+    with_ci = dataclasses.replace(zot, _table=t)
+    fig, ax = plt.subplots()
+    sq.plot_tolerance(with_ci, ax=ax)
+    (bars,) = _errorbars(ax)
+    ext = np.sort(_bar_extents(bars, 0), axis=1)
+    assert_allclose(ext[:, 0], t["perceived_ci_low"])
+    assert_allclose(ext[:, 1], t["perceived_ci_high"])
+    plt.close(fig)
+    fig, ax = plt.subplots(subplot_kw={"projection": "polar"})
+    sq.plot_radar(with_ci, ax=ax)
+    assert len(_polys(ax)) == 1
+    plt.close(fig)
+
+
+def test_ipa_ci_when_the_result_has_it(bank):
+    import dataclasses
+
+    ipa = sq.importance_performance(bank)
+    fig, ax = plt.subplots()
+    sq.plot_ipa(ipa, ax=ax)
+    assert _errorbars(ax) == []
+    plt.close(fig)
+    t = ipa.to_frame().assign(
+        performance_ci_low=lambda d: d["performance"] - 0.1,
+        performance_ci_high=lambda d: d["performance"] + 0.1,
+        importance_ci_low=lambda d: d["importance"] - 2,
+        importance_ci_high=lambda d: d["importance"] + 2,
+    )
+    fig, ax = plt.subplots()
+    sq.plot_ipa(dataclasses.replace(ipa, _table=t), ax=ax)
+    (bars,) = _errorbars(ax)
+    assert bars.has_xerr and bars.has_yerr
+    plt.close(fig)
+    fig, ax = plt.subplots()
+    sq.plot_ipa(dataclasses.replace(ipa, _table=t), ax=ax, ci=False)
+    assert _errorbars(ax) == []
+    plt.close(fig)
+
+
+def test_drivers_ci(bank):
+    kd = sq.key_drivers(bank)
+    t = kd.to_frame()
+    fig, ax = plt.subplots()
+    sq.plot_drivers(kd, ax=ax, measure="coef")
+    (bars,) = _errorbars(ax)
+    order = t["coef"].sort_values().index
+    ext = np.sort(_bar_extents(bars, 0), axis=1)
+    assert_allclose(ext[:, 0], t.loc[order, "ci_low"])
+    assert_allclose(ext[:, 1], t.loc[order, "ci_high"])
+    plt.close(fig)
+    fig, ax = plt.subplots()
+    sq.plot_drivers(kd, ax=ax)  # dominance_pct: the result has no interval for it
+    assert _errorbars(ax) == []
+    plt.close(fig)
+    fig, ax = plt.subplots()
+    sq.plot_drivers(kd, ax=ax, measure="coef", ci=False)
+    assert _errorbars(ax) == []
+    plt.close(fig)
+
+
+# ------------------------------------------------------------------ control chart scale
+def test_control_chart_keeps_the_kpi_per_scale():
+    op = sq.operations
+    kpi = op.kpi_series(
+        op.load_records("counts"), date="month", by="store", count="count",
+        exposure="orders", per=1000,
+    )  # fmt: skip
+    ch = op.control_chart(kpi, "u", type="complaint", where={"store": "north"}, baseline=12)
+    assert ch.per == 1000
+    t = ch.to_frame()
+    fig, ax = plt.subplots()
+    sq.plot_control(ch, ax=ax)
+    lines = {line.get_label(): line for line in ax.lines}
+    assert_allclose(ax.lines[0].get_ydata(), t["value"] * 1000)
+    assert_allclose(lines["centre"].get_ydata(), t["centre"] * 1000)
+    assert_allclose(lines["UCL"].get_ydata(), t["ucl"] * 1000)
+    # the same numbers as the KPI table's rates
+    k = kpi.to_frame()
+    rates = k[(k["type"] == "complaint") & (k["store"] == "north")]["rate"].to_numpy()
+    assert_allclose(ax.lines[0].get_ydata(), rates)
+    assert ax.get_ylabel() == "rate per 1,000"
+    plt.close(fig)
+
+
+def test_control_chart_without_kpi_scale_unchanged():
+    op = sq.operations
+    ch = op.control_chart([3, 5, 2, 4, 12, 3], "u", exposure=[100, 120, 90, 110, 100, 95])
+    assert ch.per == 1.0
+    fig, ax = plt.subplots()
+    sq.plot_control(ch, ax=ax)
+    assert_allclose(ax.lines[0].get_ydata(), ch.to_frame()["value"])
+    assert ax.get_ylabel() == "rate"
+    plt.close(fig)
+
+
+def test_loadings_row_labels(bank):
+    res = sq.efa(bank, n_factors=5)
+    fig, ax = plt.subplots()
+    with pytest.raises(sq.DataError, match="instrument"):
+        sq.plotting.plot_loadings(res, ax=ax, labels="text")
+    sq.plotting.plot_loadings(res, ax=ax, labels="text", instrument=bank, colorbar=False)
+    texts = [t.replace("\n", " ") for t in _ticklabels(ax)]
+    assert texts == [sq.instruments.servqual22().item(c).text for c in res.loadings.index]
     plt.close(fig)

@@ -856,7 +856,13 @@ def polyserial(
         x, y = x[~missing], y[~missing]
     observed = y[~np.isnan(y)]
     if not np.array_equal(observed, np.round(observed)):
-        raise DataError("polyserial needs whole-number categories in the ordinal items.")
+        j = int(np.where((np.abs(y - np.round(y)) > 0).any(axis=0))[0][0])
+        col = y[:, j]
+        bad = ~np.isnan(col) & (col != np.round(col))
+        raise DataError(
+            f"polyserial needs whole-number categories; ordinal item {y_labels[j]!r} has "
+            f"values {fmt_list(col[bad])} at rows {fmt_list(ys.index[bad])}."
+        )
     rows = []
     for i, xl in enumerate(x_labels):
         for j, yl in enumerate(y_labels):

@@ -44,6 +44,10 @@ class ControlChartResult(TableResult):
     ``phase`` ("I" = baseline used for the limits, "II" = later points),
     ``rule_1`` … ``rule_5`` (booleans), ``rules`` (numbers of the rules a point
     breaks, e.g. ``"1,4"``) and ``signal`` (any rule broken).
+
+    ``per`` is the rate scale of the :func:`kpi_series` a u-chart was drawn from
+    (rates per ``per`` units of exposure, 1 otherwise); the table holds rates per
+    unit, the chart shows them per ``per``.
     """
 
     chart: str
@@ -54,6 +58,7 @@ class ControlChartResult(TableResult):
     n_signals: int
     rules: tuple[int, ...]
     series: str
+    per: float = 1.0
 
     _plot_function = "plot_control"
 
@@ -339,4 +344,5 @@ def control_chart(
         n_signals=int(table["signal"].sum()),
         rules=tuple(sorted(int(r) for r in rules)),
         series=s.description,
+        per=float(data.per) if chart == "u" and _series.type_name(data) == "KpiResult" else 1.0,
     )

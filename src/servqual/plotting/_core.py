@@ -7,13 +7,15 @@ never touches rcParams; colours and labels are keywords.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from ..exceptions import DataError, ServqualError
+from ._fonts import fit_scripts
+from ._labels import unit_labels
 
 __all__ = ["plot_gaps", "plot_radar", "plot_snake", "plot_tolerance"]
 
@@ -120,6 +122,32 @@ def _gap_xlabel(result: Any) -> str:
     return _GAP_LABELS.get(str(ref), f"Gap (P − {ref})") + w
 
 
+def _confidence(result: Any) -> str:
+    level = getattr(result, "confidence_level", None)
+    return f"{float(level):.0%}" if isinstance(level, int | float) else "95%"
+
+
+def _ci_columns(table: pd.DataFrame, *prefixes: str) -> tuple[str, str] | None:
+    """The first ``{prefix}ci_low``/``{prefix}ci_high`` pair the table has, or None."""
+    for prefix in prefixes:
+        lo, hi = f"{prefix}ci_low", f"{prefix}ci_high"
+        if lo in table.columns and hi in table.columns:
+            return lo, hi
+    return None
+
+
+def _gap_ci_bars(
+    ax: Any, x: np.ndarray, table: pd.DataFrame, color: str, label: str | None
+) -> None:
+    """The gap's interval drawn at the perception: reference + ci_low .. reference + ci_high."""
+    ref = table["reference"].to_numpy(float)
+    p = ref + table["gap"].to_numpy(float)  # the perception mean (complete pairs)
+    lo = ref + table["ci_low"].to_numpy(float)
+    hi = ref + table["ci_high"].to_numpy(float)
+    ax.errorbar(x, p, yerr=np.vstack([p - lo, hi - p]), fmt="none", ecolor=color,
+                elinewidth=1.2, capsize=0, alpha=0.8, label=label, zorder=3)  # fmt: skip
+
+
 def _outside_legend(ax: Any, title: str | None = None) -> None:
     """Legend right of the plot area, so it never hides bars or lines."""
     ax.legend(title=title, loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize="small",
@@ -139,6 +167,8 @@ def plot_gaps(
     title: str | None = None,
     xlabel: str | None = None,
     legend: bool = True,
+    labels: str = "code",
+    instrument: Any = None,
 ) -> Any:
     """Diverging horizontal bars of gap scores with confidence-interval error bars.
 
@@ -168,6 +198,13 @@ def plot_gaps(
         "Value index (quality − sacrifice)", ...).
     legend : bool
         Show the segment legend for a by-segment result.
+    labels : {"code", "label", "text"}
+        Tick labels: the item codes / dimension names (``"code"``), the
+        instrument's labels (``"label"``: "Tangibles"; items without a label keep
+        their code) or the item wording, wrapped (``"text"``).
+    instrument : Instrument, str or Survey, optional
+        Where ``labels=`` finds labels and wording when the result's instrument is
+        not a built-in (default: the instrument the result names).
 
     Returns
     -------
@@ -179,6 +216,8 @@ def plot_gaps(
     ------
     ServqualError
         ``result`` is not a gap result.
+    DataError
+        ``labels`` is not one of the choices, or the instrument cannot be found.
 
     Examples
     --------
@@ -198,6 +237,8 @@ def plot_gaps(
     ax = _axes(ax)
     by = getattr(result, "by", None)
     units, segs, _ = _split_segments(table, by)
+    shown = unit_labels(units, labels=labels, result=result, instrument=instrument,
+                        chart="plot_gaps")  # fmt: skip
     if not segs:
         gaps = {None: table["gap"].to_numpy(float)}
         lo = {None: table["ci_low"].to_numpy(float)}
@@ -252,7 +293,7 @@ def plot_gaps(
             if dims[i] != dims[i - 1]:
                 ax.axhline(i - 0.5, color="#999999", linewidth=0.5, linestyle=":", zorder=1)
     ax.set_yticks(y)
-    ax.set_yticklabels([units[i] for i in order])
+    ax.set_yticklabels([shown[i] for i in order])
     _set_unit_ylim(ax, len(units))  # first unit at the top
     ax.set_xlabel(xlabel if xlabel is not None else _gap_xlabel(result))
     ax.grid(axis="x", color="#DDDDDD", linewidth=0.6, zorder=0)
@@ -261,7 +302,7 @@ def plot_gaps(
         ax.set_title(title)
     if segs and legend:
         _outside_legend(ax, ", ".join(by or ()))
-    return ax
+    return fit_scripts(ax, "plot_gaps")
 
 
 def plot_snake(
@@ -278,6 +319,9 @@ def plot_snake(
     ylabel: str | None = None,
     rotate_labels: float | None = None,
     legend: bool = True,
+    ci: bool = True,
+    labels: str = "code",
+    instrument: Any = None,
 ) -> Any:
     """Snake plot: perception and reference profiles across items or dimensions.
 
@@ -309,6 +353,17 @@ def plot_snake(
         a few long labels).
     legend : bool
         Draw the legend.
+    ci : bool
+        When the result has ``ci_low``/``ci_high`` (the gap's confidence
+        interval), draw it as an error bar on each perception point: the bar spans
+        reference + ci_low to reference + ci_high, so where it does not reach the
+        reference line the gap differs from zero. Nothing is drawn for a result
+        without intervals.
+    labels : {"code", "label", "text"}
+        Tick labels: codes / dimension names, the instrument's labels or the item
+        wording (wrapped); see :func:`plot_gaps`.
+    instrument : Instrument, str or Survey, optional
+        Where ``labels=`` looks when the result's instrument is not a built-in.
 
     Returns
     -------
@@ -332,8 +387,12 @@ def plot_snake(
     ax = _axes(ax)
     by = getattr(result, "by", None)
     units, segs, _ = _split_segments(table, by)
+    shown = unit_labels(units, labels=labels, result=result, instrument=instrument,
+                        chart="plot_snake")  # fmt: skip
     x = np.arange(len(units))
     ref_label = reference_label if reference_label is not None else _reference_label(result)
+    draw_ci = ci and {"gap", "ci_low", "ci_high"} <= set(table.columns)
+    ci_label = f"{_confidence(result)} CI of the gap"
     if not segs:
         ax.plot(
             x, table["perception"].to_numpy(float), marker=marker, color=perception_color,
@@ -343,6 +402,8 @@ def plot_snake(
             x, table["reference"].to_numpy(float), marker=marker, color=reference_color,
             linestyle="--", label=ref_label,
         )  # fmt: skip
+        if draw_ci:
+            _gap_ci_bars(ax, x, table, perception_color, ci_label)
     else:
         palette = list(colors) if colors is not None else list(SERIES)
         seg_keys = list(dict.fromkeys(table.index.droplevel(-1)))
@@ -353,14 +414,16 @@ def plot_snake(
                     label=f"{segs[s]}: {perception_label.lower()}")  # fmt: skip
             ax.plot(x, sub["reference"].to_numpy(float), marker=marker, color=col,
                     linestyle="--", alpha=0.7, label=f"{segs[s]}: {ref_label.lower()}")  # fmt: skip
+            if draw_ci:
+                _gap_ci_bars(ax, x, sub, col, ci_label if s == 0 else None)
     ax.set_xticks(x)
     if rotate_labels is not None:
         rot = rotate_labels
     elif len(units) > 8:
         rot = 90
     else:
-        rot = 30 if sum(len(u) for u in units) > 40 else 0
-    ax.set_xticklabels(units, rotation=rot, ha="right" if 0 < rot < 90 else "center")
+        rot = 30 if sum(len(u) for u in shown) > 40 else 0
+    ax.set_xticklabels(shown, rotation=rot, ha="right" if 0 < rot < 90 else "center")
     ax.set_xlim(-0.5, len(units) - 0.5)
     if ylabel is None:
         weighted = getattr(result, "weighted", False)
@@ -376,7 +439,7 @@ def plot_snake(
             _outside_legend(ax)
         else:
             ax.legend(loc="best", fontsize="small")
-    return ax
+    return fit_scripts(ax, "plot_snake")
 
 
 def plot_tolerance(
@@ -390,6 +453,9 @@ def plot_tolerance(
     title: str | None = None,
     xlabel: str | None = "Mean rating",
     legend: bool = True,
+    ci: bool = True,
+    labels: str = "code",
+    instrument: Any = None,
 ) -> Any:
     """Zone-of-tolerance chart: a band from adequate to desired, with the perception.
 
@@ -411,6 +477,16 @@ def plot_tolerance(
         Axis title and x label.
     legend : bool
         Draw a legend of the positions present.
+    ci : bool
+        When the result has an interval of the perceived mean
+        (``perceived_ci_low``/``perceived_ci_high``, or ``ci_low``/``ci_high``),
+        draw it as a horizontal error bar on each point; nothing for a result
+        without intervals.
+    labels : {"code", "label", "text"}
+        Tick labels: codes / dimension names, the instrument's labels or the item
+        wording (wrapped); see :func:`plot_gaps`.
+    instrument : Instrument, str or Survey, optional
+        Where ``labels=`` looks when the result's instrument is not a built-in.
 
     Returns
     -------
@@ -434,14 +510,13 @@ def plot_tolerance(
     pc = dict(POSITION_COLORS)
     if position_colors:
         pc.update(position_colors)
-    labels = [
-        " / ".join(map(str, k)) if isinstance(k, tuple) else str(k) for k in table.index.tolist()
-    ]
+    shown = unit_labels(table.index.tolist(), labels=labels, result=result,
+                        instrument=instrument, chart="plot_tolerance")  # fmt: skip
     a = table["adequate"].to_numpy(float)
     d = table["desired"].to_numpy(float)
     p = table["perceived"].to_numpy(float)
     pos = table["position"].astype(str).to_numpy()
-    y = np.arange(len(labels))
+    y = np.arange(len(shown))
     lo, hi = np.minimum(a, d), np.maximum(a, d)
     ax.barh(y, hi - lo, left=lo, height=0.55, color=zone_color, edgecolor="#888888",
             linewidth=0.6, label="Zone of tolerance", zorder=1)  # fmt: skip
@@ -453,10 +528,19 @@ def plot_tolerance(
             ax.scatter(p[sel], y[sel], marker=marker, s=marker_size, color=pc[name],
                        edgecolor="black", linewidth=0.5, zorder=3,
                        label=f"Perceived ({name})")  # fmt: skip
+    ends_ci: list[np.ndarray] = []
+    cols = _ci_columns(table, "perceived_", "") if ci else None
+    if cols is not None:
+        c_lo, c_hi = table[cols[0]].to_numpy(float), table[cols[1]].to_numpy(float)
+        err = np.maximum(np.vstack([p - c_lo, c_hi - p]), 0.0)
+        ax.errorbar(p, y, xerr=err, fmt="none", ecolor="#333333",
+                    elinewidth=1.0, capsize=3, zorder=2.5,
+                    label=f"{_confidence(result)} CI of the perceived mean")  # fmt: skip
+        ends_ci = [c_lo, c_hi]
     ax.set_yticks(y)
-    ax.set_yticklabels(labels)
-    _set_unit_ylim(ax, len(labels))
-    ends = np.concatenate([lo, hi, p])
+    ax.set_yticklabels(shown)
+    _set_unit_ylim(ax, len(shown))
+    ends = np.concatenate([lo, hi, p, *ends_ci])
     x_lo, x_hi = float(np.nanmin(ends)), float(np.nanmax(ends))
     pad = 0.06 * ((x_hi - x_lo) or 1.0)
     ax.set_xlim(x_lo - pad, x_hi + pad)
@@ -469,7 +553,7 @@ def plot_tolerance(
     if legend:
         ax.legend(loc="center left", bbox_to_anchor=(1.01, 0.5), fontsize="small",
                   frameon=False)  # fmt: skip
-    return ax
+    return fit_scripts(ax, "plot_tolerance")
 
 
 def plot_radar(
@@ -477,10 +561,13 @@ def plot_radar(
     ax: Any = None,
     *,
     colors: Sequence[str] | None = None,
-    labels: dict[str, str] | None = None,
+    labels: str | Mapping[str, str] = "code",
     fill_alpha: float = 0.12,
     title: str | None = None,
     legend: bool = True,
+    ci: bool = True,
+    instrument: Any = None,
+    legend_labels: Mapping[str, str] | None = None,
 ) -> Any:
     """Radar (spider) chart of perception against the reference per dimension.
 
@@ -496,14 +583,27 @@ def plot_radar(
         Axes is created.
     colors : sequence of str, optional
         One colour per profile.
-    labels : dict, optional
-        Legend labels per column (``{"perception": "Our bank"}``).
+    labels : {"code", "label", "text"}
+        Spoke labels: codes / dimension names, the instrument's labels or the item
+        wording (wrapped); see :func:`plot_gaps`. (A dict here is read as
+        ``legend_labels``, its meaning in earlier versions.)
     fill_alpha : float
         Opacity of the filled polygons (0 for lines only).
     title : str, optional
         Axis title.
     legend : bool
         Draw the legend.
+    ci : bool
+        When the result has intervals, shade them: for a gap result the gap's
+        ``ci_low``–``ci_high`` placed on the reference (reference + ci_low to
+        reference + ci_high, a band around the perception profile; where the
+        band leaves out the reference line the gap differs from zero); for a
+        tolerance result with ``perceived_ci_low``/``perceived_ci_high``, that
+        band. Nothing for a result without intervals.
+    instrument : Instrument, str or Survey, optional
+        Where ``labels=`` looks when the result's instrument is not a built-in.
+    legend_labels : dict, optional
+        Legend labels per column (``{"perception": "Our bank"}``).
 
     Returns
     -------
@@ -541,6 +641,8 @@ def plot_radar(
         if getattr(result, "weighted", False):  # contributions w/100 × rating, not ratings
             names = [f"{n} (importance-weighted)" for n in names]
         default_colors = [POSITIVE, NEGATIVE]
+    if isinstance(labels, Mapping):  # the legend labels of earlier versions
+        legend_labels, labels = {**labels, **(legend_labels or {})}, "code"
     if getattr(result, "by", None):
         raise ServqualError(
             "plot_radar draws one profile per column; compute the result without by= "
@@ -551,6 +653,9 @@ def plot_radar(
             f"A radar chart needs at least three units; the result has {len(table)} "
             "(use level='dimension' or level='item')."
         )
+    units = [str(u) for u in table.index]
+    shown = unit_labels(units, labels=labels, result=result, instrument=instrument,
+                        chart="plot_radar", width=20)  # fmt: skip
     if ax is None:
         import matplotlib.pyplot as plt
 
@@ -567,11 +672,10 @@ def plot_radar(
             "plot_radar needs a polar Axes; create one with "
             "plt.subplots(subplot_kw={'projection': 'polar'}) or pass ax=None."
         )
-    units = [str(u) for u in table.index]
     theta = np.linspace(0.0, 2 * np.pi, len(units), endpoint=False)
     closed = np.append(theta, theta[0])
     palette = list(colors) if colors is not None else default_colors
-    lab = dict(labels or {})
+    lab = dict(legend_labels or {})
     for j, (col, name) in enumerate(zip(cols, names, strict=True)):
         v = table[col].to_numpy(float)
         vv = np.append(v, v[0])
@@ -579,10 +683,18 @@ def plot_radar(
         ax.plot(closed, vv, color=c, marker="o", markersize=3, label=lab.get(col, name))
         if fill_alpha > 0:
             ax.fill(closed, vv, color=c, alpha=fill_alpha)
+    band = _radar_band(table, cols) if ci else None
+    if band is not None:
+        b_lo, b_hi, j = band
+        c = palette[j % len(palette)]
+        of = "the perceived mean" if "perceived" in cols else "the gap"
+        ax.fill_between(closed, np.append(b_lo, b_lo[0]), np.append(b_hi, b_hi[0]), color=c,
+                        alpha=0.25, linewidth=0,
+                        label=f"{_confidence(result)} CI of {of}")  # fmt: skip
     ax.set_theta_offset(np.pi / 2)
     ax.set_theta_direction(-1)
     ax.set_xticks(theta)
-    ax.set_xticklabels(units)
+    ax.set_xticklabels(shown)
     # labels on the left half end at their spoke, on the right half start there,
     # so long dimension names do not run into the outer ring
     for label, t in zip(ax.get_xticklabels(), theta, strict=True):
@@ -595,6 +707,21 @@ def plot_radar(
     if legend:
         # below the chart: a legend beside a square polar Axes pushes the
         # outermost spoke labels out of the figure
-        ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.06), ncol=len(cols),
+        n_entries = len(ax.get_legend_handles_labels()[0])
+        ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.06), ncol=min(n_entries, 3),
                   fontsize="small", frameon=False)  # fmt: skip
-    return ax
+    return fit_scripts(ax, "plot_radar")
+
+
+def _radar_band(table: pd.DataFrame, cols: list[str]) -> tuple[np.ndarray, np.ndarray, int] | None:
+    """Interval band of a radar chart: (low, high, index of the profile it belongs to)."""
+    if "perceived" in cols:
+        pc = _ci_columns(table, "perceived_")
+        if pc is None:
+            return None
+        return table[pc[0]].to_numpy(float), table[pc[1]].to_numpy(float), cols.index("perceived")
+    if not {"ci_low", "ci_high"} <= set(table.columns):
+        return None
+    ref = table["reference"].to_numpy(float)
+    return (ref + table["ci_low"].to_numpy(float), ref + table["ci_high"].to_numpy(float),
+            cols.index("perception"))  # fmt: skip

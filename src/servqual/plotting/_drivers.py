@@ -14,7 +14,9 @@ import numpy as np
 import pandas as pd
 
 from ..exceptions import ServqualError
-from ._core import _axes, _table
+from ._core import _axes, _ci_columns, _confidence, _table
+from ._fonts import fit_scripts
+from ._labels import unit_labels
 
 __all__ = ["plot_drivers", "plot_ipa", "plot_kano"]
 
@@ -38,7 +40,7 @@ LINE_GREY = "#555555"
 
 def _category_map(
     ax: Any,
-    table: pd.DataFrame,
+    names: list[str],
     x: np.ndarray,
     y: np.ndarray,
     categories: pd.Series,
@@ -47,13 +49,13 @@ def _category_map(
     annotate: bool,
 ) -> None:
     """Points coloured by category (grey when not in ``palette``), a dashed crosshair
-    at ``cuts`` (x, y) and, with ``annotate``, each point labelled with its index."""
+    at ``cuts`` (x, y) and, with ``annotate``, each point labelled with its name."""
     ax.scatter(x, y, c=[palette.get(c, LINE_GREY) for c in categories], zorder=3)
     ax.axvline(cuts[0], color=LINE_GREY, linestyle="--", linewidth=1)
     ax.axhline(cuts[1], color=LINE_GREY, linestyle="--", linewidth=1)
     if annotate:
-        for label, xi, yi in zip(table.index, x, y, strict=True):
-            ax.annotate(str(label), (xi, yi), xytext=(4, 4), textcoords="offset points", fontsize=8)
+        for label, xi, yi in zip(names, x, y, strict=True):
+            ax.annotate(label, (xi, yi), xytext=(4, 4), textcoords="offset points", fontsize=8)
 
 
 def plot_ipa(
@@ -66,6 +68,9 @@ def plot_ipa(
     ylabel: str | None = None,
     title: str | None = None,
     quadrant_labels: bool = True,
+    ci: bool = True,
+    labels: str = "code",
+    instrument: Any = None,
 ) -> Any:
     """Importance–performance grid: one point per unit, crosshairs and quadrant names.
 
@@ -83,6 +88,17 @@ def plot_ipa(
         Axis labels and title (defaults describe the result).
     quadrant_labels : bool, default True
         Write the quadrant names in the corners.
+    ci : bool, default True
+        When the result has intervals — ``performance_ci_low``/``performance_ci_high``
+        (or ``ci_low``/``ci_high``) and ``importance_ci_low``/``importance_ci_high`` —
+        draw them as horizontal and vertical error bars; nothing for a result
+        without intervals.
+    labels : {"code", "label", "text"}, default "code"
+        Point labels: codes / dimension names, the instrument's labels or the item
+        wording (wrapped).
+    instrument : Instrument, str or Survey, optional
+        Where ``labels="label"``/``"text"`` finds the labels; an IPA result does
+        not name its instrument, so pass ``instrument=survey.instrument`` then.
 
     Returns
     -------
@@ -102,18 +118,31 @@ def plot_ipa(
         ["importance", "performance", "quadrant"],
         "sq.importance_performance(survey)",
     )
+    names = unit_labels(list(table.index), labels=labels, result=ipa_result,
+                        instrument=instrument, chart="plot_ipa", width=20)  # fmt: skip
     ax = _axes(ax)
     cols = {**QUADRANT_COLORS, **(colors or {})}
+    x = table["performance"].to_numpy(dtype=float)
+    y = table["importance"].to_numpy(dtype=float)
     _category_map(
         ax,
-        table,
-        table["performance"].to_numpy(dtype=float),
-        table["importance"].to_numpy(dtype=float),
+        names,
+        x,
+        y,
         table["quadrant"],
         cols,
         (float(ipa_result.performance_cut), float(ipa_result.importance_cut)),
         annotate,
     )
+    if ci:
+        xc = _ci_columns(table, "performance_", "")
+        yc = _ci_columns(table, "importance_")
+        if xc is not None or yc is not None:
+            xerr = None if xc is None else _err(x, table, xc)
+            yerr = None if yc is None else _err(y, table, yc)
+            ax.errorbar(x, y, xerr=xerr, yerr=yerr, fmt="none", ecolor="#888888",
+                        elinewidth=0.8, capsize=2, zorder=2,
+                        label=f"{_confidence(ipa_result)} CI")  # fmt: skip
     if quadrant_labels:
         corners = {
             "concentrate here": (0.02, 0.98, "left", "top"),
@@ -142,7 +171,14 @@ def plot_ipa(
     )
     if title is not None:
         ax.set_title(title)
-    return ax
+    return fit_scripts(ax, "plot_ipa")
+
+
+def _err(v: np.ndarray, table: pd.DataFrame, cols: tuple[str, str]) -> np.ndarray:
+    """Error-bar lengths (below, above) of values ``v`` from interval columns."""
+    lo = table[cols[0]].to_numpy(dtype=float)
+    hi = table[cols[1]].to_numpy(dtype=float)
+    return np.vstack([np.maximum(v - lo, 0.0), np.maximum(hi - v, 0.0)])
 
 
 def plot_drivers(
@@ -154,6 +190,9 @@ def plot_drivers(
     sort: bool = True,
     xlabel: str | None = None,
     title: str | None = None,
+    ci: bool = True,
+    labels: str = "code",
+    instrument: Any = None,
 ) -> Any:
     """Horizontal bars of each driver's relative importance (% of R²).
 
@@ -171,6 +210,17 @@ def plot_drivers(
     sort : bool, default True
         Largest bar at the top.
     xlabel, title : str, optional
+    ci : bool, default True
+        Error bars for the drawn measure where the result has its interval:
+        ``ci_low``/``ci_high`` for ``measure="coef"`` (the regression
+        coefficients' intervals), ``{measure}_ci_low``/``{measure}_ci_high`` for
+        any other measure (e.g. bootstrap intervals of ``dominance_pct``);
+        nothing otherwise.
+    labels : {"code", "label", "text"}, default "code"
+        Tick labels: predictor names, the instrument's labels or the item wording.
+    instrument : Instrument, str or Survey, optional
+        Where ``labels="label"``/``"text"`` finds the labels; a key-driver result
+        does not name its instrument, so pass ``instrument=survey.instrument``.
 
     Returns
     -------
@@ -194,16 +244,26 @@ def plot_drivers(
     values = table[measure].astype(float)
     if sort:
         values = values.sort_values(ascending=True)
+    names = unit_labels(list(values.index), labels=labels, result=key_driver_result,
+                        instrument=instrument, chart="plot_drivers")  # fmt: skip
     ax = _axes(ax)
-    labels = [str(v) for v in values.index]
     ax.barh(range(len(values)), values.to_numpy(), color=color)
-    ax.set_yticks(range(len(values)), labels)
+    ax.set_yticks(range(len(values)), names)
+    cols = _ci_columns(table, "" if measure == "coef" else f"{measure}_") if ci else None
+    if cols is not None:
+        ordered = table.loc[values.index]
+        ax.errorbar(values.to_numpy(), range(len(values)),
+                    xerr=_err(values.to_numpy(), ordered, cols), fmt="none", ecolor="#333333",
+                    elinewidth=1.0, capsize=3, zorder=3)  # fmt: skip
+        if measure == "coef":
+            ax.axvline(0.0, color="#333333", linewidth=0.8)
     default = {
         "dominance_pct": "General dominance (% of R²)",
         "rescaled_weight": "Relative weight (% of R²)",
         "dominance": "General dominance (R² share)",
         "raw_weight": "Relative weight (R² share)",
         "std_beta": "Standardized beta",
+        "coef": "Regression coefficient",
     }.get(measure, measure)
     ax.set_xlabel(xlabel if xlabel is not None else default)
     r2 = getattr(key_driver_result, "r_squared", None)
@@ -211,7 +271,7 @@ def plot_drivers(
         ax.set_title(title)
     elif r2 is not None:
         ax.set_title(f"Drivers of {key_driver_result.outcome!r} (R² = {r2:.3f})")
-    return ax
+    return fit_scripts(ax, "plot_drivers")
 
 
 def plot_kano(
@@ -259,7 +319,7 @@ def plot_kano(
     ax = _axes(ax)
     _category_map(
         ax,
-        table,
+        [str(v) for v in table.index],
         table["worse"].abs().to_numpy(dtype=float),
         table["better"].to_numpy(dtype=float),
         table["category"],
@@ -273,4 +333,4 @@ def plot_kano(
     ax.set_ylabel(ylabel)
     if title is not None:
         ax.set_title(title)
-    return ax
+    return fit_scripts(ax, "plot_kano")

@@ -8,6 +8,8 @@ import numpy as np
 
 from ..exceptions import ServqualError
 from ._core import _axes, _table
+from ._fonts import fit_scripts
+from ._labels import unit_labels
 
 __all__ = ["plot_loadings", "plot_scree"]
 
@@ -86,7 +88,7 @@ def plot_scree(
         ax.set_title(title)
     if legend:
         ax.legend(frameon=False)
-    return ax
+    return fit_scripts(ax, "plot_scree")
 
 
 def plot_loadings(
@@ -99,6 +101,8 @@ def plot_loadings(
     threshold: float | None = None,
     colorbar: bool = True,
     title: str | None = None,
+    labels: str = "code",
+    instrument: Any = None,
 ) -> Any:
     """Heatmap of factor loadings (items × factors).
 
@@ -120,6 +124,12 @@ def plot_loadings(
         Add a colour bar.
     title : str, optional
         Axes title (default: method and rotation).
+    labels : {"code", "label", "text"}
+        Row labels: item codes, the items' labels or their wording (wrapped);
+        with ``"label"``/``"text"`` pass ``instrument=`` (an EFA result does not
+        name its instrument).
+    instrument : Instrument, str or Survey, optional
+        Where ``labels=`` finds the item labels and wording.
 
     Returns
     -------
@@ -140,13 +150,15 @@ def plot_loadings(
         raise ServqualError(
             f"plot_loadings draws an EFAResult (sq.efa(...)); got {type(result).__name__}."
         )
+    rows = unit_labels(list(loadings.index), labels=labels, result=result, instrument=instrument,
+                       chart="plot_loadings", width=40)  # fmt: skip
     ax = _axes(ax)
     values = loadings.to_numpy(dtype=float)
     image = ax.imshow(values, cmap=cmap, vmin=-1.0, vmax=1.0, aspect="auto")
     ax.set_xticks(np.arange(values.shape[1]))
     ax.set_xticklabels([str(c) for c in loadings.columns])
     ax.set_yticks(np.arange(values.shape[0]))
-    ax.set_yticklabels([str(i) for i in loadings.index])
+    ax.set_yticklabels(rows)
     if annotate:
         for i in range(values.shape[0]):
             for j in range(values.shape[1]):
@@ -163,9 +175,10 @@ def plot_loadings(
                     color="white" if abs(v) > 0.6 else "black",
                 )
     if colorbar:
-        ax.figure.colorbar(image, ax=ax, label="Loading")
+        bar = ax.figure.colorbar(image, ax=ax, label="Loading")
+        fit_scripts(bar.ax, "plot_loadings")  # its tick labels: the minus sign
     if title is None:
         title = f"Loadings · {result.method}, {result.rotation or 'unrotated'}"
     if title:
         ax.set_title(title)
-    return ax
+    return fit_scripts(ax, "plot_loadings")

@@ -11,6 +11,8 @@ from ..exceptions import ServqualError
 from ..likert import LikertResult, likert_distribution
 from ..survey import Survey
 from ._core import _axes
+from ._fonts import fit_scripts
+from ._labels import unit_labels
 
 __all__ = ["plot_likert"]
 
@@ -44,6 +46,8 @@ def plot_likert(
     title: str | None = None,
     xlabel: str | None = "Share of answers",
     legend: bool = True,
+    labels: str = "code",
+    instrument: Any = None,
 ) -> Any:
     """Diverging stacked bars of the answer distribution of each item or dimension.
 
@@ -76,6 +80,11 @@ def plot_likert(
         Axis title and x label.
     legend : bool
         Draw the legend of scale points.
+    labels : {"code", "label", "text"}
+        Tick labels: item codes / dimension names, the instrument's labels or the
+        item wording (wrapped).
+    instrument : Instrument, str or Survey, optional
+        Where ``labels=`` looks when the result's instrument is not a built-in.
 
     Returns
     -------
@@ -104,11 +113,12 @@ def plot_likert(
     if neutral not in _NEUTRAL:
         raise ServqualError(f"neutral must be one of {list(_NEUTRAL)}, got {neutral!r}.")
     res = _likert_result(result, rating, level)
+    units = unit_labels([str(u) for u in res.shares.index], labels=labels, result=res,
+                        instrument=instrument, chart="plot_likert")  # fmt: skip
     ax = _axes(ax)
     points = list(res.points)
     k = len(points)
     shares = res.shares.to_numpy(float)  # units × points
-    units = [str(u) for u in res.shares.index]
     if colors is None:
         import matplotlib
 
@@ -122,16 +132,16 @@ def plot_likert(
     if len(colors) != k:
         raise ServqualError(f"colors needs one colour per scale point ({k}), got {len(colors)}.")
     if point_labels is None:
-        labels = [str(p) for p in points]
+        legend_entries = [str(p) for p in points]
         anchors = getattr(res, "anchors", None)
         if anchors:
-            labels[0] = f"{points[0]} {anchors[0]}"
-            labels[-1] = f"{points[-1]} {anchors[1]}"
+            legend_entries[0] = f"{points[0]} {anchors[0]}"
+            legend_entries[-1] = f"{points[-1]} {anchors[1]}"
     else:
-        labels = list(point_labels)
-        if len(labels) != k:
+        legend_entries = list(point_labels)
+        if len(legend_entries) != k:
             raise ServqualError(
-                f"point_labels needs one label per scale point ({k}), got {len(labels)}."
+                f"point_labels needs one label per scale point ({k}), got {len(legend_entries)}."
             )
     mid = (points[0] + points[-1]) / 2
     has_neutral = k % 2 == 1
@@ -146,7 +156,7 @@ def plot_likert(
         if neu[j] and neutral == "omit":
             continue
         w = shares[:, j]
-        ax.barh(y, w, left=left, height=bar_height, color=colors[j], label=labels[j],
+        ax.barh(y, w, left=left, height=bar_height, color=colors[j], label=legend_entries[j],
                 edgecolor="white", linewidth=0.4)  # fmt: skip
         left = left + w
     ax.axvline(0.0, color="#333333", linewidth=0.8)
@@ -167,4 +177,4 @@ def plot_likert(
     if legend:
         ax.legend(loc="center left", bbox_to_anchor=(1.01, 0.5), fontsize="small",
                   frameon=False, title=getattr(res, "rating_name", None))  # fmt: skip
-    return ax
+    return fit_scripts(ax, "plot_likert")

@@ -9,6 +9,7 @@ import pandas as pd
 
 from ..exceptions import ServqualError
 from ._core import _axes
+from ._fonts import fit_scripts
 
 __all__ = ["plot_control", "plot_kpi", "plot_nps", "plot_ratings", "plot_score"]
 
@@ -65,6 +66,8 @@ def plot_control(
     -------
     matplotlib.axes.Axes
         Line 0 is the series; u- and p-charts draw their per-point limits as steps.
+        A u-chart of a :func:`~servqual.operations.kpi_series` computed with
+        ``per=1000`` shows rates per 1,000 (as the KPI table), not per unit.
 
     Examples
     --------
@@ -84,14 +87,16 @@ def plot_control(
     t = _need(result, "ControlChartResult", "plot_control", "sq.operations.control_chart(...)")
     ax = _axes(ax)
     x, is_date = _x(t.index)
-    y = t["value"].to_numpy()
+    # a u-chart of a KPI series keeps the series' scale: rates per ``per`` units
+    per = float(getattr(result, "per", 1.0) or 1.0) if result.chart == "u" else 1.0
+    y = t["value"].to_numpy(dtype=float) * per
     ax.plot(x, y, marker="o", color=color, label=result.chart + " value", zorder=3)
     step = "mid" if result.chart in ("u", "p") else None
     for col, lab in (("ucl", "UCL"), ("lcl", "LCL")):
         if step:
             ax.step(
                 x,
-                t[col].to_numpy(),
+                t[col].to_numpy(dtype=float) * per,
                 where=step,
                 color=limit_color,
                 linestyle="--",
@@ -99,8 +104,10 @@ def plot_control(
                 label=lab,
             )
         else:
-            ax.plot(x, t[col].to_numpy(), color=limit_color, linestyle="--", linewidth=1, label=lab)
-    ax.plot(x, t["centre"].to_numpy(), color=centre_color, linewidth=1, label="centre")
+            ax.plot(x, t[col].to_numpy(dtype=float) * per, color=limit_color, linestyle="--",
+                    linewidth=1, label=lab)  # fmt: skip
+    ax.plot(x, t["centre"].to_numpy(dtype=float) * per, color=centre_color, linewidth=1,
+            label="centre")  # fmt: skip
     sig = t["signal"].to_numpy()
     if sig.any():
         xs = np.asarray(x)[sig]
@@ -136,13 +143,12 @@ def plot_control(
         ax.set_xticklabels([str(v) for v in t.index], rotation=90 if len(t) > 12 else 0)
     names = {"c": "c-chart", "u": "u-chart", "p": "p-chart"}
     ax.set_title(title if title is not None else f"{names[result.chart]} {result.series}".strip())
+    rate = f"rate per {per:,g}" if per != 1.0 else "rate"
     ax.set_ylabel(
-        ylabel
-        if ylabel is not None
-        else {"c": "count", "u": "rate", "p": "proportion"}[result.chart]
+        ylabel if ylabel is not None else {"c": "count", "u": rate, "p": "proportion"}[result.chart]
     )
     ax.set_xlabel("period")
-    return ax
+    return fit_scripts(ax, "plot_control")
 
 
 def plot_kpi(
@@ -195,11 +201,11 @@ def plot_kpi(
             label=" · ".join(map(str, key)),
         )
     _date_axis(ax)
-    ax.set_ylabel(f"{value} per {result.per:g}" if value == "rate" else value)
+    ax.set_ylabel(f"{value} per {result.per:,g}" if value == "rate" else value)
     ax.set_xlabel("period")
     ax.set_title(title if title is not None else "KPI series")
     ax.legend(fontsize=8)
-    return ax
+    return fit_scripts(ax, "plot_kpi")
 
 
 def plot_nps(
@@ -273,7 +279,7 @@ def plot_nps(
     ax.axhline(0, color="0.6", linewidth=0.8)
     ax.set_ylabel("NPS (promoters − detractors, points)")
     ax.set_title(title if title is not None else f"NPS · {result.column}")
-    return ax
+    return fit_scripts(ax, "plot_nps")
 
 
 def plot_ratings(
@@ -333,7 +339,7 @@ def plot_ratings(
     ax.set_ylabel("share of ratings" if share else "ratings")
     mean = float((counts * np.array(points)).sum() / counts.sum())
     ax.set_title(title if title is not None else f"{result.column} · mean {mean:.2f}")
-    return ax
+    return fit_scripts(ax, "plot_ratings")
 
 
 def plot_score(
@@ -388,4 +394,4 @@ def plot_score(
         )
     ax.set_ylabel(f"{result.metric} {'mean' if value == 'mean' else 'top-box share'}")
     ax.set_title(title if title is not None else f"{result.metric} · {result.column}")
-    return ax
+    return fit_scripts(ax, "plot_score")
