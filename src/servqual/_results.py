@@ -99,8 +99,9 @@ def format_p(value: float, *, style: Literal["digits", "apa"] = "digits") -> str
 
 
 def _is_count_column(name: Any) -> bool:
+    """Columns whose whole-number floats are shown as integers (counts, df, rating range)."""
     text = str(name).lower()
-    return text in ("n", "df", "df1", "df2", "count", "number", "n_groups") or text.startswith(
+    return text in ("n", "df", "df1", "df2", "count", "number", "min", "max") or text.startswith(
         ("n_", "n ")
     )
 

@@ -23,8 +23,10 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Literal
 
+import matplotlib
 import numpy as np
 import pandas as pd
+from matplotlib import font_manager
 
 from . import plotting
 from ._progress import Progress
@@ -63,6 +65,7 @@ h2{margin-top:2.2em;border-bottom:1px solid #ccc;padding-bottom:.2em;color:#0b4f
 h3{margin-top:1.5em;color:#333}
 table.sq{border-collapse:collapse;font-size:.85em;margin:.6em 0 1.2em}
 table.sq th,table.sq td{padding:.25em .6em;border-bottom:1px solid #e3e3e3;text-align:right}
+table.sq td{white-space:nowrap}
 table.sq th{background:#f3f6f9;text-align:left;vertical-align:bottom}
 table.sq td.key{text-align:left}
 table.sq tbody tr:hover{background:#fafcff}
@@ -244,6 +247,11 @@ def _table_html(
             glossary.setdefault(label, meaning)
         title = f" title='{html.escape(meaning, quote=True)}'" if meaning else ""
         heads.append(f"<th scope='col'{title}>{html.escape(label)}</th>")
+    text_columns = [
+        not pd.api.types.is_numeric_dtype(frame[c].dtype)
+        or pd.api.types.is_bool_dtype(frame[c].dtype)
+        for c in frame.columns
+    ]
     rows = []
     previous: list[str] = []
     n_keys = keys.shape[1]
@@ -257,7 +265,12 @@ def _table_html(
         ]
         previous = key
         cells = "".join(f"<td class='key'>{html.escape(k)}</td>" for k in shown)
-        cells += "".join(f"<td>{html.escape(str(v))}</td>" for v in body.iloc[i])
+        cells += "".join(
+            f"<td class='key'>{html.escape(str(v))}</td>"
+            if is_text
+            else f"<td>{html.escape(str(v))}</td>"
+            for v, is_text in zip(body.iloc[i], text_columns, strict=True)
+        )
         rows.append(f"<tr>{cells}</tr>")
     out = (
         f"<table class='sq' id='{html.escape(table_id)}'><thead><tr>{''.join(heads)}</tr></thead>"
@@ -327,6 +340,33 @@ def _p(value: float) -> str:
     return f"p {shown}" if shown.startswith("<") else f"p = {shown}"
 
 
+#: fonts with Hangul, kana and Han glyphs, used as fallbacks for segment and item
+#: labels in the charts when one of them is installed
+_CJK_FONTS = (
+    "Noto Sans CJK KR",
+    "Noto Sans CJK JP",
+    "Noto Sans CJK SC",
+    "Source Han Sans K",
+    "NanumGothic",
+    "Malgun Gothic",
+    "Apple SD Gothic Neo",
+    "AppleGothic",
+    "Microsoft YaHei",
+    "MS Gothic",
+)
+
+
+def _chart_fonts() -> dict[str, Any]:
+    """matplotlib settings that add installed CJK fonts after the font family in use
+    (matplotlib falls back glyph by glyph), so Korean labels are not boxes."""
+    have = {f.name for f in font_manager.fontManager.ttflist}
+    extra = [f for f in _CJK_FONTS if f in have]
+    if not extra:
+        return {}
+    current = list(matplotlib.rcParams["font.family"])
+    return {"font.family": [*current, *(f for f in extra if f not in current)]}
+
+
 # --------------------------------------------------------------------------- context
 @dataclass
 class _Segment:
@@ -394,7 +434,9 @@ class _Context:
     def chart(self, plot_name: str, result: Any, caption: str, **kwargs: Any) -> str:
         kwargs["dpi"] = self.dpi
         draw = getattr(plotting, plot_name)
-        return _figure_html(render_png(draw, result, **kwargs), caption)
+        with matplotlib.rc_context(_chart_fonts()):
+            png = render_png(draw, result, **kwargs)
+        return _figure_html(png, caption)
 
     # shared results ------------------------------------------------------------
     def gaps(self, level: str) -> Any:
@@ -648,6 +690,9 @@ def _summary_segment(ctx: _Context, name: str) -> str | None:
     res = ctx.comparison(name)
     if res is None:
         return None
+    seg = ctx.segment(name, "dimension")
+    left_out = [*seg.empty, *(f"{g} (n={n})" for g, n in seg.small)]
+    aside = f" ({_join(left_out)} left out: too few answers)" if left_out else ""
     table = res.to_frame()
     stat = "t" if "t" in table.columns else ("h" if "h" in table.columns else "f")
     symbol = {"t": "t", "h": "H", "f": "F"}[stat]
@@ -659,11 +704,9 @@ def _summary_segment(ctx: _Context, name: str) -> str | None:
     test = f"{symbol} = {_num(row[stat])}, {_p(row['p_adj'])} (adjusted)"
     if row["p_adj"] < 0.05:
         sig = [str(k) for k, v in table["p_adj"].items() if v < 0.05]
-        return (
-            f"The {name} groups differ on {_join(sig)}: most clearly on {best} ({test}; {spread})."
-        )
+        return f"The {name} groups{aside} differ on {_join(sig)}: most clearly on {best} ({test}; {spread})."
     return (
-        f"The {name} groups do not differ significantly on any dimension (smallest "
+        f"The {name} groups{aside} do not differ significantly on any dimension (smallest "
         f"difference test on {best}: {test}; {spread})."
     )
 
