@@ -604,3 +604,20 @@ def test_print_rules(bank_report):
     for tab in re.findall(r"<table[^>]*>", text):
         assert "class='sq'" in tab
     assert text.count("<thead>") == text.count("<table")
+
+
+def test_korean_labels_drawn_with_an_installed_cjk_font(korean):
+    report_module = importlib.import_module("servqual.report")
+    settings = report_module._chart_fonts()
+    if not settings:
+        pytest.skip("no CJK font installed")
+    assert any(f in settings["font.family"] for f in report_module._CJK_FONTS)
+    _, survey = korean
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", UserWarning)  # "Glyph ... missing from font(s)"
+        ctx = report_module._Context(survey=survey, level="dimension", sort=False, dpi=30,
+                                     by={"region": None}, outcome=None, score="perception",
+                                     model=None)  # fmt: skip
+        analysed = ctx.segment("region", "dimension").survey  # 부산, 서울 (제주 left out)
+        res = sq.gap_scores(analysed, by="region", level="overall")
+        ctx.chart("plot_gaps", res, "부산 서울")

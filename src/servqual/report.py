@@ -652,8 +652,9 @@ def _summary_gaps(ctx: _Context) -> list[str]:
     items = _join(
         [_gap_phrase(_named(str(k), ctx, "item"), r, conf) for k, r in strong_i.iterrows()]
     )
+    above = "furthest above" if strong_i["gap"].iloc[0] >= 0 else "closest to"
     if strong_d.iloc[0]["gap"] >= 0:
-        out.append(f"The main strength is {best}; the best-rated items are {items}.")
+        out.append(f"The main strength is {best}; the items {above} the reference are {items}.")
     else:
         out.append(
             f"The relative strength is {best}, the smallest shortfall; the items closest to "
