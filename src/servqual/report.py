@@ -68,6 +68,7 @@ table.sq th,table.sq td{padding:.25em .6em;border-bottom:1px solid #e3e3e3;text-
 table.sq td{white-space:nowrap}
 table.sq th{background:#f3f6f9;text-align:left;vertical-align:bottom}
 table.sq td.key{text-align:left}
+table.sq td.rep{color:transparent}
 table.sq tbody tr:hover{background:#fafcff}
 .scroll table.sq thead th{position:sticky;top:0}
 .meta{color:#555;font-size:.9em}
@@ -97,6 +98,7 @@ figure,figure img,.summary li,.error,.note,dl.glossary div{break-inside:avoid;pa
 figure img{max-height:23cm;width:auto}
 h2,h3,p.meta{break-after:avoid;page-break-after:avoid}
 table.sq tbody tr:hover{background:none}
+table.sq td.rep{color:#999}
 a{color:inherit;text-decoration:none}
 }
 """
@@ -257,14 +259,14 @@ def _table_html(
     n_keys = keys.shape[1]
     for i in range(len(frame)):
         key = [str(v) for v in keys.iloc[i]]
-        shown = [
-            ""
-            if j < n_keys - 1 and previous[: j + 1] == key[: j + 1]  # repeated segment label
-            else key[j]
-            for j in range(n_keys)
-        ]
+        # a segment label repeated from the row above is hidden on screen and shown
+        # faintly in print, where a page break may fall inside the block
+        repeated = [j < n_keys - 1 and previous[: j + 1] == key[: j + 1] for j in range(n_keys)]
         previous = key
-        cells = "".join(f"<td class='key'>{html.escape(k)}</td>" for k in shown)
+        cells = "".join(
+            f"<td class='key{' rep' if rep else ''}'>{html.escape(k)}</td>"
+            for k, rep in zip(key, repeated, strict=True)
+        )
         cells += "".join(
             f"<td class='key'>{html.escape(str(v))}</td>"
             if is_text
