@@ -569,6 +569,8 @@ def test_options_are_checked_before_anything_is_written(bank, tmp_path):
         sq.report(bank, out, outcome="loyalty")
     with pytest.raises(sq.MissingColumnError, match="XX9"):
         sq.report(bank, out, exclude=["XX9"])
+    with pytest.raises(sq.DataError, match="Unknown score 'percepton'"):
+        sq.report(bank, out, score="percepton")
     with pytest.raises(TypeError):
         sq.report(bank, out, "a title")  # options are keyword-only
     assert not out.exists()

@@ -1219,7 +1219,7 @@ def report(
         ``by`` names a segment, ``outcome`` an outcome or ``exclude`` an item the
         survey does not have.
     DataError
-        ``by`` names a level its segment does not have.
+        ``by`` names a level its segment does not have, or ``score`` is unknown.
 
     Notes
     -----
@@ -1272,6 +1272,7 @@ def report(
     if exclude:
         survey = _exclude_items(survey, exclude)
     spec = _check_by(survey, by)
+    survey.item_scores(score)  # DataError for an unknown score
     outcomes = survey.outcomes
     if outcome is not None:
         survey.outcome(outcome)  # MissingColumnError for an unknown outcome
