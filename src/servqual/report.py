@@ -15,6 +15,7 @@ from __future__ import annotations
 import base64
 import copy
 import datetime as _dt
+import functools
 import html
 import os
 import warnings
@@ -411,15 +412,16 @@ class _Context:
     score: str
     model: Mapping[str, Sequence[str]] | None
     glossary: dict[str, str] = field(default_factory=dict)
-    _cache: dict[Any, tuple[Any, Exception | None, list[Any]]] = field(default_factory=dict)
+    _cache: dict[Any, tuple[Any, ServqualError | None, list[Any]]] = field(default_factory=dict)
 
     def get(self, key: Any, compute: Callable[[], Any]) -> Any:
         """A result computed once per report; its warnings replayed wherever it is used."""
         if key not in self._cache:
             with warnings.catch_warnings(record=True) as caught:
                 warnings.simplefilter("always")
+                error: ServqualError | None = None
                 try:
-                    value, error = compute(), None
+                    value = compute()
                 except ServqualError as exc:
                     value, error = None, exc
             self._cache[key] = (value, error, list(caught))
@@ -436,12 +438,13 @@ class _Context:
     def chart(self, plot_name: str, result: Any, caption: str, **kwargs: Any) -> str:
         kwargs["dpi"] = self.dpi
         draw = getattr(plotting, plot_name)
-        with matplotlib.rc_context(_chart_fonts()):
+        fonts: Any = _chart_fonts()
+        with matplotlib.rc_context(fonts):
             png = render_png(draw, result, **kwargs)
         return _figure_html(png, caption)
 
     # shared results ------------------------------------------------------------
-    def gaps(self, level: str) -> Any:
+    def gaps(self, level: Literal["dimension", "item", "overall"]) -> Any:
         return self.get(("gaps", level), lambda: gap_scores(self.survey, level=level))
 
     def alpha(self, score: str) -> Any:
@@ -467,7 +470,7 @@ class _Context:
             lambda: key_drivers(self.survey, outcome=outcome, level=self.driver_unit()),
         )
 
-    def segment(self, name: str, level: str) -> _Segment:
+    def segment(self, name: str, level: Literal["dimension", "item"]) -> _Segment:
         return self.get(("segment", name, level), lambda: self._plan_segment(name, level))
 
     def comparison(self, name: str) -> Any:
@@ -480,7 +483,7 @@ class _Context:
 
         return self.get(("compare", name), run)
 
-    def _plan_segment(self, name: str, level: str) -> _Segment:
+    def _plan_segment(self, name: str, level: Literal["dimension", "item"]) -> _Segment:
         """Split the groups of a segment into analysed, empty and too small ones.
 
         A group counts by its fewest respondents over the units (dimensions or
@@ -741,7 +744,7 @@ def _summary_section(ctx: _Context, has_reference: bool, drivers: bool) -> list[
     parts.append(lambda: [_summary_reliability(ctx)])
     if has_reference:
         for name in ctx.by:
-            parts.append(lambda name=name: [_summary_segment(ctx, name)])
+            parts.append(functools.partial(lambda n: [_summary_segment(ctx, n)], name))
     if drivers and ctx.outcome is not None:
         parts.append(lambda: [_summary_driver(ctx)])
     for part in parts:
