@@ -148,8 +148,18 @@ def expect_ok(fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Outcome:
     return out
 
 
+def _with_instrument(argv: tuple[Any, ...]) -> tuple[Any, ...]:
+    if argv and argv[0] in ("gaps", "report") and not {"-i", "--instrument"} & set(argv):
+        return (*argv, "-i", "servqual22")
+    return argv
+
+
 def run_cli(*argv: str) -> tuple[int, str, str]:
-    """``python -m servqual ARGV`` in process: (exit code, stdout, stderr)."""
+    """``python -m servqual ARGV`` in process: (exit code, stdout, stderr).
+
+    ``gaps``/``report`` get ``-i servqual22`` unless the case names an instrument
+    (the CLI requires one: a wrong default would mislabel a file)."""
+    argv = _with_instrument(argv)
     stdout, stderr = io.StringIO(), io.StringIO()
     with (
         contextlib.redirect_stdout(stdout),
@@ -166,9 +176,10 @@ def run_cli(*argv: str) -> tuple[int, str, str]:
     return rc, stdout.getvalue(), stderr.getvalue()
 
 
-def cli_error(*argv: str, names: tuple[str, ...] = ()) -> str:
+def cli_error(*argv: str, names: tuple[str, ...] = (), code: int = 1) -> str:
+    """The CLI's message for bad data or files: exit code 1 (2 is for usage errors)."""
     rc, _out, err = run_cli(*argv)
-    assert rc == 2, f"exit code {rc}; stderr: {err}"
+    assert rc == code, f"exit code {rc}; stderr: {err}"
     assert err.startswith("servqual: error:"), err
     assert "Traceback" not in err
     for name in names:
@@ -432,13 +443,13 @@ def cli_as_a_module(tmp: Path) -> None:
     src = Path(sq.__file__).parents[1]
     env = {**os.environ, "PYTHONPATH": str(src)}
     proc = subprocess.run(
-        [sys.executable, "-m", "servqual", "gaps", str(path)],
+        [sys.executable, "-m", "servqual", "gaps", str(path), "-i", "servqual22"],
         capture_output=True,
         text=True,
         env=env,
         timeout=120,
     )
-    assert proc.returncode == 2, proc.stderr
+    assert proc.returncode == 1, proc.stderr
     assert proc.stderr.startswith("servqual: error:") and "empty.csv" in proc.stderr
     assert "Traceback" not in proc.stderr
 

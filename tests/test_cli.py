@@ -30,14 +30,16 @@ def test_instrument_command(capsys):
 def test_gaps_command_and_errors(tmp_path, capsys):
     path = tmp_path / "x.csv"
     sq.datasets.load_frame("retail_bank").to_csv(path)
-    assert main(["gaps", str(path), "--index-col", "respondent", "--level", "overall"]) == 0
+    argv = ["gaps", str(path), "-i", "servqual22"]
+    assert main([*argv, "--index-col", "respondent", "--level", "overall"]) == 0
     assert "overall" in capsys.readouterr().out
-    assert main(["gaps", str(tmp_path / "missing.csv")]) == 2
+    # data and file errors exit with 1
+    assert main(["gaps", str(tmp_path / "missing.csv"), "-i", "servqual22"]) == 1
     assert "does not exist" in capsys.readouterr().err
     bad = sq.datasets.load_frame("retail_bank")
     bad.loc[3, "E2"] = 12
     bad.to_csv(path)
-    assert main(["gaps", str(path)]) == 2
+    assert main(argv) == 1
     assert "Column 'E2' has 1 value(s) outside the 1–7 scale" in capsys.readouterr().err
 
 
@@ -88,6 +90,8 @@ def test_gaps_command_on_user_columns_with_mapping_by_and_weights(user_export, t
     argv = [
         "gaps",
         str(path),
+        "-i",
+        "servqual22",
         "--columns",
         "E=exp_{n},P=perc_{n}",
         "--index-col",
@@ -110,7 +114,14 @@ def test_gaps_command_on_user_columns_with_mapping_by_and_weights(user_export, t
     assert_allclose(table["gap"], expected["gap"], rtol=1e-12)
     assert_allclose(table["n"], expected["n"])
     # the regex form reads the same columns
-    argv = ["gaps", str(path), "--columns", r"re:(?P<rating>exp|perc)_(?P<n>\d+)"]
+    argv = [
+        "gaps",
+        str(path),
+        "-i",
+        "servqual22",
+        "--columns",
+        r"re:(?P<rating>exp|perc)_(?P<n>\d+)",
+    ]
     assert main([*argv, "--index-col", "respondent", "--level", "overall"]) == 0
     printed = capsys.readouterr().out
     assert f"{sq.gap_scores(s, level='overall').overall:.3f}" in printed
@@ -119,15 +130,94 @@ def test_gaps_command_on_user_columns_with_mapping_by_and_weights(user_export, t
 def test_report_command_on_user_columns(user_export, tmp_path, capsys):
     _, path = user_export
     out = tmp_path / "r.html"
-    argv = ["report", str(path), "--columns", "E=exp_{n},P=perc_{n}", "-o", str(out)]
+    argv = ["report", str(path), "-i", "servqual22", "--columns", "E=exp_{n},P=perc_{n}"]
+    argv += ["-o", str(out)]
     assert main([*argv, "--index-col", "respondent", "--segments", "branch"]) == 0
     assert out.exists() and "Wrote" in capsys.readouterr().out
 
 
 def test_bad_index_col_and_sheet_are_servqual_errors(user_export, tmp_path, capsys):
     _, path = user_export
-    assert main(["gaps", str(path), "--index-col", "respondant"]) == 2
+    argv = ["gaps", str(path), "-i", "servqual22"]
+    assert main([*argv, "--index-col", "respondant"]) == 1
     err = capsys.readouterr().err
     assert "index_col='respondant'" in err and "did you mean 'respondent'" in err.lower()
-    assert main(["gaps", str(path), "--missing-codes", "x"]) == 2
+    assert main([*argv, "--missing-codes", "x"]) == 1
     assert "--missing-codes must be numbers" in capsys.readouterr().err
+
+
+def test_report_command_options(tmp_path, capsys):
+    import re
+
+    path = tmp_path / "bank.csv"
+    sq.datasets.load_frame("retail_bank").to_csv(path, index=False)
+    out = tmp_path / "r.html"
+    argv = ["report", str(path), "-i", "servqual22", "-o", str(out), "--title", "Branch study"]
+    argv += ["--by", "branch=south,north", "channel", "--outcome", "recommend"]
+    argv += ["--exclude", "TAN1", "TAN2", "--score", "expectation"]
+    assert main(argv) == 0
+    assert "Wrote" in capsys.readouterr().out
+    text = out.read_text(encoding="utf-8")
+    assert "<title>Branch study</title>" in text
+    assert text.index("<h3>By branch</h3>") < text.index("<h3>By channel</h3>")
+    assert "Key drivers of &#x27;recommend&#x27;" in text
+    assert "(expectation items)" in text
+    body = text.split("id='gaps-item'")[1].split("</table>")[0]
+    assert "TAN1" not in body and "TAN3" in body
+    block = text.split("id='gaps-by-branch'")[1].split("</table>")[0]
+    rows = re.findall(r"<tr><td class='key[^']*'>([^<]*)</td>", block)
+    assert list(dict.fromkeys(rows)) == ["south", "north"]
+
+
+def test_parse_by():
+    from servqual.cli import parse_by
+
+    assert parse_by(None) is None
+    assert parse_by(["branch", "usage=weekly, monthly"]) == {
+        "branch": None,
+        "usage": ["weekly", "monthly"],
+    }
+    with pytest.raises(sq.DataError, match="no segment name"):
+        parse_by(["=a,b"])
+
+
+def test_exit_codes_usage_version_and_help(tmp_path, capsys):
+    path = tmp_path / "bank.csv"
+    sq.datasets.load_frame("retail_bank").to_csv(path, index=False)
+    # -i is required where a wrong default would mislabel the file: a usage error (2)
+    assert main(["report", str(path)]) == 2
+    assert "--instrument/-i" in capsys.readouterr().err
+    assert main(["gaps", str(path)]) == 2
+    assert main(["report", str(path), "-i", "servqual22", "--level", "overall"]) == 2
+    assert main(["nonsense"]) == 2
+    capsys.readouterr()
+    # an unknown instrument, segment or item is a data error (1)
+    assert main(["report", str(path), "-i", "servqual99", "-o", str(tmp_path / "x.html")]) == 1
+    assert main(["report", str(path), "-i", "servqual22", "--by", "region"]) == 1
+    assert "region" in capsys.readouterr().err
+    # a file error (the output folder is a file) is 1 too
+    blocker = tmp_path / "file"
+    blocker.write_text("x")
+    argv = ["report", str(path), "-i", "servqual22", "-o", str(blocker / "r.html")]
+    assert main(argv) == 1
+    assert "servqual: error:" in capsys.readouterr().err
+    assert main(["--version"]) == 0
+    assert capsys.readouterr().out.startswith(f"servqual {sq.__version__}")
+    r = subprocess.run(
+        [sys.executable, "-m", "servqual", "report", str(path)], capture_output=True, text=True
+    )
+    assert r.returncode == 2 and "required" in r.stderr
+
+
+def test_every_option_has_help():
+    import argparse
+
+    from servqual.cli import build_parser
+
+    parser = build_parser()
+    subparsers = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
+    for name, sub in [("servqual", parser), *subparsers.choices.items()]:
+        for action in sub._actions:
+            if isinstance(action, argparse._SubParsersAction):
+                continue
+            assert action.help, f"{name}: {action.option_strings or action.dest} has no help"

@@ -1,8 +1,11 @@
 """HTML report: self-contained, complete, and its numbers are the library's numbers."""
 
 import base64
+import html
+import importlib
 import io
 import re
+import warnings
 from html.parser import HTMLParser
 
 import numpy as np
@@ -12,6 +15,12 @@ from numpy.testing import assert_allclose
 
 import servqual as sq
 from servqual._progress import Progress
+from servqual.report import _label
+
+
+def L(column, table_id=""):
+    """The label the report shows for a result column."""
+    return _label(column, table_id)[0]
 
 
 class _Tables(HTMLParser):
@@ -93,6 +102,7 @@ def test_report_is_self_contained(bank_report):
 def test_report_sections(bank_report):
     _, text = bank_report
     for heading in [
+        "Summary",
         "Sample",
         "Gap scores",
         "Reliability",
@@ -101,8 +111,11 @@ def test_report_sections(bank_report):
         "Factor structure",
         "Measurement model",
         "Answer distributions",
+        "Glossary",
     ]:
         assert f"<h2>{heading}</h2>" in text
+    # the executive summary comes first
+    assert text.index("<h2>Summary</h2>") < text.index("<h2>Sample</h2>")
     assert "<h2>Zone of tolerance</h2>" not in text  # two-column instrument
     for sub in ["Dimension level", "Item level", "By branch", "By channel", "Segments"]:
         assert f"<h3>{sub}</h3>" in text
@@ -127,8 +140,8 @@ def test_report_gap_table_equals_gap_scores(bank, bank_report, level):
     assert list(shown.index) == list(expected.index)
     for col in ["perception", "reference", "gap", "ci_low", "ci_high", "share_meeting"]:
         # shown rounded to 3 decimals: |shown - exact| <= 0.0005
-        assert_allclose(shown[col].astype(float), expected[col], rtol=0, atol=5e-4 + 1e-12)
-    assert shown["n"].astype(int).tolist() == expected["n"].tolist()
+        assert_allclose(shown[L(col)].astype(float), expected[col], rtol=0, atol=5e-4 + 1e-12)
+    assert shown["n"].tolist() == [str(n) for n in expected["n"]]  # integers as integers
 
 
 def test_report_segment_table_equals_gap_scores(bank, bank_report):
@@ -136,10 +149,13 @@ def test_report_segment_table_equals_gap_scores(bank, bank_report):
     rows = _parse(text)["gaps-by-branch"]
     expected = sq.gap_scores(bank, level="dimension", by="branch").to_frame()
     header = rows[0]
-    k = header.index("gap") - len(header)  # position from the end (segment cells span rows)
-    body = [r for r in rows[1:] if len(r) >= len(header) - 1 and r[k] != ""]
-    gaps = [float(r[k]) for r in body]
+    assert header[:2] == ["branch", "dimension"]
+    gaps = [float(r[header.index("gap")]) for r in rows[1:]]
     assert_allclose(gaps, expected["gap"], atol=5e-4 + 1e-12, rtol=0)
+    # every row names its segment; repeats are hidden on screen and faint in print
+    assert [r[0] for r in rows[1:]] == [str(k) for k in expected.index.get_level_values(0)]
+    assert text.count("<td class='key rep'>centre</td>") == 4
+    assert "table.sq td.rep{color:transparent}" in text
 
 
 def test_report_sample_counts(bank, bank_report):
@@ -156,7 +172,7 @@ def test_report_reliability_matches_alpha(bank, bank_report):
     _, text = bank_report
     shown = _as_frame(_parse(text)["alpha-perception"])
     expected = sq.cronbach_alpha(bank, score="perception", level="dimension").to_frame()
-    assert_allclose(shown["alpha"].astype(float), expected["alpha"], atol=5e-4 + 1e-12, rtol=0)
+    assert_allclose(shown[L("alpha")].astype(float), expected["alpha"], atol=5e-4 + 1e-12, rtol=0)
 
 
 def test_report_validity_matches_cfa(bank, bank_report):
@@ -164,7 +180,7 @@ def test_report_validity_matches_cfa(bank, bank_report):
     shown = _as_frame(_parse(text)["validity"])
     with pytest.warns(sq.MissingDataWarning):
         expected = sq.discriminant_validity(sq.cfa(bank)).to_frame()
-    assert_allclose(shown["ave"].astype(float), expected["ave"], atol=5e-4 + 1e-12, rtol=0)
+    assert_allclose(shown[L("ave")].astype(float), expected["ave"], atol=5e-4 + 1e-12, rtol=0)
     # the CFA's listwise-deletion warning is shown as a note in its section
     section = text.split("<h2>Measurement model</h2>")[1].split("<section")[0]
     assert "listwise deletion dropped" in section
@@ -188,7 +204,8 @@ def test_report_zone_of_tolerance(tmp_path):
     shown = _as_frame(_parse(text)["tolerance-dimension"])
     expected = sq.tolerance_zone(survey, level="dimension").to_frame()
     for col in ["adequate", "desired", "perceived", "msa", "mss"]:
-        assert_allclose(shown[col].astype(float), expected[col], atol=5e-4 + 1e-12, rtol=0)
+        label = L(col, "tolerance")
+        assert_allclose(shown[label].astype(float), expected[col], atol=5e-4 + 1e-12, rtol=0)
     assert shown["position"].tolist() == expected["position"].tolist()
 
 
@@ -196,7 +213,8 @@ def test_failing_section_shows_message(bank, tmp_path, monkeypatch):
     def broken(*args, **kwargs):
         raise sq.ServqualError("alpha needs something this survey lacks (code 4711)")
 
-    monkeypatch.setattr(sq.reliability, "cronbach_alpha", broken)
+    # the report module holds its own reference to the statistic
+    monkeypatch.setattr(importlib.import_module("servqual.report"), "cronbach_alpha", broken)
     out = sq.report(
         bank,
         tmp_path / "r.html",
@@ -303,6 +321,9 @@ def test_report_paired_tests_match(bank, bank_report):
     expected = sq.paired_tests(bank, level="dimension", p_adjust="holm").to_frame()
     assert list(shown.index) == list(expected.index)
     assert_allclose(shown["t"].astype(float), expected["t"], atol=5e-4 + 1e-12, rtol=0)
+    # p-values APA style: "< .001" below .001, three decimals without the leading zero
+    for shown_p, p in zip(shown[L("p_adj")], expected["p_adj"], strict=True):
+        assert shown_p == ("< .001" if p < 1e-3 else f"{p:.3f}".removeprefix("0"))
 
 
 def test_report_three_column_reliability_is_msa_and_mss(tmp_path):
@@ -315,7 +336,9 @@ def test_report_three_column_reliability_is_msa_and_mss(tmp_path):
     for score in ["msa", "mss"]:
         shown = _as_frame(tables[f"alpha-{score}"])
         expected = sq.cronbach_alpha(survey, score=score, level="dimension").to_frame()
-        assert_allclose(shown["alpha"].astype(float), expected["alpha"], atol=5e-4 + 1e-12, rtol=0)
+        assert_allclose(
+            shown[L("alpha")].astype(float), expected["alpha"], atol=5e-4 + 1e-12, rtol=0
+        )
     assert "MSA = P − A" in text and "MSS = P − D" in text
 
 
@@ -330,7 +353,7 @@ def test_report_value_drivers_by_item(tmp_path):
     shown = _as_frame(tables["key-drivers"])
     expected = sq.key_drivers(survey, outcome="overall", level="item").to_frame()
     assert list(shown.index) == list(expected.index) == ["QUA1", "QUA2", "QUA3", "QUA4"]
-    assert_allclose(shown["coef"].astype(float), expected["coef"], atol=5e-4 + 1e-12, rtol=0)
+    assert_allclose(shown[L("coef")].astype(float), expected["coef"], atol=5e-4 + 1e-12, rtol=0)
     assert list(_as_frame(tables["ipa"]).index) == ["QUA1", "QUA2", "QUA3", "QUA4"]
     assert 'class="error"' not in text
 
@@ -341,3 +364,263 @@ def test_report_every_example_builds(tmp_path, name):
     out = sq.report(survey, tmp_path / f"{name}.html", factor=False, validity=False, dpi=30)
     text = out.read_text(encoding="utf-8")
     assert "<h2>Gap scores</h2>" in text and 'class="error"' not in text
+
+
+# --------------------------------------------------------------------------- summary
+def _summary(text):
+    block = text.split('<section id="summary">')[1].split("</section>")[0]
+    return [html.unescape(re.sub("<[^>]+>", "", li)) for li in re.findall(r"<li>(.*?)</li>", block)]
+
+
+def _f2(x):
+    return f"{x:.2f}"
+
+
+def test_summary_sentences_carry_the_results(bank, bank_report):
+    _, text = bank_report
+    sentences = _summary(text)
+    joined = " ".join(sentences)
+    dim = sq.gap_scores(bank, level="dimension").to_frame().sort_values("gap")
+    worst = dim.iloc[0]
+    assert (
+        f"The largest shortfalls are in {dim.index[0]} (gap {_f2(worst['gap'])}, 95% CI "
+        f"{_f2(worst['ci_low'])} to {_f2(worst['ci_high'])})"
+    ) in joined
+    item = sq.gap_scores(bank, level="item").to_frame().sort_values("gap")
+    assert f"{item.index[0]} “" in joined and f"(gap {_f2(item['gap'].iloc[0])}," in joined
+    best = dim.iloc[-1]
+    assert f"{dim.index[-1]} (gap {_f2(best['gap'])}, 95% CI {_f2(best['ci_low'])}" in joined
+    assert "A negative gap (P − E) means customers rated the service below what they expected" in (
+        joined
+    )
+    alpha = sq.cronbach_alpha(bank, score="perception").to_frame()["alpha"]
+    assert f"ranges from {_f2(alpha.min())} ({alpha.idxmin()}) to {_f2(alpha.max())}" in joined
+    assert "The scales are reliable" in joined and alpha.min() >= 0.8
+    cmp = sq.compare_groups(bank, by="branch").to_frame()
+    top = cmp["p_adj"].idxmin()
+    sentence = next(s for s in sentences if s.startswith("The branch groups"))
+    assert f"most clearly on {top} (F = {_f2(cmp.loc[top, 'f'])}" in sentence
+    drivers = sq.key_drivers(bank, outcome="overall").to_frame()
+    lead = drivers["dominance_pct"].idxmax()
+    assert (
+        f"The top key driver of overall is {lead}: "
+        f"{drivers.loc[lead, 'dominance_pct']:.1f}% of the explained variance"
+    ) in joined
+
+
+# --------------------------------------------------------------------------- small groups
+def _korean_frame():
+    df = sq.datasets.load_frame("retail_bank").copy()
+    n = len(df)
+    usage = np.array(["주 1회 이상", "월 1회"] * (n // 2) + ["월 1회"] * (n % 2), dtype=object)
+    never = df.index[-6:]
+    usage[-6:] = "사용한 적 없음"  # never used the service: rated nothing
+    rating_cols = [f"{r}{i}" for r in "EP" for i in range(1, 23)]
+    df.loc[never, rating_cols] = np.nan
+    df["usage"] = usage
+    region = np.array(["서울", "부산"] * (n // 2) + ["서울"] * (n % 2), dtype=object)
+    region[0] = "제주"  # one respondent
+    df["region"] = region
+    return df
+
+
+def _korean_survey(frame):
+    return sq.Survey(
+        frame,
+        "servqual22",
+        segments=["usage", "region", "branch"],
+        importance="imp_{dimension}",
+        outcomes=["overall", "recommend"],
+    )
+
+
+@pytest.fixture(scope="module")
+def korean():
+    frame = _korean_frame()
+    return frame, _korean_survey(frame)
+
+
+@pytest.fixture(scope="module")
+def korean_report(korean, tmp_path_factory):
+    _, survey = korean
+    path = tmp_path_factory.mktemp("report") / "korean.html"
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)  # glyphs missing from the chart font
+        out = sq.report(survey, path, title="고객 만족도 조사 2026", dpi=40)
+    return out.read_text(encoding="utf-8")
+
+
+def test_empty_and_one_person_groups_do_not_knock_out_sections(korean_report):
+    text = korean_report
+    assert "Not available" not in text and 'class="error"' not in text
+    for heading in [
+        "Summary",
+        "Sample",
+        "Gap scores",
+        "Reliability",
+        "Significance tests",
+        "Key drivers",
+        "Factor structure",
+        "Measurement model",
+        "Answer distributions",
+        "Glossary",
+    ]:
+        assert f"<h2>{heading}</h2>" in text
+    for sub in ["By usage", "By region", "By branch"]:
+        assert f"<h3>{sub}</h3>" in text
+    for seg in ["usage", "region", "branch"]:
+        assert f"<h3>Differences between {seg} groups</h3>" in text
+    plain = html.unescape(text)
+    assert "<title>고객 만족도 조사 2026</title>" in plain
+    assert "Left out: '사용한 적 없음' (no respondent with the answers needed)" in plain
+    assert "reported here and left out of the tables and tests: '제주' (n=1)" in plain
+
+
+def test_small_groups_left_out_and_the_rest_analysed(korean, korean_report):
+    frame, _ = korean
+    tables = _parse(korean_report)
+    # the same numbers as gap_scores on the respondents of the analysed groups
+    masked = frame.copy()
+    masked.loc[masked["usage"] == "사용한 적 없음", "usage"] = None
+    masked.loc[masked["region"] == "제주", "region"] = None
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", sq.MissingDataWarning)
+        expected_survey = _korean_survey(masked)
+    for seg, kept in [("usage", ["월 1회", "주 1회 이상"]), ("region", ["부산", "서울"])]:
+        rows = tables[f"gaps-by-{seg}"]
+        header = rows[0]
+        expected = sq.gap_scores(expected_survey, level="dimension", by=seg).to_frame()
+        assert list(dict.fromkeys(r[0] for r in rows[1:])) == kept
+        gaps = [float(r[header.index("gap")]) for r in rows[1:]]
+        assert_allclose(gaps, expected["gap"], atol=5e-4 + 1e-12, rtol=0)
+        assert [r[header.index("n")] for r in rows[1:]] == [str(n) for n in expected["n"]]
+        shown = _as_frame(tables[f"compare-{seg}"])
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", sq.MissingDataWarning)
+            cmp = sq.compare_groups(expected_survey, by=seg).to_frame()
+        assert_allclose(shown["t"].astype(float), cmp["t"], atol=5e-4 + 1e-12, rtol=0)
+    # the sample still counts every group, the empty one included
+    counts = _as_frame(tables["segment-usage"])["n"]
+    assert counts["사용한 적 없음"] == "6"
+
+
+# --------------------------------------------------------------------------- options
+def _quick(survey, path, **kwargs):
+    options = dict(reliability=False, factor=False, validity=False, likert=False, dpi=30)
+    options.update(kwargs)
+    return sq.report(survey, path, **options).read_text(encoding="utf-8")
+
+
+def test_options_by_orders_segments_and_levels(bank, tmp_path):
+    text = _quick(bank, tmp_path / "r.html", by={"branch": ["south", "north"]}, drivers=False)
+    assert "<h3>By branch</h3>" in text and "<h3>By channel</h3>" not in text
+    rows = _parse(text)["gaps-by-branch"]
+    assert list(dict.fromkeys(r[0] for r in rows[1:])) == ["south", "north"]
+    assert "Not in by=: &#x27;centre&#x27;" in text
+    expected = sq.gap_scores(bank, level="dimension", by="branch").to_frame().loc["south"]
+    gaps = [float(r[rows[0].index("gap")]) for r in rows[1:6]]
+    assert_allclose(gaps, expected["gap"], atol=5e-4 + 1e-12, rtol=0)
+    text = _quick(bank, tmp_path / "r2.html", by=["channel", "branch"], drivers=False)
+    assert text.index("<h3>By channel</h3>") < text.index("<h3>By branch</h3>")
+
+
+def test_options_outcome_title_and_exclude(bank, tmp_path):
+    text = _quick(bank, tmp_path / "r.html", outcome="recommend", exclude=["TAN1"], title="T")
+    assert "<title>T</title>" in text
+    shown = _as_frame(_parse(text)["key-drivers"])
+    expected = sq.key_drivers(bank, outcome="recommend").to_frame()
+    assert_allclose(shown[L("coef")].astype(float), expected["coef"], atol=0.05, rtol=0)
+    assert "Key drivers of &#x27;recommend&#x27;" in text
+    items = _as_frame(_parse(text)["gaps-item"])
+    assert "TAN1" not in items.index and len(items) == 21
+    # the other items keep their gaps; tangibles is now the mean of TAN2-TAN4
+    full = sq.gap_scores(bank, level="item").to_frame().drop(index="TAN1")
+    assert_allclose(items["gap"].astype(float), full["gap"], atol=5e-4 + 1e-12, rtol=0)
+    frame = sq.datasets.load_frame("retail_bank")
+    p = frame[["P2", "P3", "P4"]].to_numpy()
+    e = frame[["E2", "E3", "E4"]].to_numpy()
+    row = (p - e).mean(axis=1)
+    dims = _as_frame(_parse(text)["gaps-dimension"])
+    assert_allclose(float(dims.loc["tangibles", "gap"]), np.nanmean(row), atol=5e-4 + 1e-12)
+    facts = dict((r[0], r[1]) for r in _parse(text)["sample-facts"] if len(r) == 2)
+    assert facts["items left out"] == "TAN1"
+
+
+def test_options_cfa_score_and_model(bank, tmp_path):
+    model = {"tangibles": ["TAN1", "TAN2", "TAN3", "TAN4"], "reliability": ["REL1", "REL2", "REL3"]}
+    text = _quick(bank, tmp_path / "r.html", validity=True, tests=False, drivers=False,
+                  score="expectation", model=model)  # fmt: skip
+    assert "Confirmatory factor analysis of the model given (expectation items)" in text
+    assert "2 factors · 7 items" in html.unescape(text)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", sq.MissingDataWarning)
+        fit = sq.cfa(bank, model, score="expectation")
+    shown = dict((r[0], r[1]) for r in _parse(text)["cfa-fit"][1:])
+    assert_allclose(float(shown["cfi"]), fit.cfi, atol=5e-4 + 1e-12)
+
+
+def test_options_are_checked_before_anything_is_written(bank, tmp_path):
+    out = tmp_path / "x.html"
+    with pytest.raises(sq.MissingColumnError, match="nope"):
+        sq.report(bank, out, by="nope")
+    with pytest.raises(sq.DataError, match="no level"):
+        sq.report(bank, out, by={"branch": ["east"]})
+    with pytest.raises(sq.MissingColumnError, match="outcome"):
+        sq.report(bank, out, outcome="loyalty")
+    with pytest.raises(sq.MissingColumnError, match="XX9"):
+        sq.report(bank, out, exclude=["XX9"])
+    with pytest.raises(sq.DataError, match="Unknown score 'percepton'"):
+        sq.report(bank, out, score="percepton")
+    with pytest.raises(TypeError):
+        sq.report(bank, out, "a title")  # options are keyword-only
+    assert not out.exists()
+
+
+# --------------------------------------------------------------------------- labels, print
+def test_readable_labels_and_glossary(bank_report):
+    _, text = bank_report
+    tables = _parse(text)
+    assert "r (P, reference)" in tables["difference-reliability"][0]
+    assert "p (adjusted)" in tables["tests-dimension"][0]
+    heads = " ".join(" ".join(t[0]) for t in tables.values())
+    for raw in ["r_p_ref", "p_adj", "ci_low", "share_meeting", "std_beta"]:
+        assert raw not in heads
+    glossary = html.unescape(text.split('<section id="glossary">')[1])
+    assert "<dt>r (P, reference)</dt><dd>correlation of perception and reference scores</dd>" in (
+        glossary
+    )
+    assert "<dt>p (adjusted)</dt>" in glossary
+    # integers as integers: counts never show decimals
+    for row in tables["gaps-dimension"][1:]:
+        assert re.fullmatch(r"\d+", row[tables["gaps-dimension"][0].index("n")])
+
+
+def test_print_rules(bank_report):
+    _, text = bank_report
+    css = text.split("<style>")[1].split("</style>")[0]
+    printed = css.split("@media print{")[1]
+    assert "thead{display:table-header-group}" in printed
+    assert "break-inside:avoid" in printed and "page-break-inside:avoid" in printed
+    assert re.search(r"table\.sq tr[^{]*\{break-inside:avoid", printed)
+    assert re.search(r"figure[^{]*\{break-inside:avoid", printed)
+    assert ".scroll{max-height:none;overflow:visible}" in printed  # long tables not clipped
+    for tab in re.findall(r"<table[^>]*>", text):
+        assert "class='sq'" in tab
+    assert text.count("<thead>") == text.count("<table")
+
+
+def test_korean_labels_drawn_with_an_installed_cjk_font(korean):
+    report_module = importlib.import_module("servqual.report")
+    settings = report_module._chart_fonts()
+    if not settings:
+        pytest.skip("no CJK font installed")
+    assert any(f in settings["font.family"] for f in report_module._CJK_FONTS)
+    _, survey = korean
+    with warnings.catch_warnings():
+        warnings.filterwarnings("error", message=".*Glyph", category=UserWarning)
+        ctx = report_module._Context(survey=survey, level="dimension", sort=False, dpi=30,
+                                     by={"region": None}, outcome=None, score="perception",
+                                     model=None)  # fmt: skip
+        analysed = ctx.segment("region", "dimension").survey  # 부산, 서울 (제주 left out)
+        res = sq.gap_scores(analysed, by="region", level="overall")
+        ctx.chart("plot_gaps", res, "부산 서울")

@@ -16,14 +16,23 @@ from __future__ import annotations
 import html
 from collections.abc import Callable
 from dataclasses import FrozenInstanceError, dataclass
-from typing import Any, ClassVar, TypeVar, dataclass_transform
+from typing import Any, ClassVar, Literal, TypeVar, dataclass_transform
 
+import numpy as np
 import pandas as pd
 
 from . import _tables
 from .exceptions import ServqualError
 
-__all__ = ["TableResult", "format_p", "p_text", "register_chart", "result_class"]
+__all__ = [
+    "TableResult",
+    "display_frame",
+    "format_number",
+    "format_p",
+    "p_text",
+    "register_chart",
+    "result_class",
+]
 
 _T = TypeVar("_T")
 _Draw = TypeVar("_Draw", bound=Callable[..., Any])
@@ -74,14 +83,80 @@ def _is_p_column(name: Any) -> bool:
     )
 
 
-def format_p(value: float) -> str:
-    """A p-value for display: 3 significant digits, scientific below 0.001, and
-    ``<1e-300`` where it underflows to zero."""
+def format_p(value: float, *, style: Literal["digits", "apa"] = "digits") -> str:
+    """A p-value for display.
+
+    ``"digits"`` (reprs): 3 significant digits, scientific below 0.001, and
+    ``<1e-300`` where it underflows to zero. ``"apa"`` (the HTML report): three
+    decimals without the leading zero and ``< .001`` below that (APA 7th ed.).
+    """
     if pd.isna(value):
-        return "NaN"
+        return "NaN" if style == "digits" else ""
+    if style == "apa":
+        return "< .001" if value < 1e-3 else f"{value:.3f}".removeprefix("0")
     if value == 0:
         return "<1e-300"
     return f"{value:.3g}" if value >= 1e-3 else f"{value:.2e}"
+
+
+def _is_count_column(name: Any) -> bool:
+    """Columns whose whole-number floats are shown as integers (counts, df, rating range)."""
+    text = str(name).lower()
+    return text in ("n", "df", "df1", "df2", "count", "number", "min", "max") or text.startswith(
+        ("n_", "n ")
+    )
+
+
+def format_number(value: Any, decimals: int = 3) -> str:
+    """One cell for display: integers as integers, other numbers rounded to
+    ``decimals``, NaN as an empty cell, booleans and text as they are."""
+    if value is None:
+        return ""
+    if isinstance(value, bool | np.bool_):
+        return str(bool(value))
+    if isinstance(value, int | np.integer):
+        return str(int(value))
+    if isinstance(value, float | np.floating):
+        f = float(value)
+        if np.isnan(f):
+            return ""
+        if np.isinf(f):
+            return "∞" if f > 0 else "−∞"
+        return f"{f:.{decimals}f}"
+    return str(value)
+
+
+def display_frame(
+    table: pd.DataFrame,
+    decimals: int = 3,
+    *,
+    p_style: Literal["digits", "apa"] = "digits",
+    as_text: bool = False,
+) -> pd.DataFrame:
+    """A result table as displayed: the one formatter of reprs and the HTML report.
+
+    Numeric columns are rounded to ``decimals`` (dates, periods and text untouched)
+    and p-value columns formatted by :func:`format_p`. With ``as_text=True`` every
+    cell becomes text (:func:`format_number`): integers, and whole-number counts
+    (``n``, ``df``) stored as floats, are shown as integers.
+    """
+    numeric = table.select_dtypes("number").columns
+    out = table.round({c: decimals for c in numeric})
+    for col in table.columns:
+        if _is_p_column(col) and pd.api.types.is_float_dtype(table[col].dtype):
+            out[col] = table[col].map(lambda v: format_p(v, style=p_style))
+        elif as_text and col in numeric:
+            values = table[col]
+            whole = pd.api.types.is_float_dtype(values.dtype) and bool(
+                ((values.dropna() % 1) == 0).all()
+            )
+            if whole and _is_count_column(col):
+                out[col] = values.map(lambda v: "" if pd.isna(v) else str(int(v)))
+            else:
+                out[col] = values.map(lambda v: format_number(v, decimals))
+        elif as_text:
+            out[col] = table[col].map(lambda v: format_number(v, decimals))
+    return out
 
 
 def p_text(value: float) -> str:
@@ -129,12 +204,7 @@ class TableResult:
     def _display_table(self) -> pd.DataFrame:
         """The table as shown in reprs: numeric columns rounded (dates, periods and text
         untouched), p-values in 3 significant digits (so that p = 1.2e-09 is not shown as 0)."""
-        numeric = self._table.select_dtypes("number").columns
-        table = self._table.round({c: self._repr_decimals for c in numeric})
-        for col in self._table.columns:
-            if _is_p_column(col) and pd.api.types.is_float_dtype(self._table[col].dtype):
-                table[col] = self._table[col].map(format_p)
-        return table
+        return display_frame(self._table, self._repr_decimals)
 
     def __repr__(self) -> str:
         with pd.option_context("display.width", 120, "display.max_columns", 30):

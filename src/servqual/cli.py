@@ -19,7 +19,7 @@ from .exceptions import DataError, ServqualError
 if TYPE_CHECKING:
     import pandas as pd
 
-__all__ = ["build_parser", "main", "parse_columns"]
+__all__ = ["build_parser", "main", "parse_by", "parse_columns"]
 
 _Level = Literal["item", "dimension", "overall"]
 
@@ -104,7 +104,11 @@ def _survey_from_args(args: argparse.Namespace):
         options["segments"] = args.segments
     by = getattr(args, "by", None)
     if by:
-        options["segments"] = list(dict.fromkeys([*(args.segments or []), *by]))
+        names = [b.split("=", 1)[0].strip() for b in by]
+        options["segments"] = list(dict.fromkeys([*(args.segments or []), *names]))
+    outcomes = getattr(args, "outcomes", None)
+    if outcomes:
+        options["outcomes"] = list(dict.fromkeys(outcomes))
     if args.importance:
         options["importance"] = args.importance
     if args.weights:
@@ -238,11 +242,38 @@ def _cmd_gaps(args: argparse.Namespace) -> int:
     return 0
 
 
+def parse_by(entries: Sequence[str] | None) -> dict[str, list[str] | None] | None:
+    """Turn ``--by`` into the report's ``by=``: ``branch`` keeps the segment's groups,
+    ``usage=weekly,monthly`` also orders them (and leaves the others out)."""
+    if not entries:
+        return None
+    spec: dict[str, list[str] | None] = {}
+    for entry in entries:
+        name, sep, levels = entry.partition("=")
+        name = name.strip()
+        if not name:
+            raise DataError(
+                f"--by entry {entry!r} has no segment name; write 'segment' or 'segment=a,b'."
+            )
+        spec[name] = [v.strip() for v in levels.split(",") if v.strip()] if sep else None
+    return spec
+
+
 def _cmd_report(args: argparse.Namespace) -> int:
     from .report import report
 
+    args.outcomes = [args.outcome] if args.outcome else None
     survey = _survey_from_args(args)
-    path = report(survey, args.output)
+    path = report(
+        survey,
+        args.output,
+        title=args.title,
+        by=parse_by(args.by),
+        outcome=args.outcome,
+        score=args.score,
+        exclude=args.exclude or (),
+        level=args.level,
+    )
     print(f"Wrote {path}")
     return 0
 
@@ -250,7 +281,11 @@ def _cmd_report(args: argparse.Namespace) -> int:
 def _add_data_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("file", help="survey export: .csv, .xlsx, .sav or .parquet")
     p.add_argument(
-        "--instrument", "-i", default="servqual22", help="built-in name or .json/.yaml file"
+        "--instrument",
+        "-i",
+        required=True,
+        help="the questionnaire the file answers: a built-in name (servqual22, "
+        "zone_of_tolerance, ...; see 'servqual instrument') or a .json/.yaml file",
     )
     p.add_argument(
         "--columns",
@@ -258,21 +293,33 @@ def _add_data_args(p: argparse.ArgumentParser) -> None:
         "('E=exp_{n},P=perc_{n}' or 'E1=q1_exp,...') or a regex "
         "('re:(?P<rating>exp|perc)_(?P<n>\\d+)')",
     )
-    p.add_argument("--encoding", default="utf-8", help="CSV encoding (e.g. cp949)")
+    p.add_argument("--encoding", default="utf-8", help="CSV encoding (default utf-8; e.g. cp949)")
     p.add_argument("--sep", default=None, help="CSV separator (default: sniffed)")
     p.add_argument("--sheet", default="0", help="Excel worksheet name or position (default 0)")
     p.add_argument("--index-col", default=None, help="respondent id column")
-    p.add_argument("--segments", nargs="*", help="segment column(s)")
+    p.add_argument("--segments", nargs="*", help="segment column(s), e.g. branch channel")
     p.add_argument("--importance", help="importance template, e.g. 'imp_{dimension}'")
     p.add_argument("--weights", help="survey weight column")
-    p.add_argument("--nan-policy", choices=["pairwise", "listwise", "raise"])
+    p.add_argument(
+        "--nan-policy",
+        choices=["pairwise", "listwise", "raise"],
+        help="missing ratings: use what each statistic can (pairwise, the default), drop "
+        "incomplete respondents (listwise) or stop (raise)",
+    )
     p.add_argument("--missing-codes", nargs="*", help="codes meaning missing, e.g. 99 -9")
 
 
 def build_parser() -> argparse.ArgumentParser:
     """The ``servqual`` argument parser."""
+    from ._version import __version__
+
     parser = argparse.ArgumentParser(
-        prog="servqual", description="Service-quality survey analysis (SERVQUAL and friends)."
+        prog="servqual",
+        description="Service-quality survey analysis (SERVQUAL and friends).",
+        epilog="Exit codes: 0 done, 1 data or file error, 2 usage error.",
+    )
+    parser.add_argument(
+        "--version", action="version", version=f"%(prog)s {__version__}", help="print the version"
     )
     sub = parser.add_subparsers(dest="command", required=True)
     d = sub.add_parser("demo", help="analyse the bundled example and write tables and charts")
@@ -282,12 +329,18 @@ def build_parser() -> argparse.ArgumentParser:
     d.set_defaults(func=_cmd_demo)
     i = sub.add_parser("instrument", help="print a questionnaire")
     i.add_argument("name", help="built-in instrument name or .json/.yaml file")
-    i.add_argument("--format", choices=["markdown", "html"], default="markdown")
-    i.add_argument("--output", "-o")
+    i.add_argument(
+        "--format", choices=["markdown", "html"], default="markdown", help="output format"
+    )
+    i.add_argument("--output", "-o", help="write to this file instead of printing")
     i.set_defaults(func=_cmd_instrument)
     g = sub.add_parser("gaps", help="gap scores of a survey export")
     _add_data_args(g)
-    g.add_argument("--level", choices=["item", "dimension", "overall"])
+    g.add_argument(
+        "--level",
+        choices=["item", "dimension", "overall"],
+        help="one level only (default: dimension, item and overall)",
+    )
     g.add_argument("--by", nargs="+", help="segment column(s): one block of rows per segment")
     g.add_argument(
         "--weighted", action="store_true", help="importance-weighted gaps (needs --importance)"
@@ -296,19 +349,51 @@ def build_parser() -> argparse.ArgumentParser:
     g.set_defaults(func=_cmd_gaps)
     r = sub.add_parser("report", help="self-contained HTML report of a survey export")
     _add_data_args(r)
-    r.add_argument("--output", "-o", default="report.html")
+    r.add_argument("--output", "-o", default="report.html", help="HTML file (default report.html)")
+    r.add_argument("--title", help="page title (default: the instrument name)")
+    r.add_argument(
+        "--by",
+        nargs="+",
+        metavar="SEGMENT[=A,B]",
+        help="segment column(s) to analyse, in this order; 'usage=weekly,monthly' also "
+        "orders that segment's groups and leaves the others out",
+    )
+    r.add_argument("--outcome", help="outcome column explained by the key drivers, e.g. overall")
+    r.add_argument(
+        "--score",
+        default="perception",
+        help="item score of the factor analysis and CFA: perception (default), "
+        "expectation, gap ...",
+    )
+    r.add_argument("--exclude", nargs="+", metavar="ITEM", help="item codes to leave out")
+    r.add_argument(
+        "--level",
+        choices=["dimension", "item"],
+        default="dimension",
+        help="level of the segment gaps, paired tests and answer charts (default dimension)",
+    )
     r.set_defaults(func=_cmd_report)
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Entry point of the ``servqual`` console script."""
-    args = build_parser().parse_args(argv)
+    """Entry point of the ``servqual`` console script; returns the exit code.
+
+    0 when done, 1 for data and file errors (a :class:`~servqual.ServqualError` or an
+    :class:`OSError`, the message on stderr), 2 for usage errors (argparse's).
+    """
+    try:
+        args = build_parser().parse_args(argv)
+    except SystemExit as exc:  # --help, --version (0) and usage errors (2)
+        return exc.code if isinstance(exc.code, int) else 2
     try:
         return int(args.func(args))
     except ServqualError as exc:
         print(f"servqual: error: {exc}", file=sys.stderr)
-        return 2
+        return 1
+    except OSError as exc:
+        print(f"servqual: error: {exc}", file=sys.stderr)
+        return 1
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -1,88 +1,285 @@
-"""A self-contained HTML report of a survey: tables and charts in one file.
+"""A self-contained HTML report of a survey: findings first, then tables and charts.
 
 :func:`report` composes the results of the analysis modules (gap scores, zone of
 tolerance, reliability, paired tests, key drivers ...) into one HTML file with
-inline CSS and figures embedded as base64 PNG, so it can be e-mailed or archived
-as is. It computes nothing of its own: every number comes from a public servqual
-function, and a section whose statistic cannot be computed for this survey shows
-that function's error message instead.
+inline CSS and figures embedded as base64 PNG, so it can be e-mailed, archived or
+printed to PDF as is. It computes nothing of its own: every number comes from a
+public servqual function. The executive summary at the top turns those results
+into sentences; a section whose statistic cannot be computed for this survey
+shows that function's error message instead, and a segment group that is empty or
+too small is left out of its segment's analyses with a note.
 """
 
 from __future__ import annotations
 
 import base64
+import copy
 import datetime as _dt
 import functools
 import html
 import os
 import warnings
-from collections.abc import Callable
-from dataclasses import dataclass, field
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Literal
 
+import matplotlib
 import numpy as np
 import pandas as pd
+from matplotlib import font_manager
 
 from . import plotting
 from ._progress import Progress
+from ._results import display_frame, format_number, format_p
 from ._version import __version__
-from .exceptions import DataError, InstrumentError, ServqualError, ServqualWarning
+from .cfa import cfa as _cfa
+from .drivers import importance_performance, key_drivers
+from .exceptions import (
+    DataError,
+    InstrumentError,
+    MissingColumnError,
+    ServqualError,
+    ServqualWarning,
+)
+from .factor import bartlett_sphericity, efa, kmo, parallel_analysis
+from .gaps import gap_scores, respondent_scores, tolerance_zone
+from .groups import compare_groups
+from .inference import paired_tests
+from .likert import likert_distribution
 from .plotting._export import render_png
+from .reliability import cronbach_alpha, difference_reliability
 from .survey import Survey
+from .validity import discriminant_validity, htmt
 
 __all__ = ["report"]
 
+#: Fewest respondents a segment group needs in every unit to be analysed: a gap
+#: with a confidence interval and the Welch tests need a variance.
+MIN_GROUP_N = 2
 
 _CSS = """
-body{font-family:-apple-system,Segoe UI,Helvetica,Arial,sans-serif;max-width:1100px;
-margin:2em auto;padding:0 1.2em;color:#222;line-height:1.45}
+body{font-family:-apple-system,Segoe UI,Helvetica,Arial,"Noto Sans CJK KR","Malgun Gothic",
+sans-serif;max-width:1100px;margin:2em auto;padding:0 1.2em;color:#222;line-height:1.45}
 h1{border-bottom:3px solid #0072B2;padding-bottom:.3em}
 h2{margin-top:2.2em;border-bottom:1px solid #ccc;padding-bottom:.2em;color:#0b4f7c}
 h3{margin-top:1.5em;color:#333}
 table.sq{border-collapse:collapse;font-size:.85em;margin:.6em 0 1.2em}
 table.sq th,table.sq td{padding:.25em .6em;border-bottom:1px solid #e3e3e3;text-align:right}
-table.sq th{background:#f3f6f9;text-align:left}
+table.sq td{white-space:nowrap}
+table.sq th{background:#f3f6f9;text-align:left;vertical-align:bottom}
+table.sq td.key{text-align:left}
+table.sq td.rep{color:transparent}
 table.sq tbody tr:hover{background:#fafcff}
+.scroll table.sq thead th{position:sticky;top:0}
 .meta{color:#555;font-size:.9em}
 .error{background:#fff4f0;border-left:4px solid #D55E00;padding:.6em 1em;margin:.8em 0}
 .note{color:#555;font-size:.88em}
+.summary{background:#f3f8fc;border-left:4px solid #0072B2;padding:.6em 1.2em .6em 2.2em}
+.summary li{margin:.35em 0}
 figure{margin:1em 0}
 figure img{max-width:100%;height:auto}
 figcaption{font-size:.85em;color:#555}
 nav ul{columns:2;font-size:.92em}
 .scroll{max-height:32em;overflow:auto}
+dl.glossary{display:grid;grid-template-columns:max-content 1fr;gap:.2em 1.2em;font-size:.9em}
+dl.glossary dt{font-weight:600}
+dl.glossary dd{margin:0}
+@page{size:A4;margin:1.6cm 1.4cm}
+@media print{
+body{max-width:none;margin:0;padding:0;font-size:10pt}
+nav{display:none}
+.scroll{max-height:none;overflow:visible}
+.scroll table.sq thead th{position:static}
+table.sq{page-break-inside:auto}
+table.sq tr,table.sq td,table.sq th{break-inside:avoid;page-break-inside:avoid}
+thead{display:table-header-group}
+tfoot{display:table-footer-group}
+figure,figure img,.summary li,.error,.note,dl.glossary div{break-inside:avoid;page-break-inside:avoid}
+figure img{max-height:23cm;width:auto}
+h2,h3,p.meta{break-after:avoid;page-break-after:avoid}
+table.sq tbody tr:hover{background:none}
+table.sq td.rep{color:#999}
+a{color:inherit;text-decoration:none}
+}
 """
+
+# --------------------------------------------------------------------------- labels
+#: column name → (label shown in the table head, meaning in the glossary)
+_LABELS: dict[str, tuple[str, str]] = {
+    "perception": ("P (perception)", "mean perception rating of the delivered service"),
+    "reference": ("reference", "mean of the reference the perception is compared with"),
+    "gap": ("gap", "perception − reference; negative = below the reference"),
+    "sd": ("SD", "standard deviation"),
+    "se": ("SE", "standard error of the mean"),
+    "n": ("n", "respondents with the answers the row needs"),
+    "ci_low": ("CI low", "lower bound of the confidence interval"),
+    "ci_high": ("CI high", "upper bound of the confidence interval"),
+    "share_meeting": ("share ≥ reference", "share of respondents whose gap is 0 or more"),
+    "share_ci_low": ("share CI low", "lower bound of the share's Wilson interval"),
+    "share_ci_high": ("share CI high", "upper bound of the share's Wilson interval"),
+    "mean": ("mean", "mean rating"),
+    "min": ("min", "lowest rating"),
+    "max": ("max", "highest rating"),
+    "alpha": ("α", "Cronbach's alpha (≥ .70 acceptable, ≥ .80 good)"),
+    "std_alpha": ("α (standardized)", "alpha from the item correlations"),
+    "average_r": ("mean r", "mean inter-item correlation"),
+    "lambda6": ("λ6", "Guttman's lambda 6"),
+    "n_items": ("items", "number of items"),
+    "alpha_p": ("α (P)", "alpha of the perceptions"),
+    "alpha_ref": ("α (reference)", "alpha of the reference ratings"),
+    "var_p": ("var (P)", "variance of the perception score"),
+    "var_ref": ("var (reference)", "variance of the reference score"),
+    "r_p_ref": ("r (P, reference)", "correlation of perception and reference scores"),
+    "r_diff": ("r (difference)", "reliability of the difference score (Lord)"),
+    "alpha_gap": ("α (gap)", "alpha of the item gaps"),
+    "var_gap": ("var (gap)", "variance of the gap score"),
+    "mean_perception": ("mean P", "mean perception"),
+    "mean_reference": ("mean reference", "mean reference rating"),
+    "diff": ("difference", "mean difference"),
+    "sd_diff": ("SD (difference)", "standard deviation of the differences"),
+    "t": ("t", "t statistic"),
+    "df": ("df", "degrees of freedom"),
+    "df1": ("df (between)", "numerator degrees of freedom"),
+    "df2": ("df (within)", "denominator degrees of freedom"),
+    "p_unc": ("p", "p-value, not adjusted for multiple tests"),
+    "p_adj": ("p (adjusted)", "p-value adjusted for the tests of the table (Holm)"),
+    "cohen_dz": ("dz", "Cohen's dz: mean difference / SD of the differences"),
+    "dz_ci_low": ("dz CI low", "lower bound of dz's interval"),
+    "dz_ci_high": ("dz CI high", "upper bound of dz's interval"),
+    "f": ("F", "F statistic"),
+    "h": ("H", "Kruskal–Wallis H statistic"),
+    "eta_sq": ("η²", "share of variance between groups"),
+    "eta_sq_h": ("η² (H)", "eta squared from H"),
+    "omega_sq": ("ω²", "omega squared, less biased than η²"),
+    "n_groups": ("groups", "number of groups compared"),
+    "group_1": ("group 1", "first group of the comparison"),
+    "group_2": ("group 2", "second group of the comparison"),
+    "mean_1": ("mean 1", "mean of group 1"),
+    "mean_2": ("mean 2", "mean of group 2"),
+    "n_1": ("n 1", "respondents in group 1"),
+    "n_2": ("n 2", "respondents in group 2"),
+    "cohen_d": ("d", "Cohen's d (pooled SD)"),
+    "hedges_g": ("g", "Hedges' g (small-sample corrected d)"),
+    "coef": ("b", "regression coefficient"),
+    "std_beta": ("β", "standardized coefficient"),
+    "r": ("r", "correlation with the outcome"),
+    "raw_weight": ("relative weight", "Johnson's relative weight (share of R²)"),
+    "rescaled_weight": ("relative weight %", "relative weight as % of R²"),
+    "dominance": ("dominance", "general dominance weight"),
+    "dominance_pct": ("dominance %", "general dominance as % of R²"),
+    "importance": ("importance", "stated or derived importance"),
+    "performance": ("performance", "mean perception"),
+    "quadrant": ("quadrant", "importance–performance quadrant"),
+    "statistic": ("χ²", "chi-square statistic"),
+    "pc_observed": ("PC observed", "eigenvalue of the observed correlations"),
+    "pc_simulated": ("PC simulated", "quantile of the simulated eigenvalues"),
+    "fa_observed": ("FA observed", "eigenvalue of the reduced correlations"),
+    "fa_simulated": ("FA simulated", "quantile of the simulated reduced eigenvalues"),
+    "pc_simulated_mean": ("PC simulated mean", "mean simulated eigenvalue"),
+    "fa_simulated_mean": ("FA simulated mean", "mean simulated reduced eigenvalue"),
+    "number": ("#", "component / factor number"),
+    "communality": ("h²", "communality: variance explained by the factors"),
+    "uniqueness": ("u²", "uniqueness: 1 − communality"),
+    "complexity": ("complexity", "Hofmann's item complexity"),
+    "cr": ("CR", "composite reliability"),
+    "ave": ("AVE", "average variance extracted (≥ .50)"),
+    "sqrt_ave": ("√AVE", "square root of AVE"),
+    "max_abs_r": ("max |r|", "largest correlation with another factor"),
+    "fornell_larcker": ("Fornell–Larcker", "√AVE exceeds every correlation"),
+    "max_htmt": ("max HTMT", "largest heterotrait–monotrait ratio"),
+    "htmt_ok": ("HTMT ok", "every HTMT below the threshold"),
+    "htmt": ("HTMT", "heterotrait–monotrait ratio"),
+    "above_085": ("> .85", "above the .85 threshold"),
+    "above_090": ("> .90", "above the .90 threshold"),
+    "factor_1": ("factor 1", ""),
+    "factor_2": ("factor 2", ""),
+    "adequate": ("A (adequate)", "mean adequate service level"),
+    "desired": ("D (desired)", "mean desired service level"),
+    "perceived": ("P (perceived)", "mean perception"),
+    "mss": ("MSS (P − D)", "measure of service superiority"),
+    "zone_width": ("zone width", "D − A"),
+    "position": ("position", "perception below, within or above the zone"),
+    "n_below": ("n below", "respondents below the zone"),
+    "n_within": ("n within", "respondents within the zone"),
+    "n_above": ("n above", "respondents above the zone"),
+    "n_inverted": ("n inverted", "respondents with A > D"),
+    "share_below": ("share below", ""),
+    "share_within": ("share within", ""),
+    "share_above": ("share above", ""),
+    "share_inverted": ("share inverted", ""),
+    "value": ("value", ""),
+}
+#: labels that depend on the table (the same name means different things)
+_TABLE_LABELS: dict[str, dict[str, tuple[str, str]]] = {
+    "kmo": {"msa": ("MSA (KMO)", "Kaiser–Meyer–Olkin measure of sampling adequacy")},
+    "tolerance": {"msa": ("MSA (P − A)", "measure of service adequacy")},
+    "alpha": {"ci_low": ("α CI low", "lower bound of alpha's interval (Feldt)")},
+}
+_GLOSSARY_EXTRA = {
+    "CI": "95% confidence interval unless the caption says otherwise",
+    "p-values": "shown with three decimals; < .001 below that",
+}
+
+
+def _label(column: Any, table_id: str) -> tuple[str, str]:
+    name = str(column)
+    for prefix, labels in _TABLE_LABELS.items():
+        if table_id.startswith(prefix) and name in labels:
+            return labels[name]
+    return _LABELS.get(name, (name.replace("_", " "), ""))
 
 
 # --------------------------------------------------------------------------- HTML pieces
-def _fmt_number(v: Any) -> str:
-    if isinstance(v, bool | np.bool_):
-        return str(bool(v))
-    if isinstance(v, int | np.integer):
-        return str(int(v))
-    if isinstance(v, float | np.floating):
-        f = float(v)
-        if np.isnan(f):
-            return ""
-        if f != 0.0 and abs(f) < 1e-3:
-            return f"{f:.2e}"
-        return f"{f:.3f}"
-    return html.escape(str(v))
-
-
-def _table_html(frame: pd.DataFrame, table_id: str, scroll: bool = False) -> str:
-    """A result table as HTML; rounding happens only here, for display."""
-    shown = frame.copy()
-    out = shown.to_html(
-        classes="sq",
-        table_id=table_id,
-        border=0,
-        float_format=_fmt_number,
-        na_rep="",
-        escape=True,
+def _table_html(
+    frame: pd.DataFrame, table_id: str, glossary: dict[str, str], *, scroll: bool = False
+) -> str:
+    """A result table as HTML with readable column labels; rounding happens only here
+    (:func:`servqual._results.display_frame`, the notebook display's formatter)."""
+    index_names = [str(n) if n is not None else "" for n in frame.index.names]
+    keys = frame.index.to_frame(index=False)
+    keys = display_frame(keys, 3, as_text=True)
+    body = display_frame(frame.reset_index(drop=True), 3, p_style="apa", as_text=True)
+    heads = []
+    for name in index_names:
+        label, meaning = _label(name, table_id) if name else ("", "")
+        heads.append(f"<th scope='col'>{html.escape(label)}</th>")
+    for col in frame.columns:
+        label, meaning = _label(col, table_id)
+        if meaning:
+            glossary.setdefault(label, meaning)
+        title = f" title='{html.escape(meaning, quote=True)}'" if meaning else ""
+        heads.append(f"<th scope='col'{title}>{html.escape(label)}</th>")
+    text_columns = [
+        not pd.api.types.is_numeric_dtype(frame[c].dtype)
+        or pd.api.types.is_bool_dtype(frame[c].dtype)
+        for c in frame.columns
+    ]
+    rows = []
+    previous: list[str] = []
+    n_keys = keys.shape[1]
+    for i in range(len(frame)):
+        key = [str(v) for v in keys.iloc[i]]
+        # a segment label repeated from the row above is hidden on screen and shown
+        # faintly in print, where a page break may fall inside the block
+        repeated = [j < n_keys - 1 and previous[: j + 1] == key[: j + 1] for j in range(n_keys)]
+        previous = key
+        cells = "".join(
+            f"<td class='key{' rep' if rep else ''}'>{html.escape(k)}</td>"
+            for k, rep in zip(key, repeated, strict=True)
+        )
+        cells += "".join(
+            f"<td class='key'>{html.escape(str(v))}</td>"
+            if is_text
+            else f"<td>{html.escape(str(v))}</td>"
+            for v, is_text in zip(body.iloc[i], text_columns, strict=True)
+        )
+        rows.append(f"<tr>{cells}</tr>")
+    out = (
+        f"<table class='sq' id='{html.escape(table_id)}'><thead><tr>{''.join(heads)}</tr></thead>"
+        f"<tbody>{''.join(rows)}</tbody></table>"
     )
-    return f'<div class="scroll">{out}</div>' if scroll else out
+    return f"<div class='scroll'>{out}</div>" if scroll else out
 
 
 def _figure_html(png: bytes, caption: str) -> str:
@@ -98,6 +295,25 @@ def _error_html(exc: Exception) -> str:
         f'<div class="error"><b>Not available:</b> {html.escape(str(exc))} '
         f"<span class='note'>({type(exc).__name__})</span></div>"
     )
+
+
+def _note(text: str) -> str:
+    return f"<p class='note'>{html.escape(text)}</p>"
+
+
+def _meta(result: Any, frame: pd.DataFrame | None = None, total: int | None = None) -> str:
+    """The result's header, and what n means in its rows when they count fewer."""
+    text = html.escape(result.header)
+    if frame is not None and total is not None and "n" in frame.columns:
+        ns = pd.to_numeric(frame["n"], errors="coerce").dropna()
+        if len(ns) and (ns.min() != total or ns.max() != total):
+            lo, hi = int(ns.min()), int(ns.max())
+            span = f"{lo}" if lo == hi else f"{lo}–{hi}"
+            text += (
+                f"<br>n in the rows: {span} of the {total} respondents (those with the "
+                "answers the row needs)."
+            )
+    return f"<p class='meta'>{text}</p>"
 
 
 def _warning_notes(caught: list[warnings.WarningMessage]) -> list[str]:
@@ -118,28 +334,431 @@ def _slug(text: str) -> str:
     return "-".join(filter(None, "".join(keep).split("-")))
 
 
+def _num(value: float, decimals: int = 2) -> str:
+    return format_number(float(value), decimals)
+
+
+def _p(value: float) -> str:
+    shown = format_p(float(value), style="apa")
+    return f"p {shown}" if shown.startswith("<") else f"p = {shown}"
+
+
+#: fonts with Hangul, kana and Han glyphs, used as fallbacks for segment and item
+#: labels in the charts when one of them is installed
+_CJK_FONTS = (
+    "Noto Sans CJK KR",
+    "Noto Sans CJK JP",
+    "Noto Sans CJK SC",
+    "Source Han Sans K",
+    "NanumGothic",
+    "Malgun Gothic",
+    "Apple SD Gothic Neo",
+    "AppleGothic",
+    "Microsoft YaHei",
+    "MS Gothic",
+)
+
+
+def _chart_fonts() -> dict[str, Any]:
+    """matplotlib settings that add installed CJK fonts after the font family in use
+    (matplotlib falls back glyph by glyph), so Korean labels are not boxes."""
+    have = {f.name for f in font_manager.fontManager.ttflist}
+    extra = [f for f in _CJK_FONTS if f in have]
+    if not extra:
+        return {}
+    current = list(matplotlib.rcParams["font.family"])
+    return {"font.family": [*current, *(f for f in extra if f not in current)]}
+
+
+# --------------------------------------------------------------------------- context
 @dataclass
-class _Section:
-    title: str
-    build: Callable[[], list[str]]
-    parts: list[str] = field(default_factory=list)
+class _Segment:
+    """One segment as analysed: the survey whose segment keeps only the groups with
+    enough respondents (in the order asked for), and what was left out."""
+
+    name: str
+    survey: Survey | None
+    kept: list[str]
+    empty: list[str]
+    small: list[tuple[str, int]]
+    unlisted: list[str]
+
+    def notes(self) -> list[str]:
+        out = []
+        if self.empty:
+            out.append(
+                f"Left out: {', '.join(repr(g) for g in self.empty)} (no respondent with "
+                "the answers needed)."
+            )
+        if self.small:
+            groups = ", ".join(f"{g!r} (n={n})" for g, n in self.small)
+            out.append(
+                f"Below the minimum of {MIN_GROUP_N} respondents per group, reported "
+                f"here and left out of the tables and tests: {groups}."
+            )
+        if self.unlisted:
+            out.append(f"Not in by=: {', '.join(repr(g) for g in self.unlisted)}.")
+        return [_note(t) for t in out]
 
 
-def _chart(plot_name: str, result: Any, caption: str, *, dpi: int = 100, **kwargs: Any) -> str:
-    kwargs["dpi"] = dpi
-    draw = getattr(plotting, plot_name)
-    return _figure_html(render_png(draw, result, **kwargs), caption)
+@dataclass
+class _Context:
+    survey: Survey
+    level: Literal["dimension", "item"]
+    sort: bool
+    dpi: int
+    by: dict[str, list[str] | None]
+    outcome: str | None
+    score: str
+    model: Mapping[str, Sequence[str]] | None
+    glossary: dict[str, str] = field(default_factory=dict)
+    _cache: dict[Any, tuple[Any, ServqualError | None, list[Any]]] = field(default_factory=dict)
+
+    def get(self, key: Any, compute: Callable[[], Any]) -> Any:
+        """A result computed once per report; its warnings replayed wherever it is used."""
+        if key not in self._cache:
+            with warnings.catch_warnings(record=True) as caught:
+                warnings.simplefilter("always")
+                error: ServqualError | None = None
+                try:
+                    value = compute()
+                except ServqualError as exc:
+                    value, error = None, exc
+            self._cache[key] = (value, error, list(caught))
+        value, error, caught = self._cache[key]
+        for w in caught:
+            warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
+        if error is not None:
+            raise error
+        return value
+
+    def table(self, frame: pd.DataFrame, table_id: str, *, scroll: bool = False) -> str:
+        return _table_html(frame, table_id, self.glossary, scroll=scroll)
+
+    def chart(self, plot_name: str, result: Any, caption: str, **kwargs: Any) -> str:
+        kwargs["dpi"] = self.dpi
+        draw = getattr(plotting, plot_name)
+        fonts: Any = _chart_fonts()
+        with matplotlib.rc_context(fonts):
+            png = render_png(draw, result, **kwargs)
+        return _figure_html(png, caption)
+
+    # shared results ------------------------------------------------------------
+    def gaps(self, level: Literal["dimension", "item", "overall"]) -> Any:
+        return self.get(("gaps", level), lambda: gap_scores(self.survey, level=level))
+
+    def alpha(self, score: str) -> Any:
+        return self.get(
+            ("alpha", score),
+            lambda: cronbach_alpha(self.survey, score=score, level="dimension"),
+        )
+
+    def driver_unit(self) -> Literal["dimension", "item"]:
+        # with fewer than three quality dimensions (e.g. the value instrument) a
+        # ranking or quadrant map of dimensions says nothing: use the items instead
+        return "dimension" if len(self.survey.instrument.quality_dimensions) >= 3 else "item"
+
+    def drivers(self) -> Any:
+        if self.outcome is None:
+            raise InstrumentError(
+                "The survey has no outcome ratings (Survey(outcomes=...)); key-driver "
+                "analysis needs an overall rating to explain."
+            )
+        outcome = self.outcome
+        return self.get(
+            ("drivers", outcome),
+            lambda: key_drivers(self.survey, outcome=outcome, level=self.driver_unit()),
+        )
+
+    def segment(self, name: str, level: Literal["dimension", "item"]) -> _Segment:
+        return self.get(("segment", name, level), lambda: self._plan_segment(name, level))
+
+    def comparison(self, name: str) -> Any:
+        seg = self.segment(name, "dimension")
+
+        def run() -> Any:
+            if seg.survey is None:
+                return None
+            return compare_groups(seg.survey, by=name, level="dimension")
+
+        return self.get(("compare", name), run)
+
+    def _plan_segment(self, name: str, level: Literal["dimension", "item"]) -> _Segment:
+        """Split the groups of a segment into analysed, empty and too small ones.
+
+        A group counts by its fewest respondents over the units (dimensions or
+        items) of ``level`` with a gap score, the number the gap table and the
+        tests use.
+        """
+        survey = self.survey
+        seg = survey.segment(name)
+        present = [str(c) for c in seg.cat.categories]
+        wanted = self.by.get(name)
+        order = list(wanted) if wanted is not None else present
+        unlisted = [g for g in present if g not in order] if wanted is not None else []
+        scores = respondent_scores(survey, level=level, score="gap")
+        answered = scores.notna().to_numpy()
+        labels = seg.astype(str).where(seg.notna(), None).to_numpy()
+        kept, empty, small = [], [], []
+        for group in order:
+            rows = labels == group
+            counts = answered[rows].sum(axis=0) if rows.any() else np.zeros(answered.shape[1])
+            if counts.max(initial=0) == 0:
+                empty.append(group)
+            elif counts.min() < MIN_GROUP_N:
+                small.append((group, int(counts.min())))
+            else:
+                kept.append(group)
+        analysed: Survey | None = None
+        if kept:
+            text = seg.astype(str).where(seg.notna(), None)
+            values = pd.Categorical(text.where(text.isin(kept), None), categories=kept)
+            analysed = _with_segment(survey, name, pd.Series(values, index=seg.index, name=name))
+        return _Segment(name, analysed, kept, empty, small, unlisted)
 
 
-Chart = Callable[..., str]
+def _with_segment(survey: Survey, name: str, values: pd.Series) -> Survey:
+    """A shallow copy of ``survey`` whose segment ``name`` is ``values`` (the ratings,
+    weights and everything else are shared, read-only arrays)."""
+    segments = survey.segments
+    assert segments is not None
+    segments[name] = values
+    out = copy.copy(survey)
+    out._segments = segments  # same package: the report's own view
+    return out
 
 
-def _n_rows(result: Any) -> int:
-    return len(result.index)
+def _exclude_items(survey: Survey, exclude: Sequence[str]) -> Survey:
+    """The survey without the items ``exclude`` (by item code).
+
+    Dimensions left without items are dropped (with their importance points,
+    the remaining points rescaled to 100). Ratings are already reverse-keyed in the
+    survey, so the reduced instrument marks no item reversed.
+    """
+    inst = survey.instrument
+    codes = set(inst.item_codes)
+    unknown = [c for c in exclude if c not in codes]
+    if unknown:
+        raise MissingColumnError(
+            f"exclude names item(s) {unknown} that {inst.name!r} does not have; its items "
+            f"are {list(inst.item_codes)}."
+        )
+    drop = set(exclude)
+    dims = []
+    for d in inst.dimensions:
+        items = tuple(replace(i, reverse=False) for i in d.items if i.code not in drop)
+        if items:
+            dims.append(replace(d, items=items))
+    kept_names = [d.name for d in dims]
+    weights = None
+    if inst.weights is not None:
+        w = {k: v for k, v in inst.weights.items() if k in kept_names}
+        total = sum(w.values())
+        if total <= 0:
+            raise DataError("exclude leaves no dimension with an importance weight.")
+        weights = {k: 100.0 * v / total for k, v in w.items()}
+    try:
+        reduced = replace(inst, dimensions=tuple(dims), weights=weights)
+    except InstrumentError as exc:
+        raise InstrumentError(
+            f"exclude={list(exclude)} leaves no valid instrument: {exc}"
+        ) from None
+    keep = [i.code for i in reduced.items]
+    frame: dict[str, Any] = {}
+    columns: dict[str, list[str]] = {}
+    for letter in inst.ratings:
+        ratings = survey.ratings(letter)[keep]
+        cols = [f"__{letter}_{c}" for c in keep]
+        columns[letter] = cols
+        frame.update({c: ratings[code].to_numpy() for c, code in zip(cols, keep, strict=True)})
+    data = pd.DataFrame(frame, index=survey.index)
+    segments = survey.segments
+    importance = survey.importance
+    if importance is not None:
+        quality = [d.name for d in reduced.quality_dimensions]
+        importance = importance[[c for c in importance.columns if c in quality]]
+    outcomes = survey.outcomes
+    outcome_columns: dict[str, str] = {}
+    if outcomes is not None:
+        for name in outcomes.columns:
+            outcome_columns[str(name)] = f"__outcome_{name}"
+            data[f"__outcome_{name}"] = outcomes[name].to_numpy()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # said once already when the survey was read
+        return Survey(
+            data,
+            reduced,
+            columns=columns,
+            segments=None if segments is None else {c: segments[c] for c in segments.columns},
+            importance=importance,
+            weights=survey.weights,
+            outcomes=outcome_columns or None,
+            nan_policy=survey.nan_policy if survey.nan_policy != "raise" else "pairwise",
+            importance_sum="rescale",
+        )
+
+
+# --------------------------------------------------------------------------- summary
+_MEANING = {
+    "E": "customers rated the service below what they expected",
+    "A": "the service fell below the minimum customers find adequate",
+    "D": "the service fell short of the level customers desire",
+    "C": "the service was rated below the best competitor",
+    "spec": "the service fell short of its specification",
+    "max": "the service was rated below the top of the scale",
+    "sacrifice": "customers felt they gave up more than they got",
+}
+
+
+def _named(unit: str, ctx: _Context, level: str) -> str:
+    if level != "item":
+        return unit
+    text = ctx.survey.instrument.item(unit).text
+    short = text if len(text) <= 60 else text[:57].rstrip() + "…"
+    return f"{unit} “{short}”" if short else unit
+
+
+def _gap_phrase(name: str, row: pd.Series, conf: float) -> str:
+    return (
+        f"{name} (gap {_num(row['gap'])}, {conf:.0%} CI {_num(row['ci_low'])} to "
+        f"{_num(row['ci_high'])})"
+    )
+
+
+def _join(parts: list[str]) -> str:
+    if len(parts) <= 1:
+        return "".join(parts)
+    return ", ".join(parts[:-1]) + " and " + parts[-1]
+
+
+def _summary_gaps(ctx: _Context) -> list[str]:
+    out = []
+    dim = ctx.gaps("dimension")
+    item = ctx.gaps("item")
+    conf = dim.confidence_level
+    d = dim.to_frame().sort_values("gap")
+    it = item.to_frame().sort_values("gap")
+    short_d = d[d["gap"] < 0].head(2)
+    short_i = it[it["gap"] < 0].head(3)
+    if len(short_d):
+        text = "The largest shortfalls are in " + _join(
+            [_gap_phrase(str(k), r, conf) for k, r in short_d.iterrows()]
+        )
+        if len(short_i):
+            text += "; among the items, " + _join(
+                [_gap_phrase(_named(str(k), ctx, "item"), r, conf) for k, r in short_i.iterrows()]
+            )
+        out.append(text + ".")
+    else:
+        out.append("No dimension falls short of the reference on average.")
+    strong_d = d.iloc[::-1].head(1)
+    strong_i = it.iloc[::-1].head(2)
+    best = _gap_phrase(str(strong_d.index[0]), strong_d.iloc[0], conf)
+    items = _join(
+        [_gap_phrase(_named(str(k), ctx, "item"), r, conf) for k, r in strong_i.iterrows()]
+    )
+    above = "furthest above" if strong_i["gap"].iloc[0] >= 0 else "closest to"
+    if strong_d.iloc[0]["gap"] >= 0:
+        out.append(f"The main strength is {best}; the items {above} the reference are {items}.")
+    else:
+        out.append(
+            f"The relative strength is {best}, the smallest shortfall; the items closest to "
+            f"the reference are {items}."
+        )
+    ref = dim.reference
+    meaning = _MEANING.get(ref, f"perceptions fell below the {dim.reference_name}")
+    out.append(
+        f"A negative gap (P − {ref}) means {meaning}; zero means it was just met and a "
+        "positive gap that it was exceeded."
+    )
+    return out
+
+
+def _summary_reliability(ctx: _Context) -> str:
+    res = ctx.alpha("perception")
+    table = res.to_frame()["alpha"].dropna()
+    lo_name, lo = str(table.idxmin()), float(table.min())
+    hi_name, hi = str(table.idxmax()), float(table.max())
+    span = f"Cronbach's alpha of the perception scales ranges from {_num(lo)} ({lo_name}) to {_num(hi)} ({hi_name})"
+    weak = [str(k) for k, v in table.items() if v < 0.70]
+    fair = [str(k) for k, v in table.items() if 0.70 <= v < 0.80]
+    if not weak and not fair:
+        return f"The scales are reliable: {span}, all at .80 or above."
+    if not weak:
+        return f"The scales are acceptably reliable: {span}; {_join(fair)} below .80 but above .70."
+    return (
+        f"Not every scale is reliable: {span}; {_join(weak)} below .70, so "
+        "read their dimension scores with care."
+    )
+
+
+def _summary_segment(ctx: _Context, name: str) -> str | None:
+    res = ctx.comparison(name)
+    if res is None:
+        return None
+    seg = ctx.segment(name, "dimension")
+    left_out = [*seg.empty, *(f"{g} (n={n})" for g, n in seg.small)]
+    aside = f" ({_join(left_out)} left out: too few answers)" if left_out else ""
+    table = res.to_frame()
+    stat = "t" if "t" in table.columns else ("h" if "h" in table.columns else "f")
+    symbol = {"t": "t", "h": "H", "f": "F"}[stat]
+    best = table["p_adj"].idxmin()
+    row = table.loc[best]
+    desc = res.descriptives.xs(best, level=0)["mean"]
+    low_g, high_g = str(desc.idxmin()), str(desc.idxmax())
+    spread = f"mean gap {_num(desc.min())} for {low_g} vs {_num(desc.max())} for {high_g}"
+    test = f"{symbol} = {_num(row[stat])}, {_p(row['p_adj'])} (adjusted)"
+    if row["p_adj"] < 0.05:
+        sig = [str(k) for k, v in table["p_adj"].items() if v < 0.05]
+        return f"The {name} groups{aside} differ on {_join(sig)}: most clearly on {best} ({test}; {spread})."
+    return (
+        f"The {name} groups{aside} do not differ significantly on any dimension (smallest "
+        f"difference test on {best}: {test}; {spread})."
+    )
+
+
+def _summary_driver(ctx: _Context) -> str:
+    res = ctx.drivers()
+    table = res.to_frame()
+    weight = "dominance_pct" if "dominance_pct" in table.columns else "rescaled_weight"
+    top = table[weight].idxmax()
+    row = table.loc[top]
+    unit = _named(str(top), ctx, ctx.driver_unit())
+    return (
+        f"The top key driver of {res.outcome} is {unit}: {_num(row[weight], 1)}% of the "
+        f"explained variance (b = {_num(row['coef'])}, {_p(row['p_unc'])}); together the "
+        f"{ctx.driver_unit()}s explain R² = {_num(res.r_squared)} (n = {res.n})."
+    )
+
+
+def _summary_section(ctx: _Context, has_reference: bool, drivers: bool) -> list[str]:
+    survey = ctx.survey
+    inst = survey.instrument
+    sentences: list[str] = [
+        f"{survey.n_respondents} respondents rated {inst.n_items} items in "
+        f"{len(inst.dimensions)} dimensions of {inst.name}."
+    ]
+    parts: list[Callable[[], Any]] = []
+    if has_reference:
+        parts.append(lambda: _summary_gaps(ctx))
+    parts.append(lambda: [_summary_reliability(ctx)])
+    if has_reference:
+        for name in ctx.by:
+            parts.append(functools.partial(lambda n: [_summary_segment(ctx, n)], name))
+    if drivers and ctx.outcome is not None:
+        parts.append(lambda: [_summary_driver(ctx)])
+    for part in parts:
+        try:
+            sentences += [s for s in part() if s]
+        except ServqualError:
+            continue  # the section itself shows why
+    items = "".join(f"<li>{html.escape(s)}</li>" for s in sentences)
+    return [f"<ul class='summary'>{items}</ul>"]
 
 
 # --------------------------------------------------------------------------- sections
-def _sample_section(survey: Survey) -> list[str]:
+def _sample_section(ctx: _Context, original: Survey, excluded: Sequence[str]) -> list[str]:
+    survey = ctx.survey
     inst = survey.instrument
     dims = ", ".join(f"{d.name} ({len(d.items)})" for d in inst.dimensions)
     facts = pd.DataFrame(
@@ -150,10 +769,11 @@ def _sample_section(survey: Survey) -> list[str]:
                 str(inst.scale),
                 ", ".join(inst.ratings),
                 dims,
-                survey.n_respondents,
-                survey.n_incomplete,
-                survey.nan_policy,
-                len(survey.dropped_rows),
+                ", ".join(excluded) if excluded else "none",
+                original.n_respondents,
+                original.n_incomplete,
+                original.nan_policy,
+                len(original.dropped_rows),
                 "yes" if survey.weights is not None else "no",
             ]
         },
@@ -164,6 +784,7 @@ def _sample_section(survey: Survey) -> list[str]:
                 "scale",
                 "ratings",
                 "dimensions (items)",
+                "items left out",
                 "respondents",
                 "incomplete respondents",
                 "missing-data policy",
@@ -173,42 +794,44 @@ def _sample_section(survey: Survey) -> list[str]:
             name="",
         ),
     )
-    parts = [_table_html(facts, "sample-facts")]
-    segments = survey.segments
-    if segments is not None and len(segments.columns):
+    parts = [ctx.table(facts, "sample-facts")]
+    if ctx.by:
         parts.append("<h3>Segments</h3>")
-        for name in segments.columns:
+        for name in ctx.by:
             counts = survey.segment(name).value_counts(sort=False, dropna=False)
             frame = counts.rename("n").to_frame()
             frame.index = frame.index.astype(str).rename(str(name))
-            parts.append(_table_html(frame, f"segment-{_slug(str(name))}"))
+            order = ctx.by[name]
+            if order is not None:
+                frame = frame.reindex([*order, *[g for g in frame.index if g not in order]])
+                frame["n"] = frame["n"].fillna(0).astype(int)
+            parts.append(ctx.table(frame, f"segment-{_slug(str(name))}"))
     parts.append("<h3>Item ratings</h3>")
-    parts.append(_table_html(survey.describe(), "describe", scroll=True))
+    parts.append(ctx.table(survey.describe(), "describe", scroll=True))
     return parts
 
 
-def _gap_section(
-    survey: Survey, level: Literal["dimension", "item"], sort: bool, chart: Chart
-) -> list[str]:
-    from .gaps import gap_scores
-
+def _gap_section(ctx: _Context) -> list[str]:
+    survey = ctx.survey
+    total = survey.n_respondents
     parts: list[str] = []
-    dim = gap_scores(survey, level="dimension")
-    parts.append(f"<p class='meta'>{html.escape(dim.header)}</p>")
+    dim = ctx.gaps("dimension")
+    dframe = dim.to_frame()
+    parts.append(_meta(dim, dframe, total))
     parts.append("<h3>Dimension level</h3>")
-    parts.append(_table_html(dim.to_frame(), "gaps-dimension"))
+    parts.append(ctx.table(dframe, "gaps-dimension"))
     parts.append(
-        chart(
+        ctx.chart(
             "plot_gaps",
             dim,
             "Dimension gaps with confidence intervals",
-            sort=sort,
+            sort=ctx.sort,
             figsize=(7.0, 3.6),
         )
     )
     if survey.instrument.perspective != "value":
         parts.append(
-            chart(
+            ctx.chart(
                 "plot_radar",
                 dim,
                 "Perception and reference per dimension",
@@ -216,54 +839,64 @@ def _gap_section(
                 figsize=(6.5, 5.0),
             )
         )
-    overall = gap_scores(survey, level="overall")
+    overall = ctx.gaps("overall")
     parts.append("<h3>Overall</h3>")
-    parts.append(_table_html(overall.to_frame(), "gaps-overall"))
+    parts.append(ctx.table(overall.to_frame(), "gaps-overall"))
     if survey.importance is not None or survey.instrument.weights is not None:
         try:
             weighted = gap_scores(survey, level="overall", weighted=True)
             parts.append("<p>Importance-weighted overall score:</p>")
-            parts.append(_table_html(weighted.to_frame(), "gaps-overall-weighted"))
+            parts.append(ctx.table(weighted.to_frame(), "gaps-overall-weighted"))
         except ServqualError as exc:
             parts.append(_error_html(exc))
-    item = gap_scores(survey, level="item")
+    item = ctx.gaps("item")
+    iframe = item.to_frame()
     parts.append("<h3>Item level</h3>")
-    parts.append(_table_html(item.to_frame(), "gaps-item", scroll=True))
-    h = max(3.0, 0.28 * _n_rows(item) + 1.0)
+    parts.append(_meta(item, iframe, total))
+    parts.append(ctx.table(iframe, "gaps-item", scroll=True))
+    h = max(3.0, 0.28 * len(iframe) + 1.0)
     parts.append(
-        chart("plot_gaps", item, "Item gaps with confidence intervals", sort=sort, figsize=(7.0, h))
+        ctx.chart(
+            "plot_gaps",
+            item,
+            "Item gaps with confidence intervals",
+            sort=ctx.sort,
+            figsize=(7.0, h),
+        )
     )
     parts.append(
-        chart(
+        ctx.chart(
             "plot_snake", item, "Snake plot: perception and reference per item", figsize=(9.0, 4.0)
         )
     )
-    segments = survey.segments
-    if segments is not None:
-        for name in segments.columns:
-            parts.append(f"<h3>By {html.escape(str(name))}</h3>")
-            try:
-                seg = gap_scores(survey, level=level, by=str(name))
-            except ServqualError as exc:
-                parts.append(_error_html(exc))
+    for name in ctx.by:
+        parts.append(f"<h3>By {html.escape(str(name))}</h3>")
+        try:
+            seg = ctx.segment(name, ctx.level)
+            parts += seg.notes()
+            if seg.survey is None:
+                parts.append(_note(f"No {name} group has enough respondents for gap scores."))
                 continue
-            parts.append(_table_html(seg.to_frame(), f"gaps-by-{_slug(str(name))}", scroll=True))
-            h = max(3.5, 0.22 * _n_rows(seg) + 1.2)
-            parts.append(chart("plot_gaps", seg, f"Gaps by {name}", figsize=(7.5, h)))
+            res = gap_scores(seg.survey, level=ctx.level, by=name)
+        except ServqualError as exc:
+            parts.append(_error_html(exc))
+            continue
+        frame = res.to_frame()
+        parts.append(ctx.table(frame, f"gaps-by-{_slug(str(name))}", scroll=True))
+        h = max(3.5, 0.22 * len(frame) + 1.2)
+        parts.append(ctx.chart("plot_gaps", res, f"Gaps by {name}", figsize=(7.5, h)))
     return parts
 
 
-def _tolerance_section(survey: Survey, level: str, chart: Chart) -> list[str]:
-    from .gaps import tolerance_zone
-
+def _tolerance_section(ctx: _Context) -> list[str]:
     parts = []
     for lev in ("dimension", "item"):
-        res = tolerance_zone(survey, level=lev)
+        res = tolerance_zone(ctx.survey, level=lev)
         parts.append(f"<h3>{lev.capitalize()} level</h3>")
-        parts.append(_table_html(res.to_frame(), f"tolerance-{lev}", scroll=lev == "item"))
-        h = max(3.0, 0.3 * _n_rows(res) + 1.2)
+        parts.append(ctx.table(res.to_frame(), f"tolerance-{lev}", scroll=lev == "item"))
+        h = max(3.0, 0.3 * len(res.index) + 1.2)
         parts.append(
-            chart("plot_tolerance", res, f"Zone of tolerance ({lev} level)", figsize=(7.0, h))
+            ctx.chart("plot_tolerance", res, f"Zone of tolerance ({lev} level)", figsize=(7.0, h))
         )
     return parts
 
@@ -277,10 +910,8 @@ _SCORE_TITLES = {
 }
 
 
-def _reliability_section(survey: Survey) -> list[str]:
-    from .reliability import cronbach_alpha as alpha
-    from .reliability import difference_reliability as diff
-
+def _reliability_section(ctx: _Context) -> list[str]:
+    survey = ctx.survey
     parts = ["<p>Cronbach's alpha of each dimension's items, with a 95% confidence interval.</p>"]
     scores = ["perception"]
     if survey.has_rating("E"):
@@ -290,63 +921,63 @@ def _reliability_section(survey: Survey) -> list[str]:
     for score in scores:
         parts.append(f"<h3>{html.escape(_SCORE_TITLES[score])}</h3>")
         try:
-            res = alpha(survey, score=score, level="dimension")
+            res = ctx.alpha(score)
         except ServqualError as exc:
             parts.append(_error_html(exc))
             continue
-        parts.append(f"<p class='meta'>{html.escape(res.header)}</p>")
-        parts.append(_table_html(res.to_frame(), f"alpha-{score}"))
+        frame = res.to_frame()
+        parts.append(_meta(res, frame, survey.n_respondents))
+        parts.append(ctx.table(frame, f"alpha-{score}"))
     if survey.has_rating("E"):
         parts.append("<h3>Reliability of the difference score</h3>")
         try:
-            dres = diff(survey)
-            parts.append(f"<p class='meta'>{html.escape(dres.header)}</p>")
-            parts.append(_table_html(dres.to_frame(), "difference-reliability"))
+            dres = difference_reliability(survey)
+            frame = dres.to_frame()
+            parts.append(_meta(dres, frame, survey.n_respondents))
+            parts.append(ctx.table(frame, "difference-reliability"))
         except ServqualError as exc:
             parts.append(_error_html(exc))
     return parts
 
 
-def _tests_section(survey: Survey, level: Literal["dimension", "item"]) -> list[str]:
-    from .groups import compare_groups as compare
-    from .inference import paired_tests as paired
-
-    res = paired(survey, level=level, p_adjust="holm")
+def _tests_section(ctx: _Context) -> list[str]:
+    survey = ctx.survey
+    res = paired_tests(survey, level=ctx.level, p_adjust="holm")
+    frame = res.to_frame()
     parts = [
-        f"<p class='meta'>{html.escape(res.header)}</p>",
-        _table_html(res.to_frame(), f"tests-{level}", scroll=True),
+        _meta(res, frame, survey.n_respondents),
+        ctx.table(frame, f"tests-{ctx.level}", scroll=True),
     ]
-    segments = survey.segments
-    if segments is not None:
-        for name in segments.columns:
-            parts.append(f"<h3>Differences between {html.escape(str(name))} groups</h3>")
-            try:
-                cg = compare(survey, by=str(name), level="dimension")
-            except ServqualError as exc:
-                parts.append(_error_html(exc))
+    for name in ctx.by:
+        parts.append(f"<h3>Differences between {html.escape(str(name))} groups</h3>")
+        try:
+            seg = ctx.segment(name, "dimension")
+            parts += seg.notes()
+            if len(seg.kept) < 2:
+                parts.append(
+                    _note(
+                        f"Fewer than two {name} groups have {MIN_GROUP_N} or more respondents "
+                        f"({', '.join(seg.kept) or 'none'}): there is nothing to compare."
+                    )
+                )
                 continue
-            parts.append(f"<p class='meta'>{html.escape(cg.header)}</p>")
-            parts.append(_table_html(cg.to_frame(), f"compare-{_slug(str(name))}", scroll=True))
+            cg = ctx.comparison(name)
+        except ServqualError as exc:
+            parts.append(_error_html(exc))
+            continue
+        cframe = cg.to_frame()
+        parts.append(_meta(cg, cframe, survey.n_respondents))
+        parts.append(ctx.table(cframe, f"compare-{_slug(str(name))}", scroll=True))
+        desc = cg.descriptives
+        parts.append(ctx.table(desc, f"compare-{_slug(str(name))}-groups", scroll=True))
     return parts
 
 
-def _drivers_section(survey: Survey, chart: Chart) -> list[str]:
-    from .drivers import importance_performance as ipa
-    from .drivers import key_drivers
-
-    outcomes = survey.outcomes
-    if outcomes is None or not len(outcomes.columns):
-        raise InstrumentError(
-            "The survey has no outcome ratings (Survey(outcomes=...)); key-driver "
-            "analysis needs an overall rating to explain."
-        )
-    outcome = str(outcomes.columns[0])
-    # with fewer than three quality dimensions (e.g. the value instrument) a
-    # ranking or quadrant map of dimensions says nothing: use the items instead
-    unit: Literal["dimension", "item"] = (
-        "dimension" if len(survey.instrument.quality_dimensions) >= 3 else "item"
-    )
-    res = key_drivers(survey, outcome=outcome, level=unit)
+def _drivers_section(ctx: _Context) -> list[str]:
+    survey = ctx.survey
+    res = ctx.drivers()
+    outcome = res.outcome
+    unit = ctx.driver_unit()
     parts = []
     if unit == "item":
         parts.append(
@@ -355,99 +986,94 @@ def _drivers_section(survey: Survey, chart: Chart) -> list[str]:
         )
     parts += [
         f"<p class='meta'>{html.escape(res.header)}</p>",
-        _table_html(res.to_frame(), "key-drivers"),
+        ctx.table(res.to_frame(), "key-drivers"),
     ]
-    h = max(3.0, 0.3 * _n_rows(res) + 1.2)
-    parts.append(chart("plot_drivers", res, f"Key drivers of {outcome}", figsize=(7.0, h)))
+    h = max(3.0, 0.3 * len(res.index) + 1.2)
+    parts.append(ctx.chart("plot_drivers", res, f"Key drivers of {outcome}", figsize=(7.0, h)))
     try:
         kind: Literal["stated", "derived"] = (
             "stated" if survey.importance is not None and unit == "dimension" else "derived"
         )
-        ip = ipa(survey, importance=kind, outcome=outcome, level=unit)
+        ip = importance_performance(survey, importance=kind, outcome=outcome, level=unit)
         parts.append("<h3>Importance–performance</h3>")
-        parts.append(_table_html(ip.to_frame(), "ipa"))
-        parts.append(chart("plot_ipa", ip, "Importance–performance map", figsize=(6.5, 5.0)))
+        parts.append(ctx.table(ip.to_frame(), "ipa"))
+        parts.append(ctx.chart("plot_ipa", ip, "Importance–performance map", figsize=(6.5, 5.0)))
     except ServqualError as exc:
         parts.append(_error_html(exc))
     return parts
 
 
-def _factor_section(survey: Survey, chart: Chart) -> list[str]:
-    from .factor import bartlett_sphericity, efa, kmo, parallel_analysis
-
-    parts = ["<p>Exploratory analysis of the perception items.</p>"]
+def _factor_section(ctx: _Context) -> list[str]:
+    survey, score = ctx.survey, ctx.score
+    parts = [f"<p>Exploratory analysis of the {html.escape(score)} items.</p>"]
     for func, label, table_id in (
         (kmo, "Sampling adequacy", "kmo"),
         (bartlett_sphericity, "Sphericity", "bartlett"),
     ):
         try:
-            test = func(survey)
+            test = func(survey, score=score)
             parts.append(f"<h3>{label}</h3><p class='meta'>{html.escape(test.header)}</p>")
-            parts.append(_table_html(test.to_frame(), table_id, scroll=True))
+            parts.append(ctx.table(test.to_frame(), table_id, scroll=True))
         except ServqualError as exc:
             parts.append(_error_html(exc))
     n_factors = len(survey.instrument.quality_dimensions)
     parts.append("<h3>Parallel analysis</h3>")
     try:
-        pa = parallel_analysis(survey, rng=0)
+        pa = parallel_analysis(survey, rng=0, score=score)
         n_factors = max(1, int(pa.n_factors))
         parts.append(f"<p class='meta'>{html.escape(pa.header)}</p>")
-        parts.append(_table_html(pa.to_frame(), "parallel-analysis", scroll=True))
-        parts.append(chart("plot_scree", pa, "Scree plot and parallel analysis"))
+        parts.append(ctx.table(pa.to_frame(), "parallel-analysis", scroll=True))
+        parts.append(ctx.chart("plot_scree", pa, "Scree plot and parallel analysis"))
     except ServqualError as exc:
         parts.append(_error_html(exc))
     parts.append("<h3>Exploratory factor analysis</h3>")
     try:
-        fa = efa(survey, n_factors=n_factors)
+        fa = efa(survey, n_factors=n_factors, score=score)
         parts.append(f"<p class='meta'>{html.escape(fa.header)}</p>")
-        parts.append(_table_html(fa.to_frame(), "efa-loadings", scroll=True))
-        h = max(4.0, 0.3 * _n_rows(fa) + 1.0)
-        parts.append(chart("plot_loadings", fa, "Factor loadings", figsize=(6.5, h)))
+        parts.append(ctx.table(fa.to_frame(), "efa-loadings", scroll=True))
+        h = max(4.0, 0.3 * len(fa.index) + 1.0)
+        parts.append(ctx.chart("plot_loadings", fa, "Factor loadings", figsize=(6.5, h)))
     except ServqualError as exc:
         parts.append(_error_html(exc))
     return parts
 
 
-def _validity_section(survey: Survey) -> list[str]:
-    from .cfa import cfa
-    from .validity import discriminant_validity as dv
-    from .validity import htmt
-
-    fit = cfa(survey)
+def _validity_section(ctx: _Context) -> list[str]:
+    survey, score = ctx.survey, ctx.score
+    fit = _cfa(survey, ctx.model, score=score)
+    model = "the model given" if ctx.model is not None else "the instrument's dimensions"
     parts = [
-        "<p>Confirmatory factor analysis of the instrument's dimensions (perception items).</p>",
+        f"<p>Confirmatory factor analysis of {model} ({html.escape(score)} items).</p>",
         f"<p class='meta'>{html.escape(fit.header)}</p>",
-        _table_html(fit.fit_measures().rename("value").to_frame(), "cfa-fit"),
+        ctx.table(fit.fit_measures().rename("value").to_frame(), "cfa-fit"),
     ]
     try:
-        res = dv(fit)
+        res = discriminant_validity(fit)
         parts.append("<h3>Convergent and discriminant validity</h3>")
         parts.append(f"<p class='meta'>{html.escape(res.header)}</p>")
-        parts.append(_table_html(res.to_frame(), "validity"))
+        parts.append(ctx.table(res.to_frame(), "validity"))
     except ServqualError as exc:
         parts.append(_error_html(exc))
     try:
-        ratios = htmt(survey)
+        ratios = htmt(survey, ctx.model, score=score)
         parts.append("<h3>Heterotrait–monotrait ratio</h3>")
         parts.append(f"<p class='meta'>{html.escape(ratios.header)}</p>")
-        parts.append(_table_html(ratios.to_frame(), "htmt", scroll=True))
+        parts.append(ctx.table(ratios.to_frame(), "htmt", scroll=True))
     except ServqualError as exc:
         parts.append(_error_html(exc))
     return parts
 
 
-def _likert_section(survey: Survey, level: str, chart: Chart) -> list[str]:
-    from .likert import likert_distribution as likert
-
-    lev: Literal["item", "dimension"] = "item" if level == "item" else "dimension"
+def _likert_section(ctx: _Context) -> list[str]:
+    lev = ctx.level
     parts = []
-    for letter in survey.instrument.ratings:
+    for letter in ctx.survey.instrument.ratings:
         if letter not in ("P", "E", "A", "D"):
             continue
-        res = likert(survey, rating=letter, level=lev)
-        h = max(3.0, 0.3 * _n_rows(res) + 1.6)
+        res = likert_distribution(ctx.survey, rating=letter, level=lev)
+        h = max(3.0, 0.3 * len(res.index) + 1.6)
         parts.append(
-            chart(
+            ctx.chart(
                 "plot_likert",
                 res,
                 f"Answer distribution: {res.rating_name} ({lev} level)",
@@ -457,13 +1083,66 @@ def _likert_section(survey: Survey, level: str, chart: Chart) -> list[str]:
     return parts
 
 
+def _glossary_section(ctx: _Context) -> list[str]:
+    entries = {**ctx.glossary, **_GLOSSARY_EXTRA}
+    rows = "".join(
+        f"<div><dt>{html.escape(k)}</dt><dd>{html.escape(v)}</dd></div>" for k, v in entries.items()
+    )
+    return [
+        "<p>What the column labels of the tables mean (hover a column head for the same).</p>",
+        f"<dl class='glossary'>{rows}</dl>",
+    ]
+
+
+@dataclass
+class _Section:
+    title: str
+    build: Callable[[], list[str]]
+    parts: list[str] = field(default_factory=list)
+    notes: bool = True
+
+
+def _check_by(survey: Survey, by: Any) -> dict[str, list[str] | None]:
+    """``by=`` as {segment: levels in order, or None for the survey's order}."""
+    if by is None:
+        segs = survey.segments
+        return {} if segs is None else {str(c): None for c in segs.columns}
+    if isinstance(by, str):
+        by = [by]
+    if isinstance(by, Mapping):
+        spec = {str(k): (None if v is None else [str(x) for x in v]) for k, v in by.items()}
+    elif isinstance(by, Sequence):
+        spec = {str(k): None for k in by}
+    else:
+        raise DataError(
+            f"by must be a segment name, a list of them or a mapping segment → levels; "
+            f"got {type(by).__name__}."
+        )
+    for name, levels in spec.items():
+        seg = survey.segment(name)  # MissingColumnError for an unknown segment
+        if levels is not None:
+            have = [str(c) for c in seg.cat.categories]
+            unknown = [g for g in levels if g not in have]
+            if unknown:
+                raise DataError(
+                    f"by: segment {name!r} has no level(s) {unknown}; its levels are {have}."
+                )
+    return spec
+
+
 # --------------------------------------------------------------------------- report
 def report(
     survey: Survey,
     path: str | os.PathLike[str],
     *,
     title: str | None = None,
+    by: str | Sequence[str] | Mapping[str, Sequence[str] | None] | None = None,
+    outcome: str | None = None,
+    score: str = "perception",
+    model: Mapping[str, Sequence[str]] | None = None,
+    exclude: Sequence[str] = (),
     level: Literal["dimension", "item"] = "dimension",
+    summary: bool = True,
     tolerance: bool = True,
     reliability: bool = True,
     tests: bool = True,
@@ -477,11 +1156,17 @@ def report(
 ) -> Path:
     """Write a self-contained HTML report of a survey and return its path.
 
-    The report holds a sample description, gap tables and charts at dimension and
-    item level (and by each segment), the zone of tolerance for three-column
-    instruments, reliability, paired tests, key drivers and answer distributions.
-    Figures are embedded as base64 PNG and the CSS is inline, so the single file
-    opens anywhere without network access.
+    The report opens with an executive summary — the largest shortfalls and
+    strengths with their confidence intervals, what a negative gap means, whether
+    the scales are reliable, which segment differs and the top key driver, each a
+    sentence with the numbers — followed by the sample, gap tables and charts at
+    dimension and item level (and by each segment), the zone of tolerance for
+    three-column instruments, reliability, paired tests and segment comparisons,
+    key drivers, factor structure, the measurement model, answer distributions and
+    a glossary of the column labels. Figures are embedded as base64 PNG and the CSS
+    is inline, so the single file opens anywhere without network access; its print
+    style sheet keeps table rows and figures whole and repeats table heads, so the
+    browser's *Print → PDF* gives a complete document.
 
     Parameters
     ----------
@@ -491,9 +1176,26 @@ def report(
         Output file (``.html``); parent folders are created.
     title : str, optional
         Page title (default: the instrument name).
+    by : str, list of str or mapping, optional
+        Segments to analyse, in this order (default: every segment of the survey).
+        A mapping ``{segment: [level, ...]}`` also orders the segment's groups;
+        groups it does not list are left out (with a note), ``None`` keeps them all.
+    outcome : str, optional
+        Outcome rating explained by the key drivers (default: the survey's first).
+    score : str, default "perception"
+        Item score analysed by the factor-structure and measurement-model
+        sections (``"perception"``, ``"expectation"``, ``"gap"`` ...).
+    model : mapping of str to list of str, optional
+        Measurement model of the CFA and HTMT (factor → item codes; default: the
+        instrument's quality dimensions).
+    exclude : sequence of str
+        Item codes to leave out of every analysis (a dimension left without items
+        is dropped).
     level : {"dimension", "item"}
         Level of the by-segment gaps, the paired tests and the answer
         distributions (gap tables are always given at both levels).
+    summary : bool
+        Start with the executive summary.
     tolerance, reliability, tests, drivers, factor, validity, likert : bool
         Include the zone-of-tolerance (three-column instruments only),
         reliability, paired-test, key-driver (surveys with outcomes), factor
@@ -515,7 +1217,12 @@ def report(
     Raises
     ------
     InstrumentError
-        ``survey`` is not a Survey.
+        ``survey`` is not a Survey, or ``level`` is not "dimension" or "item".
+    MissingColumnError
+        ``by`` names a segment, ``outcome`` an outcome or ``exclude`` an item the
+        survey does not have.
+    DataError
+        ``by`` names a level its segment does not have, or ``score`` is unknown.
 
     Notes
     -----
@@ -531,10 +1238,17 @@ def report(
     expectations and P − E gaps (two-column format) or MSA and MSS (three-column
     format). Key drivers and the importance–performance map use the dimensions,
     or the items when the instrument has fewer than three quality dimensions
-    (the value instrument). A section whose statistic raises a :class:`~servqual.ServqualError` for this
-    survey shows the message instead of stopping the report. Tables show numbers
-    rounded to three decimals (very small p-values in scientific notation); use
-    the functions themselves for full precision.
+    (the value instrument).
+
+    Segments: a group none of whose respondents has the gap scores (a "never
+    used" group that skipped the ratings) is left out of its segment's tables and
+    tests with a note; a group with fewer than 2 respondents in some unit is listed
+    with its n and left out too (a gap interval and the Welch tests need a
+    variance); the other groups are analysed. A section whose statistic raises a
+    :class:`~servqual.ServqualError` for this survey shows the message instead of
+    stopping the report. Tables show numbers rounded to three decimals and
+    p-values as ``.012`` or ``< .001`` (the formatter of the notebook display, with
+    APA p-values); use the functions themselves for full precision.
 
     Examples
     --------
@@ -556,6 +1270,19 @@ def report(
         raise InstrumentError(f"level must be 'dimension' or 'item', got {level!r}.")
     if not isinstance(path, str | os.PathLike):
         raise DataError(f"path must be a file name for the HTML report, got {type(path).__name__}.")
+    if isinstance(exclude, str):
+        exclude = [exclude]
+    exclude = [str(c) for c in exclude]
+    original = survey
+    if exclude:
+        survey = _exclude_items(survey, exclude)
+    spec = _check_by(survey, by)
+    survey.item_scores(score)  # DataError for an unknown score
+    outcomes = survey.outcomes
+    if outcome is not None:
+        survey.outcome(outcome)  # MissingColumnError for an unknown outcome
+    elif outcomes is not None and len(outcomes.columns):
+        outcome = str(outcomes.columns[0])
     out = Path(path)
     if out.is_dir():
         raise DataError(
@@ -564,33 +1291,51 @@ def report(
         )
     inst = survey.instrument
     title = title if title is not None else f"{inst.name}: service-quality report"
-    chart = functools.partial(_chart, dpi=int(dpi))
+    ctx = _Context(
+        survey=survey,
+        level=level,
+        sort=sort,
+        dpi=int(dpi),
+        by=spec,
+        outcome=outcome,
+        score=score,
+        model=model,
+    )
     has_reference = inst.perspective != "performance" and bool(inst.references)
-    sections = [_Section("Sample", lambda: _sample_section(survey))]
-    if has_reference:
-        sections.append(_Section("Gap scores", lambda: _gap_section(survey, level, sort, chart)))
-    if tolerance and survey.has_rating("A") and survey.has_rating("D"):
+    sections = []
+    if summary:
         sections.append(
-            _Section("Zone of tolerance", lambda: _tolerance_section(survey, level, chart))
+            _Section(
+                "Summary",
+                lambda: _summary_section(ctx, has_reference, drivers),
+                notes=False,
+            )
         )
+    sections.append(_Section("Sample", lambda: _sample_section(ctx, original, exclude)))
+    if has_reference:
+        sections.append(_Section("Gap scores", lambda: _gap_section(ctx)))
+    if tolerance and survey.has_rating("A") and survey.has_rating("D"):
+        sections.append(_Section("Zone of tolerance", lambda: _tolerance_section(ctx)))
     if reliability:
-        sections.append(_Section("Reliability", lambda: _reliability_section(survey)))
+        sections.append(_Section("Reliability", lambda: _reliability_section(ctx)))
     if tests and has_reference:
-        sections.append(_Section("Significance tests", lambda: _tests_section(survey, level)))
-    if drivers and survey.outcomes is not None:
-        sections.append(_Section("Key drivers", lambda: _drivers_section(survey, chart)))
+        sections.append(_Section("Significance tests", lambda: _tests_section(ctx)))
+    if drivers and outcome is not None:
+        sections.append(_Section("Key drivers", lambda: _drivers_section(ctx)))
     n_quality = len(inst.quality_dimensions)
     if factor:
-        sections.append(_Section("Factor structure", lambda: _factor_section(survey, chart)))
-    if validity and n_quality >= 2:
-        sections.append(_Section("Measurement model", lambda: _validity_section(survey)))
+        sections.append(_Section("Factor structure", lambda: _factor_section(ctx)))
+    if validity and (n_quality >= 2 or model is not None):
+        sections.append(_Section("Measurement model", lambda: _validity_section(ctx)))
     if likert:
-        sections.append(
-            _Section("Answer distributions", lambda: _likert_section(survey, level, chart))
-        )
+        sections.append(_Section("Answer distributions", lambda: _likert_section(ctx)))
+    glossary = _Section("Glossary", lambda: _glossary_section(ctx), notes=False)
 
-    with Progress(len(sections), desc="servqual report", enabled=progress) as bar:
-        for sec in sections:
+    # the summary is written from the sections' results: build it after them
+    order = [s for s in sections if s.title != "Summary"]
+    order += [s for s in sections if s.title == "Summary"] + [glossary]
+    with Progress(len(order), desc="servqual report", enabled=progress) as bar:
+        for sec in order:
             bar.step(sec.title)
             with warnings.catch_warnings(record=True) as caught:
                 warnings.simplefilter("always")
@@ -598,7 +1343,11 @@ def report(
                     sec.parts = sec.build()
                 except ServqualError as exc:
                     sec.parts = [_error_html(exc)]
-            sec.parts += _warning_notes(caught)
+            if sec.notes:
+                sec.parts += _warning_notes(caught)
+            else:
+                _warning_notes([w for w in caught if not issubclass(w.category, ServqualWarning)])
+    sections.append(glossary)
 
     version = __version__
     stamp = _dt.datetime.now(_dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
