@@ -10,6 +10,7 @@ DataFrame is never modified.
 
 from __future__ import annotations
 
+import dataclasses
 import html
 import re
 import warnings
@@ -37,6 +38,7 @@ from ._validation import (
     out_of_range_mask,
     raise_out_of_range,
     require_columns,
+    with_rows,
 )
 from ._vocab import NanPolicy, check_by, check_flag, check_nan_policy, parse_rating
 from .exceptions import (
@@ -330,10 +332,13 @@ class Survey:
                 if np.isnan(x).any()
             )
             rows = index[np.isnan(ratings[letter][:, j])]
-            raise DataError(
-                f"Column {self._columns[letter][j]!r} has missing ratings at rows "
-                f"{fmt_list(rows)}. Use nan_policy='pairwise' or 'listwise' to analyse "
-                "incomplete responses."
+            raise with_rows(
+                DataError(
+                    f"Column {self._columns[letter][j]!r} has missing ratings at rows "
+                    f"{fmt_list(rows)}. Use nan_policy='pairwise' or 'listwise' to analyse "
+                    "incomplete responses."
+                ),
+                rows,
             )
         if incomplete.any() and nan_policy == "listwise":
             keep = ~incomplete
@@ -390,6 +395,24 @@ class Survey:
             w.setflags(write=False)
         self._weights = w
         self._outcomes = out.set_axis(self._index) if out is not None else None
+
+    def _set_export(self, info: pd.DataFrame | None, texts: Mapping[str, str]) -> None:
+        """Keep a platform export's response metadata and give items without wording
+        the export's question text (called by :func:`servqual.read_survey`)."""
+        self._info = None if info is None else info.copy()
+        if texts:
+            inst = self._instrument
+            dims = tuple(
+                dataclasses.replace(
+                    d,
+                    items=tuple(
+                        dataclasses.replace(i, text=texts[i.code]) if i.code in texts else i
+                        for i in d.items
+                    ),
+                )
+                for d in inst.dimensions
+            )
+            self._instrument = dataclasses.replace(inst, dimensions=dims)
 
     # ------------------------------------------------------------------ resolution
     def _resolve_columns(self, frame: pd.DataFrame, columns: ColumnsSpec) -> dict[str, list[str]]:
@@ -764,18 +787,24 @@ class Survey:
         answered = ~np.isnan(x).all(axis=1)
         partial = answered & np.isnan(x).any(axis=1)
         if partial.any():
-            raise ImportanceWeightError(
-                f"Importance points are incomplete at rows {fmt_list(sub.index[partial])}: "
-                "give points for every dimension or leave the whole row empty."
+            raise with_rows(
+                ImportanceWeightError(
+                    f"Importance points are incomplete at rows {fmt_list(sub.index[partial])}: "
+                    "give points for every dimension or leave the whole row empty."
+                ),
+                sub.index[partial],
             )
         sums = np.nansum(x, axis=1)
         off = answered & (np.abs(sums - 100.0) > 1e-6)
         if off.any():
             if policy == "raise":
-                raise ImportanceWeightError(
-                    f"Importance points must sum to 100 per respondent; rows "
-                    f"{fmt_list(sub.index[off])} sum to {fmt_list(sums[off].tolist())}. "
-                    "Fix them or pass importance_sum='rescale'."
+                raise with_rows(
+                    ImportanceWeightError(
+                        f"Importance points must sum to 100 per respondent; rows "
+                        f"{fmt_list(sub.index[off])} sum to {fmt_list(sums[off].tolist())}. "
+                        "Fix them or pass importance_sum='rescale'."
+                    ),
+                    sub.index[off],
                 )
             with np.errstate(invalid="ignore", divide="ignore"):
                 x[off] = x[off] / sums[off, None] * 100.0
