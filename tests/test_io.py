@@ -146,3 +146,43 @@ def test_long_format_without_rating_column_is_perception():
     s = sq.Survey(wide, "servperf22")
     assert s.n_respondents == 3
     np.testing.assert_allclose(s.ratings("P").iloc[0].to_numpy(), (np.arange(1, 23) % 7) + 1)
+
+
+def test_qualtrics_tsv_in_utf16_is_recognised(tmp_path):
+    """Qualtrics' TSV export is UTF-16 text with tabs and three header rows."""
+    header = ["ResponseId", "Finished", "E1", "P1", "E2", "P2"]
+    texts = ["Response ID", "Finished", "Fast - Expected", "Fast - Perceived", "Kind - Expected",
+             "Kind - Perceived"]  # fmt: skip
+    imports = ['{"ImportId":"_recordId"}', '{"ImportId":"finished"}'] + [
+        f'{{"ImportId":"QID{k}"}}' for k in range(4)
+    ]
+    rows = [
+        header,
+        texts,
+        imports,
+        ["R_1", "1", "6", "5", "7", "6"],
+        ["R_2", "1", "5", "5", "6", "4"],
+    ]
+    path = tmp_path / "export.tsv"
+    path.write_text("\r\n".join("\t".join(r) for r in rows) + "\r\n", encoding="utf-16")
+    inst = sq.Instrument.from_dict({"name": "Two", "dimensions": [{"name": "d", "items": [1, 2]}]})
+    s = sq.read_survey(path, inst, encoding="utf-16")
+    assert s.n_respondents == 2 and s.info["ResponseId"].tolist() == ["R_1", "R_2"]
+    assert [i.text for i in s.instrument.items] == ["Fast", "Kind"]
+    np.testing.assert_array_equal(s.matrix("P"), [[5, 6], [5, 4]])
+    assert sq.io.read_table(path, encoding="utf-16").shape == (2, 6)
+
+
+def test_unknown_format_lists_the_platforms(tmp_path):
+    path = tmp_path / "export.csv"
+    path.write_text("E1,P1\n5,6\n", encoding="utf-8")
+    with pytest.raises(sq.DataError) as err:
+        sq.io.read_table(path, format="spss-ish")
+    assert str(err.value) == (
+        "Unknown format 'spss-ish'; use one of ['csv', 'excel', 'spss', 'parquet', "
+        "'qualtrics', 'surveymonkey', 'limesurvey', 'google_forms']."
+    )
+    other = tmp_path / "data.json"
+    other.write_text("{}")
+    with pytest.raises(sq.DataError, match="'qualtrics', 'surveymonkey', 'limesurvey' or"):
+        sq.read_survey(other, "servqual22")
