@@ -471,7 +471,7 @@ def unclosed_column_template(tmp: Path, entry: str) -> None:
             sq.read_survey,
             csv_file(tmp),
             "servqual22",
-            "{rating}{n",
+            columns="{rating}{n",  # options are keyword-only after path, instrument
             error=sq.InstrumentError,
             names=("{rating}{n",),
         )
