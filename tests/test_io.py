@@ -1,5 +1,7 @@
 """Reading exports: CSV encodings, Excel, long format; errors name the file problem."""
 
+from pathlib import Path
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -186,3 +188,30 @@ def test_unknown_format_lists_the_platforms(tmp_path):
     other.write_text("{}")
     with pytest.raises(sq.DataError, match="'qualtrics', 'surveymonkey', 'limesurvey' or"):
         sq.read_survey(other, "servqual22")
+
+
+def test_excel_errors_name_the_sheet_row_and_respondent(frame, tmp_path):
+    pytest.importorskip("openpyxl")
+    df = frame.reset_index()
+    df.loc[5, "E3"] = 9
+    path = tmp_path / "export.xlsx"
+    df.to_excel(path, index=False)
+    with pytest.raises(sq.ScaleRangeError) as err:
+        sq.read_survey(path, "servqual22")
+    assert str(err.value).endswith(
+        "In export.xlsx (header row counted): row 5 is row 7 of the first sheet (respondent "
+        f"{df.loc[5, 'respondent']})."
+    )
+
+
+def test_info_follows_listwise_deletion():
+    path = Path(__file__).parent / "data" / "exports" / "qualtrics.csv"
+    inst = sq.Instrument.from_dict(
+        {"name": "B", "dimensions": [{"name": "d", "items": [1, 2, 3, 4, 5]}]}
+    )
+    with pytest.warns(sq.MissingDataWarning):
+        s = sq.read_survey(
+            path, inst, columns={"E": "Q1_{n}", "P": "Q2_{n}"}, nan_policy="listwise"
+        )
+    assert list(s.info.index) == list(s.index) == [0, 1, 2, 4, 5, 6, 8, 9]
+    assert "R_04xQ8fA" not in s.info["ResponseId"].tolist()

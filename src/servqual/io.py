@@ -113,7 +113,12 @@ class _Source:
                     continue
                 place = f"line {starts[k]}"
             else:
-                place = f"row {self.header_rows + int(p) + 1} of sheet {self.sheet!r}"
+                sheet = (
+                    f"sheet {self.sheet!r}"
+                    if isinstance(self.sheet, str)
+                    else ("the first sheet" if self.sheet == 0 else f"sheet {self.sheet}")
+                )
+                place = f"row {self.header_rows + int(p) + 1} of {sheet}"
             who = ""
             if ident is not None:
                 who = f" ({ident} {fmt_list([frame[ident].iloc[int(p)]])})"

@@ -268,13 +268,14 @@ def shared_text(texts: Sequence[str]) -> str:
 
     head = min(common(texts[0], t) for t in texts[1:])
     tail = min(common(texts[0][::-1], t[::-1]) for t in texts[1:])
-    prefix = texts[0][:head].rstrip(" -–—:|/[(（")
-    suffix = texts[0][len(texts[0]) - tail :].lstrip(" -–—:|/?.!)）")
+    prefix = texts[0][:head].rstrip(" -–—_:|/[(（")
+    suffix = texts[0][len(texts[0]) - tail :].lstrip(" -–—_:|/?.!)）")
     if suffix.startswith("[") and suffix.endswith("]"):
         suffix = suffix[1:-1]
     elif suffix.endswith("]") and "[" not in suffix:
         suffix = suffix[:-1]
     shared = max(prefix, suffix, key=len).strip()
-    if shared and len(shared) >= 0.25 * min(len(t) for t in texts):
+    wordy = len(shared) >= 3 and any(ch.isalpha() for ch in shared)
+    if wordy and len(shared) >= 0.25 * min(len(t) for t in texts):
         return shared
     return texts[0]

@@ -353,6 +353,7 @@ class Survey:
                 stacklevel=2,
             )
         self._dropped_rows = tuple(index[incomplete]) if keep is not None else ()
+        self._kept = keep  # rows of ``data`` kept (None: all), to align read_survey's info
 
         # ---- extras --------------------------------------------------------------
         seg = self._resolve_segments(frame, segments)
@@ -399,6 +400,9 @@ class Survey:
     def _set_export(self, info: pd.DataFrame | None, texts: Mapping[str, str]) -> None:
         """Keep a platform export's response metadata and give items without wording
         the export's question text (called by :func:`servqual.read_survey`)."""
+        if info is not None:
+            info = info.loc[self._kept] if self._kept is not None else info
+            info = info.set_axis(self._index)
         self._info = None if info is None else info.copy()
         if texts:
             inst = self._instrument
@@ -911,9 +915,7 @@ class Survey:
         """Respondent information kept from a survey-platform export (response id, start
         and end dates, ``Finished``, ``Progress`` ...), one row per respondent kept, or
         ``None`` (a Survey built from a frame, or a plain CSV/Excel/SPSS file)."""
-        if self._info is None:
-            return None
-        return self._info.reindex(self._index).copy()
+        return None if self._info is None else self._info.copy()
 
     @property
     def n_incomplete(self) -> int:
