@@ -557,7 +557,8 @@ class Instrument:
                 ):
                     raise bad(f"{at}.spec", f"must be a number, got {item_spec!r}.")
                 code = text(raw.get("code", number), f"{at}.code")
-                for what, key in (("number", number), ("code", code)):
+                checks: tuple[tuple[str, Any], ...] = (("number", number), ("code", code))
+                for what, key in checks:
                     if (what, key) in seen:
                         raise bad(
                             at,

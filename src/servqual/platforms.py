@@ -192,7 +192,7 @@ def layout(platform: str, rows: Sequence[Sequence[str]], file: str) -> Layout:
             n: t for n, t in zip(names, texts_row, strict=False) if n not in _QUALTRICS_META and t
         }
         meta = [n for n in names if n in _QUALTRICS_META]
-        rid = next((n for n in ("ResponseId", "ResponseID") if n in names), None)
+        rid: str | None = next((n for n in ("ResponseId", "ResponseID") if n in names), None)
         return Layout(
             platform,
             3,
