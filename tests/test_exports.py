@@ -571,3 +571,14 @@ def test_utf8_export_read_as_latin1_suggests_utf8(kiosk, tmp_path):
             rating_labels=LABELS,
         )
     assert "encoding" not in str(err.value)
+
+
+def test_column_codes_do_not_become_wording(tmp_path):
+    """A plain table whose first column is a timestamp reads as Google Forms; its
+    headers E1, P1 are codes, not question texts, so the items keep no wording."""
+    path = tmp_path / "log.csv"
+    path.write_text("Timestamp,E1,P1,E2,P2\n2026-01-01 10:00,6,5,7,6\n2026-01-02 11:00,5,5,6,4\n")
+    inst = Instrument.from_dict({"name": "Two", "dimensions": [{"name": "d", "items": [1, 2]}]})
+    s = sq.read_survey(path, inst)
+    assert [i.text for i in s.instrument.items] == ["", ""]
+    assert list(s.info.columns) == ["Timestamp"]

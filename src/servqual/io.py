@@ -644,6 +644,8 @@ def _item_texts(survey: Survey, texts: dict[str, str]) -> dict[str, str]:
         if item.text:
             continue
         wording = shared_text([texts.get(cols[r][j], "") for r in survey.instrument.ratings])
-        if wording:
+        w = wording.strip()
+        # question text has words; a column code such as 'E1' or 'Q1_1' is no wording
+        if " " in w or (sum(ch.isalpha() for ch in w) >= 3 and not any(ch.isdigit() for ch in w)):
             out[item.code] = wording
     return out
