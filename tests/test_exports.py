@@ -582,3 +582,40 @@ def test_column_codes_do_not_become_wording(tmp_path):
     s = sq.read_survey(path, inst)
     assert [i.text for i in s.instrument.items] == ["", ""]
     assert list(s.info.columns) == ["Timestamp"]
+
+
+def test_platform_header_naming_a_column_twice(tmp_path):
+    text = (DATA / "surveymonkey.csv").read_bytes().decode("utf-8")
+    first, rest = text.split("\r\n", 1)
+    path = tmp_path / "monkey.csv"
+    path.write_bytes(first.replace("How did Café Aroma perform?", "What do you expect from an "
+                                  "excellent café?").encode() + b"\r\n" + rest.encode())  # fmt: skip
+    with pytest.raises(sq.DuplicateColumnError) as err:
+        sq.io.read_table(path)
+    assert str(err.value) == (
+        "Column name(s) 'What do you expect from an excellent café? - 1. Staff are friendly', "
+        "'What do you expect from an excellent café? - 2. Orders are quick', 'What do you "
+        "expect from an excellent café? - 3. The place is clean' appear more than once in the "
+        "header of monkey.csv; rename them in the export so each column is unique."
+    )
+
+
+def test_dropping_unfinished_responses_that_are_all_there_is(bank, tmp_path):
+    text = (DATA / "qualtrics.csv").read_bytes().decode("utf-8-sig")
+    path = tmp_path / "none_finished.csv"
+    lines = text.split("\r\n")
+    # Finished is the sixth column; only the data lines start with a date
+    lines = [
+        ",".join(c if k != 5 else "0" for k, c in enumerate(line.split(",")))
+        if line.startswith("2026-")
+        else line
+        for line in lines
+    ]
+    path.write_bytes("\r\n".join(lines).encode())
+    with pytest.raises(sq.DataError) as err, warnings.catch_warnings():
+        warnings.simplefilter("ignore", sq.MissingDataWarning)
+        sq.read_survey(path, bank, columns={"E": "Q1_{n}", "P": "Q2_{n}"}, unfinished="drop")
+    assert str(err.value) == (
+        "unfinished='drop' leaves no respondent: none of the 10 responses in "
+        "none_finished.csv is finished (Finished = 0)."
+    )
