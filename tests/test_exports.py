@@ -619,3 +619,15 @@ def test_dropping_unfinished_responses_that_are_all_there_is(bank, tmp_path):
         "unfinished='drop' leaves no respondent: none of the 10 responses in "
         "none_finished.csv is finished (Finished = 0)."
     )
+
+
+def test_streamed_korean_export_equals_the_in_memory_one(kiosk):
+    options = {"encoding": "cp949", "columns": KOREAN, "rating_labels": LABELS}
+    summary = sq.summarize_csv(KIOSK, kiosk, chunksize=5, **options)
+    survey = sq.read_survey(KIOSK, kiosk, **options)
+    pd.testing.assert_frame_equal(
+        sq.gap_scores(summary, level="dimension").to_frame(),
+        sq.gap_scores(survey, level="dimension").to_frame(),
+        check_exact=False,
+        rtol=1e-12,
+    )
