@@ -215,3 +215,16 @@ def test_info_follows_listwise_deletion():
         )
     assert list(s.info.index) == list(s.index) == [0, 1, 2, 4, 5, 6, 8, 9]
     assert "R_04xQ8fA" not in s.info["ResponseId"].tolist()
+
+
+def test_platform_format_on_an_excel_workbook_says_to_export_csv(frame, tmp_path):
+    pytest.importorskip("openpyxl")
+    path = tmp_path / "qualtrics.xlsx"
+    frame.head(3).to_excel(path)
+    with pytest.raises(sq.DataError) as err:
+        sq.read_survey(path, "servqual22", format="qualtrics")
+    assert str(err.value) == (
+        "qualtrics.xlsx is an Excel workbook; format='qualtrics' reads the platform's CSV/TSV "
+        "export. Download the Qualtrics data as CSV, or read the workbook as a plain sheet "
+        "with format='excel'."
+    )

@@ -211,6 +211,18 @@ def read_table(
     return _read_source(path, format, encoding, sep, sheet, index_col, na_values, decimal).frame
 
 
+def _looks_like_excel(p: Path) -> bool:
+    """An Excel workbook by its extension or its first bytes."""
+    if p.suffix.lower() in (".xlsx", ".xlsm", ".xls"):
+        return True
+    try:
+        with p.open("rb") as fh:
+            head = fh.read(4)
+    except OSError:
+        return False
+    return head in (b"PK\x03\x04", b"\xd0\xcf\x11\xe0")
+
+
 def _sniff(sample: str) -> str:
     """The delimiter of a text sample: comma, semicolon or tab."""
     try:
@@ -275,6 +287,12 @@ def _read_source(
             frame,
             sheet=sheet,
             indexed=index_col is not None,
+        )
+    if fmt in PLATFORMS and _looks_like_excel(p):
+        raise DataError(
+            f"{p.name} is an Excel workbook; format={fmt!r} reads the platform's CSV/TSV "
+            f"export. Download the {PLATFORMS[fmt]} data as CSV, or read the workbook as a "
+            "plain sheet with format='excel'."
         )
     p, encoding = check_csv_path(p, encoding, excel_hint=False)
     lay = None
