@@ -533,7 +533,7 @@ def test_plain_csv_names_line_and_id_column(kiosk, tmp_path):
     with pytest.raises(sq.ScaleRangeError) as err:
         sq.read_survey(path, kiosk, encoding="cp949", columns=KOREAN, rating_labels=LABELS)
     assert str(err.value).endswith(
-        "In kiosk_cp949.csv (header rows counted): row 4 is line 6 (ID 'K005')."
+        "In kiosk_cp949.csv (header row counted): row 4 is line 6 (ID 'K005')."
     )
     # a Survey built from a frame keeps its messages as they were
     with pytest.raises(sq.ScaleRangeError) as err:

@@ -1,5 +1,6 @@
 """Reading exports: CSV encodings, Excel, long format; errors name the file problem."""
 
+import warnings
 from pathlib import Path
 
 import numpy as np
@@ -217,14 +218,37 @@ def test_info_follows_listwise_deletion():
     assert "R_04xQ8fA" not in s.info["ResponseId"].tolist()
 
 
-def test_platform_format_on_an_excel_workbook_says_to_export_csv(frame, tmp_path):
+def test_qualtrics_workbook_is_recognised_like_its_csv(tmp_path):
     pytest.importorskip("openpyxl")
+    src = Path(__file__).parent / "data" / "exports" / "qualtrics.csv"
+    raw = pd.read_csv(src, header=None, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+
+    def number(v: str) -> object:
+        try:
+            return float(v) if v else None
+        except ValueError:
+            return v
+
+    body = raw.iloc[3:].map(number)
+    sheet = pd.concat([raw.iloc[:3], body])
+    sheet.iloc[7, 11] = "seven"  # respondent R_05xQ8fA (data row 4), column Q1_2
     path = tmp_path / "qualtrics.xlsx"
-    frame.head(3).to_excel(path)
-    with pytest.raises(sq.DataError) as err:
-        sq.read_survey(path, "servqual22", format="qualtrics")
-    assert str(err.value) == (
-        "qualtrics.xlsx is an Excel workbook; format='qualtrics' reads the platform's CSV/TSV "
-        "export. Download the Qualtrics data as CSV, or read the workbook as a plain sheet "
-        "with format='excel'."
+    sheet.to_excel(path, header=False, index=False)
+    inst = sq.Instrument.from_dict(
+        {"name": "B", "dimensions": [{"name": "d", "items": [1, 2, 3, 4, 5]}]}
     )
+    with pytest.raises(sq.NonNumericError) as err, warnings.catch_warnings():
+        warnings.simplefilter("ignore", sq.MissingDataWarning)
+        sq.read_survey(path, inst, columns={"E": "Q1_{n}", "P": "Q2_{n}"})
+    assert str(err.value).endswith(
+        "In qualtrics.xlsx (header rows counted): row 4 is row 8 of the first sheet "
+        "(ResponseId 'R_05xQ8fA')."
+    )
+    sheet.iloc[7, 11] = 6
+    sheet.to_excel(path, header=False, index=False)
+    with pytest.warns(sq.MissingDataWarning, match="2 of 10 responses in qualtrics.xlsx"):
+        s = sq.read_survey(path, inst, columns={"E": "Q1_{n}", "P": "Q2_{n}"})
+    assert s.info["ResponseId"].iloc[4] == "R_05xQ8fA"
+    assert s.instrument.items[2].text == "Prompt service"
+    with pytest.raises(sq.DataError, match="does not look like a SurveyMonkey export"):
+        sq.read_survey(path, inst, format="surveymonkey")

@@ -126,7 +126,7 @@ class _Source:
         if not parts:
             return ""
         more = f"; and {len(rows) - 5} more" if len(rows) > 5 else ""
-        counted = "header rows counted" if self.kind == "text" else "header row counted"
+        counted = "header rows counted" if self.header_rows > 1 else "header row counted"
         return f" In {self.path.name} ({counted}): {'; '.join(parts)}{more}."
 
     def encoding_hint(self) -> str:
@@ -203,12 +203,29 @@ def read_table(
     a column twice raises :class:`DuplicateColumnError` (pandas would silently
     rename the copy ``P3.1``).
 
-    A text export of Qualtrics, SurveyMonkey, LimeSurvey or Google Forms is
-    recognised from its header rows (or named with ``format=``): the extra header
-    rows are left out and each column gets one name (SurveyMonkey: ``"question -
-    option"``). ``format="csv"`` reads any text file as a plain table.
+    An export of Qualtrics, SurveyMonkey, LimeSurvey or Google Forms (CSV/TSV, or
+    an Excel workbook) is recognised from its header rows (or named with
+    ``format=``): the extra header rows are left out and each column gets one name
+    (SurveyMonkey: ``"question - option"``). ``format="csv"`` reads any text file
+    as a plain table, ``format="excel"`` any workbook as a plain sheet.
     """
     return _read_source(path, format, encoding, sep, sheet, index_col, na_values, decimal).frame
+
+
+def _platform_names(frame: pd.DataFrame, lay: Layout, name: str) -> pd.DataFrame:
+    """``frame`` with the one-name-per-column header of a platform export."""
+    if frame.shape[1] != len(lay.names):
+        raise DataError(
+            f"{name}: the {PLATFORMS[lay.platform]} header names {len(lay.names)} columns but "
+            f"the answers have {frame.shape[1]}."
+        )
+    dupes = sorted({n for n in lay.names if lay.names.count(n) > 1})
+    if dupes:
+        raise DuplicateColumnError(
+            f"Column name(s) {fmt_list(dupes)} appear more than once in the header of "
+            f"{name}; rename them in the export so each column is unique."
+        )
+    return frame.set_axis(lay.names, axis=1)
 
 
 def _looks_like_excel(p: Path) -> bool:
@@ -270,7 +287,27 @@ def _read_source(
     if format is not None and format not in _FORMATS:
         raise DataError(f"Unknown format {format!r}; use one of {list(_FORMATS)}.")
     fmt = format or _infer_format(p)
-    if fmt in ("excel", "spss", "parquet"):
+    if fmt == "excel" or (fmt in PLATFORMS and _looks_like_excel(p)):
+        mode = fmt if fmt in PLATFORMS else ("auto" if format is None else None)
+        try:
+            frame, lay = _read_excel(p, sheet, index_col, na_values, mode)
+        except ServqualError:
+            raise
+        except Exception as exc:  # openpyxl/xlrd raise their own error types
+            raise DataError(
+                f"Could not read {p.name} as excel ({type(exc).__name__}: {exc}); is it "
+                "really an excel file? Pass format= to say what it is."
+            ) from None
+        return _Source(
+            p,
+            "excel",
+            frame,
+            header_rows=lay.header_rows if lay else 1,
+            sheet=sheet,
+            layout=lay,
+            indexed=index_col is not None,
+        )
+    if fmt in ("spss", "parquet"):
         try:
             frame = _read_binary(p, fmt, encoding, sheet, index_col, na_values)
         except ServqualError:
@@ -281,19 +318,7 @@ def _read_source(
                 f"really a{'n' if fmt == 'excel' else ''} {fmt} file? Pass format= to say "
                 "what it is."
             ) from None
-        return _Source(
-            p,
-            "excel" if fmt == "excel" else "other",
-            frame,
-            sheet=sheet,
-            indexed=index_col is not None,
-        )
-    if fmt in PLATFORMS and _looks_like_excel(p):
-        raise DataError(
-            f"{p.name} is an Excel workbook; format={fmt!r} reads the platform's CSV/TSV "
-            f"export. Download the {PLATFORMS[fmt]} data as CSV, or read the workbook as a "
-            "plain sheet with format='excel'."
-        )
+        return _Source(p, "other", frame, indexed=index_col is not None)
     p, encoding = check_csv_path(p, encoding, excel_hint=False)
     lay = None
     try:
@@ -310,18 +335,7 @@ def _read_source(
                 na_values=na_values,
                 decimal=decimal,
             )
-            if frame.shape[1] != len(lay.names):
-                raise DataError(
-                    f"{p.name}: the {PLATFORMS[platform]} header names {len(lay.names)} "
-                    f"columns but the answers have {frame.shape[1]}."
-                )
-            dupes = sorted({n for n in lay.names if lay.names.count(n) > 1})
-            if dupes:
-                raise DuplicateColumnError(
-                    f"Column name(s) {fmt_list(dupes)} appear more than once in the header of "
-                    f"{p.name}; rename them in the export so each column is unique."
-                )
-            frame.columns = lay.names
+            frame = _platform_names(frame, lay, p.name)
         else:
             frame = pd.read_csv(
                 p,
@@ -360,9 +374,7 @@ def _read_source(
 def _read_binary(
     p: Path, fmt: str, encoding: str, sheet: str | int, index_col: str | int | None, na_values: Any
 ) -> pd.DataFrame:
-    """An Excel, SPSS or Parquet file."""
-    if fmt == "excel":
-        return _read_excel(p, sheet, index_col, na_values)
+    """An SPSS or Parquet file."""
     if fmt == "spss":
         try:
             import pyreadstat
@@ -399,9 +411,16 @@ def _set_index(frame: pd.DataFrame, index_col: str | int | None, name: str) -> p
 
 
 def _read_excel(
-    p: Path, sheet: str | int, index_col: str | int | None, na_values: Any
-) -> pd.DataFrame:
-    """One worksheet of an Excel file; a sheet that is not there names those that are."""
+    p: Path,
+    sheet: str | int,
+    index_col: str | int | None,
+    na_values: Any,
+    platform: str | None = None,
+) -> tuple[pd.DataFrame, Layout | None]:
+    """One worksheet of an Excel file; a sheet that is not there names those that are.
+
+    ``platform`` is ``"auto"`` to recognise a survey platform's workbook from its
+    first rows, a platform name to require one, or None for a plain sheet."""
     if not isinstance(sheet, str | int) or isinstance(sheet, bool):
         raise DataError(f"sheet must be one worksheet name or position (0 = first), got {sheet!r}.")
     try:
@@ -422,6 +441,23 @@ def _read_excel(
                 f"sheet={sheet} is out of range: {p.name} has {len(names)} worksheet(s) "
                 f"({fmt_list(names)})."
             )
+        lay = None
+        if platform is not None:
+            head = pd.read_excel(book, sheet_name=sheet, header=None, nrows=3, dtype=str)
+            rows = head.fillna("").astype(str).to_numpy().tolist()
+            found = detect(rows) if platform == "auto" else platform
+            if found is not None:
+                lay = layout(found, rows, f"{p.name} (sheet {sheet!r})")
+        if lay is not None:
+            frame = pd.read_excel(
+                book,
+                sheet_name=sheet,
+                header=0,
+                skiprows=list(range(1, lay.header_rows)),
+                na_values=na_values,
+            )
+            frame = _platform_names(frame, lay, f"{p.name} (sheet {sheet!r})")
+            return _set_index(frame, index_col, f"{p.name} (sheet {sheet!r})"), lay
         frame = pd.read_excel(book, sheet_name=sheet, na_values=na_values)
         names = [str(c) for c in frame.columns]
         if any(n.rsplit(".", 1)[0] in names for n in names if "." in n):
@@ -433,7 +469,7 @@ def _read_excel(
                     f"Column name(s) {fmt_list(dupes)} appear more than once in the header of "
                     f"{p.name} (sheet {sheet!r}); rename them so each column is unique."
                 )
-    return _set_index(frame, index_col, f"{p.name} (sheet {sheet!r})")
+    return _set_index(frame, index_col, f"{p.name} (sheet {sheet!r})"), None
 
 
 def long_to_wide(
@@ -513,7 +549,7 @@ def read_survey(
     ----------
     path : str or Path
         CSV/TSV, Excel (``.xlsx``), SPSS (``.sav``) or Parquet file, or a CSV/TSV
-        export of Qualtrics, SurveyMonkey, LimeSurvey or Google Forms.
+        or Excel export of Qualtrics, SurveyMonkey, LimeSurvey or Google Forms.
     instrument : Instrument or str
         The instrument or a built-in name (``"servqual22"``).
     columns : str, mapping or regex, optional
@@ -524,9 +560,9 @@ def read_survey(
         in any language are named with ``rating_labels={"기대": "E", "인지": "P"}``.
     format : {"csv", "excel", "spss", "parquet", "qualtrics", "surveymonkey", \
 "limesurvey", "google_forms"}, optional
-        Overrides the extension. Without it a text export of one of the survey
+        Overrides the extension. Without it an export of one of the survey
         platforms is recognised from its header rows; ``"csv"`` reads any text
-        file as a plain one-header table.
+        file as a plain one-header table, ``"excel"`` any workbook as a plain sheet.
     encoding : str
         Text encoding of a CSV export (``"cp949"`` for Korean Windows exports).
         When the header decodes but matches nothing and another encoding (UTF-8,

@@ -1,6 +1,6 @@
 """Survey-platform exports: Qualtrics, SurveyMonkey, LimeSurvey, Google Forms (internal).
 
-Each platform writes its CSV in its own way: Qualtrics puts three header rows
+Each platform writes its export (CSV, TSV or a workbook) in its own way: Qualtrics puts three header rows
 (column ids, question text, ``{"ImportId": ...}``) above the answers, SurveyMonkey
 two (question, then the answer option), LimeSurvey one (question codes or texts)
 and Google Forms one (question texts after a ``Timestamp``). :func:`detect` tells
