@@ -482,7 +482,7 @@ def unclosed_column_template(tmp: Path, entry: str) -> None:
             sq.read_survey,
             csv_file(tmp),
             "servqual22",
-            columns="{rating}{n",
+            columns="{rating}{n",  # options are keyword-only after path, instrument
             error=sq.InstrumentError,
             names=("{rating}{n",),
         )
@@ -558,7 +558,8 @@ def _write(tmp: Path, name: str, text: str) -> Path:
 
 @cases("from_file", "read_survey", "cli")
 def instrument_items_not_texts(tmp: Path, entry: str) -> None:
-    spec = {"name": "Bad", "dimensions": [{"name": "speed", "items": [1, 2]}]}
+    # plain ints are item numbers (issue 11); a float or None is neither text nor number
+    spec = {"name": "Bad", "dimensions": [{"name": "speed", "items": [1.5, None]}]}
     path = _write(tmp, "bad.json", json.dumps(spec))
     if entry == "cli":
         cli_error("instrument", path, names=("speed",))

@@ -1,5 +1,8 @@
 """Reading exports: CSV encodings, Excel, long format; errors name the file problem."""
 
+import warnings
+from pathlib import Path
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -146,3 +149,106 @@ def test_long_format_without_rating_column_is_perception():
     s = sq.Survey(wide, "servperf22")
     assert s.n_respondents == 3
     np.testing.assert_allclose(s.ratings("P").iloc[0].to_numpy(), (np.arange(1, 23) % 7) + 1)
+
+
+def test_qualtrics_tsv_in_utf16_is_recognised(tmp_path):
+    """Qualtrics' TSV export is UTF-16 text with tabs and three header rows."""
+    header = ["ResponseId", "Finished", "E1", "P1", "E2", "P2"]
+    texts = ["Response ID", "Finished", "Fast - Expected", "Fast - Perceived", "Kind - Expected",
+             "Kind - Perceived"]  # fmt: skip
+    imports = ['{"ImportId":"_recordId"}', '{"ImportId":"finished"}'] + [
+        f'{{"ImportId":"QID{k}"}}' for k in range(4)
+    ]
+    rows = [
+        header,
+        texts,
+        imports,
+        ["R_1", "1", "6", "5", "7", "6"],
+        ["R_2", "1", "5", "5", "6", "4"],
+    ]
+    path = tmp_path / "export.tsv"
+    path.write_text("\r\n".join("\t".join(r) for r in rows) + "\r\n", encoding="utf-16")
+    inst = sq.Instrument.from_dict({"name": "Two", "dimensions": [{"name": "d", "items": [1, 2]}]})
+    s = sq.read_survey(path, inst, encoding="utf-16")
+    assert s.n_respondents == 2 and s.info["ResponseId"].tolist() == ["R_1", "R_2"]
+    assert [i.text for i in s.instrument.items] == ["Fast", "Kind"]
+    np.testing.assert_array_equal(s.matrix("P"), [[5, 6], [5, 4]])
+    assert sq.io.read_table(path, encoding="utf-16").shape == (2, 6)
+
+
+def test_unknown_format_lists_the_platforms(tmp_path):
+    path = tmp_path / "export.csv"
+    path.write_text("E1,P1\n5,6\n", encoding="utf-8")
+    with pytest.raises(sq.DataError) as err:
+        sq.io.read_table(path, format="spss-ish")
+    assert str(err.value) == (
+        "Unknown format 'spss-ish'; use one of ['csv', 'excel', 'spss', 'parquet', "
+        "'qualtrics', 'surveymonkey', 'limesurvey', 'google_forms']."
+    )
+    other = tmp_path / "data.json"
+    other.write_text("{}")
+    with pytest.raises(sq.DataError, match="'qualtrics', 'surveymonkey', 'limesurvey' or"):
+        sq.read_survey(other, "servqual22")
+
+
+def test_excel_errors_name_the_sheet_row_and_respondent(frame, tmp_path):
+    pytest.importorskip("openpyxl")
+    df = frame.reset_index()
+    df.loc[5, "E3"] = 9
+    path = tmp_path / "export.xlsx"
+    df.to_excel(path, index=False)
+    with pytest.raises(sq.ScaleRangeError) as err:
+        sq.read_survey(path, "servqual22")
+    assert str(err.value).endswith(
+        "In export.xlsx (header row counted): row 5 is row 7 of the first sheet (respondent "
+        f"{df.loc[5, 'respondent']})."
+    )
+
+
+def test_info_follows_listwise_deletion():
+    path = Path(__file__).parent / "data" / "exports" / "qualtrics.csv"
+    inst = sq.Instrument.from_dict(
+        {"name": "B", "dimensions": [{"name": "d", "items": [1, 2, 3, 4, 5]}]}
+    )
+    with pytest.warns(sq.MissingDataWarning):
+        s = sq.read_survey(
+            path, inst, columns={"E": "Q1_{n}", "P": "Q2_{n}"}, nan_policy="listwise"
+        )
+    assert list(s.info.index) == list(s.index) == [0, 1, 2, 4, 5, 6, 8, 9]
+    assert "R_04xQ8fA" not in s.info["ResponseId"].tolist()
+
+
+def test_qualtrics_workbook_is_recognised_like_its_csv(tmp_path):
+    pytest.importorskip("openpyxl")
+    src = Path(__file__).parent / "data" / "exports" / "qualtrics.csv"
+    raw = pd.read_csv(src, header=None, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+
+    def number(v: str) -> object:
+        try:
+            return float(v) if v else None
+        except ValueError:
+            return v
+
+    body = raw.iloc[3:].map(number)
+    sheet = pd.concat([raw.iloc[:3], body])
+    sheet.iloc[7, 11] = "seven"  # respondent R_05xQ8fA (data row 4), column Q1_2
+    path = tmp_path / "qualtrics.xlsx"
+    sheet.to_excel(path, header=False, index=False)
+    inst = sq.Instrument.from_dict(
+        {"name": "B", "dimensions": [{"name": "d", "items": [1, 2, 3, 4, 5]}]}
+    )
+    with pytest.raises(sq.NonNumericError) as err, warnings.catch_warnings():
+        warnings.simplefilter("ignore", sq.MissingDataWarning)
+        sq.read_survey(path, inst, columns={"E": "Q1_{n}", "P": "Q2_{n}"})
+    assert str(err.value).endswith(
+        "In qualtrics.xlsx (header rows counted): row 4 is row 8 of the first sheet "
+        "(ResponseId 'R_05xQ8fA')."
+    )
+    sheet.iloc[7, 11] = 6
+    sheet.to_excel(path, header=False, index=False)
+    with pytest.warns(sq.MissingDataWarning, match="2 of 10 responses in qualtrics.xlsx"):
+        s = sq.read_survey(path, inst, columns={"E": "Q1_{n}", "P": "Q2_{n}"})
+    assert s.info["ResponseId"].iloc[4] == "R_05xQ8fA"
+    assert s.instrument.items[2].text == "Prompt service"
+    with pytest.raises(sq.DataError, match="does not look like a SurveyMonkey export"):
+        sq.read_survey(path, inst, format="surveymonkey")

@@ -326,3 +326,41 @@ def test_bad_missing_codes_and_segments_are_named(frame):
     assert s.segments.columns.tolist() == ["branch"]
     with pytest.raises(sq.DataError, match="gaps must map each quality dimension to a number"):
         sq.datasets.simulate(gaps={"tangibles": "x"})
+
+
+def test_regex_given_as_a_string_with_rating_words_in_any_language(frame):
+    base = sq.Survey(frame, "servqual22").responses
+    words = {"E": "기대", "P": "인지"}
+    renamed = frame.rename(
+        columns=lambda c: re.sub(r"^([EP])(\d+)$", lambda m: f"{m[2]}. ({words[m[1]]})", c)
+    )
+    pattern = r"(?P<n>\d+)\. \((?P<rating>\w+)\)"
+    s = sq.Survey(renamed, "servqual22", pattern, rating_labels={"기대": "E", "인지": "perception"})
+    pd.testing.assert_frame_equal(base, s.responses)
+    compiled = sq.Survey(
+        renamed, "servqual22", re.compile(pattern), rating_labels={"기대": "E", "인지": "P"}
+    )
+    pd.testing.assert_frame_equal(base, compiled.responses)
+    assert s.unused_columns == [] and s.info is None
+    # "23. (기대)" is matched, but SERVQUAL-22 has no item 23: ignored and listed
+    extra = renamed.assign(**{"23. (기대)": 4, "5. (중요도)": 3})
+    s2 = sq.Survey(extra, "servqual22", pattern, rating_labels={"기대": "E", "인지": "P"})
+    assert s2.unused_columns == ["23. (기대)", "5. (중요도)"]
+    pd.testing.assert_frame_equal(base, s2.responses)
+    # prefix matching: the same pattern without its tail
+    s3 = sq.Survey(
+        renamed, "servqual22", r"(?P<n>\d+)\. \((?P<rating>\w\w)", match="prefix",
+        rating_labels={"기대": "E", "인지": "P"},
+    )  # fmt: skip
+    pd.testing.assert_frame_equal(base, s3.responses)
+
+
+def test_regex_group_errors_name_the_pattern(frame):
+    with pytest.raises(sq.InstrumentError) as err:
+        sq.Survey(frame, "servqual22", r"(?P<n>\d+)")
+    assert str(err.value) == (
+        "The column regex '(?P<n>\\\\d+)' needs a named group (?P<rating>...) because "
+        "'SERVQUAL-22' has ratings ['E', 'P']."
+    )
+    with pytest.raises(sq.InstrumentError, match=r"needs a named group \(\?P<n>\.\.\.\)"):
+        sq.Survey(frame, "servqual22", r"(?P<rating>[EP])\d+")

@@ -40,6 +40,13 @@ def fmt_list(values: Iterable[Any], limit: int = _MAX_SHOWN, *, total: int | Non
     return shown
 
 
+def with_rows(exc: Exception, rows: Iterable[Any]) -> Exception:
+    """``exc`` carrying the row labels it names as ``exc.rows``, so that
+    :func:`servqual.read_survey` can add the file's line numbers."""
+    exc.rows = list(rows)  # type: ignore[attr-defined]
+    return exc
+
+
 def _fmt(v: Any) -> str:
     if isinstance(v, float | np.floating):
         v = float(v)
@@ -185,18 +192,24 @@ def numeric_matrix(
                         " They look like decimal commas: read the file with decimal=',' "
                         "(and sep=';')."
                     )
-                raise NonNumericError(
-                    f"Column {col!r} has {int(bad.sum())} value(s) that are not numbers: "
-                    f"rows {fmt_list(rows)} (values {fmt_list(vals.tolist())}). Recode them, "
-                    f"or list them as missing with missing_codes= / na_values=.{hint}"
+                raise with_rows(
+                    NonNumericError(
+                        f"Column {col!r} has {int(bad.sum())} value(s) that are not numbers: "
+                        f"rows {fmt_list(rows)} (values {fmt_list(vals.tolist())}). Recode "
+                        f"them, or list them as missing with missing_codes= / na_values=.{hint}"
+                    ),
+                    rows,
                 )
             out[:, j] = conv.to_numpy(dtype=np.float64, na_value=np.nan)
     if np.isinf(out).any():
         j = int(np.where(np.isinf(out).any(axis=0))[0][0])
         rows = frame.index[np.isinf(out[:, j])]
-        raise NonNumericError(
-            f"Column {cols[j]!r} has infinite values at rows {fmt_list(rows)}; "
-            "ratings must be finite."
+        raise with_rows(
+            NonNumericError(
+                f"Column {cols[j]!r} has infinite values at rows {fmt_list(rows)}; "
+                "ratings must be finite."
+            ),
+            rows,
         )
     if len(missing_codes):
         out[np.isin(out, np.asarray(missing_codes, dtype=np.float64))] = np.nan
@@ -226,10 +239,13 @@ def raise_out_of_range(
         others = (
             f" Other columns with out-of-range values: {fmt_list([cols[k] for k in bad_cols[1:]])}."
         )
-    raise ScaleRangeError(
-        f"Column {cols[j]!r} has {len(rows)} value(s) outside the {low:g}–{high:g} scale: "
-        f"rows {fmt_list(index[rows])} (values {fmt_list(x[rows, j].tolist())}).{others} "
-        "Recode them, list them in missing_codes=, or pass out_of_range='nan'."
+    raise with_rows(
+        ScaleRangeError(
+            f"Column {cols[j]!r} has {len(rows)} value(s) outside the {low:g}–{high:g} scale: "
+            f"rows {fmt_list(index[rows])} (values {fmt_list(x[rows, j].tolist())}).{others} "
+            "Recode them, list them in missing_codes=, or pass out_of_range='nan'."
+        ),
+        index[rows],
     )
 
 

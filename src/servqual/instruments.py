@@ -454,8 +454,16 @@ class Instrument:
     def from_dict(cls, spec: Mapping[str, Any]) -> Instrument:
         """Build an instrument from a plain dict (as written by :meth:`to_dict`).
 
-        Items may omit ``number`` (numbered 1, 2, ... in order) and ``code``
-        (the number as text). Dimensions may give items as plain strings (texts).
+        Each item is its text (a string), its number (an int: ``[4, 5, 6, 22]``
+        are items 4, 5, 6 and 22 with codes ``"4"`` ...), or a mapping with
+        ``text``, ``code``, ``number``, ``reverse`` and ``spec``. Items without a
+        number are numbered by their position in the questionnaire (1, 2, ...);
+        items without a code use their number as text.
+
+        Raises
+        ------
+        InstrumentError
+            For any malformed spec, naming where: ``dimensions[2].items[0]: ...``.
 
         Examples
         --------
@@ -466,81 +474,164 @@ class Instrument:
         ...                    {"name": "care", "items": ["Kind staff", "Listens"]}]})
         >>> inst.item_codes
         ('1', '2', '3', '4')
+        >>> Instrument.from_dict({"name": "Kiosk", "dimensions": [
+        ...     {"name": "ease", "items": [4, 5, 6, 22]}]}).item_codes
+        ('4', '5', '6', '22')
         """
+
+        def bad(where: str, what: str) -> InstrumentError:
+            return InstrumentError(f"Instrument spec {where}: {what}")
+
+        def integer(value: Any, where: str) -> int:
+            if isinstance(value, bool) or not isinstance(value, int | float | str):
+                raise bad(where, f"{value!r} is not a whole number.")
+            try:
+                number = float(value)
+            except ValueError:
+                raise bad(where, f"{value!r} is not a whole number.") from None
+            if not number.is_integer():
+                raise bad(where, f"{value!r} is not a whole number.")
+            return int(number)
+
+        def text(value: Any, where: str) -> str:
+            if not isinstance(value, str | int | float) or isinstance(value, bool):
+                raise bad(where, f"must be text, got {value!r}.")
+            return str(value)
+
         if not isinstance(spec, Mapping):
             raise InstrumentError(
                 f"An instrument spec must be a mapping, got {type(spec).__name__}."
             )
-        try:
-            counter = 0
-            dims = []
-            if isinstance(spec["dimensions"], str | Mapping):
-                raise InstrumentError(
-                    "Instrument spec 'dimensions' must be a list of dimensions, got "
-                    f"{type(spec['dimensions']).__name__}."
+        if "dimensions" not in spec:
+            raise InstrumentError("Instrument spec is missing the key 'dimensions'.")
+        raw_dims = spec["dimensions"]
+        if isinstance(raw_dims, str | Mapping) or not isinstance(raw_dims, Sequence):
+            raise InstrumentError(
+                "Instrument spec 'dimensions' must be a list of dimensions, got "
+                f"{type(raw_dims).__name__}."
+            )
+        counter = 0
+        dims = []
+        seen: dict[tuple[str, Any], str] = {}  # (number|code, value) → path of its item
+        for k, d in enumerate(raw_dims):
+            here = f"dimensions[{k}]"
+            if not isinstance(d, Mapping):
+                raise bad(
+                    here, f"Each dimension must be a mapping with 'name' and 'items', got {d!r}."
                 )
-            for d in spec["dimensions"]:
-                if not isinstance(d, Mapping):
-                    raise InstrumentError(
-                        f"Each dimension must be a mapping with 'name' and 'items', got {d!r}."
+            for key in ("name", "items"):
+                if key not in d:
+                    raise bad(here, f"is missing the key {key!r}.")
+            name = text(d["name"], f"{here}.name")
+            raw_items = d["items"]
+            if isinstance(raw_items, str | Mapping) or not isinstance(raw_items, Sequence):
+                raise bad(
+                    f"{here}.items",
+                    f"(dimension {name!r}) 'items' must be a list of item texts, numbers or "
+                    f"mappings, got {raw_items!r}.",
+                )
+            items = []
+            for j, raw in enumerate(raw_items):
+                at = f"{here}.items[{j}]"
+                counter += 1
+                if isinstance(raw, str):
+                    raw = {"text": raw}
+                elif isinstance(raw, int) and not isinstance(raw, bool):
+                    raw = {"number": raw}
+                if not isinstance(raw, Mapping):
+                    raise bad(
+                        at,
+                        f"(dimension {name!r}) is {raw!r}; give each item as its text (a "
+                        "string), its number (an int) or a mapping with 'text', 'code', "
+                        "'number' ...",
                     )
-                if isinstance(d["items"], str | Mapping):
-                    raise InstrumentError(
-                        f"Dimension {d.get('name')!r}: 'items' must be a list of item texts or "
-                        f"mappings, got {d['items']!r}."
-                    )
-                items = []
-                for raw in d["items"]:
-                    counter += 1
-                    if isinstance(raw, str):
-                        raw = {"text": raw}
-                    if not isinstance(raw, Mapping):
-                        raise InstrumentError(
-                            f"Dimension {d.get('name')!r}: item {counter} is {raw!r}; give each "
-                            "item as its text (a string) or as a mapping with 'text', 'code', "
-                            "'number' ..."
+                number = integer(raw.get("number", counter), f"{at}.number")
+                reverse = raw.get("reverse", False)
+                if reverse in (0, 1) and not isinstance(reverse, float):
+                    reverse = bool(reverse)
+                if not isinstance(reverse, bool):
+                    raise bad(f"{at}.reverse", f"must be true or false, got {reverse!r}.")
+                item_spec = raw.get("spec")
+                if item_spec is not None and (
+                    isinstance(item_spec, bool) or not isinstance(item_spec, int | float)
+                ):
+                    raise bad(f"{at}.spec", f"must be a number, got {item_spec!r}.")
+                code = text(raw.get("code", number), f"{at}.code")
+                checks: tuple[tuple[str, Any], ...] = (("number", number), ("code", code))
+                for what, key in checks:
+                    if (what, key) in seen:
+                        raise bad(
+                            at,
+                            f"item {what} {key!r} is already used by {seen[(what, key)]}; "
+                            "each item needs its own number and code.",
                         )
-                    number = int(raw.get("number", counter))
-                    items.append(
-                        Item(
-                            code=str(raw.get("code", number)),
-                            number=number,
-                            text=str(raw.get("text", "")),
-                            reverse=bool(raw.get("reverse", False)),
-                            spec=None if raw.get("spec") is None else float(raw["spec"]),
-                        )
+                    seen[(what, key)] = at
+                items.append(
+                    Item(
+                        code=code,
+                        number=number,
+                        text=text(raw.get("text", ""), f"{at}.text"),
+                        reverse=reverse,
+                        spec=None if item_spec is None else float(item_spec),
                     )
+                )
+            try:
                 dims.append(
                     Dimension(
-                        name=str(d["name"]),
+                        name=name,
                         items=tuple(items),
-                        label=str(d.get("label", "")),
+                        label=text(d.get("label", ""), f"{here}.label"),
                         role=d.get("role", "quality"),
                     )
                 )
-            sc = spec.get("scale", {}) or {}
-            scale = Scale(
-                low=sc.get("low", 1),
-                high=sc.get("high", 7),
-                anchors=tuple(sc.get("anchors", ("Strongly disagree", "Strongly agree"))),
+            except InstrumentError as exc:
+                raise bad(here, str(exc)) from None
+        sc = spec.get("scale", {}) or {}
+        if not isinstance(sc, Mapping):
+            raise bad("scale", f"must be a mapping with 'low' and 'high', got {sc!r}.")
+        for key in ("low", "high"):
+            v = sc.get(key, 1 if key == "low" else 7)
+            if isinstance(v, bool) or not isinstance(v, int | float):
+                raise bad(f"scale.{key}", f"must be a number, got {v!r}.")
+        anchors = sc.get("anchors", ("Strongly disagree", "Strongly agree"))
+        if isinstance(anchors, str) or not isinstance(anchors, Sequence) or len(anchors) != 2:
+            raise bad("scale.anchors", f"must be two labels (lowest, highest), got {anchors!r}.")
+        try:
+            scale = Scale(low=sc.get("low", 1), high=sc.get("high", 7), anchors=tuple(anchors))
+        except InstrumentError as exc:
+            raise bad("scale", str(exc)) from None
+        ratings = spec.get("ratings", ("E", "P"))
+        if isinstance(ratings, str) or not isinstance(ratings, Sequence):
+            raise bad(
+                "ratings", f"must be a list of rating letters such as ['E', 'P'], got {ratings!r}."
             )
-            return cls(
-                name=str(spec.get("name", "Custom instrument")),
-                dimensions=tuple(dims),
-                scale=scale,
-                ratings=tuple(spec.get("ratings", ("E", "P"))),
-                perspective=spec.get("perspective", "expectations"),
-                reference=spec.get("reference"),
-                weights=spec.get("weights"),
-                description=str(spec.get("description", "")),
-                citation=str(spec.get("citation", "")),
-            )
-        except KeyError as exc:
-            raise InstrumentError(f"Instrument spec is missing the key {exc.args[0]!r}.") from None
-        except (TypeError, ValueError, AttributeError) as exc:
-            if isinstance(exc, InstrumentError):
-                raise
-            raise InstrumentError(f"Instrument spec is malformed: {exc}.") from None
+        for j, r in enumerate(ratings):
+            if not isinstance(r, str):
+                raise bad(f"ratings[{j}]", f"must be a rating letter {list(RATINGS)}, got {r!r}.")
+        weights = spec.get("weights")
+        if weights is not None:
+            if not isinstance(weights, Mapping):
+                raise bad("weights", f"must map dimension names to points, got {weights!r}.")
+            for key, v in weights.items():
+                if isinstance(v, bool) or not isinstance(v, int | float):
+                    raise bad(f"weights[{key!r}]", f"must be a number, got {v!r}.")
+        reference = spec.get("reference")
+        if reference is not None and not isinstance(reference, str):
+            raise bad("reference", f"must be a reference name such as 'E', got {reference!r}.")
+        perspective = spec.get("perspective", "expectations")
+        if not isinstance(perspective, str):
+            raise bad("perspective", f"must be a perspective name, got {perspective!r}.")
+        return cls(
+            name=text(spec.get("name", "Custom instrument"), "name"),
+            dimensions=tuple(dims),
+            scale=scale,
+            ratings=tuple(ratings),
+            perspective=perspective,  # type: ignore[arg-type]
+            reference=reference,
+            weights=weights,
+            description=text(spec.get("description", ""), "description"),
+            citation=text(spec.get("citation", ""), "citation"),
+        )
 
     @classmethod
     def from_file(cls, path: str | Path) -> Instrument:

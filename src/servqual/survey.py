@@ -10,6 +10,7 @@ DataFrame is never modified.
 
 from __future__ import annotations
 
+import dataclasses
 import html
 import re
 import warnings
@@ -37,8 +38,9 @@ from ._validation import (
     out_of_range_mask,
     raise_out_of_range,
     require_columns,
+    with_rows,
 )
-from ._vocab import NanPolicy, check_by, check_nan_policy
+from ._vocab import NanPolicy, check_by, check_flag, check_nan_policy, parse_rating
 from .exceptions import (
     DataError,
     DuplicateColumnError,
@@ -46,6 +48,7 @@ from .exceptions import (
     InstrumentError,
     MissingColumnError,
     MissingDataWarning,
+    ServqualWarning,
 )
 from .instruments import RATINGS, Instrument, _as_instrument
 
@@ -98,6 +101,27 @@ def _rating_from_text(text: str) -> str | None:
     return None
 
 
+def _check_rating_labels(labels: Any) -> dict[str, str]:
+    """``rating_labels`` as {folded word: rating letter}; DataError for anything else."""
+    if labels is None:
+        return {}
+    if not isinstance(labels, Mapping) or not labels:
+        raise DataError(
+            "rating_labels must be a non-empty mapping from the words in the headers to "
+            f"ratings, e.g. {{'기대': 'E', '인지': 'P'}}; got {labels!r}."
+        )
+    out: dict[str, str] = {}
+    for word, rating in labels.items():
+        letter = parse_rating(rating) if isinstance(rating, str) else None
+        if not isinstance(word, str) or not word.strip() or letter is None:
+            raise DataError(
+                f"rating_labels maps {word!r} to {rating!r}; map each header word (a string) "
+                f"to a rating letter {list(RATINGS)} or name {list(RATINGS.values())}."
+            )
+        out[word.strip().casefold()] = letter
+    return out
+
+
 def _aligned(obj: Any, index: pd.Index) -> Any:
     """A Series/DataFrame put in the order of ``index`` when it carries the same
     respondent labels in another order; otherwise returned as it is (then used by
@@ -131,7 +155,13 @@ class Survey:
         maps default names to actual names (``{"E1": "q1_exp"}``). A compiled regex
         with named groups ``rating`` and ``n`` (or ``code``) matches messy exports;
         the ``rating`` group may be a letter or the start of a rating name
-        (``exp``, ``perc``, ``adequate`` ...).
+        (``exp``, ``perc``, ``adequate`` ...), or any word listed in
+        ``rating_labels``. A *string* is read as a regex (not a template) when it
+        contains a named group ``(?P<``. The regex must match the whole header
+        (``re.fullmatch``) unless ``match="prefix"``. Columns it matches for items
+        or ratings the instrument does not have are ignored and listed in
+        :attr:`unused_columns`; two columns for one item and rating raise
+        :class:`DuplicateColumnError` naming both.
     segments : str, list of str, Series or mapping, optional
         Segment variables (branch, channel ...): column names in ``data`` or arrays
         aligned with it. A Series (or an importance frame, or weights as a Series)
@@ -167,6 +197,20 @@ class Survey:
         Codes that mean "missing" in the export (e.g. ``(99, -9)``).
     importance_sum : {"raise", "rescale"}
         Importance rows that do not sum to 100: raise, or rescale them to 100.
+    rating_labels : mapping of str to str, optional
+        What the words caught by a regex's ``rating`` group mean, in any language:
+        ``{"기대": "E", "인지": "P"}`` (letters or names such as ``"expectation"``;
+        matched ignoring case and surrounding spaces). Only with a regex ``columns``.
+    match : {"full", "prefix"}
+        How a ``columns`` regex meets a header: ``"full"`` (default) must match the
+        whole header (``re.fullmatch``); ``"prefix"`` matches its start
+        (``re.match``), so the question text after ``8-1.`` may be anything (the
+        same as ending a full pattern with ``.*``).
+    strict : bool
+        Columns listed by position (``{"E": [...], "P": [...]}``) whose headers carry
+        another item's number (``"9-1. ..."`` at the place of item 8) give a
+        :class:`ServqualWarning` naming both numbers; ``strict=True`` makes it a
+        :class:`DataError`.
 
     Raises
     ------
@@ -212,8 +256,17 @@ class Survey:
         nan_policy: NanPolicy = "pairwise",
         missing_codes: Sequence[float] = (),
         importance_sum: Literal["raise", "rescale"] = "raise",
+        rating_labels: Mapping[str, str] | None = None,
+        match: Literal["full", "prefix"] = "full",
+        strict: bool = False,
     ) -> None:
         check_choice(out_of_range, "out_of_range", ("raise", "nan"))
+        check_choice(match, "match", ("full", "prefix"))
+        self._strict = check_flag(strict, "strict")
+        self._rating_labels = _check_rating_labels(rating_labels)
+        self._match = match
+        self._unused_columns: tuple[str, ...] = ()
+        self._info: pd.DataFrame | None = None
         nan_policy = check_nan_policy(nan_policy)  # type: ignore[assignment]
         check_choice(importance_sum, "importance_sum", ("raise", "rescale"))
         frame = as_frame(data)
@@ -279,10 +332,13 @@ class Survey:
                 if np.isnan(x).any()
             )
             rows = index[np.isnan(ratings[letter][:, j])]
-            raise DataError(
-                f"Column {self._columns[letter][j]!r} has missing ratings at rows "
-                f"{fmt_list(rows)}. Use nan_policy='pairwise' or 'listwise' to analyse "
-                "incomplete responses."
+            raise with_rows(
+                DataError(
+                    f"Column {self._columns[letter][j]!r} has missing ratings at rows "
+                    f"{fmt_list(rows)}. Use nan_policy='pairwise' or 'listwise' to analyse "
+                    "incomplete responses."
+                ),
+                rows,
             )
         if incomplete.any() and nan_policy == "listwise":
             keep = ~incomplete
@@ -297,6 +353,7 @@ class Survey:
                 stacklevel=2,
             )
         self._dropped_rows = tuple(index[incomplete]) if keep is not None else ()
+        self._kept = keep  # rows of ``data`` kept (None: all), to align read_survey's info
 
         # ---- extras --------------------------------------------------------------
         seg = self._resolve_segments(frame, segments)
@@ -340,6 +397,27 @@ class Survey:
         self._weights = w
         self._outcomes = out.set_axis(self._index) if out is not None else None
 
+    def _set_export(self, info: pd.DataFrame | None, texts: Mapping[str, str]) -> None:
+        """Keep a platform export's response metadata and give items without wording
+        the export's question text (called by :func:`servqual.read_survey`)."""
+        if info is not None:
+            info = info.loc[self._kept] if self._kept is not None else info
+            info = info.set_axis(self._index)
+        self._info = None if info is None else info.copy()
+        if texts:
+            inst = self._instrument
+            dims = tuple(
+                dataclasses.replace(
+                    d,
+                    items=tuple(
+                        dataclasses.replace(i, text=texts[i.code]) if i.code in texts else i
+                        for i in d.items
+                    ),
+                )
+                for d in inst.dimensions
+            )
+            self._instrument = dataclasses.replace(inst, dimensions=dims)
+
     # ------------------------------------------------------------------ resolution
     def _resolve_columns(self, frame: pd.DataFrame, columns: ColumnsSpec) -> dict[str, list[str]]:
         inst = self._instrument
@@ -360,13 +438,39 @@ class Survey:
                 ) from None
 
         mapping: dict[str, list[str]] = {}
+        if isinstance(columns, str) and "(?P<" in columns:
+            try:
+                columns = re.compile(columns)
+            except re.error as exc:
+                raise DataError(
+                    f"columns={columns!r} is read as a regular expression (it has a named group "
+                    f"'(?P<'), but it does not compile: {exc}."
+                ) from None
+        if not isinstance(columns, re.Pattern):
+            if self._rating_labels:
+                raise DataError(
+                    "rating_labels= names the words of a columns regex's (?P<rating>...) group; "
+                    "pass columns= as a regex with groups (?P<n>...) and (?P<rating>...)."
+                )
+            if self._match != "full":
+                raise DataError(
+                    f"match={self._match!r} applies to a columns regex; pass columns= as a regex "
+                    "with groups (?P<n>...) and (?P<rating>...)."
+                )
         if columns is None or isinstance(columns, str):
             tpl = "{rating}{n}" if columns is None else columns
             if len(inst.ratings) > 1 and "{rating}" not in tpl:
+                looks_regex = any(t in tpl for t in ("\\", "(", "[", "*", "+", "?", "^", "$"))
                 raise InstrumentError(
                     f"Template {tpl!r} has no {{rating}} field but {inst.name!r} has ratings "
                     f"{list(inst.ratings)}; use a mapping such as "
                     "{'E': 'exp_{n}', 'P': 'perc_{n}'}."
+                    + (
+                        " A string is read as a regular expression only when it has named "
+                        "groups: (?P<n>...) for the item number and (?P<rating>...)."
+                        if looks_regex
+                        else ""
+                    )
                 )
             mapping = {r: from_template(tpl, r) for r in inst.ratings}
         elif isinstance(columns, re.Pattern):
@@ -397,6 +501,7 @@ class Survey:
                                 f"has {len(items)} items."
                             )
                         mapping[r] = [str(c) for c in cols]
+                        self._check_order(r, mapping[r])
             else:
                 mapping = {
                     r: [str(columns.get(c, c)) for c in from_template("{rating}{n}", r)]
@@ -419,7 +524,8 @@ class Survey:
                     )
         else:
             raise InstrumentError(
-                f"columns must be None, a template string, a mapping or a compiled regex; got "
+                f"columns must be None, a template string, a mapping or a regex (a compiled "
+                f"pattern or a string with (?P<n>...) and (?P<rating>...) groups); got "
                 f"{type(columns).__name__}."
             )
         flat = [c for r in inst.ratings for c in mapping[r]]
@@ -435,46 +541,108 @@ class Survey:
         require_columns(frame, flat, f"instrument {inst.name!r}")
         return mapping
 
+    def _check_order(self, letter: str, cols: list[str]) -> None:
+        """Warn (raise under ``strict=True``) when columns listed in file order carry item
+        numbers that contradict their positions (header ``9-1.`` given for item 8).
+
+        A header's number is its first run of digits. The check runs only when every
+        header of the list has one, they are all different and they do not follow the
+        items at a constant offset (``Q5``..``Q26`` for items 1..22 is a consistent
+        numbering, not a trap)."""
+        items = self._instrument.items
+        found = [re.search(r"\d+", c) for c in cols]
+        if not all(found):
+            return
+        numbers = [int(m.group()) for m in found if m]
+        if len(set(numbers)) != len(numbers):
+            return
+        offsets = {h - i.number for h, i in zip(numbers, items, strict=True)}
+        if len(offsets) == 1:
+            return
+        known = {i.number for i in items}
+        wrong = [
+            (c, h, i)
+            for c, h, i in zip(cols, numbers, items, strict=True)
+            if h != i.number and h in known
+        ]
+        if not wrong:
+            return
+        shown = "; ".join(
+            f"{c!r} carries number {h} but is mapped to item {i.number} ({i.code!r})"
+            for c, h, i in wrong[:3]
+        )
+        more = f" and {len(wrong) - 3} more" if len(wrong) > 3 else ""
+        msg = (
+            f"columns[{letter!r}] lists columns by position, and {len(wrong)} of them carry "
+            f"another item's number: {shown}{more}. List the columns in the instrument's item "
+            "order (not the file's), or pass a regex with (?P<n>...) so that the numbers decide."
+        )
+        if self._strict:
+            raise DataError(msg + " (strict=True makes this an error.)")
+        warnings.warn(msg, ServqualWarning, stacklevel=4)
+
     def _columns_from_regex(
         self, frame: pd.DataFrame, pattern: re.Pattern[str]
     ) -> dict[str, list[str]]:
         inst = self._instrument
         groups = pattern.groupindex
         if "rating" not in groups and len(inst.ratings) > 1:
-            raise InstrumentError("The column regex needs a named group 'rating'.")
+            raise InstrumentError(
+                f"The column regex {pattern.pattern!r} needs a named group (?P<rating>...) "
+                f"because {inst.name!r} has ratings {list(inst.ratings)}."
+            )
         if "n" not in groups and "code" not in groups:
-            raise InstrumentError("The column regex needs a named group 'n' (number) or 'code'.")
+            raise InstrumentError(
+                f"The column regex {pattern.pattern!r} needs a named group (?P<n>...) (the item "
+                "number) or (?P<code>...) (the item code)."
+            )
         by_number = {i.number: i.code for i in inst.items}
         by_code = {i.code.upper(): i.code for i in inst.items}
+        find = pattern.fullmatch if self._match == "full" else pattern.match
         found: dict[tuple[str, str], list[str]] = {}
         unread: dict[str, str] = {}  # rating text not recognised → first column
         unused: dict[str, str] = {}  # a rating the instrument does not have → first column
+        unused_columns: list[str] = []
         for col in map(str, frame.columns):
-            m = pattern.fullmatch(col)
+            m = find(col)
             if not m:
                 continue
-            letter = _rating_from_text(m.group("rating")) if "rating" in groups else inst.ratings[0]
+            if "rating" in groups:
+                text = m.group("rating") or ""
+                letter = self._rating_labels.get(text.strip().casefold()) or _rating_from_text(text)
+            else:
+                letter = inst.ratings[0]
             if "n" in groups:
                 try:
                     code = by_number.get(int(m.group("n")))
-                except ValueError:
+                except (TypeError, ValueError):
                     code = None
             else:
-                code = by_code.get(m.group("code").strip().upper())
+                code = by_code.get((m.group("code") or "").strip().upper())
             if letter is None or code is None:
                 if "rating" in groups and letter is None:
                     unread.setdefault(m.group("rating"), col)
+                unused_columns.append(col)
                 continue
             if letter not in inst.ratings:
                 unused.setdefault(letter, col)
+                unused_columns.append(col)
                 continue
             found.setdefault((letter, code), []).append(col)
         clash = {k: v for k, v in found.items() if len(v) > 1}
         if clash:
             (letter, code), cols = next(iter(clash.items()))
+            others = (
+                f" {len(clash) - 1} other item/rating(s) are ambiguous too."
+                if len(clash) > 1
+                else ""
+            )
             raise DuplicateColumnError(
-                f"The column regex matches {fmt_list(cols)} for rating {letter!r} of item "
-                f"{code!r}; make the pattern specific enough to match one column."
+                f"Ambiguous columns: the column regex {pattern.pattern!r} matches "
+                f"{len(cols)} columns for rating {letter!r} ({RATINGS[letter]}) of item {code!r}: "
+                f"{fmt_list(cols)}.{others} A later block may reuse the item numbering (an "
+                "importance or Kano block); make the pattern specific enough to match one "
+                "column, e.g. by its rating words, or list the columns in a mapping."
             )
         mapping: dict[str, list[str]] = {}
         missing = []
@@ -492,17 +660,27 @@ class Survey:
                 hint += (
                     f" The rating group matched {fmt_list(list(unread))} (e.g. column "
                     f"{next(iter(unread.values()))!r}), which name no rating; ratings are "
-                    f"{fmt_list([f'{k} ({v})' for k, v in RATINGS.items()])}."
+                    f"{fmt_list([f'{k} ({v})' for k, v in RATINGS.items()])}. Say what the "
+                    f"words mean with rating_labels=, e.g. "
+                    f"rating_labels={{{next(iter(unread))!r}: 'E'}}."
                 )
             if unused:
                 hint += (
                     f" Columns for rating(s) {fmt_list(list(unused))} were found but "
                     f"{inst.name!r} has {list(inst.ratings)}."
                 )
+            if not found and not unused_columns:
+                hint += " The regex matches no column at all" + (
+                    " (it must match the whole header; pass match='prefix' to match its "
+                    "start, or end the pattern with .*)."
+                    if self._match == "full"
+                    else "."
+                )
             raise MissingColumnError(
                 f"The column regex {pattern.pattern!r} found no column for {len(missing)} "
                 f"rating(s): {fmt_list(missing)}.{hint}"
             )
+        self._unused_columns = tuple(unused_columns)
         return mapping
 
     def _resolve_segments(self, frame: pd.DataFrame, segments: Any) -> pd.DataFrame | None:
@@ -613,18 +791,24 @@ class Survey:
         answered = ~np.isnan(x).all(axis=1)
         partial = answered & np.isnan(x).any(axis=1)
         if partial.any():
-            raise ImportanceWeightError(
-                f"Importance points are incomplete at rows {fmt_list(sub.index[partial])}: "
-                "give points for every dimension or leave the whole row empty."
+            raise with_rows(
+                ImportanceWeightError(
+                    f"Importance points are incomplete at rows {fmt_list(sub.index[partial])}: "
+                    "give points for every dimension or leave the whole row empty."
+                ),
+                sub.index[partial],
             )
         sums = np.nansum(x, axis=1)
         off = answered & (np.abs(sums - 100.0) > 1e-6)
         if off.any():
             if policy == "raise":
-                raise ImportanceWeightError(
-                    f"Importance points must sum to 100 per respondent; rows "
-                    f"{fmt_list(sub.index[off])} sum to {fmt_list(sums[off].tolist())}. "
-                    "Fix them or pass importance_sum='rescale'."
+                raise with_rows(
+                    ImportanceWeightError(
+                        f"Importance points must sum to 100 per respondent; rows "
+                        f"{fmt_list(sub.index[off])} sum to {fmt_list(sums[off].tolist())}. "
+                        "Fix them or pass importance_sum='rescale'."
+                    ),
+                    sub.index[off],
                 )
             with np.errstate(invalid="ignore", divide="ignore"):
                 x[off] = x[off] / sums[off, None] * 100.0
@@ -718,6 +902,20 @@ class Survey:
     def columns(self) -> dict[str, list[str]]:
         """Rating letter → the data's column names in item order."""
         return {k: list(v) for k, v in self._columns.items()}
+
+    @property
+    def unused_columns(self) -> list[str]:
+        """Columns a ``columns`` regex matched but that rate nothing the instrument has
+        (an item number it does not have, or a rating word that names no rating of it);
+        empty for templates and mappings."""
+        return list(self._unused_columns)
+
+    @property
+    def info(self) -> pd.DataFrame | None:
+        """Respondent information kept from a survey-platform export (response id, start
+        and end dates, ``Finished``, ``Progress`` ...), one row per respondent kept, or
+        ``None`` (a Survey built from a frame, or a plain CSV/Excel/SPSS file)."""
+        return None if self._info is None else self._info.copy()
 
     @property
     def n_incomplete(self) -> int:
