@@ -1,0 +1,433 @@
+"""``sem()``: structural equation models from lavaan syntax, and their result."""
+
+from __future__ import annotations
+
+import ast
+import warnings
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from scipy import stats
+
+from .._results import TableResult, result_class
+from .._validation import as_frame, fmt_list
+from ..exceptions import DataError, HeywoodWarning
+from .estimate import ml_fit
+from .fit import FIT_NAMES, fit_measures
+from .matrices import RAM
+from .partable import ParTable, build_partable
+from .sample import sample_stats
+from .start import start_values
+from .syntax import parse_model
+from .vcov import delta_se, expected_vcov
+
+__all__ = ["SEMResult", "sem"]
+
+# lavaan's lav_object_post_check: an eigenvalue below -eps^(3/4) is "not positive definite"
+_PD_TOL = float(np.finfo(float).eps ** 0.75)
+
+
+@result_class
+class SEMResult(TableResult):
+    """Result of :func:`sem`: the parameter table, fit measures, R², effects.
+
+    The table (``to_frame()``) has one row per parameter in lavaan's order
+    (``parameterEstimates``: the rows written in the syntax, then lavaan's default
+    parameters, then the defined parameters ``:=``), indexed by ``lhs op rhs`` (e.g.
+    ``"dem60~ind60"``), with columns ``lhs``, ``op``, ``rhs``, ``label``, ``free``,
+    ``est``, ``se``, ``z``, ``p_value``, ``ci_low``, ``ci_high`` (Wald interval at
+    ``level``), ``std_lv`` and ``std_all`` (``standardizedSolution`` with
+    ``type = "std.lv"`` and ``"std.all"``). Fixed parameters have ``se = 0``, NaN
+    ``z``/``p_value`` and a zero-width interval, as in lavaan. ``improper`` lists what
+    makes the solution improper (it is empty for a proper solution).
+    """
+
+    model: str
+    n: int
+    observed: tuple[str, ...]
+    latent: tuple[str, ...]
+    estimator: str
+    std_lv: bool
+    level: float
+    npar: int
+    iterations: int
+    dropped_rows: tuple[Any, ...]
+    sample_cov: pd.DataFrame
+    implied_cov: pd.DataFrame
+    vcov: pd.DataFrame
+    improper: tuple[str, ...] = ()
+    _fit: pd.Series
+    _r2: pd.Series
+    _effects: pd.DataFrame
+
+    def _header(self) -> str:
+        f = self._fit
+        return (
+            f"SEM (ML, {'std.lv' if self.std_lv else 'marker'}) · {len(self.latent)} latent · "
+            f"{len(self.observed)} observed · n={self.n} · chisq={f['chisq']:.3f} "
+            f"(df={int(f['df'])}) · CFI={f['cfi']:.3f} · TLI={f['tli']:.3f} · "
+            f"RMSEA={f['rmsea']:.3f} · SRMR={f['srmr']:.3f}"
+        )
+
+    def fit_measures(self) -> pd.Series:
+        """Fit measures by lavaan's ``fitMeasures`` names with ``_`` for ``.``: ``npar``,
+        ``fmin``, ``chisq``, ``df``, ``pvalue``, ``baseline_chisq``, ``baseline_df``,
+        ``baseline_pvalue``, ``cfi``, ``tli``, ``nnfi``, ``nfi``, ``ifi``, ``logl``,
+        ``unrestricted_logl``, ``aic``, ``bic``, ``ntotal``, ``bic2``, ``rmsea``,
+        ``rmsea_ci_lower``, ``rmsea_ci_upper``, ``rmsea_pvalue``, ``srmr``."""
+        return self._fit.copy()
+
+    def r_squared(self) -> pd.Series:
+        """R² of every variable with a residual variance (observed indicators and
+        outcomes, then endogenous latent variables), as ``lavInspect(fit, "r2")``."""
+        return self._r2.copy()
+
+    def effects(self) -> pd.DataFrame:
+        """Direct, indirect and total effects along the regression (``~``) paths.
+
+        One row per (``outcome``, ``predictor``) pair connected by a chain of
+        regressions, with ``direct``, ``indirect``, ``total`` and their delta-method
+        standard errors (``direct_se``, ``indirect_se``, ``total_se``). With ``B`` the
+        matrix of regression coefficients (``B[y, x]`` the effect of ``x`` on ``y``),
+        total effects are ``(I − B)⁻¹ − I`` and indirect effects total − direct
+        (Bollen, 1987).
+        """
+        return self._effects.copy()
+
+    def estimates(self, op: str | None = None) -> pd.DataFrame:
+        """The parameter table, optionally only the rows of one operator
+        (``"=~"``, ``"~"``, ``"~~"`` or ``":="``)."""
+        t = self._table
+        return (t if op is None else t[t["op"] == op]).copy()
+
+
+def _definitions(pt: ParTable) -> list[tuple[str, Any]]:
+    return [
+        (d.name, compile(ast.parse(d.expression, mode="eval"), "<:=>", "eval")) for d in pt.defined
+    ]
+
+
+def _evaluate_defined(pt: ParTable, codes: list, row_values: np.ndarray) -> np.ndarray:
+    """Values of the defined parameters, given the values of all table rows."""
+    env: dict[str, Any] = {"exp": np.exp, "log": np.log, "sqrt": np.sqrt}
+    labels = pt.table["label"].to_numpy()
+    for k in range(len(labels)):
+        if labels[k] and labels[k] not in env:
+            env[labels[k]] = row_values[k]
+    out = []
+    for name, code in codes:
+        value = eval(code, {"__builtins__": {}}, env)  # parsed and whitelisted
+        env[name] = value
+        out.append(value)
+    return np.array(out, dtype=row_values.dtype)
+
+
+def _standardized(ram: RAM, x: np.ndarray, kind: str) -> np.ndarray:
+    """std.all / std.lv values of the table rows (works on complex x)."""
+    a, s = ram.matrices(x)
+    b = ram.inverse(a)
+    var = np.diag(b @ s @ b.T)
+    sd = np.sqrt(var)
+    if kind == "lv":
+        sd = np.where(np.arange(ram.m) < ram.p, 1.0, sd)
+        var = sd**2
+    res = np.sqrt(np.diag(s))
+    if kind == "lv":
+        res = np.where(np.arange(ram.m) < ram.p, 1.0, res)
+    i, j = ram.row_i, ram.row_j  # A[i, j]: effect of j on i; S[i, j]
+    est = ram.row_values(x)
+    return np.where(
+        ram.row_is_a,
+        est * sd[j] / sd[i],
+        np.where(i == j, est / var[i], est / (res[i] * res[j])),
+    )
+
+
+def _effects(pt: ParTable, ram: RAM, x: np.ndarray, vcov: np.ndarray) -> pd.DataFrame:
+    t = pt.table
+    reg = np.flatnonzero((t["op"] == "~").to_numpy())
+    cols = [
+        "outcome",
+        "predictor",
+        "direct",
+        "direct_se",
+        "indirect",
+        "indirect_se",
+        "total",
+        "total_se",
+    ]
+    if len(reg) == 0:
+        return pd.DataFrame(columns=cols)
+    i, j = ram.row_i[reg], ram.row_j[reg]
+    conn = np.zeros((ram.m, ram.m), dtype=bool)
+    conn[i, j] = True
+    reach = conn.copy()
+    for _ in range(ram.m):
+        nxt = reach | ((reach.astype(int) @ conn.astype(int)) > 0)
+        if (nxt == reach).all():
+            break
+        reach = nxt
+    order = list(dict.fromkeys(t["lhs"].to_numpy()[reg]))
+    pos = {v: k for k, v in enumerate(ram.names)}
+    pairs = [(pos[y], k) for y in order for k in range(ram.m) if reach[pos[y], k]]
+    yi = np.array([p[0] for p in pairs])
+    xj = np.array([p[1] for p in pairs])
+
+    def values(z: np.ndarray) -> np.ndarray:
+        a, _s = ram.matrices(z)
+        bmat = np.zeros_like(a)
+        bmat[i, j] = a[i, j]
+        total = np.linalg.inv(np.eye(ram.m, dtype=a.dtype) - bmat) - np.eye(ram.m)
+        d, tt = bmat[yi, xj], total[yi, xj]
+        return np.concatenate([d, tt - d, tt])
+
+    v = values(x)
+    se = delta_se(values, x, vcov)
+    k = len(pairs)
+    out = pd.DataFrame(
+        {
+            "outcome": [ram.names[a] for a in yi],
+            "predictor": [ram.names[b] for b in xj],
+            "direct": v[:k],
+            "direct_se": se[:k],
+            "indirect": v[k : 2 * k],
+            "indirect_se": se[k : 2 * k],
+            "total": v[2 * k :],
+            "total_se": se[2 * k :],
+        }
+    )
+    return out.set_index(
+        pd.Index(
+            [f"{a}~{b}" for a, b in zip(out["outcome"], out["predictor"], strict=True)],
+            name="effect",
+        )
+    )
+
+
+def _improper(pt: ParTable, ram: RAM, x: np.ndarray) -> list[str]:
+    """lavaan's ``lav_object_post_check``: negative variances, non-PD Θ and cov.lv."""
+    a, s = ram.matrices(x)
+    p = ram.p
+    problems = []
+    theta = s[:p, :p]
+    neg_ov = [ram.ov[k] for k in range(p) if theta[k, k] < 0]
+    if neg_ov:
+        problems.append(f"negative residual variance for {fmt_list(neg_ov)}")
+    elif p > 1 and np.linalg.eigvalsh(theta)[0] < -_PD_TOL:
+        problems.append(
+            "the covariance matrix of the residuals of the observed variables (Θ) is not "
+            f"positive definite (smallest eigenvalue {np.linalg.eigvalsh(theta)[0]:.3g})"
+        )
+    lvi = np.arange(p, ram.m)
+    neg_lv = [ram.names[k] for k in lvi if s[k, k] < 0]
+    if neg_lv:
+        problems.append(f"negative (residual) variance for latent {fmt_list(neg_lv)}")
+    elif len(lvi) > 1:
+        b = ram.inverse(a)
+        cov_lv = (b @ s @ b.T)[np.ix_(lvi, lvi)]
+        w = np.linalg.eigvalsh(cov_lv)[0]
+        if w < -_PD_TOL:
+            problems.append(
+                "the covariance matrix of the latent variables is not positive definite "
+                f"(smallest eigenvalue {w:.3g})"
+            )
+    return problems
+
+
+def sem(
+    data: Any,
+    model: str,
+    *,
+    std_lv: bool = False,
+    nan_policy: str = "listwise",
+    level: float = 0.95,
+) -> SEMResult:
+    """Structural equation model from lavaan syntax, by normal-theory ML (as ``lavaan::sem``).
+
+    Parameters
+    ----------
+    data : pandas.DataFrame
+        One row per respondent; the columns named in ``model`` are used.
+    model : str
+        lavaan model syntax: ``=~`` (latent variable measured by), ``~`` (regression),
+        ``~~`` (variance/covariance), ``:=`` (defined parameter, an arithmetic expression
+        of labels with ``+ - * / ^`` and ``exp``, ``log``, ``sqrt``). Terms take modifiers:
+        ``0*x`` fixes, ``a*x`` labels (equal labels: equal parameters), ``NA*x`` frees.
+        Comments start with ``#`` or ``!``; ``;`` separates statements; a line ending in
+        an operator or ``+`` continues on the next.
+    std_lv : bool, default False
+        Identification. ``False`` fixes the first loading of every latent variable to 1
+        (lavaan's default); ``True`` fixes the (residual) variances of the latent
+        variables to 1 and frees all loadings.
+    nan_policy : {"listwise", "raise"}
+        Rows with a missing value on a model variable are dropped (with a
+        :class:`~servqual.MissingDataWarning`) or raise :class:`~servqual.DataError`.
+    level : float, default 0.95
+        Confidence level of ``ci_low``/``ci_high``.
+
+    Returns
+    -------
+    SEMResult
+        ``to_frame()`` is the parameter table; ``fit_measures()``, ``r_squared()``,
+        ``effects()``; ``vcov`` the covariance matrix of the free parameters.
+
+    Raises
+    ------
+    InstrumentError
+        A syntax error (the message names the line and token), a latent variable named
+        like a column, a statement written twice, or a model with more free parameters
+        than sample moments.
+    MissingColumnError
+        A variable that is neither a column nor a latent variable (the message names
+        the closest column).
+    ConvergenceError
+        The optimiser did not reach a minimum of the ML discrepancy.
+
+    Warns
+    -----
+    HeywoodWarning
+        Negative (residual) variances, a residual covariance matrix Θ or a latent
+        covariance matrix that is not positive definite (lavaan's post-estimation
+        checks); also kept in ``improper``.
+    ServqualWarning
+        A singular information matrix (standard errors NaN).
+
+    Notes
+    -----
+    Defaults are lavaan's for ``sem()`` and ``cfa()``: residual variances of observed
+    and latent endogenous variables free; covariances among exogenous latent variables
+    free; covariances among the residuals of pure dependent variables (observed or
+    latent, not predicting anything) free; the moments of observed exogenous covariates
+    fixed at their sample values (``fixed.x = TRUE``: they are not counted in ``npar``
+    or ``df``). Single group, complete data, no mean structure. See the methods page
+    for the formulas.
+
+    Examples
+    --------
+    >>> import pandas as pd, servqual as sq
+    >>> hs = pd.read_csv("tests/reference/sem_hs_data.csv")  # doctest: +SKIP
+    >>> fit = sq.sem(hs, '''visual =~ x1 + x2 + x3
+    ...     textual =~ x4 + x5 + x6
+    ...     textual ~ visual''')  # doctest: +SKIP
+    """
+    if not isinstance(std_lv, bool | np.bool_):
+        raise DataError(f"std_lv must be True or False, got {std_lv!r}.")
+    if not 0 < level < 1:
+        raise DataError(f"level must lie between 0 and 1, got {level!r}.")
+    frame = as_frame(data)
+    statements, defined = parse_model(model)
+    pt = build_partable(statements, defined, [str(c) for c in frame.columns], bool(std_lv))
+    ss = sample_stats(frame, list(pt.ov), nan_policy)
+    ram = RAM(pt)
+    ram.set_exogenous(ss.cov)
+    s, n = ss.cov, ss.n
+    exo = np.array([v in pt.ov_x for v in pt.ov])
+    nx = int(exo.sum())
+    ndat = ram.p * (ram.p + 1) // 2 - nx * (nx + 1) // 2
+    if ram.q > ndat:
+        from ..exceptions import InstrumentError
+
+        raise InstrumentError(
+            f"The model has {ram.q} free parameters but only {ndat} sample moments "
+            f"(df = {ndat - ram.q}); it is not identified."
+        )
+    x0 = start_values(pt, ram, s)
+    est, fmin, nit = ml_fit(ram, s, x0)
+    sig = ram.sigma(est)
+    fit = fit_measures(s, sig, fmin, n, ram.q, exo)
+    vcov = expected_vcov(ram, est, n)
+
+    t = pt.table
+    values = ram.row_values(est)
+    free = t["par"].to_numpy() >= 0
+    se = np.zeros(len(t))
+    se[free] = np.sqrt(np.clip(np.diag(vcov), 0.0, None))[t["par"].to_numpy()[free]]
+    std_all = _standardized(ram, est, "all")
+    std_lvv = _standardized(ram, est, "lv")
+    codes = _definitions(pt)
+    if codes:
+
+        def dfun(z: np.ndarray) -> np.ndarray:
+            return _evaluate_defined(pt, codes, ram.row_values(z))
+
+        dval = dfun(est)
+        dse = delta_se(dfun, est, vcov)
+        dstd_all = _evaluate_defined(pt, codes, std_all)
+        dstd_lv = _evaluate_defined(pt, codes, std_lvv)
+    else:
+        dval = dse = dstd_all = dstd_lv = np.zeros(0)
+    lhs = list(t["lhs"]) + [d.name for d in pt.defined]
+    op = list(t["op"]) + [":="] * len(pt.defined)
+    rhs = list(t["rhs"]) + [d.expression.replace("**", "^").replace(" ", "") for d in pt.defined]
+    label = list(t["label"]) + [d.name for d in pt.defined]
+    free_all = np.concatenate([free, np.ones(len(dval), dtype=bool)])
+    est_all = np.concatenate([values, dval])
+    se_all = np.concatenate([se, dse])
+    with np.errstate(divide="ignore", invalid="ignore"):
+        z = np.where(free_all & (se_all > 0), est_all / se_all, np.nan)
+    pval = 2 * stats.norm.sf(np.abs(z))
+    crit = stats.norm.ppf(0.5 + level / 2)
+    table = pd.DataFrame(
+        {
+            "lhs": lhs,
+            "op": op,
+            "rhs": rhs,
+            "label": label,
+            "free": free_all,
+            "est": est_all,
+            "se": se_all,
+            "z": z,
+            "p_value": pval,
+            "ci_low": est_all - crit * se_all,
+            "ci_high": est_all + crit * se_all,
+            "std_lv": np.concatenate([std_lvv, dstd_lv]),
+            "std_all": np.concatenate([std_all, dstd_all]),
+        },
+        index=pd.Index(
+            [f"{a}{o}{b}" for a, o, b in zip(lhs, op, rhs, strict=True)], name="parameter"
+        ),
+    )
+    # R²: observed variables with a residual variance, then endogenous latent variables
+    _a, s_m = ram.matrices(est)
+    total = np.diag(ram.implied_all(est))
+    endo_lv = [f for f in pt.lv if f in set(t.loc[t["op"] == "~", "lhs"])]
+    r2_names = [v for v in pt.ov if v not in pt.ov_x] + endo_lv
+    pos = {v: k for k, v in enumerate(ram.names)}
+    r2 = pd.Series(
+        [1.0 - s_m[pos[v], pos[v]] / total[pos[v]] for v in r2_names],
+        index=pd.Index(r2_names, name="variable"),
+        name="r2",
+    )
+    problems = _improper(pt, ram, est)
+    if problems:
+        warnings.warn(
+            "Improper solution: " + "; ".join(problems) + ". Interpret with care: the model "
+            "may be misspecified or the sample too small.",
+            HeywoodWarning,
+            stacklevel=2,
+        )
+    par_names = [""] * ram.q
+    for k in np.flatnonzero(free)[::-1]:
+        par_names[t["par"].iat[k]] = table.index[k]
+    ov_index = pd.Index(pt.ov, name="variable")
+    return SEMResult(
+        _table=table,
+        model=model,
+        n=n,
+        observed=pt.ov,
+        latent=pt.lv,
+        estimator="ml",
+        std_lv=bool(std_lv),
+        level=float(level),
+        npar=ram.q,
+        iterations=nit,
+        dropped_rows=ss.dropped,
+        sample_cov=pd.DataFrame(s, index=ov_index, columns=ov_index),
+        implied_cov=pd.DataFrame(sig, index=ov_index, columns=ov_index),
+        vcov=pd.DataFrame(vcov, index=par_names, columns=par_names),
+        improper=tuple(problems),
+        _fit=pd.Series({k: fit[k] for k in FIT_NAMES}, name="fit", dtype=float),
+        _r2=r2,
+        _effects=_effects(pt, ram, est, vcov),
+    )
