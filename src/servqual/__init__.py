@@ -56,6 +56,7 @@ from .instruments import Dimension, Instrument, Item, Scale
 from .io import read_survey
 from .kano import KanoResult, kano
 from .likert import LikertResult, likert_distribution
+from .models import SEMResult, sem
 from .omega import OmegaResult, omega
 from .operations import control_chart, csat, kpi_series, nps
 from .plotting import (
@@ -144,6 +145,7 @@ __all__ = [
     "ParallelAnalysisResult",
     "PowerResult",
     "ReliabilityWarning",
+    "SEMResult",
     "Scale",
     "ScaleRangeError",
     "ServqualError",
@@ -208,6 +210,7 @@ __all__ = [
     "report",
     "respondent_scores",
     "sample_size",
+    "sem",
     "split_half",
     "summarize_csv",
     "tolerance_zone",

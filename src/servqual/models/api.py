@@ -132,7 +132,8 @@ def _standardized(ram: RAM, x: np.ndarray, kind: str) -> np.ndarray:
     if kind == "lv":
         sd = np.where(np.arange(ram.m) < ram.p, 1.0, sd)
         var = sd**2
-    res = np.sqrt(np.diag(s))
+    with np.errstate(invalid="ignore"):  # a negative residual variance: NaN, as lavaan
+        res = np.sqrt(np.diag(s))
     if kind == "lv":
         res = np.where(np.arange(ram.m) < ram.p, 1.0, res)
     i, j = ram.row_i, ram.row_j  # A[i, j]: effect of j on i; S[i, j]
@@ -361,11 +362,12 @@ def sem(
     op = list(t["op"]) + [":="] * len(pt.defined)
     rhs = list(t["rhs"]) + [d.expression.replace("**", "^").replace(" ", "") for d in pt.defined]
     label = list(t["label"]) + [d.name for d in pt.defined]
-    free_all = np.concatenate([free, np.ones(len(dval), dtype=bool)])
+    free_all = np.concatenate([free, np.zeros(len(dval), dtype=bool)])
+    has_se = np.concatenate([free, np.ones(len(dval), dtype=bool)])
     est_all = np.concatenate([values, dval])
     se_all = np.concatenate([se, dse])
     with np.errstate(divide="ignore", invalid="ignore"):
-        z = np.where(free_all & (se_all > 0), est_all / se_all, np.nan)
+        z = np.where(has_se & (se_all > 0), est_all / se_all, np.nan)
     pval = 2 * stats.norm.sf(np.abs(z))
     crit = stats.norm.ppf(0.5 + level / 2)
     table = pd.DataFrame(
