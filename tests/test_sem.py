@@ -159,6 +159,30 @@ def test_result_pattern():
     assert fit.improper == ()
 
 
+@pytest.mark.parametrize("case", CASES)
+def test_modification_indices(case):
+    """Same candidates in the same (sorted) order as modindices(fit, sort. = TRUE), with
+    mi, epc and sepc.all; PoliticalDemocracy's equal labels make its marker loadings
+    testable, and lavaan lists them too."""
+    mi = sq.modification_indices(_fit(case)).to_frame()
+    ref = pd.DataFrame(REF[case]["mi"])
+    assert list(mi["lhs"] + mi["op"] + mi["rhs"]) == list(ref["lhs"] + ref["op"] + ref["rhs"])
+    _close(mi["mi"], ref["mi"], relative=True)
+    _close(mi["epc"], ref["epc"])
+    _close(mi["sepc_all"], ref["sepc.all"])
+
+
+def test_modification_indices_options():
+    fit = _fit("hs_cfa")
+    mi = sq.modification_indices(fit, minimum_value=10)
+    assert (mi.to_frame()["mi"] > 10).all() and len(mi.to_frame()) == 4
+    assert mi.index[0] == "visual=~x9"
+    unsorted = sq.modification_indices(fit, sort=False).to_frame()
+    assert unsorted.index[0] == "visual=~x4"
+    with pytest.raises(sq.DataError):
+        sq.modification_indices("not a fit")
+
+
 # --------------------------------------------------------------------------- syntax
 def _table(model: str, columns, std_lv=False) -> pd.DataFrame:
     st, de = parse_model(model)

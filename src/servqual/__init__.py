@@ -56,7 +56,7 @@ from .instruments import Dimension, Instrument, Item, Scale
 from .io import read_survey
 from .kano import KanoResult, kano
 from .likert import LikertResult, likert_distribution
-from .models import SEMResult, sem
+from .models import ModificationIndicesResult, SEMResult, modification_indices, sem
 from .omega import OmegaResult, omega
 from .operations import control_chart, csat, kpi_series, nps
 from .plotting import (
@@ -139,6 +139,7 @@ __all__ = [
     "LikertResult",
     "MissingColumnError",
     "MissingDataWarning",
+    "ModificationIndicesResult",
     "NonNumericError",
     "OmegaResult",
     "PairedTestResult",
@@ -183,6 +184,7 @@ __all__ = [
     "kpi_series",
     "likert_distribution",
     "load_example",
+    "modification_indices",
     "nps",
     "omega",
     "operations",

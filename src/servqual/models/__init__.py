@@ -9,10 +9,12 @@
 * :mod:`~servqual.models.vcov` — expected information, delta method
 * :mod:`~servqual.models.fit` — fit measures by lavaan's names
 * :mod:`~servqual.models.api` — :func:`sem` and :class:`SEMResult`
+* :mod:`~servqual.models.modindices` — :func:`modification_indices`
 """
 
 from __future__ import annotations
 
 from .api import SEMResult, sem
+from .modindices import ModificationIndicesResult, modification_indices
 
-__all__ = ["SEMResult", "sem"]
+__all__ = ["ModificationIndicesResult", "SEMResult", "modification_indices", "sem"]

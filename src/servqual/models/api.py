@@ -60,6 +60,8 @@ class SEMResult(TableResult):
     _fit: pd.Series
     _r2: pd.Series
     _effects: pd.DataFrame
+    _pt: ParTable
+    _est: np.ndarray
 
     def _header(self) -> str:
         f = self._fit
@@ -123,26 +125,33 @@ def _evaluate_defined(pt: ParTable, codes: list, row_values: np.ndarray) -> np.n
     return np.array(out, dtype=row_values.dtype)
 
 
-def _standardized(ram: RAM, x: np.ndarray, kind: str) -> np.ndarray:
-    """std.all / std.lv values of the table rows (works on complex x)."""
+def _std_factors(ram: RAM, x: np.ndarray, kind: str) -> np.ndarray:
+    """Per-row factor that turns a parameter value into its std.all / std.lv value.
+
+    Loadings and regressions are scaled by sd(predictor)/sd(outcome), variances by the
+    total variance, covariances by the residual standard deviations (lavaan's
+    ``cov.std = TRUE``); ``kind="lv"`` uses the standard deviations of the latent
+    variables only. Works on complex ``x``.
+    """
     a, s = ram.matrices(x)
     b = ram.inverse(a)
-    var = np.diag(b @ s @ b.T)
-    sd = np.sqrt(var)
-    if kind == "lv":
-        sd = np.where(np.arange(ram.m) < ram.p, 1.0, sd)
-        var = sd**2
+    sd = np.sqrt(np.diag(b @ s @ b.T))
     with np.errstate(invalid="ignore"):  # a negative residual variance: NaN, as lavaan
         res = np.sqrt(np.diag(s))
     if kind == "lv":
-        res = np.where(np.arange(ram.m) < ram.p, 1.0, res)
+        observed = np.arange(ram.m) < ram.p
+        sd = np.where(observed, 1.0, sd)
+        res = np.where(observed, 1.0, res)
     i, j = ram.row_i, ram.row_j  # A[i, j]: effect of j on i; S[i, j]
-    est = ram.row_values(x)
-    return np.where(
-        ram.row_is_a,
-        est * sd[j] / sd[i],
-        np.where(i == j, est / var[i], est / (res[i] * res[j])),
-    )
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.where(
+            ram.row_is_a, sd[j] / sd[i], np.where(i == j, 1.0 / sd[i] ** 2, 1.0 / (res[i] * res[j]))
+        )
+
+
+def _standardized(ram: RAM, x: np.ndarray, kind: str) -> np.ndarray:
+    """std.all / std.lv values of the table rows."""
+    return ram.row_values(x) * _std_factors(ram, x, kind)
 
 
 def _effects(pt: ParTable, ram: RAM, x: np.ndarray, vcov: np.ndarray) -> pd.DataFrame:
@@ -432,4 +441,6 @@ def sem(
         _fit=pd.Series({k: fit[k] for k in FIT_NAMES}, name="fit", dtype=float),
         _r2=r2,
         _effects=_effects(pt, ram, est, vcov),
+        _pt=pt,
+        _est=est,
     )
