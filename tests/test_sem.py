@@ -166,7 +166,15 @@ def test_modification_indices(case):
     testable, and lavaan lists them too."""
     mi = sq.modification_indices(_fit(case)).to_frame()
     ref = pd.DataFrame(REF[case]["mi"])
-    assert list(mi["lhs"] + mi["op"] + mi["rhs"]) == list(ref["lhs"] + ref["op"] + ref["rhs"])
+    ref.index = ref["lhs"] + ref["op"] + ref["rhs"]
+    assert sorted(mi.index) == sorted(ref.index)
+    assert (np.diff(mi["mi"].to_numpy()) <= 0).all()
+    # same order as lavaan, except between near-ties (PD: dem60=~y1 0.238426, dem65=~y5
+    # 0.238397, closer than the two optimisers' agreement)
+    gap = np.abs(np.diff(ref["mi"].to_numpy()))
+    clear = np.concatenate([[True], gap > 1e-3]) & np.concatenate([gap > 1e-3, [True]])
+    assert list(mi.index[clear]) == list(ref.index[clear])
+    ref = ref.loc[mi.index]
     _close(mi["mi"], ref["mi"], relative=True)
     _close(mi["epc"], ref["epc"])
     _close(mi["sepc_all"], ref["sepc.all"])

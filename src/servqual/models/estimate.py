@@ -4,7 +4,7 @@ Minimises the ML discrepancy ``F = log|Σ(θ)| + tr(S Σ(θ)⁻¹) − log|S| �
 analytic gradient ``∂F/∂θ = tr[(Σ⁻¹ − Σ⁻¹SΣ⁻¹) ∂Σ/∂θ]``: Fisher scoring (Newton steps with
 the expected Hessian ``Δ'(Σ⁻¹⊗Σ⁻¹)Δ``, halved until F decreases) from the start values,
 switching to Newton steps with the observed Hessian (central differences of the analytic
-gradient) once the largest gradient is below 1e-3,
+gradient, computed once) when the largest gradient falls below 1e-3,
 with BFGS (:func:`scipy.optimize.minimize`) as the fall-back when scoring stalls.
 """
 
@@ -62,20 +62,24 @@ def _hessian(ram: RAM, x: np.ndarray, s: np.ndarray, logdet_s: float) -> np.ndar
 def _scoring(
     ram: RAM, x: np.ndarray, s: np.ndarray, logdet_s: float, maxit: int
 ) -> tuple[np.ndarray, float, int]:
+    """Fisher scoring, then (chord) Newton steps with one observed Hessian near the optimum."""
     f, g = discrepancy(ram, x, s, logdet_s)
     it = 0
+    chol = None  # Cholesky factor of the observed Hessian, computed once near the optimum
     while it < maxit:
         it += 1
         if f >= _BIG:
             break
         try:
             step = None
-            if np.max(np.abs(g)) < 1e-3:  # near the optimum: Newton, observed Hessian
+            if chol is None and np.max(np.abs(g)) < 1e-3:
                 try:
-                    step = -linalg.cho_solve(linalg.cho_factor(_hessian(ram, x, s, logdet_s)), g)
+                    chol = linalg.cho_factor(_hessian(ram, x, s, logdet_s))
                 except (linalg.LinAlgError, ValueError):
-                    step = None
-            if step is None:
+                    chol = None
+            if chol is not None:
+                step = -linalg.cho_solve(chol, g)
+            else:
                 step = -linalg.solve(expected_hessian(ram, x), g, assume_a="sym")
         except (linalg.LinAlgError, ValueError):
             break
@@ -87,6 +91,9 @@ def _scoring(
                 break
             t /= 2
         else:
+            if chol is not None:  # a stale Hessian: back to scoring for this step
+                chol = None
+                continue
             break
         small = np.max(np.abs(xn - x)) < 1e-11 * (1 + np.max(np.abs(x)))
         x, f, g = xn, fn, gn

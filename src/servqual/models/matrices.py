@@ -30,18 +30,24 @@ class RAM:
         self.q = pt.n_free
         pos = {v: k for k, v in enumerate(self.names)}
         t = pt.table
-        is_a = t["op"].isin(["=~", "~"]).to_numpy()
-        # A[i, j]: effect of j on i
-        row_i = np.where(t["op"] == "=~", t["rhs"].map(pos), t["lhs"].map(pos)).astype(int)
-        row_j = np.where(t["op"] == "=~", t["lhs"].map(pos), t["rhs"].map(pos)).astype(int)
+        ops, lhs, rhs = list(t["op"]), list(t["lhs"]), list(t["rhs"])
+        is_a = np.array([o in ("=~", "~") for o in ops], dtype=bool)
+        # A[i, j]: effect of j on i; a loading f =~ x is A[x, f]
+        row_i = np.array(
+            [pos[r if o == "=~" else h] for o, h, r in zip(ops, lhs, rhs, strict=True)]
+        )
+        row_j = np.array(
+            [pos[h if o == "=~" else r] for o, h, r in zip(ops, lhs, rhs, strict=True)]
+        )
         self.row_is_a = is_a
         self.row_i, self.row_j = row_i, row_j
         self.row_par = t["par"].to_numpy().astype(int)
         self.a_fixed = np.zeros((self.m, self.m))
         self.s_fixed = np.zeros((self.m, self.m))
         fixed = (self.row_par < 0) & t["ustart"].notna().to_numpy()
+        ustart = t["ustart"].to_numpy()
         for k in np.flatnonzero(fixed):
-            self._put(k, float(t["ustart"].iat[k]), self.a_fixed, self.s_fixed)
+            self._put(k, float(ustart[k]), self.a_fixed, self.s_fixed)
         free = self.row_par >= 0
         self.a_rows = np.flatnonzero(free & is_a)
         self.s_rows = np.flatnonzero(free & ~is_a)

@@ -20,31 +20,28 @@ __all__ = ["start_values"]
 
 def start_values(pt: ParTable, ram: RAM, s: np.ndarray) -> np.ndarray:
     t = pt.table
+    ops, lhss, rhss = list(t["op"]), list(t["lhs"]), list(t["rhs"])
+    free_rows, ustart = t["free"].to_numpy(), t["ustart"].to_numpy()
     pos = {v: k for k, v in enumerate(ram.names)}
     value = np.full(len(t), np.nan)
     lv_var: dict[str, float] = {}
     explained = np.zeros(ram.p)
     for f in pt.lv:
-        rows = np.flatnonzero(((t["op"] == "=~") & (t["lhs"] == f)).to_numpy())
-        obs = [k for k in rows if t["rhs"].iat[k] in pos and pos[t["rhs"].iat[k]] < ram.p]
+        rows = [k for k in range(len(ops)) if ops[k] == "=~" and lhss[k] == f]
+        obs = [k for k in rows if pos[rhss[k]] < ram.p]
         if not obs:
             value[rows] = 1.0
             lv_var[f] = 1.0
             continue
-        idx = [pos[t["rhs"].iat[k]] for k in obs]
+        idx = [pos[rhss[k]] for k in obs]
         block = s[np.ix_(idx, idx)]
         w, v = np.linalg.eigh(block)
         vec = v[:, -1] * np.sign(v[:, -1].sum() or 1.0)
         common = w[-1] - (w[:-1].mean() if len(w) > 1 else 0.5 * w[-1])
         load = vec * np.sqrt(max(common, 1e-2 * w[-1]))
         first = obs[0]
-        fix = t["ustart"].iat[first]
-        if (
-            not t["free"].iat[first]
-            and np.isfinite(fix)
-            and abs(fix) > 1e-8
-            and abs(load[0]) > 1e-6
-        ):
+        fix = ustart[first]
+        if not free_rows[first] and np.isfinite(fix) and abs(fix) > 1e-8 and abs(load[0]) > 1e-6:
             scale = load[0] / fix
         else:
             scale = 1.0
@@ -56,7 +53,7 @@ def start_values(pt: ParTable, ram: RAM, s: np.ndarray) -> np.ndarray:
         rest = [k for k in rows if k not in obs]
         value[rest] = 1.0
     for k in range(len(t)):
-        op, lhs, rhs = t["op"].iat[k], t["lhs"].iat[k], t["rhs"].iat[k]
+        op, lhs, rhs = ops[k], lhss[k], rhss[k]
         if op == "~":
             value[k] = 0.0
         elif op == "~~" and lhs != rhs:
