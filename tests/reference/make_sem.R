@@ -91,6 +91,14 @@ cases <- list(
     model = "visual =~ x1 + x2 + x3; textual =~ x4 + x5 + x6; speed =~ x7 + x8 + x9
              textual ~ visual
              speed ~ visual"),
+  hs_mods = list(
+    data = hs, std.lv = FALSE,
+    model = "visual =~ NA*x1 + x2 + x3
+             visual ~~ 1*visual
+             textual =~ x4 + 0.8*x5 + x6
+             speed =~ x7 + x8 + x9
+             speed ~ visual + textual
+             x7 ~~ x8"),
   hs_cfa = list(
     data = hs, std.lv = FALSE,
     model = "visual =~ x1 + x2 + x3; textual =~ x4 + x5 + x6; speed =~ x7 + x8 + x9"),
@@ -103,6 +111,17 @@ cases <- list(
       assurance      =~ ASS1 + ASS2 + ASS3 + ASS4
       empathy        =~ EMP1 + EMP2 + EMP3 + EMP4 + EMP5
       overall ~ tangibles + reliability + responsiveness + assurance + empathy
+    "),
+  bank_single = list(
+    data = bank, std.lv = FALSE,
+    model = "
+      tangibles      =~ TAN1 + TAN2 + TAN3 + TAN4
+      reliability    =~ REL1 + REL2 + REL3 + REL4 + REL5
+      responsiveness =~ RES1 + RES2 + RES3 + RES4
+      assurance      =~ ASS1 + ASS2 + ASS3 + ASS4
+      empathy        =~ EMP1 + EMP2 + EMP3 + EMP4 + EMP5
+      satisfaction   =~ overall
+      satisfaction ~ tangibles + reliability + responsiveness + assurance + empathy
     ")
 )
 

@@ -144,9 +144,11 @@ def _std_factors(ram: RAM, x: np.ndarray, kind: str) -> np.ndarray:
         res = np.where(observed, 1.0, res)
     i, j = ram.row_i, ram.row_j  # A[i, j]: effect of j on i; S[i, j]
     with np.errstate(divide="ignore", invalid="ignore"):
-        return np.where(
+        out = np.where(
             ram.row_is_a, sd[j] / sd[i], np.where(i == j, 1.0 / sd[i] ** 2, 1.0 / (res[i] * res[j]))
         )
+    # a zero residual variance (a single indicator) leaves its covariances unscaled: NaN
+    return np.where(np.isfinite(out), out, np.nan)
 
 
 def _standardized(ram: RAM, x: np.ndarray, kind: str) -> np.ndarray:

@@ -80,7 +80,7 @@ def _scoring(
             if chol is not None:
                 step = -linalg.cho_solve(chol, g)
             else:
-                step = -linalg.solve(expected_hessian(ram, x), g, assume_a="sym")
+                step = -np.linalg.lstsq(expected_hessian(ram, x), g, rcond=None)[0]
         except (linalg.LinAlgError, ValueError):
             break
         t = 1.0
@@ -118,7 +118,14 @@ def ml_fit(ram: RAM, s: np.ndarray, x0: np.ndarray) -> tuple[np.ndarray, float, 
         x, f, it2 = _scoring(ram, res.x, s, logdet_s, 50)
         nit += res.nit + it2
         g = discrepancy(ram, x, s, logdet_s)[1]
-    if f >= _BIG or not np.all(np.isfinite(x)) or np.max(np.abs(g)) > 1e-6:
+    if f >= _BIG:
+        raise ConvergenceError(
+            "The ML estimation of the model did not converge: the model-implied covariance "
+            "matrix is not positive definite at any point the optimiser tried (from the "
+            "start values on). Check fixed values in the syntax (e.g. a negative or zero "
+            "variance) and the identification of every latent variable."
+        )
+    if not np.all(np.isfinite(x)) or np.max(np.abs(g)) > 1e-6:
         raise ConvergenceError(
             "The ML estimation of the model did not converge (largest gradient "
             f"{np.max(np.abs(g)):.2g} after {nit} iterations). The model may not be identified "

@@ -44,7 +44,7 @@ def sample_stats(frame: pd.DataFrame, names: list[str], nan_policy: str) -> Samp
             f"SEM: listwise deletion dropped {len(dropped)} of {len(frame)} rows with missing "
             f"values (rows {fmt_list(rows)}).",
             MissingDataWarning,
-            stacklevel=4,
+            stacklevel=3,
         )
         x = x[~bad]
     n, p = x.shape

@@ -33,7 +33,7 @@ def expected_vcov(ram: RAM, x: np.ndarray, n: int) -> np.ndarray:
             "loading or the variance of every latent variable and check for parameters that "
             "cannot be told apart.",
             ServqualWarning,
-            stacklevel=4,
+            stacklevel=3,
         )
         return np.full(info.shape, np.nan)
     return np.linalg.inv(info) / n
