@@ -193,6 +193,45 @@ def test_modification_indices_options():
         sq.modification_indices("not a fit")
 
 
+# --------------------------------------------------------------------------- Survey form
+@pytest.fixture(scope="module")
+def bank_survey():
+    with pytest.warns(sq.MissingDataWarning):
+        return sq.load_example("retail_bank", nan_policy="listwise")
+
+
+@pytest.mark.parametrize(
+    ("case", "kwargs"),
+    [("bank", {"outcome": "overall"}),
+     ("bank_loyal", {"outcome": ["overall", "recommend"], "outcome_name": "loyalty"})],
+)  # fmt: skip
+def test_survey_builds_the_obvious_model(bank_survey, case, kwargs):
+    """sq.sem(survey, outcome=...) = the dimensions as factors of their perception items,
+    regressed on by the outcome (observed, or latent over several outcome columns)."""
+    fit = sq.sem(bank_survey, **kwargs)
+    pe = pd.DataFrame(REF[case]["pe"])
+    t = fit.to_frame()
+    assert list(t["lhs"] + t["op"] + t["rhs"]) == list(pe["lhs"] + pe["op"] + pe["rhs"])
+    _close(t["est"], pe["est"], relative=True)
+    _close(t["se"], pe["se"])
+    assert fit.fit_measures()["chisq"] == pytest.approx(REF[case]["fit"]["chisq"], rel=1e-6)
+    assert fit.n == 208
+
+
+def test_survey_with_syntax_and_errors(bank_survey):
+    model = "tangibles =~ TAN1 + TAN2 + TAN3 + TAN4\noverall ~ tangibles"
+    fit = sq.sem(bank_survey, model)
+    assert fit.model == model and fit.n == 208
+    with pytest.raises(sq.MissingColumnError, match="recommend"):
+        sq.sem(bank_survey, outcome="satisfaction")
+    with pytest.raises(sq.DataError, match="not both"):
+        sq.sem(bank_survey, model, outcome="overall")
+    with pytest.raises(sq.DataError, match="Survey"):
+        sq.sem(_data("hs"), REF["hs_cfa"]["model"], outcome="x1")
+    with pytest.raises(sq.InstrumentError, match="required"):
+        sq.sem(_data("hs"))
+
+
 # --------------------------------------------------------------------------- syntax
 def _table(model: str, columns, std_lv=False) -> pd.DataFrame:
     st, de = parse_model(model)

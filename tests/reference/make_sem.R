@@ -7,10 +7,11 @@
 #   * lavaan::PoliticalDemocracy, exported here to sem_pd_data.csv
 #   * lavaan::HolzingerSwineford1939 (x1..x9), exported here to sem_hs_data.csv
 #   * sem_bank_data.csv: the bundled retail_bank perception ratings plus the observed
-#     outcome "overall", after listwise deletion (208 respondents), exported from Python with
+#     outcomes "overall" and "recommend", after listwise deletion (208 respondents),
+#     exported from Python with
 #       import servqual as sq
 #       s = sq.load_example("retail_bank", nan_policy="listwise")
-#       s.item_scores("perception").join(s.outcomes[["overall"]], how="inner").to_csv(
+#       s.item_scores("perception").join(s.outcomes, how="inner").to_csv(
 #           "tests/reference/sem_bank_data.csv")
 #
 # Output: sem_reference.json, one entry per case with the model syntax, the options, and
@@ -111,6 +112,17 @@ cases <- list(
       assurance      =~ ASS1 + ASS2 + ASS3 + ASS4
       empathy        =~ EMP1 + EMP2 + EMP3 + EMP4 + EMP5
       overall ~ tangibles + reliability + responsiveness + assurance + empathy
+    "),
+  bank_loyal = list(
+    data = bank, std.lv = FALSE,
+    model = "
+      tangibles      =~ TAN1 + TAN2 + TAN3 + TAN4
+      reliability    =~ REL1 + REL2 + REL3 + REL4 + REL5
+      responsiveness =~ RES1 + RES2 + RES3 + RES4
+      assurance      =~ ASS1 + ASS2 + ASS3 + ASS4
+      empathy        =~ EMP1 + EMP2 + EMP3 + EMP4 + EMP5
+      loyalty        =~ overall + recommend
+      loyalty ~ tangibles + reliability + responsiveness + assurance + empathy
     "),
   bank_single = list(
     data = bank, std.lv = FALSE,

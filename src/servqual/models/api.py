@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ast
 import warnings
+from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
@@ -12,7 +13,7 @@ from scipy import stats
 
 from .._results import TableResult, result_class
 from .._validation import as_frame, fmt_list
-from ..exceptions import DataError, HeywoodWarning
+from ..exceptions import DataError, HeywoodWarning, InstrumentError
 from .estimate import ml_fit
 from .fit import FIT_NAMES, fit_measures
 from .matrices import RAM
@@ -247,10 +248,51 @@ def _improper(pt: ParTable, ram: RAM, x: np.ndarray) -> list[str]:
     return problems
 
 
+def _survey_frame(
+    survey: Any, model: str | None, outcome: Any, outcome_name: str, score: str
+) -> tuple[pd.DataFrame, str]:
+    """Item scores plus outcomes of a Survey, and (without ``model``) the obvious model."""
+    if not isinstance(score, str):
+        raise DataError(f"score must be a score name such as 'perception', got {score!r}.")
+    frame = survey.item_scores(score)
+    outcomes = survey.outcomes
+    if outcomes is not None:
+        frame = frame.join(outcomes, how="left")
+    if model is not None:
+        if outcome is not None:
+            raise DataError("Pass either model= (lavaan syntax) or outcome=, not both.")
+        return frame, model
+    dims = {
+        dim: items
+        for dim, items in survey.instrument.model.items()
+        if all(i in frame.columns for i in items)
+    }
+    if not dims:
+        raise InstrumentError(
+            f"No dimension of instrument {survey.instrument.name!r} has all its items scored "
+            f"as {score!r}; pass model= explicitly."
+        )
+    lines = [f"{dim} =~ " + " + ".join(items) for dim, items in dims.items()]
+    if outcome is not None:
+        names = [outcome] if isinstance(outcome, str) else list(outcome)
+        for name in names:
+            survey.outcome(name)  # MissingColumnError naming the outcomes there are
+        if len(names) == 1:
+            target = names[0]
+        else:
+            target = outcome_name
+            lines.append(f"{target} =~ " + " + ".join(names))
+        lines.append(f"{target} ~ " + " + ".join(dims))
+    return frame, "\n".join(lines)
+
+
 def sem(
     data: Any,
-    model: str,
+    model: str | None = None,
     *,
+    outcome: str | Sequence[str] | None = None,
+    outcome_name: str = "outcome",
+    score: str = "perception",
     std_lv: bool = False,
     nan_policy: str = "listwise",
     level: float = 0.95,
@@ -259,15 +301,28 @@ def sem(
 
     Parameters
     ----------
-    data : pandas.DataFrame
-        One row per respondent; the columns named in ``model`` are used.
-    model : str
+    data : pandas.DataFrame or Survey
+        One row per respondent; the columns named in ``model`` are used. For a
+        :class:`~servqual.Survey` the columns are its item scores (``score``) and its
+        outcomes (``survey.outcomes``).
+    model : str, optional
         lavaan model syntax: ``=~`` (latent variable measured by), ``~`` (regression),
         ``~~`` (variance/covariance), ``:=`` (defined parameter, an arithmetic expression
         of labels with ``+ - * / ^`` and ``exp``, ``log``, ``sqrt``). Terms take modifiers:
         ``0*x`` fixes, ``a*x`` labels (equal labels: equal parameters), ``NA*x`` frees.
         Comments start with ``#`` or ``!``; ``;`` separates statements; a line ending in
-        an operator or ``+`` continues on the next.
+        an operator or ``+`` continues on the next. Required for a DataFrame; for a
+        Survey it defaults to the instrument's measurement model (each dimension whose
+        items are all scored a latent variable of its items) plus, with ``outcome``, the
+        regression of the outcome on every dimension.
+    outcome : str or sequence of str, optional
+        Survey only, without ``model``: the outcome column(s) the dimensions predict. One
+        name: an observed outcome; several: a latent outcome ``outcome_name`` measured by
+        them.
+    outcome_name : str, default "outcome"
+        Name of the latent outcome when ``outcome`` lists several columns.
+    score : str, default "perception"
+        Survey only: which item score to analyse (``"perception"``, ``"gap"`` ...).
     std_lv : bool, default False
         Identification. ``False`` fixes the first loading of every latent variable to 1
         (lavaan's default); ``True`` fixes the (residual) variances of the latent
@@ -315,9 +370,19 @@ def sem(
     or ``df``). Single group, complete data, no mean structure. See the methods page
     for the formulas.
 
+    Survey weights are not used (the fit is unweighted, as ``lavaan::sem`` without
+    ``sampling.weights``).
+
     Examples
     --------
-    >>> import pandas as pd, servqual as sq
+    >>> import servqual as sq
+    >>> survey = sq.load_example("retail_bank", nan_policy="listwise")
+    >>> fit = sq.sem(survey, outcome="overall")
+    >>> print(fit.model.splitlines()[-1])
+    overall ~ tangibles + reliability + responsiveness + assurance + empathy
+    >>> round(float(fit.r_squared()["overall"]), 3)
+    0.093
+    >>> import pandas as pd
     >>> hs = pd.read_csv("tests/reference/sem_hs_data.csv")  # doctest: +SKIP
     >>> fit = sq.sem(hs, '''visual =~ x1 + x2 + x3
     ...     textual =~ x4 + x5 + x6
@@ -327,7 +392,19 @@ def sem(
         raise DataError(f"std_lv must be True or False, got {std_lv!r}.")
     if not 0 < level < 1:
         raise DataError(f"level must lie between 0 and 1, got {level!r}.")
-    frame = as_frame(data)
+    from ..survey import Survey
+
+    if isinstance(data, Survey):
+        frame, model = _survey_frame(data, model, outcome, outcome_name, score)
+    else:
+        if outcome is not None:
+            raise DataError("outcome= builds a model for a Survey; for a DataFrame pass model=.")
+        frame = as_frame(data)
+        if model is None:
+            raise InstrumentError(
+                "model= (lavaan syntax) is required when data is a DataFrame, e.g. "
+                "'quality =~ q1 + q2 + q3\\nsatisfaction ~ quality'."
+            )
     statements, defined = parse_model(model)
     pt = build_partable(statements, defined, [str(c) for c in frame.columns], bool(std_lv))
     ss = sample_stats(frame, list(pt.ov), nan_policy)
@@ -338,8 +415,6 @@ def sem(
     nx = int(exo.sum())
     ndat = ram.p * (ram.p + 1) // 2 - nx * (nx + 1) // 2
     if ram.q > ndat:
-        from ..exceptions import InstrumentError
-
         raise InstrumentError(
             f"The model has {ram.q} free parameters but only {ndat} sample moments "
             f"(df = {ndat - ram.q}); it is not identified."
