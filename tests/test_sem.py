@@ -193,6 +193,43 @@ def test_modification_indices_options():
         sq.modification_indices("not a fit")
 
 
+# --------------------------------------------------------------------------- MLR
+MLR = json.loads((REF_DIR / "sem_mlr_reference.json").read_text())
+
+
+@pytest.mark.parametrize("case", list(MLR))
+def test_mlr_as_lavaan(case):
+    """estimator="mlr" = lavaan's MLR: Huber-White SEs (observed information), the
+    Yuan-Bentler scaled chi-square and lavaan 0.6's scaled and robust CFI/TLI/RMSEA;
+    estimates, standardized values and the modification indices are ML's."""
+    c = MLR[case]
+    fit = sq.sem(_data(case), c["model"], std_lv=c["std_lv"], estimator="mlr")
+    t = fit.to_frame()
+    pe = pd.DataFrame(c["pe"])
+    assert list(t["lhs"] + t["op"] + t["rhs"]) == list(pe["lhs"] + pe["op"] + pe["rhs"])
+    _close(t["est"], pe["est"], relative=True)
+    _close(t["se"], pe["se"])
+    _close(t["ci_low"], pe["ci.lower"], relative=True)
+    _close(t["std_all"], c["std_all"])
+    fm = fit.fit_measures()
+    assert "cfi_robust" in fm.index and "chisq_scaling_factor" in fm.index
+    for name, value in fm.items():
+        expected = c["fit"][name.replace("_", ".")]
+        assert abs(value - expected) <= TOL * max(1.0, abs(expected)), name
+    mi = sq.modification_indices(fit).to_frame()
+    ref = pd.DataFrame(c["mi"])
+    ref.index = ref["lhs"] + ref["op"] + ref["rhs"]
+    _close(mi["mi"], ref.loc[mi.index, "mi"], relative=True)
+    assert fit.estimator == "mlr" and "SEM (MLR" in repr(fit)
+
+
+def test_mlr_rejects_fixed_covariates():
+    with pytest.raises(sq.InstrumentError, match=r"fixed\.x"):
+        sq.sem(_data("pd"), REF["pd_fixedx"]["model"], estimator="mlr")
+    with pytest.raises(sq.DataError, match="estimator"):
+        sq.sem(_data("hs"), REF["hs_cfa"]["model"], estimator="wls")
+
+
 # --------------------------------------------------------------------------- Survey form
 @pytest.fixture(scope="module")
 def bank_survey():

@@ -12,12 +12,13 @@ import pandas as pd
 from scipy import stats
 
 from .._results import TableResult, result_class
-from .._validation import as_frame, fmt_list
+from .._validation import as_frame, check_choice, fmt_list
 from ..exceptions import DataError, HeywoodWarning, InstrumentError
-from .estimate import ml_fit
-from .fit import FIT_NAMES, fit_measures
+from .estimate import _hessian, ml_fit
+from .fit import FIT_NAMES, ROBUST_NAMES, fit_measures, robust_fit_measures
 from .matrices import RAM
 from .partable import ParTable, build_partable
+from .robust import sandwich, saturated_trace
 from .sample import sample_stats
 from .start import start_values
 from .syntax import parse_model
@@ -67,7 +68,7 @@ class SEMResult(TableResult):
     def _header(self) -> str:
         f = self._fit
         return (
-            f"SEM (ML, {'std.lv' if self.std_lv else 'marker'}) · {len(self.latent)} latent · "
+            f"SEM ({self.estimator.upper()}, {'std.lv' if self.std_lv else 'marker'}) · {len(self.latent)} latent · "
             f"{len(self.observed)} observed · n={self.n} · chisq={f['chisq']:.3f} "
             f"(df={int(f['df'])}) · CFI={f['cfi']:.3f} · TLI={f['tli']:.3f} · "
             f"RMSEA={f['rmsea']:.3f} · SRMR={f['srmr']:.3f}"
@@ -78,7 +79,11 @@ class SEMResult(TableResult):
         ``fmin``, ``chisq``, ``df``, ``pvalue``, ``baseline_chisq``, ``baseline_df``,
         ``baseline_pvalue``, ``cfi``, ``tli``, ``nnfi``, ``nfi``, ``ifi``, ``logl``,
         ``unrestricted_logl``, ``aic``, ``bic``, ``ntotal``, ``bic2``, ``rmsea``,
-        ``rmsea_ci_lower``, ``rmsea_ci_upper``, ``rmsea_pvalue``, ``srmr``."""
+        ``rmsea_ci_lower``, ``rmsea_ci_upper``, ``rmsea_pvalue``, ``srmr``; with
+        ``estimator="mlr"`` also ``chisq_scaled``, ``df_scaled``, ``pvalue_scaled``,
+        ``chisq_scaling_factor``, the scaled baseline test, ``cfi_scaled``, ``tli_scaled``,
+        ``nnfi_scaled``, ``cfi_robust``, ``tli_robust``, ``nnfi_robust`` and
+        ``rmsea_scaled``/``rmsea_robust`` with their intervals and p-values."""
         return self._fit.copy()
 
     def r_squared(self) -> pd.Series:
@@ -296,8 +301,9 @@ def sem(
     std_lv: bool = False,
     nan_policy: str = "listwise",
     level: float = 0.95,
+    estimator: str = "ml",
 ) -> SEMResult:
-    """Structural equation model from lavaan syntax, by normal-theory ML (as ``lavaan::sem``).
+    """Structural equation model from lavaan syntax, by ML or MLR (as ``lavaan::sem``).
 
     Parameters
     ----------
@@ -332,6 +338,14 @@ def sem(
         :class:`~servqual.MissingDataWarning`) or raise :class:`~servqual.DataError`.
     level : float, default 0.95
         Confidence level of ``ci_low``/``ci_high``.
+    estimator : {"ml", "mlr"}
+        ``"ml"``: normal-theory ML with expected-information standard errors (lavaan's
+        default). ``"mlr"``: the same estimates with Huber-White (sandwich) standard errors
+        from the observed information and the Yuan-Bentler scaled chi-square, as
+        lavaan's ``estimator = "MLR"``; ``fit_measures()`` then adds the scaled and robust
+        measures (``chisq_scaled``, ``chisq_scaling_factor``, ``cfi_scaled``,
+        ``cfi_robust``, ``tli_robust``, ``rmsea_scaled``, ``rmsea_robust`` with their
+        intervals and p-values ...). Not available with observed exogenous covariates.
 
     Returns
     -------
@@ -392,6 +406,7 @@ def sem(
         raise DataError(f"std_lv must be True or False, got {std_lv!r}.")
     if not 0 < level < 1:
         raise DataError(f"level must lie between 0 and 1, got {level!r}.")
+    check_choice(estimator, "estimator", ("ml", "mlr"))
     from ..survey import Survey
 
     if isinstance(data, Survey):
@@ -412,6 +427,12 @@ def sem(
     ram.set_exogenous(ss.cov)
     s, n = ss.cov, ss.n
     exo = np.array([v in pt.ov_x for v in pt.ov])
+    if estimator == "mlr" and exo.any():
+        raise InstrumentError(
+            "estimator='mlr' does not support observed exogenous covariates (fixed.x) yet: "
+            f"{fmt_list(pt.ov_x)} only predict. Model them as single-indicator latent "
+            "variables, or use estimator='ml'."
+        )
     nx = int(exo.sum())
     ndat = ram.p * (ram.p + 1) // 2 - nx * (nx + 1) // 2
     if ram.q > ndat:
@@ -424,6 +445,22 @@ def sem(
     sig = ram.sigma(est)
     fit = fit_measures(s, sig, fmin, n, ram.q, exo)
     vcov = expected_vcov(ram, est, n)
+    names = list(FIT_NAMES)
+    if estimator == "mlr":
+        d = ss.centered
+        hess = _hessian(ram, est, s, float(np.linalg.slogdet(s)[1]))
+        if np.all(np.isfinite(vcov)):
+            vcov, trace_h0 = sandwich(ram, est, s, d, hess)
+        else:
+            trace_h0 = float("nan")
+        trace_h1 = saturated_trace(s, d)
+        var = np.diag(s)
+        trace_b = ram.p + 0.5 * float(np.sum((d**4).mean(axis=0) / var**2 - 1.0))
+        df, df_b = fit["df"], fit["baseline_df"]
+        c = (trace_h1 - trace_h0) / df if df > 0 else float("nan")
+        c_b = (trace_h1 - trace_b) / df_b
+        fit.update(robust_fit_measures(fit, c, c_b))
+        names += list(ROBUST_NAMES)
 
     t = pt.table
     values = ram.row_values(est)
@@ -505,7 +542,7 @@ def sem(
         n=n,
         observed=pt.ov,
         latent=pt.lv,
-        estimator="ml",
+        estimator=estimator,
         std_lv=bool(std_lv),
         level=float(level),
         npar=ram.q,
@@ -515,7 +552,7 @@ def sem(
         implied_cov=pd.DataFrame(sig, index=ov_index, columns=ov_index),
         vcov=pd.DataFrame(vcov, index=par_names, columns=par_names),
         improper=tuple(problems),
-        _fit=pd.Series({k: fit[k] for k in FIT_NAMES}, name="fit", dtype=float),
+        _fit=pd.Series({k: fit[k] for k in names}, name="fit", dtype=float),
         _r2=r2,
         _effects=_effects(pt, ram, est, vcov),
         _pt=pt,

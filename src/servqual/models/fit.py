@@ -17,7 +17,7 @@ from scipy import linalg, stats
 
 from ..cfa import _rmsea_ci
 
-__all__ = ["FIT_NAMES", "fit_measures"]
+__all__ = ["FIT_NAMES", "ROBUST_NAMES", "fit_measures", "robust_fit_measures"]
 
 FIT_NAMES = (
     "npar",
@@ -45,6 +45,94 @@ FIT_NAMES = (
     "rmsea_pvalue",
     "srmr",
 )
+
+ROBUST_NAMES = (
+    "chisq_scaled",
+    "df_scaled",
+    "pvalue_scaled",
+    "chisq_scaling_factor",
+    "baseline_chisq_scaled",
+    "baseline_df_scaled",
+    "baseline_pvalue_scaled",
+    "baseline_chisq_scaling_factor",
+    "cfi_scaled",
+    "tli_scaled",
+    "nnfi_scaled",
+    "cfi_robust",
+    "tli_robust",
+    "nnfi_robust",
+    "rmsea_scaled",
+    "rmsea_ci_lower_scaled",
+    "rmsea_ci_upper_scaled",
+    "rmsea_pvalue_scaled",
+    "rmsea_robust",
+    "rmsea_ci_lower_robust",
+    "rmsea_ci_upper_robust",
+    "rmsea_pvalue_robust",
+)
+
+
+def _cfi(x2: float, df: float, x2_b: float, df_b: float, c: float = 1.0, c_b: float = 1.0):
+    """lavaan's ``lav_fit_cfi`` and ``lav_fit_tli`` (with ``c.hat``: the robust versions)."""
+    if df > 0 and c != 1 and c_b != 1:
+        t1 = max(x2 - c * df, 0.0)
+        t2 = max(x2 - c * df, x2_b - c_b * df_b, 0.0)
+        u1, u2 = (x2 - c * df) * df_b, (x2_b - c_b * df_b) * df
+    else:
+        t1 = max(x2 - df, 0.0)
+        t2 = max(x2 - df, x2_b - df_b, 0.0)
+        u1, u2 = (x2 - df) * df_b, (x2_b - df_b) * df
+    zero = np.isclose(t1, 0.0, atol=1.5e-8) and np.isclose(t2, 0.0, atol=1.5e-8)
+    cfi = 1.0 if zero else 1.0 - t1 / t2
+    tli = 1.0 - u1 / u2 if (df > 0 and abs(u2) > 0) else 1.0
+    return float(cfi), float(tli)
+
+
+def robust_fit_measures(fit: dict[str, float], c: float, c_b: float) -> dict[str, float]:
+    """Yuan-Bentler scaled test and lavaan 0.6's scaled and robust CFI, TLI and RMSEA.
+
+    ``c`` and ``c_b`` are the scaling factors of the model and of the baseline model. The
+    "scaled" indices use the scaled statistics (RMSEA: ``T`` on ``c·df`` degrees of
+    freedom); the "robust" ones are Brosseau-Liard, Savalei & Li (2012) and
+    Brosseau-Liard & Savalei (2014): ``RMSEA = sqrt(max(T/(N df) − c/N, 0))``, its interval
+    ``sqrt(c)`` times the interval of ``T/c``, and CFI/TLI with ``c·df`` for ``df``.
+    """
+    x2, df, n = fit["chisq"], fit["df"], fit["ntotal"]
+    x2_b, df_b = fit["baseline_chisq"], fit["baseline_df"]
+    x2s, x2bs = x2 / c, x2_b / c_b
+    cfi_s, tli_s = _cfi(x2s, df, x2bs, df_b)
+    cfi_r, tli_r = _cfi(x2, df, x2_b, df_b, c, c_b)
+    df2 = c * df
+    lo_s, hi_s = _rmsea_ci(x2, df2, n)
+    lo_r, hi_r = _rmsea_ci(x2s, df, n)
+    return {
+        "chisq_scaled": float(x2s),
+        "df_scaled": float(df),
+        "pvalue_scaled": float(stats.chi2.sf(x2s, df)) if df > 0 else float("nan"),
+        "chisq_scaling_factor": float(c),
+        "baseline_chisq_scaled": float(x2bs),
+        "baseline_df_scaled": float(df_b),
+        "baseline_pvalue_scaled": float(stats.chi2.sf(x2bs, df_b)),
+        "baseline_chisq_scaling_factor": float(c_b),
+        "cfi_scaled": cfi_s,
+        "tli_scaled": tli_s,
+        "nnfi_scaled": tli_s,
+        "cfi_robust": cfi_r,
+        "tli_robust": tli_r,
+        "nnfi_robust": tli_r,
+        "rmsea_scaled": float(np.sqrt(max(x2 / n / df2 - 1.0 / n, 0.0))) if df > 0 else 0.0,
+        "rmsea_ci_lower_scaled": lo_s,
+        "rmsea_ci_upper_scaled": hi_s,
+        "rmsea_pvalue_scaled": float(stats.ncx2.sf(x2, df2, n * df2 * 0.05**2))
+        if df > 0
+        else float("nan"),
+        "rmsea_robust": float(np.sqrt(max(x2 / n / df - c / n, 0.0))) if df > 0 else 0.0,
+        "rmsea_ci_lower_robust": float(np.sqrt(c) * lo_r),
+        "rmsea_ci_upper_robust": float(np.sqrt(c) * hi_r),
+        "rmsea_pvalue_robust": float(stats.ncx2.sf(x2s, df, n * df * 0.05**2 / c))
+        if df > 0
+        else float("nan"),
+    }
 
 
 def fit_measures(

@@ -18,12 +18,14 @@ __all__ = ["SampleStats", "sample_stats"]
 
 @dataclass(frozen=True)
 class SampleStats:
-    """``cov`` (p × p, divisor N), ``n`` and the dropped row labels."""
+    """``cov`` (p × p, divisor N), ``n``, the dropped row labels and the centred
+    complete rows (``centered``, n × p; for the casewise scores of MLR)."""
 
     cov: np.ndarray
     n: int
     names: tuple[str, ...]
     dropped: tuple[Any, ...]
+    centered: np.ndarray
 
 
 def sample_stats(frame: pd.DataFrame, names: list[str], nan_policy: str) -> SampleStats:
@@ -53,7 +55,8 @@ def sample_stats(frame: pd.DataFrame, names: list[str], nan_policy: str) -> Samp
             f"A model of {p} observed variables needs more complete rows than variables "
             f"(at least {p + 1}); got {n}."
         )
-    s = np.cov(x, rowvar=False, ddof=0)
+    centered = x - x.mean(axis=0)
+    s = centered.T @ centered / n
     var = np.diag(s)
     zero = [names[i] for i in np.flatnonzero(var <= 1e-12 * max(var.max(), 1.0))]
     if zero:
@@ -66,4 +69,4 @@ def sample_stats(frame: pd.DataFrame, names: list[str], nan_policy: str) -> Samp
             "The sample covariance matrix is singular: variables "
             f"{fmt_list(involved)} are linearly dependent. Drop one of them from the model."
         )
-    return SampleStats(s, int(n), tuple(names), dropped)
+    return SampleStats(s, int(n), tuple(names), dropped, centered)
