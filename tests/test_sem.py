@@ -17,6 +17,7 @@ standardized values, R² and fit measures agree within 1e-4 (mostly 1e-6).
 from __future__ import annotations
 
 import json
+import warnings
 from pathlib import Path
 
 import numpy as np
@@ -228,6 +229,103 @@ def test_mlr_rejects_fixed_covariates():
         sq.sem(_data("pd"), REF["pd_fixedx"]["model"], estimator="mlr")
     with pytest.raises(sq.DataError, match="estimator"):
         sq.sem(_data("hs"), REF["hs_cfa"]["model"], estimator="wls")
+
+
+# --------------------------------------------------------------------------- bootstrap
+BOOT_PATH = REF_DIR / "sem_boot_reference.json"
+
+
+def test_bootstrap_matches_lavaan_within_monte_carlo_error():
+    """se="bootstrap" against lavaan's se = "bootstrap" (2000 draws; make_sem_boot.R).
+
+    Both keep draws with an improper solution. With B = 400 draws here the Monte-Carlo SD of a bootstrap SE is about
+    SE/sqrt(2B) = 3.5% (lavaan's: 1.6%), so SEs must agree within 15% (4 MC SDs); the
+    percentile limits within 0.6 SE (a 2.5% quantile of 400 draws has an MC SD near 0.15 SE).
+    """
+    ref = json.loads(BOOT_PATH.read_text())
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        fit = sq.sem(_data("hs"), ref["model"], se="bootstrap", n_boot=400, rng=20261201)
+    t = fit.to_frame()
+    assert list(t["lhs"] + t["op"] + t["rhs"]) == [
+        a + o + b for a, o, b in zip(ref["lhs"], ref["op"], ref["rhs"], strict=True)
+    ]
+    ml = sq.sem(_data("hs"), ref["model"]).to_frame()
+    np.testing.assert_allclose(t["est"], ml["est"])
+    free = (t["se"] > 0).to_numpy()
+    se_ref = np.asarray(ref["se"])
+    np.testing.assert_array_less(np.abs(t["se"][free] / se_ref[free] - 1), 0.15)
+    for col, key in (("ci_low", "perc_lower"), ("ci_high", "perc_upper")):
+        gap = np.abs(t[col].to_numpy() - np.asarray(ref[key]))
+        np.testing.assert_array_less(gap[free], 0.6 * se_ref[free])
+    assert fit.se_type == "bootstrap" and fit.ci_type == "percentile"
+    # lavaan kept 10 of its 2000 draws with a nonadmissible solution and warned; so do we
+    assert fit.n_boot == 400 and fit.n_boot_failed == 0 and fit.n_boot_improper < 20
+    messages = [str(w.message) for w in caught]
+    if fit.n_boot_improper:
+        assert any(f"{fit.n_boot_improper} of 400 bootstrap draws have" in m for m in messages)
+    fixed = ~free
+    assert (t["ci_low"][fixed] == t["est"][fixed]).all()
+    # effects use the bootstrap draws: the indirect effect's SE is the defined ind's
+    eff = fit.effects().loc["speed~visual"]
+    assert eff["indirect_se"] == pytest.approx(t.loc["ind:=a*b", "se"], rel=1e-12)
+
+
+def test_bootstrap_is_reproducible_and_bca():
+    model = REF["pd"]["model"]
+    with warnings.catch_warnings():  # PD: dem65's residual variance is often < 0 in draws
+        warnings.simplefilter("ignore", sq.ServqualWarning)
+        a = sq.sem(_data("pd"), model, se="bootstrap", n_boot=60, rng=3).to_frame()
+        b = sq.sem(_data("pd"), model, se="bootstrap", n_boot=60, rng=3).to_frame()
+        c = sq.sem(_data("pd"), model, se="bootstrap", n_boot=60, rng=3, ci="bca")
+    pd.testing.assert_frame_equal(a, b)
+    t = c.to_frame()
+    assert c.ci_type == "bca"
+    pd.testing.assert_series_equal(t["se"], a["se"])
+    free = (t["se"] > 0).to_numpy()
+    assert not np.allclose(t["ci_low"][free], a["ci_low"][free])
+    assert (t["ci_low"][free] <= t["ci_high"][free]).all()
+    with pytest.raises(sq.DataError, match="ci"):
+        sq.sem(_data("pd"), model, ci="bca")
+    with pytest.raises(sq.DataError, match="n_boot"):
+        sq.sem(_data("pd"), model, se="bootstrap", n_boot=1)
+
+
+def test_bca_interval_formula_against_scipy():
+    """The BCa formula on a skewed mean, against scipy.stats.bootstrap(method="BCa")."""
+    from scipy import stats as st
+
+    from servqual.models.bootstrap import bca_interval
+
+    rng = np.random.default_rng(7)
+    x = rng.exponential(size=40)
+    draws = np.array([[x[rng.integers(0, 40, 40)].mean()] for _ in range(40_000)])
+    jack = np.array([[np.delete(x, i).mean()] for i in range(40)])
+    lo, hi = bca_interval(draws, np.array([x.mean()]), jack, 0.95)
+    ref = st.bootstrap((x,), np.mean, method="BCa", n_resamples=40_000, random_state=1)
+    width = ref.confidence_interval.high - ref.confidence_interval.low
+    assert abs(lo[0] - ref.confidence_interval.low) < 0.02 * width
+    assert abs(hi[0] - ref.confidence_interval.high) < 0.02 * width
+
+
+def test_bootstrap_counts_failed_draws():
+    """Eight rows: resamples with a singular covariance matrix (or no convergence) are left
+    out, counted and reported; those with an improper solution are kept and counted."""
+    x = pd.DataFrame(
+        {
+            "a": [-1.6, -0.0, 1.8, 1.6, -1.5, 0.3, -1.5, 1.5],
+            "b": [-1.8, 0.5, 1.5, 0.1, -2.0, -0.4, -0.4, 0.1],
+            "c": [0.2, -1.3, 1.7, 0.1, -1.2, -1.3, -0.8, 0.3],
+        }
+    )
+    assert sq.sem(x, "f =~ a + b + c", std_lv=True).improper == ()
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        fit = sq.sem(x, "f =~ a + b + c", std_lv=True, se="bootstrap", n_boot=40, rng=0)
+    messages = [str(w.message) for w in caught]
+    assert 0 < fit.n_boot_failed < 40 and fit.n_boot_improper > 0
+    assert any(f"{fit.n_boot_failed} of 40 bootstrap draws failed" in m for m in messages)
+    assert any(f"{fit.n_boot_improper} of 40 bootstrap draws have" in m for m in messages)
 
 
 # --------------------------------------------------------------------------- Survey form

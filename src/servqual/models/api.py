@@ -13,7 +13,15 @@ from scipy import stats
 
 from .._results import TableResult, result_class
 from .._validation import as_frame, check_choice, fmt_list
-from ..exceptions import DataError, HeywoodWarning, InstrumentError
+from .._vocab import as_rng
+from ..exceptions import (
+    ConvergenceError,
+    DataError,
+    HeywoodWarning,
+    InstrumentError,
+    ServqualWarning,
+)
+from .bootstrap import bca_interval, bootstrap_draws, jackknife, percentile_interval
 from .estimate import _hessian, ml_fit
 from .fit import FIT_NAMES, ROBUST_NAMES, fit_measures, robust_fit_measures
 from .matrices import RAM
@@ -38,11 +46,16 @@ class SEMResult(TableResult):
     (``parameterEstimates``: the rows written in the syntax, then lavaan's default
     parameters, then the defined parameters ``:=``), indexed by ``lhs op rhs`` (e.g.
     ``"dem60~ind60"``), with columns ``lhs``, ``op``, ``rhs``, ``label``, ``free``,
-    ``est``, ``se``, ``z``, ``p_value``, ``ci_low``, ``ci_high`` (Wald interval at
-    ``level``), ``std_lv`` and ``std_all`` (``standardizedSolution`` with
+    ``est``, ``se``, ``z``, ``p_value``, ``ci_low``, ``ci_high`` (interval at ``level``,
+    of type ``ci_type``), ``std_lv`` and ``std_all`` (``standardizedSolution`` with
     ``type = "std.lv"`` and ``"std.all"``). Fixed parameters have ``se = 0``, NaN
     ``z``/``p_value`` and a zero-width interval, as in lavaan. ``improper`` lists what
-    makes the solution improper (it is empty for a proper solution).
+    makes the solution improper (it is empty for a proper solution). ``se_type`` is
+    ``"standard"``, ``"robust"`` (MLR) or ``"bootstrap"``; ``ci_type`` is ``"wald"``,
+    ``"percentile"`` or ``"bca"``; with the bootstrap, ``n_boot`` draws were made,
+    ``n_boot_failed`` of them could not be fitted and were left out, and
+    ``n_boot_improper`` of the others have an improper solution and were kept, as in
+    lavaan (``effects()`` then uses the standard deviations of the bootstrapped effects).
     """
 
     model: str
@@ -52,6 +65,11 @@ class SEMResult(TableResult):
     estimator: str
     std_lv: bool
     level: float
+    se_type: str
+    ci_type: str
+    n_boot: int
+    n_boot_failed: int
+    n_boot_improper: int
     npar: int
     iterations: int
     dropped_rows: tuple[Any, ...]
@@ -162,7 +180,9 @@ def _standardized(ram: RAM, x: np.ndarray, kind: str) -> np.ndarray:
     return ram.row_values(x) * _std_factors(ram, x, kind)
 
 
-def _effects(pt: ParTable, ram: RAM, x: np.ndarray, vcov: np.ndarray) -> pd.DataFrame:
+def _effects(
+    pt: ParTable, ram: RAM, x: np.ndarray, vcov: np.ndarray, draws: np.ndarray | None = None
+) -> pd.DataFrame:
     t = pt.table
     reg = np.flatnonzero((t["op"] == "~").to_numpy())
     cols = [
@@ -201,7 +221,10 @@ def _effects(pt: ParTable, ram: RAM, x: np.ndarray, vcov: np.ndarray) -> pd.Data
         return np.concatenate([d, tt - d, tt])
 
     v = values(x)
-    se = delta_se(values, x, vcov)
+    if draws is None:
+        se = delta_se(values, x, vcov)
+    else:  # bootstrap: standard deviation of the effects over the draws
+        se = np.std(np.array([values(b) for b in draws]), axis=0, ddof=1)
     k = len(pairs)
     out = pd.DataFrame(
         {
@@ -302,6 +325,11 @@ def sem(
     nan_policy: str = "listwise",
     level: float = 0.95,
     estimator: str = "ml",
+    se: str = "standard",
+    n_boot: int = 1000,
+    ci: str | None = None,
+    rng: int | np.random.Generator | None = None,
+    progress: bool | None = None,
 ) -> SEMResult:
     """Structural equation model from lavaan syntax, by ML or MLR (as ``lavaan::sem``).
 
@@ -346,6 +374,24 @@ def sem(
         measures (``chisq_scaled``, ``chisq_scaling_factor``, ``cfi_scaled``,
         ``cfi_robust``, ``tli_robust``, ``rmsea_scaled``, ``rmsea_robust`` with their
         intervals and p-values ...). Not available with observed exogenous covariates.
+    se : {"standard", "bootstrap"}
+        ``"standard"``: from the information matrix (expected for ML, the sandwich for
+        MLR). ``"bootstrap"``: the standard deviation of ``n_boot`` nonparametric bootstrap
+        draws (rows resampled with replacement, the model refitted by ML on each), as
+        lavaan's ``se = "bootstrap"``; z and p-values use it. Draws that cannot be fitted
+        are left out, counted in ``n_boot_failed`` and reported by a warning; draws with
+        an improper solution are kept and counted in ``n_boot_improper``, as in lavaan.
+    n_boot : int, default 1000
+        Number of bootstrap draws.
+    ci : {"wald", "percentile", "bca"}, optional
+        Interval in ``ci_low``/``ci_high``: ``"wald"`` (``est ± z·se``, the default for
+        ``se="standard"``), the bootstrap ``"percentile"`` interval (the default with
+        ``se="bootstrap"``, lavaan's ``boot.ci.type = "perc"``) or ``"bca"``, bias-corrected
+        and accelerated (Efron, 1987; the acceleration from a jackknife, N more fits).
+    rng : int or numpy.random.Generator, optional
+        Seed or generator of the bootstrap draws.
+    progress : bool, optional
+        Show a progress bar of the bootstrap (default: on a terminal or in a notebook).
 
     Returns
     -------
@@ -372,7 +418,8 @@ def sem(
         covariance matrix that is not positive definite (lavaan's post-estimation
         checks); also kept in ``improper``.
     ServqualWarning
-        A singular information matrix (standard errors NaN).
+        A singular information matrix (standard errors NaN); bootstrap draws that failed or
+        have an improper solution.
 
     Notes
     -----
@@ -407,6 +454,14 @@ def sem(
     if not 0 < level < 1:
         raise DataError(f"level must lie between 0 and 1, got {level!r}.")
     check_choice(estimator, "estimator", ("ml", "mlr"))
+    check_choice(se, "se", ("standard", "bootstrap"))
+    if ci is None:
+        ci = "percentile" if se == "bootstrap" else "wald"
+    check_choice(ci, "ci", ("wald", "percentile", "bca") if se == "bootstrap" else ("wald",))
+    if se == "bootstrap":
+        if isinstance(n_boot, bool) or not isinstance(n_boot, int | np.integer) or n_boot < 2:
+            raise DataError(f"n_boot must be an integer of at least 2, got {n_boot!r}.")
+        gen = as_rng(rng)
     from ..survey import Survey
 
     if isinstance(data, Survey):
@@ -462,11 +517,47 @@ def sem(
         fit.update(robust_fit_measures(fit, c, c_b))
         names += list(ROBUST_NAMES)
 
+    boot = None
+    n_failed = n_improper = 0
+    if se == "bootstrap":
+        x_rows = ss.centered + 0.0  # resampling is location-free: centred rows suffice
+
+        def ident(z: np.ndarray) -> np.ndarray:
+            return z
+
+        def admissible(z: np.ndarray) -> bool:
+            return not _improper(pt, ram, z)
+
+        boot, n_failed, n_improper = bootstrap_draws(
+            ram, x_rows, est, ident, int(n_boot), gen, progress, admissible
+        )
+        if len(boot) < 2:
+            raise ConvergenceError(
+                f"Only {len(boot)} of {n_boot} bootstrap draws could be fitted; the model is "
+                "too unstable on resamples of these data for bootstrap standard errors."
+            )
+        if n_failed:
+            warnings.warn(
+                f"{n_failed} of {n_boot} bootstrap draws failed (singular resampled "
+                "covariance matrix or no convergence) and were left out.",
+                ServqualWarning,
+                stacklevel=2,
+            )
+        if n_improper:
+            warnings.warn(
+                f"{n_improper} of {n_boot} bootstrap draws have an improper solution (a "
+                "negative variance or a covariance matrix that is not positive definite); "
+                "they are kept, as lavaan keeps them.",
+                ServqualWarning,
+                stacklevel=2,
+            )
+        vcov = np.cov(boot, rowvar=False, ddof=1).reshape(ram.q, ram.q)
+
     t = pt.table
     values = ram.row_values(est)
     free = t["par"].to_numpy() >= 0
-    se = np.zeros(len(t))
-    se[free] = np.sqrt(np.clip(np.diag(vcov), 0.0, None))[t["par"].to_numpy()[free]]
+    se_rows = np.zeros(len(t))
+    se_rows[free] = np.sqrt(np.clip(np.diag(vcov), 0.0, None))[t["par"].to_numpy()[free]]
     std_all = _standardized(ram, est, "all")
     std_lvv = _standardized(ram, est, "lv")
     codes = _definitions(pt)
@@ -476,7 +567,10 @@ def sem(
             return _evaluate_defined(pt, codes, ram.row_values(z))
 
         dval = dfun(est)
-        dse = delta_se(dfun, est, vcov)
+        if boot is None:
+            dse = delta_se(dfun, est, vcov)
+        else:
+            dse = np.std(np.array([dfun(b) for b in boot]), axis=0, ddof=1)
         dstd_all = _evaluate_defined(pt, codes, std_all)
         dstd_lv = _evaluate_defined(pt, codes, std_lvv)
     else:
@@ -488,11 +582,32 @@ def sem(
     free_all = np.concatenate([free, np.zeros(len(dval), dtype=bool)])
     has_se = np.concatenate([free, np.ones(len(dval), dtype=bool)])
     est_all = np.concatenate([values, dval])
-    se_all = np.concatenate([se, dse])
+    se_all = np.concatenate([se_rows, dse])
     with np.errstate(divide="ignore", invalid="ignore"):
         z = np.where(has_se & (se_all > 0), est_all / se_all, np.nan)
     pval = 2 * stats.norm.sf(np.abs(z))
     crit = stats.norm.ppf(0.5 + level / 2)
+    ci_low, ci_high = est_all - crit * se_all, est_all + crit * se_all
+    if boot is not None and ci != "wald":
+
+        def all_values(z: np.ndarray) -> np.ndarray:
+            rows = ram.row_values(z)
+            return np.concatenate([rows, _evaluate_defined(pt, codes, rows)]) if codes else rows
+
+        draws = np.array([all_values(b) for b in boot])
+        if ci == "percentile":
+            lo, hi = percentile_interval(draws, level)
+        else:
+            jack = jackknife(ram, ss.centered + 0.0, est, ident)
+            jack_vals = np.array(
+                [
+                    all_values(j) if np.all(np.isfinite(j)) else np.full(len(est_all), np.nan)
+                    for j in jack
+                ]
+            )
+            lo, hi = bca_interval(draws, est_all, jack_vals, level)
+        ci_low = np.where(has_se, lo, est_all)
+        ci_high = np.where(has_se, hi, est_all)
     table = pd.DataFrame(
         {
             "lhs": lhs,
@@ -504,8 +619,8 @@ def sem(
             "se": se_all,
             "z": z,
             "p_value": pval,
-            "ci_low": est_all - crit * se_all,
-            "ci_high": est_all + crit * se_all,
+            "ci_low": ci_low,
+            "ci_high": ci_high,
             "std_lv": np.concatenate([std_lvv, dstd_lv]),
             "std_all": np.concatenate([std_all, dstd_all]),
         },
@@ -554,7 +669,14 @@ def sem(
         improper=tuple(problems),
         _fit=pd.Series({k: fit[k] for k in names}, name="fit", dtype=float),
         _r2=r2,
-        _effects=_effects(pt, ram, est, vcov),
+        _effects=_effects(pt, ram, est, vcov, boot),
+        se_type="bootstrap"
+        if boot is not None
+        else ("robust" if estimator == "mlr" else "standard"),
+        ci_type=ci,
+        n_boot=0 if boot is None else int(n_boot),
+        n_boot_failed=int(n_failed),
+        n_boot_improper=int(n_improper),
         _pt=pt,
         _est=est,
     )

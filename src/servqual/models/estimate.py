@@ -102,10 +102,15 @@ def _scoring(
     return x, f, it
 
 
-def ml_fit(ram: RAM, s: np.ndarray, x0: np.ndarray) -> tuple[np.ndarray, float, int]:
-    """Minimise F_ML from ``x0``; return (estimates, F at the minimum, iterations)."""
+def ml_fit(
+    ram: RAM, s: np.ndarray, x0: np.ndarray, maxiter: int = 5000
+) -> tuple[np.ndarray, float, int]:
+    """Minimise F_ML from ``x0``; return (estimates, F at the minimum, iterations).
+
+    ``maxiter`` caps the BFGS fall-back (Fisher scoring takes at most 200 steps).
+    """
     logdet_s = float(np.linalg.slogdet(s)[1])
-    x, f, nit = _scoring(ram, x0.astype(float), s, logdet_s, 200)
+    x, f, nit = _scoring(ram, x0.astype(float), s, logdet_s, min(200, maxiter))
     g = discrepancy(ram, x, s, logdet_s)[1]
     if f >= _BIG or np.max(np.abs(g)) > _GTOL:
         res = optimize.minimize(
@@ -113,7 +118,7 @@ def ml_fit(ram: RAM, s: np.ndarray, x0: np.ndarray) -> tuple[np.ndarray, float, 
             x0 if f >= _BIG else x,
             jac=True,
             method="BFGS",
-            options={"gtol": 1e-10, "maxiter": 5000},
+            options={"gtol": 1e-10, "maxiter": maxiter},
         )
         x, f, it2 = _scoring(ram, res.x, s, logdet_s, 50)
         nit += res.nit + it2
