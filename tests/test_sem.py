@@ -367,6 +367,34 @@ def test_survey_with_syntax_and_errors(bank_survey):
         sq.sem(_data("hs"))
 
 
+# --------------------------------------------------------------------------- path diagram
+def test_path_diagram():
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    from matplotlib.patches import Ellipse, FancyArrowPatch, Rectangle
+
+    fit = _fit("hs_med")
+    fig, ax = plt.subplots()
+    assert fit.plot(ax=ax) is ax
+    patches = ax.patches
+    assert sum(isinstance(p, Ellipse) for p in patches) == 3  # visual, textual, speed
+    assert sum(isinstance(p, Rectangle) for p in patches) == 9  # x1..x9
+    # 9 loadings + 3 regressions (no covariance: the factors are all in the structure)
+    assert sum(isinstance(p, FancyArrowPatch) for p in patches) == 12
+    texts = [t.get_text() for t in ax.texts]
+    assert f"{fit.to_frame().loc['speed~textual', 'std_all']:.2f}" in texts
+    plt.close(fig)
+    # SERVQUAL size: 5 correlated dimensions -> a latent outcome, 24 indicators
+    fig, ax = plt.subplots()
+    sq.plot_sem(_fit("bank_loyal"), ax=ax, values="est", covariances=False)
+    assert sum(isinstance(p, Rectangle) for p in ax.patches) == 24
+    plt.close(fig)
+    with pytest.raises(sq.ServqualError):
+        sq.plot_sem(fit, values="beta")
+
+
 # --------------------------------------------------------------------------- syntax
 def _table(model: str, columns, std_lv=False) -> pd.DataFrame:
     st, de = parse_model(model)

@@ -73,6 +73,7 @@ from .plotting import (
     plot_ratings,
     plot_score,
     plot_scree,
+    plot_sem,
     plot_snake,
     plot_tolerance,
 )
@@ -204,6 +205,7 @@ __all__ = [
     "plot_ratings",
     "plot_score",
     "plot_scree",
+    "plot_sem",
     "plot_snake",
     "plot_tolerance",
     "power",

@@ -5,7 +5,7 @@ from __future__ import annotations
 import ast
 import warnings
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, ClassVar
 
 import numpy as np
 import pandas as pd
@@ -82,6 +82,8 @@ class SEMResult(TableResult):
     _effects: pd.DataFrame
     _pt: ParTable
     _est: np.ndarray
+
+    _plot_function: ClassVar[str | None] = "plot_sem"
 
     def _header(self) -> str:
         f = self._fit
