@@ -16,6 +16,7 @@ def test_notebooks_present():
         "01_servqual_study.ipynb",
         "02_zone_of_tolerance.ipynb",
         "03_four_perspectives.ipynb",
+        "04_quality_to_loyalty.ipynb",
     ]
 
 
