@@ -105,6 +105,11 @@ cases <- list(
              speed =~ x7 + x8 + x9
              speed ~ visual + textual
              x7 ~~ x8"),
+  hs_path = list(
+    data = hs, std.lv = FALSE,
+    model = "x4 ~ x1 + x2
+             x5 ~ x4 + x1
+             x6 ~ x4"),
   hs_cfa = list(
     data = hs, std.lv = FALSE,
     model = "visual =~ x1 + x2 + x3; textual =~ x4 + x5 + x6; speed =~ x7 + x8 + x9"),

@@ -62,7 +62,8 @@ def _candidates(fit) -> list[tuple[str, str, str]]:
     out += [(a, "~~", b) for a, b in _lower(ov_nox) if a not in other and b not in other]
     out += [(a, "~~", b) for a, b in _lower(lv)]
     out += [(y, "~", x) for y in eqs for x in eqs if y != x and not (y in ov_ind and x in lv)]
-    out = [c for c in out if not (c[0] in ov_x and c[1] in ("~", "~~"))]  # fixed covariates
+    # fixed covariates stay fixed: their moments and their own regressions are not candidates
+    out = [c for c in out if not (c[0] in ov_x and c[1] in ("~", "~~"))]
     free = t[t["par"] >= 0]
     have = set(zip(free["lhs"], free["op"], free["rhs"], strict=True))
     have |= {(b, o, a) for a, o, b in have if o == "~~"}
