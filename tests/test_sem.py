@@ -181,7 +181,9 @@ def test_modification_indices(case):
     clear = np.concatenate([[True], gap > 1e-3]) & np.concatenate([gap > 1e-3, [True]])
     assert list(mi.index[clear]) == list(ref.index[clear])
     ref = ref.loc[mi.index]
-    _close(mi["mi"], ref["mi"], relative=True)
+    # MIs amplify the optimisers' last digits: in the second-order model x1~~x3 and g=~x2
+    # are equivalent (servqual: both 0.934638), lavaan gives 0.934535 and 0.934670
+    _close(mi["mi"], ref["mi"], tol=2e-4, relative=True)
     _close(mi["epc"], ref["epc"], relative=True)
     assert (mi["sepc_all"].isna() == ref["sepc.all"].isna()).all()
     ok = ref["sepc.all"].notna()

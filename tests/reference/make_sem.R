@@ -110,6 +110,10 @@ cases <- list(
     model = "x4 ~ x1 + x2
              x5 ~ x4 + x1
              x6 ~ x4"),
+  hs_second = list(
+    data = hs, std.lv = FALSE,
+    model = "visual =~ x1 + x2 + x3; textual =~ x4 + x5 + x6; speed =~ x7 + x8 + x9
+             g =~ visual + textual + speed"),
   hs_cfa = list(
     data = hs, std.lv = FALSE,
     model = "visual =~ x1 + x2 + x3; textual =~ x4 + x5 + x6; speed =~ x7 + x8 + x9"),

@@ -108,7 +108,8 @@ class SEMResult(TableResult):
 
     def r_squared(self) -> pd.Series:
         """R² of every variable with a residual variance (observed indicators and
-        outcomes, then endogenous latent variables), as ``lavInspect(fit, "r2")``."""
+        outcomes, then endogenous latent variables: those regressed on others and the
+        first-order factors of a higher-order factor), as ``lavInspect(fit, "r2")``."""
         return self._r2.copy()
 
     def effects(self) -> pd.DataFrame:
@@ -633,7 +634,7 @@ def sem(
     # R²: observed variables with a residual variance, then endogenous latent variables
     _a, s_m = ram.matrices(est)
     total = np.diag(ram.implied_all(est))
-    endo_lv = [f for f in pt.lv if f in set(t.loc[t["op"] == "~", "lhs"])]
+    endo_lv = [f for f in pt.lv if f not in pt.lv_x]  # regressed on, or indicators
     r2_names = [v for v in pt.ov if v not in pt.ov_x] + endo_lv
     pos = {v: k for k, v in enumerate(ram.names)}
     r2 = pd.Series(

@@ -44,6 +44,7 @@ class ParTable:
     lv: tuple[str, ...]
     ov_x: tuple[str, ...]
     n_free: int
+    lv_x: tuple[str, ...] = ()
 
 
 def _unique(values: list[str]) -> list[str]:
@@ -187,4 +188,4 @@ def build_partable(
     table = pd.DataFrame(
         rows, columns=["lhs", "op", "rhs", "user", "free", "ustart", "label", "exo", "par"]
     )
-    return ParTable(table, tuple(defined), tuple(ov), tuple(lv), tuple(ov_x), n_free)
+    return ParTable(table, tuple(defined), tuple(ov), tuple(lv), tuple(ov_x), n_free, tuple(lv_x))
