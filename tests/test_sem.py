@@ -1,17 +1,22 @@
-"""Tests for servqual.sem against lavaan 0.6-14 (tests/reference/make_sem.R).
+"""Tests for servqual.sem against lavaan 0.6-14 (tests/reference/make_sem.R, make_sem_boot.R).
 
 Cases (sem_reference.json): PoliticalDemocracy (the classic model with residual
 covariances and equal labels; also with std.lv and no labels; and with observed exogenous
 covariates, fixed.x), Holzinger-Swineford 1939 (a mediation visual → textual → speed with
 ``:=`` indirect and total effects, marker and std.lv; two endogenous factors whose
-residuals covary by default; the plain 3-factor CFA) and the bundled retail_bank survey
-(five SERVQUAL dimensions → the observed outcome "overall").
+residuals covary by default; NA*/fixed modifiers; a path analysis among observed
+variables; a second-order factor; the plain 3-factor CFA) and the bundled retail_bank
+survey (five SERVQUAL dimensions → the observed outcome "overall", → a latent loyalty of
+"overall" and "recommend", → a single-indicator latent outcome). sem_mlr_reference.json:
+five of them with estimator = "MLR"; sem_boot_reference.json: lavaan's bootstrap.
 
 Tolerance. ML is iterative: lavaan's nlminb stops at a relative change of 1e-10 in F,
 servqual iterates to a gradient below 1e-9 (its chi-square is never above lavaan's). On the
 flat PoliticalDemocracy likelihood this leaves differences up to 1.2e-4 on residual
 covariances of size 1.4, so estimates are compared within 1e-4 · max(1, |value|); SEs,
-standardized values, R² and fit measures agree within 1e-4 (mostly 1e-6).
+standardized values, R² and fit measures agree within 1e-4 (mostly 1e-6); modification
+indices within 2e-4 · max(1, |mi|) (they amplify the optimisers' last digits); bootstrap
+figures within Monte-Carlo error.
 """
 
 from __future__ import annotations
