@@ -1391,6 +1391,26 @@ def _perf() -> sq.Survey:
 
 #: name → (call, error type, words the message must contain)
 ONE_LINERS: dict[str, tuple[Callable[[], Any], type[ServqualError], tuple[str, ...]]] = {
+    "sem_syntax_error": (
+        lambda: sq.sem(frame(), "f =~ E1 + + E2"),
+        sq.InstrumentError,
+        ("line 1",),
+    ),
+    "sem_unknown_variable": (
+        lambda: sq.sem(frame(), "f =~ E1 + E2 + E99"),
+        sq.MissingColumnError,
+        ("E99",),
+    ),
+    "modification_indices_not_a_fit": (
+        lambda: sq.modification_indices(pd.DataFrame({"a": [1]})),
+        sq.DataError,
+        ("DataFrame",),
+    ),
+    "plot_sem_not_a_fit": (
+        lambda: sq.plot_sem(sq.gap_scores(survey())),
+        sq.DataError,
+        ("GapResult",),
+    ),
     "export_tables_unknown_extension": (
         lambda: sq.export_tables(sq.gap_scores(survey()), "tables.pdf"),
         sq.DataError,

@@ -17,6 +17,7 @@ def test_notebooks_present():
         "02_zone_of_tolerance.ipynb",
         "03_four_perspectives.ipynb",
         "04_chart_gallery.ipynb",
+        "05_quality_to_loyalty.ipynb",
     ]
 
 

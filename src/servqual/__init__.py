@@ -59,6 +59,7 @@ from .plotting import (  # importing plotting registers the charts results draw 
     plot_ratings,
     plot_score,
     plot_scree,
+    plot_sem,
     plot_snake,
     plot_tolerance,
 )
@@ -72,6 +73,7 @@ if TYPE_CHECKING:  # the lazily loaded names below, for type checkers and IDEs
     from . import groups as groups
     from . import inference as inference
     from . import io as io
+    from . import models as models
     from . import operations as operations
     from . import reliability as reliability
     from . import summary as summary
@@ -100,6 +102,7 @@ if TYPE_CHECKING:  # the lazily loaded names below, for type checkers and IDEs
     from .inference import HotellingResult, PairedTestResult, hotelling_test, p_adjust, paired_tests
     from .io import read_survey
     from .kano import KanoResult, kano
+    from .models import ModificationIndicesResult, SEMResult, modification_indices, sem
     from .omega import OmegaResult, omega
     from .operations import control_chart, csat, kpi_series, nps
     from .polychoric import PolychoricResult, PolyserialResult, polychoric, polyserial
@@ -162,6 +165,7 @@ _LAZY: dict[str, tuple[str, ...]] = {
     ),
     "io": ("read_survey",),
     "kano": ("KanoResult", "kano"),
+    "models": ("ModificationIndicesResult", "SEMResult", "modification_indices", "sem"),
     "omega": ("OmegaResult", "omega"),
     "operations": ("control_chart", "csat", "kpi_series", "nps"),
     "power": ("PowerResult", "SurveyPowerResult", "power", "power_from_survey", "sample_size"),
@@ -264,6 +268,7 @@ __all__ = [
     "LikertResult",
     "MissingColumnError",
     "MissingDataWarning",
+    "ModificationIndicesResult",
     "NonNumericError",
     "OmegaResult",
     "PairedTestResult",
@@ -272,6 +277,7 @@ __all__ = [
     "PolyserialResult",
     "PowerResult",
     "ReliabilityWarning",
+    "SEMResult",
     "Scale",
     "ScaleRangeError",
     "ServqualError",
@@ -310,6 +316,7 @@ __all__ = [
     "kpi_series",
     "likert_distribution",
     "load_example",
+    "modification_indices",
     "nps",
     "omega",
     "operations",
@@ -329,6 +336,7 @@ __all__ = [
     "plot_ratings",
     "plot_score",
     "plot_scree",
+    "plot_sem",
     "plot_snake",
     "plot_tolerance",
     "polychoric",
@@ -339,6 +347,7 @@ __all__ = [
     "report",
     "respondent_scores",
     "sample_size",
+    "sem",
     "split_half",
     "summarize_csv",
     "tolerance_zone",

@@ -663,7 +663,7 @@ def _check_identification(spec: _Spec, s: np.ndarray) -> None:
 
 
 # --------------------------------------------------------------------------- fit measures
-def _rmsea_ci(x2: float, df: int, n: int, level: float = 0.90) -> tuple[float, float]:
+def _rmsea_ci(x2: float, df: float, n: float, level: float = 0.90) -> tuple[float, float]:
     """Steiger's non-centrality interval for RMSEA, as lavaan's ``lav_fit_rmsea_ci``."""
     if df < 1:
         return 0.0, 0.0

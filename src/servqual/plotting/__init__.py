@@ -14,6 +14,7 @@ from ._drivers import plot_drivers, plot_ipa, plot_kano
 from ._factor import plot_loadings, plot_scree
 from ._likert import plot_likert
 from ._operations import plot_control, plot_kpi, plot_nps, plot_ratings, plot_score
+from ._sem import plot_sem
 
 __all__ = [
     "plot_control",
@@ -29,6 +30,7 @@ __all__ = [
     "plot_ratings",
     "plot_score",
     "plot_scree",
+    "plot_sem",
     "plot_snake",
     "plot_tolerance",
 ]

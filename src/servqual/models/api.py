@@ -1,0 +1,685 @@
+"""``sem()``: structural equation models from lavaan syntax, and their result."""
+
+from __future__ import annotations
+
+import ast
+import warnings
+from collections.abc import Sequence
+from typing import Any, ClassVar
+
+import numpy as np
+import pandas as pd
+from scipy import stats
+
+from .._results import TableResult, result_class
+from .._validation import as_frame, check_choice, fmt_list
+from .._vocab import as_rng
+from ..exceptions import (
+    ConvergenceError,
+    DataError,
+    HeywoodWarning,
+    InstrumentError,
+    ServqualWarning,
+)
+from ..survey import Survey
+from .bootstrap import bca_interval, bootstrap_draws, jackknife, percentile_interval
+from .estimate import _hessian, ml_fit
+from .fit import FIT_NAMES, ROBUST_NAMES, fit_measures, robust_fit_measures
+from .matrices import RAM
+from .partable import ParTable, build_partable
+from .robust import sandwich, saturated_trace
+from .sample import sample_stats
+from .start import start_values
+from .syntax import parse_model
+from .vcov import delta_se, expected_vcov
+
+__all__ = ["SEMResult", "sem"]
+
+# lavaan's lav_object_post_check: an eigenvalue below -eps^(3/4) is "not positive definite"
+_PD_TOL = float(np.finfo(float).eps ** 0.75)
+
+
+@result_class
+class SEMResult(TableResult):
+    """Result of :func:`sem`: the parameter table, fit measures, R², effects.
+
+    The table (``to_frame()``) has one row per parameter in lavaan's order
+    (``parameterEstimates``: the rows written in the syntax, then lavaan's default
+    parameters, then the defined parameters ``:=``), indexed by ``lhs op rhs`` (e.g.
+    ``"dem60~ind60"``), with columns ``lhs``, ``op``, ``rhs``, ``label``, ``free``,
+    ``est``, ``se``, ``z``, ``p_value``, ``ci_low``, ``ci_high`` (interval at ``level``,
+    of type ``ci_type``), ``std_lv`` and ``std_all`` (``standardizedSolution`` with
+    ``type = "std.lv"`` and ``"std.all"``). Fixed parameters have ``se = 0``, NaN
+    ``z``/``p_value`` and a zero-width interval, as in lavaan. ``improper`` lists what
+    makes the solution improper (it is empty for a proper solution). ``se_type`` is
+    ``"standard"``, ``"robust"`` (MLR) or ``"bootstrap"``; ``ci_type`` is ``"wald"``,
+    ``"percentile"`` or ``"bca"``; with the bootstrap, ``n_boot`` draws were made,
+    ``n_boot_failed`` of them could not be fitted and were left out, and
+    ``n_boot_improper`` of the others have an improper solution and were kept, as in
+    lavaan (``effects()`` then uses the standard deviations of the bootstrapped effects).
+    """
+
+    model: str
+    n: int
+    observed: tuple[str, ...]
+    latent: tuple[str, ...]
+    estimator: str
+    std_lv: bool
+    level: float
+    se_type: str
+    ci_type: str
+    n_boot: int
+    n_boot_failed: int
+    n_boot_improper: int
+    npar: int
+    iterations: int
+    dropped_rows: tuple[Any, ...]
+    sample_cov: pd.DataFrame
+    implied_cov: pd.DataFrame
+    vcov: pd.DataFrame
+    improper: tuple[str, ...] = ()
+    _fit: pd.Series
+    _r2: pd.Series
+    _effects: pd.DataFrame
+    _pt: ParTable
+    _est: np.ndarray
+
+    _plot_function: ClassVar[str | None] = "plot_sem"
+
+    def _header(self) -> str:
+        f = self._fit
+        return (
+            f"SEM ({self.estimator.upper()}, {'std.lv' if self.std_lv else 'marker'}) · {len(self.latent)} latent · "
+            f"{len(self.observed)} observed · n={self.n} · chisq={f['chisq']:.3f} "
+            f"(df={int(f['df'])}) · CFI={f['cfi']:.3f} · TLI={f['tli']:.3f} · "
+            f"RMSEA={f['rmsea']:.3f} · SRMR={f['srmr']:.3f}"
+        )
+
+    def fit_measures(self) -> pd.Series:
+        """Fit measures by lavaan's ``fitMeasures`` names with ``_`` for ``.``: ``npar``,
+        ``fmin``, ``chisq``, ``df``, ``pvalue``, ``baseline_chisq``, ``baseline_df``,
+        ``baseline_pvalue``, ``cfi``, ``tli``, ``nnfi``, ``nfi``, ``ifi``, ``logl``,
+        ``unrestricted_logl``, ``aic``, ``bic``, ``ntotal``, ``bic2``, ``rmsea``,
+        ``rmsea_ci_lower``, ``rmsea_ci_upper``, ``rmsea_pvalue``, ``srmr``; with
+        ``estimator="mlr"`` also ``chisq_scaled``, ``df_scaled``, ``pvalue_scaled``,
+        ``chisq_scaling_factor``, the scaled baseline test, ``cfi_scaled``, ``tli_scaled``,
+        ``nnfi_scaled``, ``cfi_robust``, ``tli_robust``, ``nnfi_robust`` and
+        ``rmsea_scaled``/``rmsea_robust`` with their intervals and p-values."""
+        return self._fit.copy()
+
+    def r_squared(self) -> pd.Series:
+        """R² of every variable with a residual variance (observed indicators and
+        outcomes, then endogenous latent variables: those regressed on others and the
+        first-order factors of a higher-order factor), as ``lavInspect(fit, "r2")``."""
+        return self._r2.copy()
+
+    def effects(self) -> pd.DataFrame:
+        """Direct, indirect and total effects along the regression (``~``) paths.
+
+        One row per (``outcome``, ``predictor``) pair connected by a chain of
+        regressions, with ``direct``, ``indirect``, ``total`` and their delta-method
+        standard errors (``direct_se``, ``indirect_se``, ``total_se``). With ``B`` the
+        matrix of regression coefficients (``B[y, x]`` the effect of ``x`` on ``y``),
+        total effects are ``(I − B)⁻¹ − I`` and indirect effects total − direct
+        (Bollen, 1987).
+        """
+        return self._effects.copy()
+
+    def estimates(self, op: str | None = None) -> pd.DataFrame:
+        """The parameter table, optionally only the rows of one operator
+        (``"=~"``, ``"~"``, ``"~~"`` or ``":="``)."""
+        t = self._table
+        return (t if op is None else t[t["op"] == op]).copy()
+
+
+def _definitions(pt: ParTable) -> list[tuple[str, Any]]:
+    return [
+        (d.name, compile(ast.parse(d.expression, mode="eval"), "<:=>", "eval")) for d in pt.defined
+    ]
+
+
+def _evaluate_defined(pt: ParTable, codes: list, row_values: np.ndarray) -> np.ndarray:
+    """Values of the defined parameters, given the values of all table rows."""
+    env: dict[str, Any] = {"exp": np.exp, "log": np.log, "sqrt": np.sqrt}
+    labels = pt.table["label"].to_numpy()
+    for k in range(len(labels)):
+        if labels[k] and labels[k] not in env:
+            env[labels[k]] = row_values[k]
+    out = []
+    for name, code in codes:
+        value = eval(code, {"__builtins__": {}}, env)  # parsed and whitelisted
+        env[name] = value
+        out.append(value)
+    return np.array(out, dtype=row_values.dtype)
+
+
+def _std_factors(ram: RAM, x: np.ndarray, kind: str) -> np.ndarray:
+    """Per-row factor that turns a parameter value into its std.all / std.lv value.
+
+    Loadings and regressions are scaled by sd(predictor)/sd(outcome), variances by the
+    total variance, covariances by the residual standard deviations (lavaan's
+    ``cov.std = TRUE``); ``kind="lv"`` uses the standard deviations of the latent
+    variables only. Works on complex ``x``.
+    """
+    a, s = ram.matrices(x)
+    b = ram.inverse(a)
+    sd = np.sqrt(np.diag(b @ s @ b.T))
+    with np.errstate(invalid="ignore"):  # a negative residual variance: NaN, as lavaan
+        res = np.sqrt(np.diag(s))
+    if kind == "lv":
+        observed = np.arange(ram.m) < ram.p
+        sd = np.where(observed, 1.0, sd)
+        res = np.where(observed, 1.0, res)
+    i, j = ram.row_i, ram.row_j  # A[i, j]: effect of j on i; S[i, j]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        out = np.where(
+            ram.row_is_a, sd[j] / sd[i], np.where(i == j, 1.0 / sd[i] ** 2, 1.0 / (res[i] * res[j]))
+        )
+    # a zero residual variance (a single indicator) leaves its covariances unscaled: NaN
+    return np.where(np.isfinite(out), out, np.nan)
+
+
+def _standardized(ram: RAM, x: np.ndarray, kind: str) -> np.ndarray:
+    """std.all / std.lv values of the table rows."""
+    return ram.row_values(x) * _std_factors(ram, x, kind)
+
+
+def _effects(
+    pt: ParTable, ram: RAM, x: np.ndarray, vcov: np.ndarray, draws: np.ndarray | None = None
+) -> pd.DataFrame:
+    t = pt.table
+    reg = np.flatnonzero((t["op"] == "~").to_numpy())
+    cols = [
+        "outcome",
+        "predictor",
+        "direct",
+        "direct_se",
+        "indirect",
+        "indirect_se",
+        "total",
+        "total_se",
+    ]
+    if len(reg) == 0:
+        return pd.DataFrame(columns=cols)
+    i, j = ram.row_i[reg], ram.row_j[reg]
+    conn = np.zeros((ram.m, ram.m), dtype=bool)
+    conn[i, j] = True
+    reach = conn.copy()
+    for _ in range(ram.m):
+        nxt = reach | ((reach.astype(int) @ conn.astype(int)) > 0)
+        if (nxt == reach).all():
+            break
+        reach = nxt
+    order = list(dict.fromkeys(t["lhs"].to_numpy()[reg]))
+    pos = {v: k for k, v in enumerate(ram.names)}
+    pairs = [(pos[y], k) for y in order for k in range(ram.m) if reach[pos[y], k]]
+    yi = np.array([p[0] for p in pairs])
+    xj = np.array([p[1] for p in pairs])
+
+    def values(z: np.ndarray) -> np.ndarray:
+        a, _s = ram.matrices(z)
+        bmat = np.zeros_like(a)
+        bmat[i, j] = a[i, j]
+        total = np.linalg.inv(np.eye(ram.m, dtype=a.dtype) - bmat) - np.eye(ram.m)
+        d, tt = bmat[yi, xj], total[yi, xj]
+        return np.concatenate([d, tt - d, tt])
+
+    v = values(x)
+    if draws is None:
+        se = delta_se(values, x, vcov)
+    else:  # bootstrap: standard deviation of the effects over the draws
+        se = np.std(np.array([values(b) for b in draws]), axis=0, ddof=1)
+    k = len(pairs)
+    out = pd.DataFrame(
+        {
+            "outcome": [ram.names[a] for a in yi],
+            "predictor": [ram.names[b] for b in xj],
+            "direct": v[:k],
+            "direct_se": se[:k],
+            "indirect": v[k : 2 * k],
+            "indirect_se": se[k : 2 * k],
+            "total": v[2 * k :],
+            "total_se": se[2 * k :],
+        }
+    )
+    return out.set_index(
+        pd.Index(
+            [f"{a}~{b}" for a, b in zip(out["outcome"], out["predictor"], strict=True)],
+            name="effect",
+        )
+    )
+
+
+def _improper(pt: ParTable, ram: RAM, x: np.ndarray) -> list[str]:
+    """lavaan's ``lav_object_post_check``: negative variances, non-PD Θ and cov.lv."""
+    a, s = ram.matrices(x)
+    p = ram.p
+    problems = []
+    theta = s[:p, :p]
+    neg_ov = [ram.ov[k] for k in range(p) if theta[k, k] < 0]
+    if neg_ov:
+        problems.append(f"negative residual variance for {fmt_list(neg_ov)}")
+    elif p > 1 and np.linalg.eigvalsh(theta)[0] < -_PD_TOL:
+        problems.append(
+            "the covariance matrix of the residuals of the observed variables (Θ) is not "
+            f"positive definite (smallest eigenvalue {np.linalg.eigvalsh(theta)[0]:.3g})"
+        )
+    lvi = np.arange(p, ram.m)
+    neg_lv = [ram.names[k] for k in lvi if s[k, k] < 0]
+    if neg_lv:
+        problems.append(f"negative (residual) variance for latent {fmt_list(neg_lv)}")
+    elif len(lvi) > 1:
+        b = ram.inverse(a)
+        cov_lv = (b @ s @ b.T)[np.ix_(lvi, lvi)]
+        w = np.linalg.eigvalsh(cov_lv)[0]
+        if w < -_PD_TOL:
+            problems.append(
+                "the covariance matrix of the latent variables is not positive definite "
+                f"(smallest eigenvalue {w:.3g})"
+            )
+    return problems
+
+
+def _survey_frame(
+    survey: Any, model: str | None, outcome: Any, outcome_name: str, score: str
+) -> tuple[pd.DataFrame, str]:
+    """Item scores plus outcomes of a Survey, and (without ``model``) the obvious model."""
+    if not isinstance(score, str):
+        raise DataError(f"score must be a score name such as 'perception', got {score!r}.")
+    frame = survey.item_scores(score)
+    outcomes = survey.outcomes
+    if outcomes is not None:
+        frame = frame.join(outcomes, how="left")
+    if model is not None:
+        if outcome is not None:
+            raise DataError("Pass either model= (lavaan syntax) or outcome=, not both.")
+        return frame, model
+    dims = {
+        dim: items
+        for dim, items in survey.instrument.model.items()
+        if all(i in frame.columns for i in items)
+    }
+    if not dims:
+        raise InstrumentError(
+            f"No dimension of instrument {survey.instrument.name!r} has all its items scored "
+            f"as {score!r}; pass model= explicitly."
+        )
+    lines = [f"{dim} =~ " + " + ".join(items) for dim, items in dims.items()]
+    if outcome is not None:
+        names = [outcome] if isinstance(outcome, str) else list(outcome)
+        for name in names:
+            survey.outcome(name)  # MissingColumnError naming the outcomes there are
+        if len(names) == 1:
+            target = names[0]
+        else:
+            target = outcome_name
+            lines.append(f"{target} =~ " + " + ".join(names))
+        lines.append(f"{target} ~ " + " + ".join(dims))
+    return frame, "\n".join(lines)
+
+
+def sem(
+    data: Any,
+    model: str | None = None,
+    *,
+    outcome: str | Sequence[str] | None = None,
+    outcome_name: str = "outcome",
+    score: str = "perception",
+    std_lv: bool = False,
+    nan_policy: str = "listwise",
+    level: float = 0.95,
+    estimator: str = "ml",
+    se: str = "standard",
+    n_boot: int = 1000,
+    ci: str | None = None,
+    rng: int | np.random.Generator | None = None,
+    progress: bool | None = None,
+) -> SEMResult:
+    """Structural equation model from lavaan syntax, by ML or MLR (as ``lavaan::sem``).
+
+    Parameters
+    ----------
+    data : pandas.DataFrame or Survey
+        One row per respondent; the columns named in ``model`` are used. For a
+        :class:`~servqual.Survey` the columns are its item scores (``score``) and its
+        outcomes (``survey.outcomes``).
+    model : str, optional
+        lavaan model syntax: ``=~`` (latent variable measured by), ``~`` (regression),
+        ``~~`` (variance/covariance), ``:=`` (defined parameter, an arithmetic expression
+        of labels with ``+ - * / ^`` and ``exp``, ``log``, ``sqrt``). Terms take modifiers:
+        ``0*x`` fixes, ``a*x`` labels (equal labels: equal parameters), ``NA*x`` frees.
+        Comments start with ``#`` or ``!``; ``;`` separates statements; a line ending in
+        an operator or ``+`` continues on the next. Required for a DataFrame; for a
+        Survey it defaults to the instrument's measurement model (each dimension whose
+        items are all scored a latent variable of its items) plus, with ``outcome``, the
+        regression of the outcome on every dimension.
+    outcome : str or sequence of str, optional
+        Survey only, without ``model``: the outcome column(s) the dimensions predict. One
+        name: an observed outcome; several: a latent outcome ``outcome_name`` measured by
+        them.
+    outcome_name : str, default "outcome"
+        Name of the latent outcome when ``outcome`` lists several columns.
+    score : str, default "perception"
+        Survey only: which item score to analyse (``"perception"``, ``"gap"`` ...).
+    std_lv : bool, default False
+        Identification. ``False`` fixes the first loading of every latent variable to 1
+        (lavaan's default); ``True`` fixes the (residual) variances of the latent
+        variables to 1 and frees all loadings.
+    nan_policy : {"listwise", "raise"}
+        Rows with a missing value on a model variable are dropped (with a
+        :class:`~servqual.MissingDataWarning`) or raise :class:`~servqual.DataError`.
+    level : float, default 0.95
+        Confidence level of ``ci_low``/``ci_high``.
+    estimator : {"ml", "mlr"}
+        ``"ml"``: normal-theory ML with expected-information standard errors (lavaan's
+        default). ``"mlr"``: the same estimates with Huber-White (sandwich) standard errors
+        from the observed information and the Yuan-Bentler scaled chi-square, as
+        lavaan's ``estimator = "MLR"``; ``fit_measures()`` then adds the scaled and robust
+        measures (``chisq_scaled``, ``chisq_scaling_factor``, ``cfi_scaled``,
+        ``cfi_robust``, ``tli_robust``, ``rmsea_scaled``, ``rmsea_robust`` with their
+        intervals and p-values ...). Not available with observed exogenous covariates.
+    se : {"standard", "bootstrap"}
+        ``"standard"``: from the information matrix (expected for ML, the sandwich for
+        MLR). ``"bootstrap"``: the standard deviation of ``n_boot`` nonparametric bootstrap
+        draws (rows resampled with replacement, the model refitted by ML on each), as
+        lavaan's ``se = "bootstrap"``; z and p-values use it. Draws that cannot be fitted
+        are left out, counted in ``n_boot_failed`` and reported by a warning; draws with
+        an improper solution are kept and counted in ``n_boot_improper``, as in lavaan.
+    n_boot : int, default 1000
+        Number of bootstrap draws.
+    ci : {"wald", "percentile", "bca"}, optional
+        Interval in ``ci_low``/``ci_high``: ``"wald"`` (``est ± z·se``, the default for
+        ``se="standard"``), the bootstrap ``"percentile"`` interval (the default with
+        ``se="bootstrap"``, lavaan's ``boot.ci.type = "perc"``) or ``"bca"``, bias-corrected
+        and accelerated (Efron, 1987; the acceleration from a jackknife, N more fits).
+    rng : int or numpy.random.Generator, optional
+        Seed or generator of the bootstrap draws.
+    progress : bool, optional
+        Show a progress bar of the bootstrap (default: on a terminal or in a notebook).
+
+    Returns
+    -------
+    SEMResult
+        ``to_frame()`` is the parameter table; ``fit_measures()``, ``r_squared()``,
+        ``effects()``; ``vcov`` the covariance matrix of the free parameters.
+
+    Raises
+    ------
+    InstrumentError
+        A syntax error (the message names the line and token), a latent variable named
+        like a column, a statement written twice, or a model with more free parameters
+        than sample moments.
+    MissingColumnError
+        A variable that is neither a column nor a latent variable (the message names
+        the closest column).
+    ConvergenceError
+        The optimiser did not reach a minimum of the ML discrepancy.
+
+    Warns
+    -----
+    HeywoodWarning
+        Negative (residual) variances, a residual covariance matrix Θ or a latent
+        covariance matrix that is not positive definite (lavaan's post-estimation
+        checks); also kept in ``improper``.
+    ServqualWarning
+        A singular information matrix (standard errors NaN); bootstrap draws that failed or
+        have an improper solution.
+
+    Notes
+    -----
+    Defaults are lavaan's for ``sem()`` and ``cfa()``: residual variances of observed
+    and latent endogenous variables free; covariances among exogenous latent variables
+    free; covariances among the residuals of pure dependent variables (observed or
+    latent, not predicting anything) free; the moments of observed exogenous covariates
+    fixed at their sample values (``fixed.x = TRUE``: they are not counted in ``npar``
+    or ``df``). Single group, complete data, no mean structure. See the methods page
+    for the formulas.
+
+    Survey weights are not used (the fit is unweighted, as ``lavaan::sem`` without
+    ``sampling.weights``).
+
+    Examples
+    --------
+    >>> import servqual as sq
+    >>> survey = sq.load_example("retail_bank", nan_policy="listwise")
+    >>> fit = sq.sem(survey, outcome="overall")
+    >>> print(fit.model.splitlines()[-1])
+    overall ~ tangibles + reliability + responsiveness + assurance + empathy
+    >>> round(float(fit.r_squared()["overall"]), 3)
+    0.093
+    >>> import pandas as pd
+    >>> hs = pd.read_csv("tests/reference/sem_hs_data.csv")  # doctest: +SKIP
+    >>> fit = sq.sem(hs, '''visual =~ x1 + x2 + x3
+    ...     textual =~ x4 + x5 + x6
+    ...     textual ~ visual''')  # doctest: +SKIP
+    """
+    if not isinstance(std_lv, bool | np.bool_):
+        raise DataError(f"std_lv must be True or False, got {std_lv!r}.")
+    if not 0 < level < 1:
+        raise DataError(f"level must lie between 0 and 1, got {level!r}.")
+    check_choice(estimator, "estimator", ("ml", "mlr"))
+    check_choice(se, "se", ("standard", "bootstrap"))
+    if ci is None:
+        ci = "percentile" if se == "bootstrap" else "wald"
+    check_choice(ci, "ci", ("wald", "percentile", "bca") if se == "bootstrap" else ("wald",))
+    if se == "bootstrap":
+        if isinstance(n_boot, bool) or not isinstance(n_boot, int | np.integer) or n_boot < 2:
+            raise DataError(f"n_boot must be an integer of at least 2, got {n_boot!r}.")
+        gen = as_rng(rng)
+
+    if isinstance(data, Survey):
+        frame, model = _survey_frame(data, model, outcome, outcome_name, score)
+    else:
+        if outcome is not None:
+            raise DataError("outcome= builds a model for a Survey; for a DataFrame pass model=.")
+        frame = as_frame(data)
+        if model is None:
+            raise InstrumentError(
+                "model= (lavaan syntax) is required when data is a DataFrame, e.g. "
+                "'quality =~ q1 + q2 + q3\\nsatisfaction ~ quality'."
+            )
+    statements, defined = parse_model(model)
+    pt = build_partable(statements, defined, [str(c) for c in frame.columns], bool(std_lv))
+    ss = sample_stats(frame, list(pt.ov), nan_policy)
+    ram = RAM(pt)
+    ram.set_exogenous(ss.cov)
+    s, n = ss.cov, ss.n
+    exo = np.array([v in pt.ov_x for v in pt.ov])
+    if estimator == "mlr" and exo.any():
+        raise InstrumentError(
+            "estimator='mlr' does not support observed exogenous covariates (fixed.x) yet: "
+            f"{fmt_list(pt.ov_x)} only predict. Model them as single-indicator latent "
+            "variables, or use estimator='ml'."
+        )
+    nx = int(exo.sum())
+    ndat = ram.p * (ram.p + 1) // 2 - nx * (nx + 1) // 2
+    if ram.q > ndat:
+        raise InstrumentError(
+            f"The model has {ram.q} free parameters but only {ndat} sample moments "
+            f"(df = {ndat - ram.q}); it is not identified."
+        )
+    x0 = start_values(pt, ram, s)
+    est, fmin, nit = ml_fit(ram, s, x0)
+    sig = ram.sigma(est)
+    fit = fit_measures(s, sig, fmin, n, ram.q, exo)
+    vcov = expected_vcov(ram, est, n)
+    names = list(FIT_NAMES)
+    if estimator == "mlr":
+        d = ss.centered
+        hess = _hessian(ram, est, s, float(np.linalg.slogdet(s)[1]))
+        if np.all(np.isfinite(vcov)):
+            vcov, trace_h0 = sandwich(ram, est, s, d, hess)
+        else:
+            trace_h0 = float("nan")
+        trace_h1 = saturated_trace(s, d)
+        var = np.diag(s)
+        trace_b = ram.p + 0.5 * float(np.sum((d**4).mean(axis=0) / var**2 - 1.0))
+        df, df_b = fit["df"], fit["baseline_df"]
+        c = (trace_h1 - trace_h0) / df if df > 0 else float("nan")
+        c_b = (trace_h1 - trace_b) / df_b
+        fit.update(robust_fit_measures(fit, c, c_b))
+        names += list(ROBUST_NAMES)
+
+    boot = None
+    n_failed = n_improper = 0
+    if se == "bootstrap":
+        x_rows = ss.centered + 0.0  # resampling is location-free: centred rows suffice
+
+        def ident(z: np.ndarray) -> np.ndarray:
+            return z
+
+        def admissible(z: np.ndarray) -> bool:
+            return not _improper(pt, ram, z)
+
+        boot, n_failed, n_improper = bootstrap_draws(
+            ram, x_rows, est, ident, int(n_boot), gen, progress, admissible
+        )
+        if len(boot) < 2:
+            raise ConvergenceError(
+                f"Only {len(boot)} of {n_boot} bootstrap draws could be fitted; the model is "
+                "too unstable on resamples of these data for bootstrap standard errors."
+            )
+        if n_failed:
+            warnings.warn(
+                f"{n_failed} of {n_boot} bootstrap draws failed (singular resampled "
+                "covariance matrix or no convergence) and were left out.",
+                ServqualWarning,
+                stacklevel=2,
+            )
+        if n_improper:
+            warnings.warn(
+                f"{n_improper} of {n_boot} bootstrap draws have an improper solution (a "
+                "negative variance or a covariance matrix that is not positive definite); "
+                "they are kept, as lavaan keeps them.",
+                ServqualWarning,
+                stacklevel=2,
+            )
+        vcov = np.cov(boot, rowvar=False, ddof=1).reshape(ram.q, ram.q)
+
+    t = pt.table
+    values = ram.row_values(est)
+    free = t["par"].to_numpy() >= 0
+    se_rows = np.zeros(len(t))
+    se_rows[free] = np.sqrt(np.clip(np.diag(vcov), 0.0, None))[t["par"].to_numpy()[free]]
+    std_all = _standardized(ram, est, "all")
+    std_lvv = _standardized(ram, est, "lv")
+    codes = _definitions(pt)
+    if codes:
+
+        def dfun(z: np.ndarray) -> np.ndarray:
+            return _evaluate_defined(pt, codes, ram.row_values(z))
+
+        dval = dfun(est)
+        if boot is None:
+            dse = delta_se(dfun, est, vcov)
+        else:
+            dse = np.std(np.array([dfun(b) for b in boot]), axis=0, ddof=1)
+        dstd_all = _evaluate_defined(pt, codes, std_all)
+        dstd_lv = _evaluate_defined(pt, codes, std_lvv)
+    else:
+        dval = dse = dstd_all = dstd_lv = np.zeros(0)
+    lhs = list(t["lhs"]) + [d.name for d in pt.defined]
+    op = list(t["op"]) + [":="] * len(pt.defined)
+    rhs = list(t["rhs"]) + [d.expression.replace("**", "^").replace(" ", "") for d in pt.defined]
+    label = list(t["label"]) + [d.name for d in pt.defined]
+    free_all = np.concatenate([free, np.zeros(len(dval), dtype=bool)])
+    has_se = np.concatenate([free, np.ones(len(dval), dtype=bool)])
+    est_all = np.concatenate([values, dval])
+    se_all = np.concatenate([se_rows, dse])
+    with np.errstate(divide="ignore", invalid="ignore"):
+        z = np.where(has_se & (se_all > 0), est_all / se_all, np.nan)
+    pval = 2 * stats.norm.sf(np.abs(z))
+    crit = stats.norm.ppf(0.5 + level / 2)
+    ci_low, ci_high = est_all - crit * se_all, est_all + crit * se_all
+    if boot is not None and ci != "wald":
+
+        def all_values(z: np.ndarray) -> np.ndarray:
+            rows = ram.row_values(z)
+            return np.concatenate([rows, _evaluate_defined(pt, codes, rows)]) if codes else rows
+
+        draws = np.array([all_values(b) for b in boot])
+        if ci == "percentile":
+            lo, hi = percentile_interval(draws, level)
+        else:
+            jack = jackknife(ram, ss.centered + 0.0, est, ident)
+            jack_vals = np.array(
+                [
+                    all_values(j) if np.all(np.isfinite(j)) else np.full(len(est_all), np.nan)
+                    for j in jack
+                ]
+            )
+            lo, hi = bca_interval(draws, est_all, jack_vals, level)
+        ci_low = np.where(has_se, lo, est_all)
+        ci_high = np.where(has_se, hi, est_all)
+    table = pd.DataFrame(
+        {
+            "lhs": lhs,
+            "op": op,
+            "rhs": rhs,
+            "label": label,
+            "free": free_all,
+            "est": est_all,
+            "se": se_all,
+            "z": z,
+            "p_value": pval,
+            "ci_low": ci_low,
+            "ci_high": ci_high,
+            "std_lv": np.concatenate([std_lvv, dstd_lv]),
+            "std_all": np.concatenate([std_all, dstd_all]),
+        },
+        index=pd.Index(
+            [f"{a}{o}{b}" for a, o, b in zip(lhs, op, rhs, strict=True)], name="parameter"
+        ),
+    )
+    # R²: observed variables with a residual variance, then endogenous latent variables
+    _a, s_m = ram.matrices(est)
+    total = np.diag(ram.implied_all(est))
+    endo_lv = [f for f in pt.lv if f not in pt.lv_x]  # regressed on, or indicators
+    r2_names = [v for v in pt.ov if v not in pt.ov_x] + endo_lv
+    pos = {v: k for k, v in enumerate(ram.names)}
+    r2 = pd.Series(
+        [1.0 - s_m[pos[v], pos[v]] / total[pos[v]] for v in r2_names],
+        index=pd.Index(r2_names, name="variable"),
+        name="r2",
+    )
+    problems = _improper(pt, ram, est)
+    if problems:
+        warnings.warn(
+            "Improper solution: " + "; ".join(problems) + ". Interpret with care: the model "
+            "may be misspecified or the sample too small.",
+            HeywoodWarning,
+            stacklevel=2,
+        )
+    par_names = [""] * ram.q
+    for k in np.flatnonzero(free)[::-1]:
+        par_names[t["par"].iat[k]] = table.index[k]
+    ov_index = pd.Index(pt.ov, name="variable")
+    return SEMResult(
+        _table=table,
+        model=model,
+        n=n,
+        observed=pt.ov,
+        latent=pt.lv,
+        estimator=estimator,
+        std_lv=bool(std_lv),
+        level=float(level),
+        npar=ram.q,
+        iterations=nit,
+        dropped_rows=ss.dropped,
+        sample_cov=pd.DataFrame(s, index=ov_index, columns=ov_index),
+        implied_cov=pd.DataFrame(sig, index=ov_index, columns=ov_index),
+        vcov=pd.DataFrame(vcov, index=par_names, columns=par_names),
+        improper=tuple(problems),
+        _fit=pd.Series({k: fit[k] for k in names}, name="fit", dtype=float),
+        _r2=r2,
+        _effects=_effects(pt, ram, est, vcov, boot),
+        se_type="bootstrap"
+        if boot is not None
+        else ("robust" if estimator == "mlr" else "standard"),
+        ci_type=ci,
+        n_boot=0 if boot is None else int(n_boot),
+        n_boot_failed=int(n_failed),
+        n_boot_improper=int(n_improper),
+        _pt=pt,
+        _est=est,
+    )
