@@ -562,7 +562,7 @@ def test_labels_custom_instrument(bank, ax):
 
 
 def test_wrap_counts_wide_characters_twice():
-    from servqual.plotting._labels import wrap
+    from servqual._labels import wrap
 
     assert wrap("The firm's equipment looks up to date.", 15) == (
         "The firm's\nequipment looks\nup to date."

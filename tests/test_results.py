@@ -112,3 +112,27 @@ def test_results_module_does_not_import_plotting():
         for part in (getattr(node, "module", None) or "", *(a.name for a in node.names))
     }
     assert "import_module" not in source
+
+
+def test_to_frame_names_items_and_dimensions_by_label_or_wording():
+    survey = sq.load_example("retail_bank")
+    inst = survey.instrument
+    dims = sq.gap_scores(survey, level="dimension")
+    assert list(dims.to_frame().index) == [d.name for d in inst.dimensions]
+    assert list(dims.to_frame(labels="label").index) == [d.label for d in inst.dimensions]
+    items = sq.gap_scores(survey, level="item", by="branch").to_frame(labels="text")
+    first = inst.dimensions[0].items[0]
+    assert items.index.names == ["branch", "item"]
+    assert items.index[0] == ("centre", first.text)  # segment level kept, wording unwrapped
+    np.testing.assert_array_equal(
+        items["gap"].to_numpy(), sq.gap_scores(survey, level="item", by="branch").gap.to_numpy()
+    )
+    overall = sq.gap_scores(survey, level="overall").to_frame(labels="label")
+    assert list(overall.index) == ["overall"]  # not an item or a dimension: unchanged
+    # a result that does not name its instrument needs instrument=
+    alpha = sq.cronbach_alpha(survey)
+    with pytest.raises(sq.DataError, match="instrument="):
+        alpha.to_frame(labels="label")
+    assert alpha.to_frame(labels="label", instrument=survey).index[0] == inst.dimensions[0].label
+    with pytest.raises(sq.DataError, match="labels='x'"):
+        dims.to_frame(labels="x")

@@ -21,7 +21,7 @@ from typing import Any, ClassVar, Literal, TypeVar, dataclass_transform
 import numpy as np
 import pandas as pd
 
-from . import _tables
+from . import _labels, _tables
 from .exceptions import ServqualError
 
 __all__ = [
@@ -181,9 +181,56 @@ class TableResult:
     #: further columns whose values cannot exceed 1 (shown without a leading zero in papers)
     _bounded_columns: ClassVar[tuple[str, ...]] = ()
 
-    def to_frame(self) -> pd.DataFrame:
-        """Return the result table as a new DataFrame (the result stays unchanged)."""
-        return self._table.copy(deep=True)
+    def to_frame(self, *, labels: str = "code", instrument: Any = None) -> pd.DataFrame:
+        """Return the result table as a new DataFrame (the result stays unchanged).
+
+        Parameters
+        ----------
+        labels : {"code", "label", "text"}
+            How items and dimensions are named in the index: their codes (``TAN1``,
+            ``tangibles``), the instrument's labels, or the item wording (full text,
+            unwrapped). Other index entries (``"overall"``, segments) keep their names.
+        instrument : Instrument, str or Survey, optional
+            Where the labels come from, when the result does not name a built-in
+            instrument (e.g. a custom instrument: pass ``survey.instrument``).
+
+        Examples
+        --------
+        >>> import servqual as sq
+        >>> gaps = sq.gap_scores(sq.load_example("retail_bank"), level="dimension")
+        >>> gaps.to_frame(labels="label").index[0]
+        'Tangibles'
+        """
+        table = self._table.copy(deep=True)
+        if labels == "code":
+            return table
+        index = table.index
+        names = list(index.names)
+        targets = [k for k, n in enumerate(names) if n in ("item", "dimension")]
+        if not targets and index.nlevels == 1 and index.dtype == object:
+            targets = [0]
+
+        def relabel(values: Any) -> list[str]:
+            return _labels.unit_labels(
+                list(values),
+                labels=labels,
+                result=self,
+                instrument=instrument,
+                chart="to_frame",
+                width=10**9,
+            )
+
+        if labels not in _labels.LABEL_CHOICES:
+            relabel([])  # raises the DataError naming the allowed values
+        if index.nlevels == 1:
+            if targets:
+                table.index = pd.Index(relabel(index), name=index.name)
+            return table
+        arrays = [index.get_level_values(k) for k in range(index.nlevels)]
+        for k in targets:
+            arrays[k] = pd.Index(relabel(arrays[k]), name=names[k])
+        table.index = pd.MultiIndex.from_arrays(arrays, names=names)
+        return table
 
     @property
     def index(self) -> pd.Index:

@@ -86,7 +86,8 @@ class SEMResult(TableResult):
 
     _plot_function: ClassVar[str | None] = "plot_sem"
 
-    def _header(self) -> str:
+    @property
+    def header(self) -> str:
         f = self._fit
         return (
             f"SEM ({self.estimator.upper()}, {'std.lv' if self.std_lv else 'marker'}) · {len(self.latent)} latent · "

@@ -13,9 +13,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from .._labels import unit_labels
 from ..exceptions import DataError, ServqualError
 from ._fonts import fit_scripts
-from ._labels import unit_labels
 
 __all__ = ["plot_gaps", "plot_radar", "plot_snake", "plot_tolerance"]
 

@@ -13,10 +13,10 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from .._labels import unit_labels
 from ..exceptions import ServqualError
 from ._core import _axes, _ci_columns, _confidence, _table
 from ._fonts import fit_scripts
-from ._labels import unit_labels
 
 __all__ = ["plot_drivers", "plot_ipa", "plot_kano"]
 

@@ -6,10 +6,10 @@ from typing import Any
 
 import numpy as np
 
+from .._labels import unit_labels
 from ..exceptions import ServqualError
 from ._core import _axes, _table
 from ._fonts import fit_scripts
-from ._labels import unit_labels
 
 __all__ = ["plot_loadings", "plot_scree"]
 

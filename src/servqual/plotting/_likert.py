@@ -7,12 +7,12 @@ from typing import Any, Literal
 
 import numpy as np
 
+from .._labels import unit_labels
 from ..exceptions import ServqualError
 from ..likert import LikertResult, likert_distribution
 from ..survey import Survey
 from ._core import _axes
 from ._fonts import fit_scripts
-from ._labels import unit_labels
 
 __all__ = ["plot_likert"]
 

@@ -6,9 +6,9 @@ import unicodedata
 from collections.abc import Sequence
 from typing import Any
 
-from .._validation import check_choice
-from ..exceptions import DataError, InstrumentError
-from ..instruments import Instrument, get, list_instruments
+from ._validation import check_choice
+from .exceptions import DataError, InstrumentError
+from .instruments import Instrument, get, list_instruments
 
 __all__ = ["LABEL_CHOICES", "resolve_instrument", "unit_labels", "wrap"]
 
