@@ -566,6 +566,14 @@ fig, ax = plt.subplots(figsize=(6, 8))
 sq.plot_loadings(sq.efa(bank, n_factors=5, rotation="oblimin"), ax=ax, threshold=0.3);
 """),
     md("""
+**`sq.plot_sem`**: the path diagram of a structural model (each dimension a latent factor of
+its perception items, explaining the overall rating), with standardized estimates.
+"""),
+    code("""
+fig, ax = plt.subplots(figsize=(9, 7))
+sq.plot_sem(sq.sem(bank, outcome="overall"), ax=ax);
+"""),
+    md("""
 **`sq.plot_drivers`**: relative importance of the dimensions for the overall rating.
 """),
     code("""
