@@ -1187,7 +1187,7 @@ def _sem_section(ctx: _Context) -> list[str]:
             res,
             f"Path diagram of the structural model (standardized estimates): dimensions → "
             f"{outcome}",
-            figsize=(9.0, h),
+            figsize=(6.5, h),
         )
     )
     return parts
