@@ -162,11 +162,31 @@ def test_report_command_options(tmp_path, capsys):
     assert text.index("<h3>By branch</h3>") < text.index("<h3>By channel</h3>")
     assert "Key drivers of &#x27;recommend&#x27;" in text
     assert "(expectation items)" in text
+    assert "<h2>From quality to outcomes (structural model)</h2>" in text
+    assert "its expectation items, and recommend is regressed" in text
     body = text.split("id='gaps-item'")[1].split("</table>")[0]
     assert "TAN1" not in body and "TAN3" in body
     block = text.split("id='gaps-by-branch'")[1].split("</table>")[0]
     rows = re.findall(r"<tr><td class='key[^']*'>([^<]*)</td>", block)
     assert list(dict.fromkeys(rows)) == ["south", "north"]
+
+
+def test_report_command_no_sem_switches_the_structural_model_off(tmp_path, monkeypatch):
+    import importlib
+
+    seen = []
+
+    def fake_report(survey, path, **options):
+        seen.append(options["sem"])
+        return path
+
+    monkeypatch.setattr(importlib.import_module("servqual.report"), "report", fake_report)
+    path = tmp_path / "bank.csv"
+    sq.datasets.load_frame("retail_bank").to_csv(path, index=False)
+    argv = ["report", str(path), "-i", "servqual22", "-o", str(tmp_path / "r.html")]
+    assert main(argv) == 0
+    assert main([*argv, "--no-sem"]) == 0
+    assert seen == [True, False]
 
 
 def test_parse_by():

@@ -624,3 +624,142 @@ def test_korean_labels_drawn_with_an_installed_cjk_font(korean):
         analysed = ctx.segment("region", "dimension").survey  # 부산, 서울 (제주 left out)
         res = sq.gap_scores(analysed, by="region", level="overall")
         ctx.chart("plot_gaps", res, "부산 서울")
+
+
+# --------------------------------------------------------------------------- structural model
+SEM_H2 = "<h2>From quality to outcomes (structural model)</h2>"
+
+
+def _sem_block(text):
+    return text.split('<section id="from-quality-to-outcomes-structural-model">')[1].split(
+        "</section>"
+    )[0]
+
+
+@pytest.fixture(scope="module")
+def bank_sem(bank):
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", sq.MissingDataWarning)
+        return sq.sem(bank, outcome="overall")
+
+
+def test_sem_section_matches_sem(bank, bank_report, bank_sem):
+    _, text = bank_report
+    assert SEM_H2 in text
+    # after the measurement model, before the answer distributions
+    assert text.index("<h2>Measurement model</h2>") < text.index(SEM_H2)
+    assert text.index(SEM_H2) < text.index("<h2>Answer distributions</h2>")
+    block = _sem_block(text)
+    tables = _parse(block)
+    fm = bank_sem.fit_measures()
+    fit = _as_frame(tables["sem-fit"]).loc["model"]
+    for key in ["chisq", "cfi", "tli", "rmsea", "rmsea_ci_lower", "rmsea_ci_upper", "srmr"]:
+        assert_allclose(float(fit[L(key, "sem-fit")]), fm[key], atol=5e-4 + 1e-12, rtol=0)
+    assert int(fit["df"]) == int(fm["df"])
+    assert_allclose(float(fit[L("pvalue", "sem-fit")]), fm["pvalue"], atol=5e-4 + 1e-12)
+    assert "CFI ≥ .95, RMSEA ≤ .06, SRMR ≤ .08; Hu &amp; Bentler, 1999" in block
+    assert "The model fits well by the usual cut-offs" in block  # CFI .997, RMSEA .015
+    paths = _as_frame(tables["sem-paths"])
+    est = bank_sem.estimates("~").set_index("rhs")
+    dims = [d.name for d in bank.instrument.quality_dimensions]
+    assert list(paths.index) == list(est.index) == dims
+    for col in ["std_all", "est", "se", "p_value"]:
+        assert_allclose(
+            paths[L(col, "sem-paths")].astype(float), est[col], atol=5e-4 + 1e-12, rtol=0
+        )
+    r2 = bank_sem.r_squared()["overall"]
+    assert f"R² of overall = {r2:.3f}" in block
+    # warnings of the fit are notes; the diagram is an embedded PNG
+    assert "listwise deletion dropped 3 of 212 rows" in block
+    assert block.count('<img src="data:image/png;base64,') == 1
+    assert 'class="error"' not in block
+    # the summary names the strongest standardized path and R²
+    top = est["std_all"].abs().idxmax()
+    sentence = next(s for s in _summary(text) if s.startswith("In the structural model"))
+    assert f"strongest standardized path to overall is from {top} " in sentence
+    p_top = est.loc[top, "p_value"]
+    assert p_top > 0.001  # shown as .xyz
+    p_shown = f"{p_top:.3f}".removeprefix("0")
+    assert f"(β = {_f2(est.loc[top, 'std_all'])}, p = {p_shown})" in sentence
+    assert f"R² = {_f2(r2)} of overall (n = {bank_sem.n})" in sentence
+    assert "which fits well (CFI = 0.997" in sentence
+
+
+def test_sem_uses_the_outcome_and_score_options(bank, tmp_path):
+    text = _quick(bank, tmp_path / "r.html", tests=False, drivers=False, outcome="recommend",
+                  score="expectation")  # fmt: skip
+    block = _sem_block(text)
+    assert "its expectation items, and recommend is regressed on the dimensions" in block
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", sq.MissingDataWarning)
+        fit = sq.sem(bank, outcome="recommend", score="expectation")
+    shown = _as_frame(_parse(block)["sem-paths"])
+    expected = fit.estimates("~").set_index("rhs")["std_all"]
+    assert_allclose(shown[L("std_all", "sem-paths")].astype(float), expected, atol=5e-4 + 1e-12)
+    assert any(s.startswith("In the structural model") for s in _summary(text))
+
+
+def test_sem_false_removes_the_section(bank, tmp_path):
+    text = _quick(bank, tmp_path / "r.html", tests=False, drivers=False, sem=False)
+    assert SEM_H2 not in text and "structural-model" not in text
+    assert not any(s.startswith("In the structural model") for s in _summary(text))
+
+
+def test_no_outcome_no_sem_section(tmp_path):
+    survey = sq.Survey(sq.datasets.load_frame("retail_bank"), "servqual22")
+    assert survey.outcomes is None
+    text = _quick(survey, tmp_path / "r.html", tests=False)
+    assert SEM_H2 not in text and "<h2>Key drivers</h2>" not in text
+    assert 'class="error"' not in text
+    assert not any(s.startswith("In the structural model") for s in _summary(text))
+
+
+def test_sem_too_few_respondents_is_a_note(tmp_path):
+    frame = sq.datasets.load_frame("retail_bank").head(15)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", sq.ServqualWarning)
+        survey = sq.Survey(frame, "servqual22", outcomes=["overall"])
+    text = _quick(survey, tmp_path / "r.html", tests=False, drivers=False, by=[])
+    block = _sem_block(text)
+    assert 'class="error"' in block and "InsufficientDataError" in block
+    assert "needs more complete rows than variables" in block
+    assert "<h2>Glossary</h2>" in text  # the report went on
+    assert not any(s.startswith("In the structural model") for s in _summary(text))
+
+
+@pytest.mark.parametrize(
+    "error",
+    [sq.ConvergenceError("no minimum of the ML discrepancy (code 4712)"),
+     np.linalg.LinAlgError("Singular matrix (code 4712)")],
+)  # fmt: skip
+def test_sem_failure_is_a_note(bank, tmp_path, monkeypatch, error):
+    def broken(*args, **kwargs):
+        raise error
+
+    monkeypatch.setattr(importlib.import_module("servqual.report"), "_sem", broken)
+    text = _quick(bank, tmp_path / "r.html", tests=False, drivers=False)
+    block = _sem_block(text)
+    assert 'class="error"' in block and "code 4712" in block and "ConvergenceError" in block
+    assert "<h2>Glossary</h2>" in text
+    assert not any(s.startswith("In the structural model") for s in _summary(text))
+
+
+def test_sem_heywood_warning_is_a_note(bank, bank_sem, tmp_path, monkeypatch):
+    import dataclasses
+
+    def improper(*args, **kwargs):
+        warnings.warn(
+            "Improper solution: negative residual variance for TAN1 (code 4713).",
+            sq.HeywoodWarning,
+            stacklevel=2,
+        )
+        return dataclasses.replace(bank_sem, improper=("negative residual variance for TAN1",))
+
+    monkeypatch.setattr(importlib.import_module("servqual.report"), "_sem", improper)
+    text = _quick(bank, tmp_path / "r.html", tests=False, drivers=False)
+    block = _sem_block(text)
+    assert "⚠ Improper solution: negative residual variance for TAN1 (code 4713)." in block
+    assert "shown for diagnosis, not for interpretation" in block
+    assert 'class="error"' not in block and "sem-paths" in block
+    # an improper solution is not summarised as a finding
+    assert not any(s.startswith("In the structural model") for s in _summary(text))

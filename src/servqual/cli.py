@@ -273,6 +273,7 @@ def _cmd_report(args: argparse.Namespace) -> int:
         score=args.score,
         exclude=args.exclude or (),
         level=args.level,
+        sem=not args.no_sem,
     )
     print(f"Wrote {path}")
     return 0
@@ -371,6 +372,11 @@ def build_parser() -> argparse.ArgumentParser:
         choices=["dimension", "item"],
         default="dimension",
         help="level of the segment gaps, paired tests and answer charts (default dimension)",
+    )
+    r.add_argument(
+        "--no-sem",
+        action="store_true",
+        help="leave out the structural model from the quality dimensions to the outcome",
     )
     r.set_defaults(func=_cmd_report)
     return parser

@@ -36,6 +36,7 @@ from ._version import __version__
 from .cfa import cfa as _cfa
 from .drivers import importance_performance, key_drivers
 from .exceptions import (
+    ConvergenceError,
     DataError,
     InstrumentError,
     MissingColumnError,
@@ -47,6 +48,8 @@ from .gaps import gap_scores, respondent_scores, tolerance_zone
 from .groups import compare_groups
 from .inference import paired_tests
 from .likert import likert_distribution
+from .models import SEMResult
+from .models import sem as _sem
 from .plotting._export import render_png
 from .reliability import cronbach_alpha, difference_reliability
 from .survey import Survey
@@ -215,6 +218,24 @@ _TABLE_LABELS: dict[str, dict[str, tuple[str, str]]] = {
     "kmo": {"msa": ("MSA (KMO)", "Kaiser–Meyer–Olkin measure of sampling adequacy")},
     "tolerance": {"msa": ("MSA (P − A)", "measure of service adequacy")},
     "alpha": {"ci_low": ("α CI low", "lower bound of alpha's interval (Feldt)")},
+    "sem": {
+        "chisq": ("χ² (model)", "chi-square test of exact fit of the structural model"),
+        "df": ("df", "degrees of freedom"),
+        "pvalue": ("p (χ²)", "p-value of the model χ²; small = the model misfits exactly"),
+        "cfi": ("CFI", "comparative fit index (≥ .95 good; Hu & Bentler 1999)"),
+        "tli": ("TLI", "Tucker–Lewis index (≥ .95 good)"),
+        "rmsea": ("RMSEA", "root mean square error of approximation (≤ .06 good)"),
+        "rmsea_ci_lower": ("RMSEA CI low", "lower bound of RMSEA's 90% interval"),
+        "rmsea_ci_upper": ("RMSEA CI high", "upper bound of RMSEA's 90% interval"),
+        "srmr": ("SRMR", "standardized root mean square residual (≤ .08 good)"),
+        "est": ("b", "unstandardized path coefficient"),
+        "se": ("SE", "standard error of the coefficient"),
+        "z": ("z", "coefficient / SE"),
+        "p_value": ("p", "p-value of the path (z test of b = 0)"),
+        "ci_low": ("b CI low", "lower bound of b's 95% Wald interval"),
+        "ci_high": ("b CI high", "upper bound of b's 95% Wald interval"),
+        "std_all": ("β", "standardized path coefficient (std.all)"),
+    },
 }
 _GLOSSARY_EXTRA = {
     "CI": "95% confidence interval unless the caption says otherwise",
@@ -469,6 +490,28 @@ class _Context:
             ("drivers", outcome),
             lambda: key_drivers(self.survey, outcome=outcome, level=self.driver_unit()),
         )
+
+    def structural(self) -> SEMResult:
+        """``sem(survey, outcome=..., score=...)``: each quality dimension a latent
+        factor of its items, the outcome regressed on them."""
+        if self.outcome is None:
+            raise InstrumentError(
+                "The survey has no outcome ratings (Survey(outcomes=...)); the structural "
+                "model needs an outcome for the dimensions to explain."
+            )
+        outcome, score = self.outcome, self.score
+
+        def fit() -> SEMResult:
+            try:
+                return _sem(self.survey, outcome=outcome, score=score)
+            except (np.linalg.LinAlgError, FloatingPointError, ValueError) as exc:
+                if isinstance(exc, ServqualError):
+                    raise
+                raise ConvergenceError(
+                    f"The structural model could not be estimated for these data: {exc}"
+                ) from exc
+
+        return self.get(("sem", outcome, score), fit)
 
     def segment(self, name: str, level: Literal["dimension", "item"]) -> _Segment:
         return self.get(("segment", name, level), lambda: self._plan_segment(name, level))
@@ -731,7 +774,33 @@ def _summary_driver(ctx: _Context) -> str:
     )
 
 
-def _summary_section(ctx: _Context, has_reference: bool, drivers: bool) -> list[str]:
+def _summary_sem(ctx: _Context) -> str | None:
+    res = ctx.structural()
+    outcome = ctx.outcome
+    if res.improper or outcome is None:
+        return None  # the section says why the solution is not to be read
+    paths = _sem_paths(res, outcome)
+    if paths.empty or not paths["std_all"].notna().any():
+        return None
+    top = paths["std_all"].abs().idxmax()
+    row = paths.loc[top]
+    fm = res.fit_measures()
+    misses, unknown = _fit_misses(fm)
+    if unknown or float(fm["df"]) == 0:
+        model = f"In the structural model ({_fit_values(fm)})"
+    else:
+        judged = "fits well" if not misses else "falls short of the usual fit cut-offs"
+        model = f"In the structural model, which {judged} ({_fit_values(fm)})"
+    return (
+        f"{model}, the strongest standardized path to {outcome} is "
+        f"from {top} (β = {_num(row['std_all'])}, {_p(row['p_value'])}); together the "
+        f"dimensions explain R² = {_num(res.r_squared()[outcome])} of {outcome} (n = {res.n})."
+    )
+
+
+def _summary_section(
+    ctx: _Context, has_reference: bool, drivers: bool, sem: bool = False
+) -> list[str]:
     survey = ctx.survey
     inst = survey.instrument
     sentences: list[str] = [
@@ -747,6 +816,8 @@ def _summary_section(ctx: _Context, has_reference: bool, drivers: bool) -> list[
             parts.append(functools.partial(lambda n: [_summary_segment(ctx, n)], name))
     if drivers and ctx.outcome is not None:
         parts.append(lambda: [_summary_driver(ctx)])
+    if sem and ctx.outcome is not None:
+        parts.append(lambda: [_summary_sem(ctx)])
     for part in parts:
         try:
             sentences += [s for s in part() if s]
@@ -1003,6 +1074,125 @@ def _drivers_section(ctx: _Context) -> list[str]:
     return parts
 
 
+SEM_TITLE = "From quality to outcomes (structural model)"
+
+#: Hu & Bentler's (1999) cut-offs: (fit measure, label, good when at least/at most, bound)
+_FIT_CUTOFFS: tuple[tuple[str, str, str, float], ...] = (
+    ("cfi", "CFI", "≥", 0.95),
+    ("rmsea", "RMSEA", "≤", 0.06),
+    ("srmr", "SRMR", "≤", 0.08),
+)
+_CUTOFF_TEXT = "CFI ≥ .95, RMSEA ≤ .06, SRMR ≤ .08; Hu & Bentler, 1999"
+
+
+def _fit_misses(fm: pd.Series) -> tuple[list[str], list[str]]:
+    """The fit measures beyond their cut-off, and those that cannot be judged (NaN)."""
+    misses, unknown = [], []
+    for key, label, side, bound in _FIT_CUTOFFS:
+        value = float(fm[key])
+        if not np.isfinite(value):
+            unknown.append(label)
+        elif (value < bound) if side == "≥" else (value > bound):
+            misses.append(f"{label} = {_num(value, 3)}")
+    return misses, unknown
+
+
+def _fit_values(fm: pd.Series) -> str:
+    return ", ".join(f"{label} = {_num(fm[key], 3)}" for key, label, _, _ in _FIT_CUTOFFS)
+
+
+def _fit_verdict(fm: pd.Series) -> str:
+    """One sentence judging the fit by the usual cut-offs."""
+    if float(fm["df"]) == 0:
+        return (
+            "The model is saturated (df = 0): it reproduces the covariances exactly, so its "
+            "fit cannot be tested."
+        )
+    misses, unknown = _fit_misses(fm)
+    if unknown:
+        return (
+            f"The fit cannot be fully judged: {_join(unknown)} could not be computed "
+            f"({_fit_values(fm)}; usual cut-offs {_CUTOFF_TEXT})."
+        )
+    if not misses:
+        return f"The model fits well by the usual cut-offs ({_CUTOFF_TEXT}): {_fit_values(fm)}."
+    return (
+        f"The model falls short of the usual cut-offs ({_CUTOFF_TEXT}) on {_join(misses)}; "
+        "read its paths with care."
+    )
+
+
+def _sem_paths(res: SEMResult, outcome: str) -> pd.DataFrame:
+    """The regressions of the outcome on the dimensions, one row per dimension."""
+    paths = res.estimates("~")
+    paths = paths[paths["lhs"] == outcome]
+    frame = paths[["est", "se", "z", "p_value", "ci_low", "ci_high", "std_all"]].copy()
+    frame.index = pd.Index(paths["rhs"].astype(str), name="dimension")
+    return frame
+
+
+def _sem_section(ctx: _Context) -> list[str]:
+    outcome = ctx.outcome
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        res = ctx.structural()
+    assert outcome is not None  # structural() raised otherwise
+    fm = res.fit_measures()
+    parts = [
+        "<p>Structural equation model (maximum likelihood, <code>servqual.sem</code>): each "
+        f"quality dimension is a latent factor of its {html.escape(ctx.score)} items, and "
+        f"{html.escape(outcome)} is regressed on the dimensions.</p>",
+        f"<p class='meta'>{html.escape(res.estimator.upper())} · {len(res.latent)} latent "
+        f"factors · {len(res.observed)} observed variables · {res.npar} free parameters · "
+        f"n = {res.n} (complete rows)</p>",
+        *_warning_notes(caught),
+    ]
+    if res.improper:
+        parts.append(
+            _note(
+                "The solution is improper, so the numbers below are shown for diagnosis, "
+                "not for interpretation."
+            )
+        )
+    parts.append("<h3>Model fit</h3>")
+    parts.append(f"<p>{html.escape(_fit_verdict(fm))}</p>")
+    keys = [
+        "chisq",
+        "df",
+        "pvalue",
+        "cfi",
+        "tli",
+        "rmsea",
+        "rmsea_ci_lower",
+        "rmsea_ci_upper",
+        "srmr",
+    ]
+    fit = pd.DataFrame([fm[keys].to_numpy()], columns=keys, index=pd.Index(["model"], name=""))
+    fit["df"] = fit["df"].astype(int)
+    parts.append(ctx.table(fit, "sem-fit"))
+    parts.append("<h3>Structural paths</h3>")
+    r2 = float(res.r_squared().get(outcome, np.nan))
+    parts.append(
+        f"<p class='meta'>Paths from each dimension to {html.escape(outcome)}; "
+        f"R² of {html.escape(outcome)} = {_num(r2, 3)} (the dimensions together explain "
+        f"{_num(100 * r2, 1)}% of its variance). β is the completely standardized path "
+        "(std.all); SE, z, p and the interval are those of the unstandardized b.</p>"
+    )
+    parts.append(ctx.table(_sem_paths(res, outcome), "sem-paths"))
+    n_boxes = max(len(res.observed), 2 * len(res.latent))
+    h = min(12.0, max(4.5, 0.3 * n_boxes + 1.0))
+    parts.append(
+        ctx.chart(
+            "plot_sem",
+            res,
+            f"Path diagram of the structural model (standardized estimates): dimensions → "
+            f"{outcome}",
+            figsize=(6.5, h),
+        )
+    )
+    return parts
+
+
 def _factor_section(ctx: _Context) -> list[str]:
     survey, score = ctx.survey, ctx.score
     parts = [f"<p>Exploratory analysis of the {html.escape(score)} items.</p>"]
@@ -1150,6 +1340,7 @@ def report(
     factor: bool = True,
     validity: bool = True,
     likert: bool = True,
+    sem: bool = True,
     sort: bool = False,
     dpi: int = 100,
     progress: bool | None = None,
@@ -1158,12 +1349,14 @@ def report(
 
     The report opens with an executive summary — the largest shortfalls and
     strengths with their confidence intervals, what a negative gap means, whether
-    the scales are reliable, which segment differs and the top key driver, each a
-    sentence with the numbers — followed by the sample, gap tables and charts at
-    dimension and item level (and by each segment), the zone of tolerance for
-    three-column instruments, reliability, paired tests and segment comparisons,
-    key drivers, factor structure, the measurement model, answer distributions and
-    a glossary of the column labels. Figures are embedded as base64 PNG and the CSS
+    the scales are reliable, which segment differs, the top key driver and the
+    strongest path of the structural model, each a sentence with the numbers —
+    followed by the sample, gap tables and charts at dimension and item level (and
+    by each segment), the zone of tolerance for three-column instruments,
+    reliability, paired tests and segment comparisons, key drivers, factor
+    structure, the measurement model, the structural model from the quality
+    dimensions to the outcome, answer distributions and a glossary of the column
+    labels. Figures are embedded as base64 PNG and the CSS
     is inline, so the single file opens anywhere without network access; its print
     style sheet keeps table rows and figures whole and repeats table heads, so the
     browser's *Print → PDF* gives a complete document.
@@ -1181,10 +1374,11 @@ def report(
         A mapping ``{segment: [level, ...]}`` also orders the segment's groups;
         groups it does not list are left out (with a note), ``None`` keeps them all.
     outcome : str, optional
-        Outcome rating explained by the key drivers (default: the survey's first).
+        Outcome rating explained by the key drivers and the structural model
+        (default: the survey's first).
     score : str, default "perception"
-        Item score analysed by the factor-structure and measurement-model
-        sections (``"perception"``, ``"expectation"``, ``"gap"`` ...).
+        Item score analysed by the factor-structure, measurement-model and
+        structural-model sections (``"perception"``, ``"expectation"``, ``"gap"`` ...).
     model : mapping of str to list of str, optional
         Measurement model of the CFA and HTMT (factor → item codes; default: the
         instrument's quality dimensions).
@@ -1202,6 +1396,13 @@ def report(
         analysis (KMO, Bartlett, parallel analysis, EFA), measurement-model (CFA,
         composite reliability, AVE, Fornell–Larcker, HTMT) and
         answer-distribution sections.
+    sem : bool
+        Include the structural model "From quality to outcomes" (surveys with
+        outcomes): :func:`servqual.sem` with each quality dimension a latent factor
+        of its ``score`` items and ``outcome`` regressed on them; its fit measures
+        with a verdict by Hu & Bentler's (1999) cut-offs (CFI ≥ .95, RMSEA ≤ .06,
+        SRMR ≤ .08), the standardized paths with R² of the outcome and the path
+        diagram.
     sort : bool
         Sort gap charts by gap instead of the instrument order.
     dpi : int
@@ -1232,7 +1433,7 @@ def report(
     :func:`servqual.key_drivers`, :func:`servqual.importance_performance`,
     :func:`servqual.kmo`, :func:`servqual.bartlett_sphericity`,
     :func:`servqual.parallel_analysis`, :func:`servqual.efa`, :func:`servqual.cfa`,
-    :func:`servqual.discriminant_validity`, :func:`servqual.htmt`,
+    :func:`servqual.discriminant_validity`, :func:`servqual.htmt`, :func:`servqual.sem`,
     :func:`servqual.likert_distribution` and the matching ``plot_*`` functions.
     Reliability is given for perceptions and, where the ratings exist, for
     expectations and P − E gaps (two-column format) or MSA and MSS (three-column
@@ -1307,7 +1508,7 @@ def report(
         sections.append(
             _Section(
                 "Summary",
-                lambda: _summary_section(ctx, has_reference, drivers),
+                lambda: _summary_section(ctx, has_reference, drivers, sem),
                 notes=False,
             )
         )
@@ -1327,6 +1528,8 @@ def report(
         sections.append(_Section("Factor structure", lambda: _factor_section(ctx)))
     if validity and (n_quality >= 2 or model is not None):
         sections.append(_Section("Measurement model", lambda: _validity_section(ctx)))
+    if sem and outcome is not None:
+        sections.append(_Section(SEM_TITLE, lambda: _sem_section(ctx)))
     if likert:
         sections.append(_Section("Answer distributions", lambda: _likert_section(ctx)))
     glossary = _Section("Glossary", lambda: _glossary_section(ctx), notes=False)
