@@ -32,7 +32,7 @@ import numpy as np
 import pandas as pd
 
 from . import _dask, _gap_engine, streaming
-from ._moments import merge_moments, moments
+from ._moments import merge_moments, merge_variances, moments, variances
 from ._source import Groups, UnitMoments
 from ._stats import require_n
 from ._validation import fmt_list
@@ -59,7 +59,13 @@ _REF_LETTER = {"expectation": "E", "adequate": "A", "desired": "D", "competitor"
 
 @dataclass
 class _Block:
-    """Moments of one segment cell plus counts of respondents meeting the reference."""
+    """Moments of one segment cell plus counts of respondents meeting the reference.
+
+    ``gaps`` holds, per (level, reference, weighted), the mean and the sums of
+    squared deviations of the gap scores themselves (over the same ``n``
+    respondents): their variance from ``aᵀ M2 a`` cancels catastrophically when a
+    gap is nearly constant while the ratings vary, their own deviations do not.
+    """
 
     n: int
     mean: np.ndarray
@@ -68,10 +74,17 @@ class _Block:
     #: outcome name -> (n, mean, M2) of [ratings, outcome] over rows with the outcome
     #: present, and the number of rows without it
     outcomes: dict[str, tuple[int, np.ndarray, np.ndarray, int]] = field(default_factory=dict)
+    #: (level, reference, weighted) -> (mean, Σ (g − ḡ)²) of the units' gap scores
+    gaps: dict[tuple[str, str, bool], tuple[np.ndarray, np.ndarray]] = field(default_factory=dict)
 
     def merged(self, other: _Block) -> _Block:
         n, mean, m2 = merge_moments((self.n, self.mean, self.m2), (other.n, other.mean, other.m2))
         meets = {k: self.meets[k] + other.meets[k] for k in self.meets}
+        gaps = {
+            k: merge_variances((self.n, *g), (other.n, *other.gaps[k]))[1:]
+            for k, g in self.gaps.items()
+            if k in other.gaps
+        }
         if set(self.outcomes) != set(other.outcomes):
             raise DataError(
                 f"Cannot merge summaries with different outcomes ({sorted(self.outcomes)} and "
@@ -81,7 +94,7 @@ class _Block:
         for k, a in self.outcomes.items():
             b = other.outcomes[k]
             outs[k] = (*merge_moments(a[:3], b[:3]), a[3] + b[3])
-        return _Block(n, mean, m2, meets, outs)
+        return _Block(n, mean, m2, meets, outs, gaps)
 
 
 class _View:
@@ -158,11 +171,13 @@ def _gap_coefficients(
 
 def _block(
     x: np.ndarray,
-    meets: np.ndarray | None,
+    gaps: np.ndarray | None,
     specs: list[tuple[str, str, bool]],
     where: list[slice],
     y: pd.DataFrame | None = None,
 ) -> _Block:
+    """Moments of the rows ``x`` (a private copy, centred in place) and of their gap
+    scores ``gaps`` (all units of ``specs`` side by side, also centred in place)."""
     outs: dict[str, tuple[int, np.ndarray, np.ndarray, int]] = {}
     if y is not None:
         for name in y.columns:
@@ -171,10 +186,14 @@ def _block(
             outs[str(name)] = (*moments(np.column_stack([x[ok], v[ok]])), int((~ok).sum()))
     n, mean, m2 = moments(x, overwrite=True)  # x is a private copy
     counts: dict[tuple[str, str, bool], np.ndarray] = {}
-    if meets is not None:
-        total = meets.sum(axis=0, dtype=np.int64)
-        counts = {spec: total[sl] for spec, sl in zip(specs, where, strict=True)}
-    return _Block(n, mean, m2, counts, outs)
+    gap_moments: dict[tuple[str, str, bool], tuple[np.ndarray, np.ndarray]] = {}
+    if gaps is not None:
+        total = np.count_nonzero(gaps >= -1e-12, axis=0).astype(np.int64)
+        _, g_mean, g_ss = variances(gaps, overwrite=True)
+        for spec, sl in zip(specs, where, strict=True):
+            counts[spec] = total[sl]
+            gap_moments[spec] = (g_mean[sl], g_ss[sl])
+    return _Block(n, mean, m2, counts, outs, gap_moments)
 
 
 def _py(v: Any) -> Any:
@@ -334,18 +353,19 @@ class SurveySummary:
         names: tuple[str, ...] = () if segs is None else tuple(map(str, segs.columns))
         has_imp = survey.importance is not None
         specs = _share_specs(inst, weighted_ok=inst.weights is not None and not has_imp)
-        meets_all: np.ndarray | None = None
+        gaps_all: np.ndarray | None = None
         where: list[slice] = []
         if specs and len(x):
             # every unit's gap is affine in the ratings: one matrix product gives them all
             coef, const, where = _gap_coefficients(inst, specs)
-            meets_all = x @ coef + const >= -1e-12
+            gaps_all = x @ coef
+            gaps_all += const
         y = survey.outcomes
         if y is not None and n_drop_here:
             y = y.loc[complete]
         blocks: dict[tuple[Any, ...], _Block] = {}
         if len(x) and segs is None:
-            blocks[()] = _block(x, meets_all, specs, where, y)
+            blocks[()] = _block(x, gaps_all, specs, where, y)
         elif len(x):
             if n_drop_here:
                 segs = segs.loc[complete]
@@ -356,7 +376,7 @@ class SurveySummary:
                 rows = order[bounds[g] : bounds[g + 1]]
                 blocks[key] = _block(
                     x[rows],
-                    None if meets_all is None else meets_all[rows],
+                    None if gaps_all is None else gaps_all[rows],
                     specs,
                     where,
                     None if y is None else y.iloc[rows],
@@ -635,8 +655,11 @@ class SurveySummary:
 
         Each unit's perception and reference are affine in the stacked ratings,
         ``p = c_p + A_pᵀ x``, so the mean gap is ``(c_p − c_r) + (A_p − A_r)ᵀ x̄`` and
-        its variance ``aᵀ C a`` with ``C = M2/(n − 1)``. The counts of respondents
-        meeting the reference were taken while summarising. Importance weights
+        its variance would be ``aᵀ C a`` with ``C = M2/(n − 1)`` — which cancels
+        catastrophically when the gap is nearly constant while the ratings vary, so
+        the variance comes from the sums of squared deviations of the gap scores
+        themselves, kept (and merged) per block while summarising, as are the counts
+        of respondents meeting the reference. Importance weights
         that differ per respondent are not linear in the ratings: ``weighted=True``
         then raises :class:`~servqual.CapabilityError`.
         """
@@ -657,8 +680,11 @@ class SurveySummary:
             label = u.labels if key is None else [f"{key} / {lab}" for lab in u.labels]
             n = np.full(len(u.labels), b.n, dtype=np.int64)
             require_n(n, label, 2, "A gap score with a confidence interval")
-            cov = b.m2 / (b.n - 1)
-            sd = np.sqrt(np.maximum(np.einsum("ju,jk,ku->u", a_g, cov, a_g), 0.0))
+            if spec in b.gaps:  # the gap scores' own deviations: no cancellation
+                sd = np.sqrt(b.gaps[spec][1] / (b.n - 1))
+            else:  # pragma: no cover - every spec is summarised with its gap moments
+                cov = b.m2 / (b.n - 1)
+                sd = np.sqrt(np.maximum(np.einsum("ju,jk,ku->u", a_g, cov, a_g), 0.0))
             meets = b.meets[spec]
             out.append(
                 (
