@@ -30,9 +30,10 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+from scipy.linalg.blas import dsyrk
 
 from . import _dask, _gap_engine, streaming
-from ._moments import merge_moments, merge_variances, moments, variances
+from ._moments import merge_moments, merge_variances, moments
 from ._source import Groups, UnitMoments
 from ._stats import require_n
 from ._validation import fmt_list
@@ -169,31 +170,83 @@ def _gap_coefficients(
     return np.hstack(coefs), np.concatenate(consts), where
 
 
+#: rows per block of :func:`_block`: a few MB of temporaries whatever the partition size
+BLOCK_ROWS = 16_384
+
+
 def _block(
-    x: np.ndarray,
-    gaps: np.ndarray | None,
+    mats: list[np.ndarray],
+    rows: np.ndarray | None,
+    gap_coef: tuple[np.ndarray, np.ndarray] | None,
     specs: list[tuple[str, str, bool]],
     where: list[slice],
     y: pd.DataFrame | None = None,
+    *,
+    block_rows: int = BLOCK_ROWS,
 ) -> _Block:
-    """Moments of the rows ``x`` (a private copy, centred in place) and of their gap
-    scores ``gaps`` (all units of ``specs`` side by side, also centred in place)."""
+    """Moments of the stacked ratings ``mats`` (one matrix per rating) at ``rows`` (all
+    rows when None; complete rows only), of their gap scores ``g = x @ coef + const``
+    (all units of ``specs`` side by side) and the counts with ``g ≥ −1e-12``.
+
+    The rows are taken ``block_rows`` at a time into one reused buffer; each
+    block's moments (about the block's own mean) are merged with the
+    Chan–Golub–LeVeque update, so no copy of the data is made.
+    """
+    n_rows = len(mats[0]) if rows is None else len(rows)
+    cuts = np.concatenate([[0], np.cumsum([m.shape[1] for m in mats])])
+    p = int(cuts[-1])
+    size = max(1, min(block_rows, n_rows))
+    ones = np.ones(size)
+    buf = np.empty((size, p))
+    acc: tuple[int, np.ndarray, np.ndarray] = (0, np.zeros(p), np.zeros((p, p)))
+    gacc: tuple[int, np.ndarray, np.ndarray] | None = None
+    total: np.ndarray | None = None
+    if gap_coef is not None:
+        coef, const = gap_coef
+        k = coef.shape[1]
+        gbuf = np.empty((size, k))
+        bbuf = np.empty((size, k), dtype=bool)
+        gacc = (0, np.zeros(k), np.zeros(k))
+        total = np.zeros(k, dtype=np.int64)
+        has_const = bool(np.any(const))
+    for a in range(0, n_rows, size):
+        m = min(size, n_rows - a)
+        xb = buf[:m]
+        for mat, lo, hi in zip(mats, cuts[:-1], cuts[1:], strict=True):
+            xb[:, lo:hi] = mat[a : a + m] if rows is None else mat[rows[a : a + m]]
+        mean = (ones[:m] @ xb) / m
+        if gap_coef is not None:
+            # the gap scores themselves, as the in-memory path computes them: their
+            # own deviations give the variance (no cancellation in aᵀ M2 a)
+            assert gacc is not None and total is not None
+            g = np.matmul(xb, coef, out=gbuf[:m])
+            if has_const:
+                g += const
+            total += np.count_nonzero(np.greater_equal(g, -1e-12, out=bbuf[:m]), axis=0)
+            g_mean = (ones[:m] @ g) / m
+            g -= g_mean
+            gacc = merge_variances(gacc, (m, g_mean, np.einsum("ij,ij->j", g, g)))
+        xb -= mean
+        # Σ (x − x̄)(x − x̄)ᵀ: upper triangle by BLAS syrk on the (p, m) F-ordered view
+        up = dsyrk(1.0, xb.T, trans=0)
+        acc = merge_moments(acc, (m, mean, np.triu(up) + np.triu(up, 1).T))
+    n, mean_all, m2_all = acc
     outs: dict[str, tuple[int, np.ndarray, np.ndarray, int]] = {}
     if y is not None:
-        for name in y.columns:
-            v = y[name].to_numpy(dtype=np.float64)
+        yy = y if rows is None else y.iloc[rows]
+        x = np.hstack([mat if rows is None else mat[rows] for mat in mats])
+        for name in yy.columns:
+            v = yy[name].to_numpy(dtype=np.float64)
             ok = np.isfinite(v)
             outs[str(name)] = (*moments(np.column_stack([x[ok], v[ok]])), int((~ok).sum()))
-    n, mean, m2 = moments(x, overwrite=True)  # x is a private copy
     counts: dict[tuple[str, str, bool], np.ndarray] = {}
     gap_moments: dict[tuple[str, str, bool], tuple[np.ndarray, np.ndarray]] = {}
-    if gaps is not None:
-        total = np.count_nonzero(gaps >= -1e-12, axis=0).astype(np.int64)
-        _, g_mean, g_ss = variances(gaps, overwrite=True)
+    if gacc is not None and total is not None:
+        _, g_mean_all, g_ss = gacc
         for spec, sl in zip(specs, where, strict=True):
             counts[spec] = total[sl]
-            gap_moments[spec] = (g_mean[sl], g_ss[sl])
-    return _Block(n, mean, m2, counts, outs, gap_moments)
+            gap_moments[spec] = (g_mean_all[sl], g_ss[sl])
+    return _Block(n, mean_all, m2_all, counts, outs, gap_moments)
 
 
 def _py(v: Any) -> Any:
@@ -337,50 +390,44 @@ class SurveySummary:
                 "need the data); analyse the Survey in memory instead."
             )
         inst = survey.instrument
-        x = np.hstack([survey.matrix(r) for r in inst.ratings])  # a new float64 array
+        mats = [survey.matrix(r) for r in inst.ratings]  # read-only views, never copied whole
         index = survey.index
-        if np.isnan(x.sum(axis=0)).any():  # one cheap pass when nothing is missing
-            complete = ~np.isnan(x).any(axis=1)
+        n_all = survey.n_respondents
+        if survey._has_nan:  # the Survey checked once while validating
+            complete = ~np.logical_or.reduce([np.isnan(m).any(axis=1) for m in mats])
         else:
-            complete = np.ones(len(x), dtype=bool)
-        n_drop_here = len(x) - int(complete.sum())
+            complete = np.ones(n_all, dtype=bool)
+        n_complete = int(complete.sum())
+        n_drop_here = n_all - n_complete
         dropped = list(survey.dropped_rows)
         n_read = survey.n_respondents + len(survey.dropped_rows)
         if n_drop_here:
             dropped += list(index[~complete][:MAX_DROPPED_SHOWN])
-            x = x[complete]
         segs = survey.segments
         names: tuple[str, ...] = () if segs is None else tuple(map(str, segs.columns))
         has_imp = survey.importance is not None
         specs = _share_specs(inst, weighted_ok=inst.weights is not None and not has_imp)
-        gaps_all: np.ndarray | None = None
+        gap_coef: tuple[np.ndarray, np.ndarray] | None = None
         where: list[slice] = []
-        if specs and len(x):
+        if specs and n_complete:
             # every unit's gap is affine in the ratings: one matrix product gives them all
             coef, const, where = _gap_coefficients(inst, specs)
-            gaps_all = x @ coef
-            gaps_all += const
+            gap_coef = (coef, const)
         y = survey.outcomes
-        if y is not None and n_drop_here:
-            y = y.loc[complete]
         blocks: dict[tuple[Any, ...], _Block] = {}
-        if len(x) and segs is None:
-            blocks[()] = _block(x, gaps_all, specs, where, y)
-        elif len(x):
+        if n_complete and segs is None:
+            rows = None if not n_drop_here else np.flatnonzero(complete)
+            blocks[()] = _block(mats, rows, gap_coef, specs, where, y)
+        elif n_complete:
             if n_drop_here:
                 segs = segs.loc[complete]
             codes, keys = _segment_codes(segs)
             order = np.argsort(codes, kind="stable")
             bounds = np.searchsorted(codes[order], np.arange(len(keys) + 1))
+            kept = np.flatnonzero(complete)
             for g, key in enumerate(keys):
-                rows = order[bounds[g] : bounds[g + 1]]
-                blocks[key] = _block(
-                    x[rows],
-                    None if gaps_all is None else gaps_all[rows],
-                    specs,
-                    where,
-                    None if y is None else y.iloc[rows],
-                )
+                rows = kept[order[bounds[g] : bounds[g + 1]]]
+                blocks[key] = _block(mats, rows, gap_coef, specs, where, y)
         return cls(
             inst,
             names,
