@@ -13,19 +13,26 @@ the same run (the two alternate; the ratio is taken run by run, then the median)
   dimension's items, then the column means of E, P and P - E per dimension.
 
 Survey construction (validation, done once per data set) is timed separately and
-not part of the ratios.
+not part of the ratios. BLAS runs on one thread unless ``OPENBLAS_NUM_THREADS`` (or
+``OMP_NUM_THREADS``/``MKL_NUM_THREADS``) is set: the numpy baselines use no BLAS,
+and on a shared, busy machine a multi-threaded BLAS oversubscribes the cores and
+times the contention rather than the work (as ``bench_scale.py``).
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import statistics
 import time
 
-import numpy as np
-import pandas as pd
+for _var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+    os.environ.setdefault(_var, "1")  # before numpy is imported; see the docstring
 
-import servqual as sq
+import numpy as np  # noqa: E402
+import pandas as pd  # noqa: E402
+
+import servqual as sq  # noqa: E402
 
 
 def timed(fn) -> float:

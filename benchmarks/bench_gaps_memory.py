@@ -17,13 +17,15 @@ two ways: the peak of traced allocations (``tracemalloc``, which numpy reports
 to; a second run of the computation) and the peak resident set (``VmHWM`` in
 ``/proc/self/status`` after resetting it through ``/proc/self/clear_refs``,
 Linux; the timed run). The target: servqual within 1.5x of numpy in time and
-in memory.
+in memory. BLAS runs on one thread in the measured processes (the numpy baseline
+uses none; on a shared machine a multi-threaded BLAS times the contention).
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import statistics
 import subprocess
 import sys
@@ -120,7 +122,10 @@ def task(method: str, rows: int) -> dict:
 
 def run_once(method: str, rows: int) -> dict:
     cmd = [sys.executable, __file__, "--task", method, "--rows", str(rows)]
-    res = subprocess.run(cmd, capture_output=True, text=True, check=False)
+    env = dict(os.environ)
+    for var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+        env.setdefault(var, "1")
+    res = subprocess.run(cmd, capture_output=True, text=True, check=False, env=env)
     if res.returncode != 0:
         raise SystemExit(f"{method} failed:\n{res.stderr}")
     return json.loads(res.stdout.strip().splitlines()[-1])
