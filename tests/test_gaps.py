@@ -541,3 +541,30 @@ def test_header_shows_the_n_used_when_respondents_were_left_out(bank):
     assert "n=208 of 212" in repr(res)
     assert "n≤212 of 212" in repr(sq.gap_scores(bank, level="item"))
     assert "n=180 ·" in repr(sq.gap_scores(sq.load_example("zone_of_tolerance")))
+
+
+@pytest.mark.parametrize("block_rows", [1, 7, 64, 10_000])
+def test_blocked_paired_moments_equal_dense(block_rows):
+    # issue 13: item gaps are computed in blocks of rows (no data-sized temporaries);
+    # the numbers equal the dense two-pass formulas whatever the block size
+    from servqual._stats import column_means, column_moments, paired_moments
+
+    rng = np.random.default_rng(5)
+    p = rng.integers(1, 8, size=(500, 6)).astype(np.float64) + rng.normal(0, 0.1, (500, 6))
+    r = rng.integers(1, 8, size=(500, 6)).astype(np.float64)
+    p[rng.random(p.shape) < 0.1] = np.nan
+    r[rng.random(r.shape) < 0.1] = np.nan
+    r[:, 0] = p[:, 0]  # a column whose gap is 0 exactly: counted as meeting
+    for rows in (None, rng.random(500) < 0.4):
+        for ref in (r, np.broadcast_to(4.0, p.shape)):  # a fixed reference is a broadcast view
+            pp, rr = (p, ref) if rows is None else (p[rows], ref[rows])
+            g = pp - rr
+            miss = np.isnan(g)
+            dense = column_moments(g)
+            got = paired_moments(p, ref, rows, block_rows=block_rows)
+            assert_allclose(got["n"], dense["n"])
+            for key in ("mean", "sd", "se"):
+                assert_allclose(got[key], dense[key], rtol=1e-13)
+            assert_allclose(got["perception"], column_means(np.where(miss, np.nan, pp)), rtol=1e-13)
+            assert_allclose(got["reference"], column_means(np.where(miss, np.nan, rr)), rtol=1e-13)
+            assert_allclose(got["n_meeting"], np.count_nonzero(g >= -1e-12, axis=0))

@@ -233,6 +233,28 @@ def test_pairwise_update_beats_raw_sums_on_large_offset():
     assert np.max(np.abs(raw - exact)) > 1e3 * np.max(np.abs(pairwise - exact))
 
 
+@pytest.mark.parametrize("level", ["item", "dimension", "overall"])
+def test_sd_of_nearly_constant_gap_has_no_cancellation(level):
+    # issue 13: P − E constant up to 1e-16 noise while the ratings vary. aᵀ (M2/(n−1)) a
+    # gave SD ≈ 3e-8 (item) where the data give ≈ 1e-16, for any chunk size.
+    rng = np.random.default_rng(13)
+    n = 2000
+    e = rng.uniform(1, 6, size=(n, 22))
+    p = e + 0.5 + 1e-16 * rng.standard_normal((n, 22))
+    cols = [f"E{j}" for j in range(1, 23)] + [f"P{j}" for j in range(1, 23)]
+    frame = pd.DataFrame(np.hstack([e, p]), columns=cols)
+    data_sd = sq.gap_scores(sq.Survey(frame, "servqual22"), level=level).to_frame()["sd"]
+    assert data_sd.max() < 1e-15
+    for size in (n, 1000, 333, 7):  # one chunk, even chunks, uneven chunks
+        parts = [
+            SurveySummary.from_frame(frame.iloc[a : a + size], "servqual22")
+            for a in range(0, n, size)
+        ]
+        sd = sq.gap_scores(SurveySummary.merge_all(parts), level=level).to_frame()["sd"]
+        # both are rounding noise of ~eps·|rating|: agree to 1e-15 absolute (was 3e-8)
+        assert_allclose(sd.to_numpy(), data_sd.to_numpy(), rtol=0, atol=1e-15)
+
+
 def test_merge_is_exact_for_moments_of_known_data():
     x = np.arange(20.0).reshape(10, 2) ** 1.5
     n, mean, m2 = merge_moments(moments(x[:3]), moments(x[3:]))

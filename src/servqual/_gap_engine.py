@@ -112,9 +112,9 @@ def _importance_matrix(survey) -> np.ndarray:
 def _aggregate(x: np.ndarray, a: np.ndarray) -> np.ndarray:
     """Weighted column combinations ``x @ a`` where a NaN in any contributing column
     (``a[j, u] != 0``) makes unit ``u`` missing; one BLAS call, no loop over rows."""
-    nan = np.isnan(x)
-    if not nan.any():
+    if not np.isnan(x.sum()):  # one fast pass and no temporary when nothing is missing
         return x @ a
+    nan = np.isnan(x)
     out = np.where(nan, 0.0, x) @ a
     out[(nan.astype(np.float64) @ (a != 0)) > 0] = np.nan
     return out
@@ -145,8 +145,10 @@ def _levels(
         start += len(d.items)
     k = member.sum(axis=0)
     names = [d.name for d in dims]
-    pd_ = _aggregate(p_items, member) / k
-    rd_ = _aggregate(r_items, member) / k
+    pd_ = _aggregate(p_items, member)
+    pd_ /= k
+    rd_ = _aggregate(r_items, member)
+    rd_ /= k
     if level == "dimension":
         if w is None:
             return names, names, pd_, rd_

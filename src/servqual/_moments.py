@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 
-__all__ = ["merge_moments", "moments"]
+__all__ = ["merge_moments", "merge_variances", "moments", "variances"]
 
 
 def moments(x: np.ndarray, *, overwrite: bool = False) -> tuple[int, np.ndarray, np.ndarray]:
@@ -54,3 +54,36 @@ def merge_moments(
     mean = ma + delta * (nb / n)
     m2 = sa + sb + np.outer(delta, delta) * (na * nb / n)
     return n, mean, m2
+
+
+def variances(x: np.ndarray, *, overwrite: bool = False) -> tuple[int, np.ndarray, np.ndarray]:
+    """Count, mean vector and sums of squared deviations ``Σ (x − x̄)²`` of the columns of ``x``.
+
+    The diagonal of :func:`moments` at ``O(n·p)`` cost, for columns that are
+    themselves the scores of interest (gap scores): their variance then comes
+    from their own deviations, free of the cancellation in ``aᵀ M2 a`` when a
+    score is nearly constant while the ratings it combines vary.
+    """
+    x = np.asarray(x, dtype=np.float64)
+    n = x.shape[0]
+    if n == 0:
+        return 0, np.zeros(x.shape[1]), np.zeros(x.shape[1])
+    mean = x.mean(axis=0)
+    dev = np.subtract(x, mean, out=x) if overwrite and x.flags.writeable else x - mean
+    return n, mean, np.einsum("ij,ij->j", dev, dev)
+
+
+def merge_variances(
+    a: tuple[int, np.ndarray, np.ndarray], b: tuple[int, np.ndarray, np.ndarray]
+) -> tuple[int, np.ndarray, np.ndarray]:
+    """:func:`merge_moments` for sums of squared deviations only (the diagonal of M2):
+    ``ss = ss_a + ss_b + δ²·n_a·n_b/n``."""
+    na, ma, sa = a
+    nb, mb, sb = b
+    if nb == 0:
+        return na, ma.copy(), sa.copy()
+    if na == 0:
+        return nb, mb.copy(), sb.copy()
+    n = na + nb
+    delta = mb - ma
+    return n, ma + delta * (nb / n), sa + sb + delta * delta * (na * nb / n)

@@ -30,9 +30,10 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+from scipy.linalg.blas import dsyrk
 
 from . import _dask, _gap_engine, streaming
-from ._moments import merge_moments, moments
+from ._moments import merge_moments, merge_variances, moments
 from ._source import Groups, UnitMoments
 from ._stats import require_n
 from ._validation import fmt_list
@@ -59,7 +60,13 @@ _REF_LETTER = {"expectation": "E", "adequate": "A", "desired": "D", "competitor"
 
 @dataclass
 class _Block:
-    """Moments of one segment cell plus counts of respondents meeting the reference."""
+    """Moments of one segment cell plus counts of respondents meeting the reference.
+
+    ``gaps`` holds, per (level, reference, weighted), the mean and the sums of
+    squared deviations of the gap scores themselves (over the same ``n``
+    respondents): their variance from ``aᵀ M2 a`` cancels catastrophically when a
+    gap is nearly constant while the ratings vary, their own deviations do not.
+    """
 
     n: int
     mean: np.ndarray
@@ -68,10 +75,17 @@ class _Block:
     #: outcome name -> (n, mean, M2) of [ratings, outcome] over rows with the outcome
     #: present, and the number of rows without it
     outcomes: dict[str, tuple[int, np.ndarray, np.ndarray, int]] = field(default_factory=dict)
+    #: (level, reference, weighted) -> (mean, Σ (g − ḡ)²) of the units' gap scores
+    gaps: dict[tuple[str, str, bool], tuple[np.ndarray, np.ndarray]] = field(default_factory=dict)
 
     def merged(self, other: _Block) -> _Block:
         n, mean, m2 = merge_moments((self.n, self.mean, self.m2), (other.n, other.mean, other.m2))
         meets = {k: self.meets[k] + other.meets[k] for k in self.meets}
+        gaps = {
+            k: merge_variances((self.n, *g), (other.n, *other.gaps[k]))[1:]
+            for k, g in self.gaps.items()
+            if k in other.gaps
+        }
         if set(self.outcomes) != set(other.outcomes):
             raise DataError(
                 f"Cannot merge summaries with different outcomes ({sorted(self.outcomes)} and "
@@ -81,7 +95,7 @@ class _Block:
         for k, a in self.outcomes.items():
             b = other.outcomes[k]
             outs[k] = (*merge_moments(a[:3], b[:3]), a[3] + b[3])
-        return _Block(n, mean, m2, meets, outs)
+        return _Block(n, mean, m2, meets, outs, gaps)
 
 
 class _View:
@@ -156,25 +170,84 @@ def _gap_coefficients(
     return np.hstack(coefs), np.concatenate(consts), where
 
 
+#: rows per block of :func:`_block`: a few MB of temporaries whatever the partition size
+BLOCK_ROWS = 16_384
+
+
 def _block(
-    x: np.ndarray,
-    meets: np.ndarray | None,
+    mats: list[np.ndarray],
+    rows: np.ndarray | None,
+    gap_coef: tuple[np.ndarray, np.ndarray] | None,
     specs: list[tuple[str, str, bool]],
     where: list[slice],
     y: pd.DataFrame | None = None,
+    *,
+    block_rows: int = BLOCK_ROWS,
 ) -> _Block:
+    """Moments of the stacked ratings ``mats`` (one matrix per rating) at ``rows`` (all
+    rows when None; complete rows only), of their gap scores ``g = x @ coef + const``
+    (all units of ``specs`` side by side) and the counts with ``g ≥ −1e-12``.
+
+    The rows are taken ``block_rows`` at a time into one reused buffer; each
+    block's moments (about the block's own mean) are merged with the
+    Chan–Golub–LeVeque update, so no copy of the data is made.
+    """
+    n_rows = len(mats[0]) if rows is None else len(rows)
+    cuts = np.concatenate([[0], np.cumsum([m.shape[1] for m in mats])])
+    p = int(cuts[-1])
+    size = max(1, min(block_rows, n_rows))
+    ones = np.ones(size)
+    buf = np.empty((size, p))
+    acc: tuple[int, np.ndarray, np.ndarray] = (0, np.zeros(p), np.zeros((p, p)))
+    gacc: tuple[int, np.ndarray, np.ndarray] | None = None
+    total: np.ndarray | None = None
+    if gap_coef is not None:
+        coef, const = gap_coef
+        k = coef.shape[1]
+        gbuf = np.empty((size, k))
+        bbuf = np.empty((size, k))  # 1.0 where the gap meets the reference
+        gacc = (0, np.zeros(k), np.zeros(k))
+        total = np.zeros(k)
+        has_const = bool(np.any(const))
+    for a in range(0, n_rows, size):
+        m = min(size, n_rows - a)
+        xb = buf[:m]
+        for mat, lo, hi in zip(mats, cuts[:-1], cuts[1:], strict=True):
+            xb[:, lo:hi] = mat[a : a + m] if rows is None else mat[rows[a : a + m]]
+        mean = (ones[:m] @ xb) / m
+        if gap_coef is not None:
+            # the gap scores themselves, as the in-memory path computes them: their
+            # own deviations give the variance (no cancellation in aᵀ M2 a)
+            assert gacc is not None and total is not None
+            g = np.matmul(xb, coef, out=gbuf[:m])
+            if has_const:
+                g += const
+            # counts as a BLAS product with ones (a numpy count down the rows is slower)
+            total += ones[:m] @ np.greater_equal(g, -1e-12, out=bbuf[:m], casting="unsafe")
+            g_mean = (ones[:m] @ g) / m
+            g -= g_mean
+            gacc = merge_variances(gacc, (m, g_mean, np.einsum("ij,ij->j", g, g)))
+        xb -= mean
+        # Σ (x − x̄)(x − x̄)ᵀ: upper triangle by BLAS syrk on the (p, m) F-ordered view
+        up = dsyrk(1.0, xb.T, trans=0)
+        acc = merge_moments(acc, (m, mean, np.triu(up) + np.triu(up, 1).T))
+    n, mean_all, m2_all = acc
     outs: dict[str, tuple[int, np.ndarray, np.ndarray, int]] = {}
     if y is not None:
-        for name in y.columns:
-            v = y[name].to_numpy(dtype=np.float64)
+        yy = y if rows is None else y.iloc[rows]
+        x = np.hstack([mat if rows is None else mat[rows] for mat in mats])
+        for name in yy.columns:
+            v = yy[name].to_numpy(dtype=np.float64)
             ok = np.isfinite(v)
             outs[str(name)] = (*moments(np.column_stack([x[ok], v[ok]])), int((~ok).sum()))
-    n, mean, m2 = moments(x, overwrite=True)  # x is a private copy
     counts: dict[tuple[str, str, bool], np.ndarray] = {}
-    if meets is not None:
-        total = meets.sum(axis=0, dtype=np.int64)
-        counts = {spec: total[sl] for spec, sl in zip(specs, where, strict=True)}
-    return _Block(n, mean, m2, counts, outs)
+    gap_moments: dict[tuple[str, str, bool], tuple[np.ndarray, np.ndarray]] = {}
+    if gacc is not None and total is not None:
+        _, g_mean_all, g_ss = gacc
+        for spec, sl in zip(specs, where, strict=True):
+            counts[spec] = total[sl].astype(np.int64)
+            gap_moments[spec] = (g_mean_all[sl], g_ss[sl])
+    return _Block(n, mean_all, m2_all, counts, outs, gap_moments)
 
 
 def _py(v: Any) -> Any:
@@ -318,50 +391,45 @@ class SurveySummary:
                 "need the data); analyse the Survey in memory instead."
             )
         inst = survey.instrument
-        x = np.hstack([survey.matrix(r) for r in inst.ratings])  # a new float64 array
+        mats = [survey.matrix(r) for r in inst.ratings]  # read-only views, never copied whole
         index = survey.index
-        if np.isnan(x.sum(axis=0)).any():  # one cheap pass when nothing is missing
-            complete = ~np.isnan(x).any(axis=1)
+        n_all = survey.n_respondents
+        if survey._has_nan:  # the Survey checked once while validating
+            complete = ~np.logical_or.reduce([np.isnan(m).any(axis=1) for m in mats])
         else:
-            complete = np.ones(len(x), dtype=bool)
-        n_drop_here = len(x) - int(complete.sum())
+            complete = np.ones(n_all, dtype=bool)
+        n_complete = int(complete.sum())
+        n_drop_here = n_all - n_complete
         dropped = list(survey.dropped_rows)
         n_read = survey.n_respondents + len(survey.dropped_rows)
         if n_drop_here:
             dropped += list(index[~complete][:MAX_DROPPED_SHOWN])
-            x = x[complete]
         segs = survey.segments
         names: tuple[str, ...] = () if segs is None else tuple(map(str, segs.columns))
         has_imp = survey.importance is not None
         specs = _share_specs(inst, weighted_ok=inst.weights is not None and not has_imp)
-        meets_all: np.ndarray | None = None
+        gap_coef: tuple[np.ndarray, np.ndarray] | None = None
         where: list[slice] = []
-        if specs and len(x):
+        if specs and n_complete:
             # every unit's gap is affine in the ratings: one matrix product gives them all
             coef, const, where = _gap_coefficients(inst, specs)
-            meets_all = x @ coef + const >= -1e-12
+            gap_coef = (coef, const)
         y = survey.outcomes
-        if y is not None and n_drop_here:
-            y = y.loc[complete]
         blocks: dict[tuple[Any, ...], _Block] = {}
-        if len(x) and segs is None:
-            blocks[()] = _block(x, meets_all, specs, where, y)
-        elif len(x):
+        if n_complete and segs is None:
+            rows = None if not n_drop_here else np.flatnonzero(complete)
+            blocks[()] = _block(mats, rows, gap_coef, specs, where, y)
+        elif n_complete:
             assert segs is not None
             if n_drop_here:
                 segs = segs.loc[complete]
             codes, keys = _segment_codes(segs)
             order = np.argsort(codes, kind="stable")
             bounds = np.searchsorted(codes[order], np.arange(len(keys) + 1))
+            kept = np.flatnonzero(complete)
             for g, key in enumerate(keys):
-                rows = order[bounds[g] : bounds[g + 1]]
-                blocks[key] = _block(
-                    x[rows],
-                    None if meets_all is None else meets_all[rows],
-                    specs,
-                    where,
-                    None if y is None else y.iloc[rows],
-                )
+                rows = kept[order[bounds[g] : bounds[g + 1]]]
+                blocks[key] = _block(mats, rows, gap_coef, specs, where, y)
         return cls(
             inst,
             names,
@@ -649,8 +717,11 @@ class SurveySummary:
 
         Each unit's perception and reference are affine in the stacked ratings,
         ``p = c_p + A_pᵀ x``, so the mean gap is ``(c_p − c_r) + (A_p − A_r)ᵀ x̄`` and
-        its variance ``aᵀ C a`` with ``C = M2/(n − 1)``. The counts of respondents
-        meeting the reference were taken while summarising. Importance weights
+        its variance would be ``aᵀ C a`` with ``C = M2/(n − 1)`` — which cancels
+        catastrophically when the gap is nearly constant while the ratings vary, so
+        the variance comes from the sums of squared deviations of the gap scores
+        themselves, kept (and merged) per block while summarising, as are the counts
+        of respondents meeting the reference. Importance weights
         that differ per respondent are not linear in the ratings: ``weighted=True``
         then raises :class:`~servqual.CapabilityError`.
         """
@@ -671,8 +742,11 @@ class SurveySummary:
             label = u.labels if key is None else [f"{key} / {lab}" for lab in u.labels]
             n = np.full(len(u.labels), b.n, dtype=np.int64)
             require_n(n, label, 2, "A gap score with a confidence interval")
-            cov = b.m2 / (b.n - 1)
-            sd = np.sqrt(np.maximum(np.einsum("ju,jk,ku->u", a_g, cov, a_g), 0.0))
+            if spec in b.gaps:  # the gap scores' own deviations: no cancellation
+                sd = np.sqrt(b.gaps[spec][1] / (b.n - 1))
+            else:  # pragma: no cover - every spec is summarised with its gap moments
+                cov = b.m2 / (b.n - 1)
+                sd = np.sqrt(np.maximum(np.einsum("ju,jk,ku->u", a_g, cov, a_g), 0.0))
             meets = b.meets[spec]
             out.append(
                 (

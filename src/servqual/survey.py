@@ -27,6 +27,7 @@ from ._stats import (
     column_means,
     column_moments,
     logit_interval,
+    paired_moments,
     require_n,
     wilson_interval,
 )
@@ -1067,9 +1068,35 @@ class Survey:
         the logit interval of R ``svyciprop(method = "logit")``.
         """
         u = _gap_engine.units(self, level, reference=reference, weighted=weighted)
-        gap = u.perception - u.reference
         names, groups = self.segment_masks(by)
         w_all = self._weights
+        if w_all is None:
+            # blocks of rows: no temporaries the size of the data (issue 13)
+            out = []
+            for key, mask in groups:
+                label = u.labels if key is None else [f"{key} / {lab}" for lab in u.labels]
+                m = paired_moments(u.perception, u.reference, None if key is None else mask)
+                require_n(m["n"], label, 2, "A gap score with a confidence interval")
+                out.append(
+                    (
+                        key,
+                        UnitMoments(
+                            labels=u.labels,
+                            dimensions=u.dimensions,
+                            reference_code=u.reference_code,
+                            n=m["n"],
+                            perception=m["perception"],
+                            reference=m["reference"],
+                            gap=m["mean"],
+                            sd=m["sd"],
+                            se=m["se"],
+                            n_meeting=m["n_meeting"],
+                            share=m["n_meeting"] / m["n"],
+                        ),
+                    )
+                )
+            return names, out
+        gap = u.perception - u.reference
         conformance = self._instrument.perspective == "conformance"
         out = []
         for key, mask in groups:
