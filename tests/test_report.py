@@ -763,3 +763,18 @@ def test_sem_heywood_warning_is_a_note(bank, bank_sem, tmp_path, monkeypatch):
     assert 'class="error"' not in block and "sem-paths" in block
     # an improper solution is not summarised as a finding
     assert not any(s.startswith("In the structural model") for s in _summary(text))
+
+
+def test_report_names_items_and_dimensions_by_label(tmp_path):
+    survey = sq.load_example("retail_bank")
+    inst = survey.instrument
+    coded = sq.report(survey, tmp_path / "code.html", progress=False).read_text(encoding="utf-8")
+    named = sq.report(survey, tmp_path / "label.html", labels="text", progress=False).read_text(
+        encoding="utf-8"
+    )
+    first = inst.dimensions[0].items[0]
+    assert html.escape(first.text) in named  # the item wording in the item tables
+    assert f">{inst.dimensions[0].label}<" in named  # dimension labels in the tables
+    assert f">{inst.dimensions[0].label}<" not in coded
+    with pytest.raises(sq.DataError, match="labels='names'"):
+        sq.report(survey, tmp_path / "x.html", labels="names", progress=False)

@@ -274,6 +274,7 @@ def _cmd_report(args: argparse.Namespace) -> int:
         exclude=args.exclude or (),
         level=args.level,
         sem=not args.no_sem,
+        labels=args.labels,
     )
     print(f"Wrote {path}")
     return 0
@@ -372,6 +373,12 @@ def build_parser() -> argparse.ArgumentParser:
         choices=["dimension", "item"],
         default="dimension",
         help="level of the segment gaps, paired tests and answer charts (default dimension)",
+    )
+    r.add_argument(
+        "--labels",
+        choices=["code", "label", "text"],
+        default="code",
+        help="name items and dimensions by code (TAN1), label (Tangibles) or item wording",
     )
     r.add_argument(
         "--no-sem",

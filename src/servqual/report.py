@@ -29,7 +29,7 @@ import numpy as np
 import pandas as pd
 from matplotlib import font_manager
 
-from . import plotting
+from . import _labels, plotting
 from ._progress import Progress
 from ._results import display_frame, format_number, format_p
 from ._version import __version__
@@ -422,6 +422,21 @@ class _Segment:
         return [_note(t) for t in out]
 
 
+#: charts whose ticks name items or dimensions (they take ``labels=`` and ``instrument=``)
+_LABELLED_CHARTS = frozenset(
+    {
+        "plot_gaps",
+        "plot_snake",
+        "plot_radar",
+        "plot_tolerance",
+        "plot_likert",
+        "plot_ipa",
+        "plot_drivers",
+        "plot_loadings",
+    }
+)
+
+
 @dataclass
 class _Context:
     survey: Survey
@@ -432,6 +447,7 @@ class _Context:
     outcome: str | None
     score: str
     model: Mapping[str, Sequence[str]] | None
+    labels: str = "code"
     glossary: dict[str, str] = field(default_factory=dict)
     _cache: dict[Any, tuple[Any, ServqualError | None, list[Any]]] = field(default_factory=dict)
 
@@ -454,10 +470,42 @@ class _Context:
         return value
 
     def table(self, frame: pd.DataFrame, table_id: str, *, scroll: bool = False) -> str:
-        return _table_html(frame, table_id, self.glossary, scroll=scroll)
+        return _table_html(self.named(frame), table_id, self.glossary, scroll=scroll)
+
+    def named(self, frame: pd.DataFrame) -> pd.DataFrame:
+        """``frame`` with items and dimensions in its index named as ``labels=`` asks."""
+        if self.labels == "code":
+            return frame
+        index = frame.index
+        levels = [k for k, name in enumerate(index.names) if name in ("item", "dimension")]
+        if not levels:
+            return frame
+
+        def relabel(values: Any) -> list[str]:
+            return _labels.unit_labels(
+                list(values),
+                labels=self.labels,
+                result=None,
+                instrument=self.survey.instrument,
+                chart="report",
+                width=10**9,
+            )
+
+        out = frame.copy()
+        if index.nlevels == 1:
+            out.index = pd.Index(relabel(index), name=index.name)
+            return out
+        arrays = [index.get_level_values(k) for k in range(index.nlevels)]
+        for k in levels:
+            arrays[k] = pd.Index(relabel(arrays[k]), name=index.names[k])
+        out.index = pd.MultiIndex.from_arrays(arrays, names=index.names)
+        return out
 
     def chart(self, plot_name: str, result: Any, caption: str, **kwargs: Any) -> str:
         kwargs["dpi"] = self.dpi
+        if self.labels != "code" and plot_name in _LABELLED_CHARTS:
+            kwargs.setdefault("labels", self.labels)
+            kwargs.setdefault("instrument", self.survey.instrument)
         draw = getattr(plotting, plot_name)
         fonts: Any = _chart_fonts()
         with matplotlib.rc_context(fonts):
@@ -1341,6 +1389,7 @@ def report(
     validity: bool = True,
     likert: bool = True,
     sem: bool = True,
+    labels: Literal["code", "label", "text"] = "code",
     sort: bool = False,
     dpi: int = 100,
     progress: bool | None = None,
@@ -1403,6 +1452,9 @@ def report(
         with a verdict by Hu & Bentler's (1999) cut-offs (CFI ≥ .95, RMSEA ≤ .06,
         SRMR ≤ .08), the standardized paths with R² of the outcome and the path
         diagram.
+    labels : {"code", "label", "text"}
+        How tables and charts name items and dimensions: their codes (``TAN1``,
+        ``tangibles``), the instrument's labels, or the item wording.
     sort : bool
         Sort gap charts by gap instead of the instrument order.
     dpi : int
@@ -1469,6 +1521,10 @@ def report(
         )
     if level not in ("dimension", "item"):
         raise InstrumentError(f"level must be 'dimension' or 'item', got {level!r}.")
+    if labels not in _labels.LABEL_CHOICES:
+        raise DataError(
+            f"labels={labels!r} is not allowed; use one of {list(_labels.LABEL_CHOICES)}."
+        )
     if not isinstance(path, str | os.PathLike):
         raise DataError(f"path must be a file name for the HTML report, got {type(path).__name__}.")
     if isinstance(exclude, str):
@@ -1501,6 +1557,7 @@ def report(
         outcome=outcome,
         score=score,
         model=model,
+        labels=labels,
     )
     has_reference = inst.perspective != "performance" and bool(inst.references)
     sections = []
