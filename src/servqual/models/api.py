@@ -95,7 +95,8 @@ class SEMResult(TableResult):
 
     _plot_function: ClassVar[str | None] = "plot_sem"
 
-    def _header(self) -> str:
+    @property
+    def header(self) -> str:
         f = self._fit
         return (
             f"SEM ({self.estimator.upper()}{', FIML' if self.missing == 'fiml' else ''}, "

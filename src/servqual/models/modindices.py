@@ -42,7 +42,8 @@ class ModificationIndicesResult(TableResult):
 
     n: int
 
-    def _header(self) -> str:
+    @property
+    def header(self) -> str:
         return f"Modification indices · {len(self._table)} candidate parameters · n={self.n}"
 
 

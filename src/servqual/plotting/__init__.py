@@ -49,6 +49,7 @@ for _draw in (
     plot_ratings,
     plot_score,
     plot_scree,
+    plot_sem,
     plot_snake,
     plot_tolerance,
 ):
