@@ -439,10 +439,18 @@ def sem(
         A variable that is neither a column nor a latent variable (the message names
         the closest column).
     ConvergenceError
-        The optimiser did not reach a minimum of the ML discrepancy.
+        The optimiser did not reach a minimum of the ML discrepancy (or, with
+        ``missing="fiml"``, of −2 log L).
+    DataError
+        An unknown ``missing``, or ``missing="fiml"`` with ``estimator="mlr"`` or
+        ``se="bootstrap"``; a singular EM covariance matrix.
 
     Warns
     -----
+    MissingDataWarning
+        Listwise deletion dropped rows (their number and labels are given; they are in
+        ``dropped_rows``), or with ``missing="fiml"`` rows without any value on the model
+        variables were dropped.
     HeywoodWarning
         Negative (residual) variances, a residual covariance matrix Θ or a latent
         covariance matrix that is not positive definite (lavaan's post-estimation
