@@ -188,6 +188,8 @@ def test_fiml_errors():
     model = REF["hs_cfa"]["model"]
     with pytest.raises(DataError, match="missing"):
         sq.sem(DATA, model, missing="pairwise")
+    with pytest.raises(DataError, match="nan_policy"):
+        sq.sem(DATA, model, missing="fiml", nan_policy="pairwise")
     with pytest.raises(DataError, match="estimator='ml'"):
         sq.sem(DATA, model, missing="fiml", estimator="mlr")
     with pytest.raises(DataError, match="se='standard'"):

@@ -494,6 +494,7 @@ def sem(
     check_choice(estimator, "estimator", ("ml", "mlr"))
     check_choice(se, "se", ("standard", "bootstrap"))
     check_choice(missing, "missing", ("listwise", "fiml"))
+    check_choice(nan_policy, "nan_policy", ("listwise", "raise"))
     fiml = missing == "fiml"
     if fiml and (estimator != "ml" or se != "standard"):
         raise DataError(
