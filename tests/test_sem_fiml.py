@@ -99,6 +99,7 @@ def test_estimates_and_observed_information_se(case):
 def test_standardized_and_r2(case):
     fit = _fit(case)
     _close(fit.to_frame()["std_all"], REF[case]["std_all"])
+    _close(fit.to_frame()["std_lv"], REF[case]["std_lv"], relative=True)
     r2 = pd.Series(REF[case]["r2"])
     _close(fit.r_squared()[r2.index], r2)
 

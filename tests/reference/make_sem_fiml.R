@@ -14,6 +14,7 @@
 #   partable   parTable(fit): lhs, op, rhs, label, free, user (lavaan's row order)
 #   pe         parameterEstimates(fit): est, se, z, pvalue, ci.lower, ci.upper (with "~1")
 #   std_all    standardizedSolution(fit)$est.std
+#   std_lv     standardizedSolution(fit, type = "std.lv")$est.std
 #   fit        fitMeasures(fit)
 #   r2         lavInspect(fit, "r2")
 #   h1         lavInspect(fit, "sampstat"): the EM (saturated) means and covariances
@@ -76,6 +77,7 @@ for (name in names(cases)) {
     partable = pt[, c("lhs", "op", "rhs", "label", "free", "user")],
     pe = pe[, c("lhs", "op", "rhs", "label", "est", "se", "z", "pvalue", "ci.lower", "ci.upper")],
     std_all = standardizedSolution(fit)$est.std,
+    std_lv = standardizedSolution(fit, type = "std.lv")$est.std,
     fit = as.list(fitMeasures(fit)),
     r2 = as.list(lavInspect(fit, "r2")),
     h1 = list(mean = as.numeric(ss$mean), cov = unclass(ss$cov)),
