@@ -24,6 +24,7 @@ from ..exceptions import (
 from ..survey import Survey
 from .bootstrap import bca_interval, bootstrap_draws, jackknife, percentile_interval
 from .estimate import _hessian, ml_fit
+from .fiml import FIMLModel, em_moments, fiml_fit, fiml_fit_measures, fiml_sample
 from .fit import FIT_NAMES, ROBUST_NAMES, fit_measures, robust_fit_measures
 from .matrices import RAM
 from .partable import ParTable, build_partable
@@ -31,7 +32,7 @@ from .robust import sandwich, saturated_trace
 from .sample import sample_stats
 from .start import start_values
 from .syntax import parse_model
-from .vcov import delta_se, expected_vcov
+from .vcov import delta_se, expected_vcov, observed_vcov
 
 __all__ = ["SEMResult", "sem"]
 
@@ -57,6 +58,11 @@ class SEMResult(TableResult):
     ``n_boot_failed`` of them could not be fitted and were left out, and
     ``n_boot_improper`` of the others have an improper solution and were kept, as in
     lavaan (``effects()`` then uses the standard deviations of the bootstrapped effects).
+
+    With ``missing="fiml"`` the table ends with lavaan's ``~1`` rows: the (free)
+    intercepts of the observed variables, then the means of the latent variables (fixed
+    at 0); ``sample_cov`` and ``sample_mean`` are then the saturated (EM) estimates,
+    ``implied_mean`` the model's means, and ``vcov`` includes the intercepts.
     """
 
     model: str
@@ -78,6 +84,9 @@ class SEMResult(TableResult):
     implied_cov: pd.DataFrame
     vcov: pd.DataFrame
     improper: tuple[str, ...] = ()
+    missing: str = "listwise"
+    sample_mean: pd.Series | None = None
+    implied_mean: pd.Series | None = None
     _fit: pd.Series
     _r2: pd.Series
     _effects: pd.DataFrame
@@ -90,7 +99,8 @@ class SEMResult(TableResult):
     def header(self) -> str:
         f = self._fit
         return (
-            f"SEM ({self.estimator.upper()}, {'std.lv' if self.std_lv else 'marker'}) · {len(self.latent)} latent · "
+            f"SEM ({self.estimator.upper()}{', FIML' if self.missing == 'fiml' else ''}, "
+            f"{'std.lv' if self.std_lv else 'marker'}) · {len(self.latent)} latent · "
             f"{len(self.observed)} observed · n={self.n} · chisq={f['chisq']:.3f} "
             f"(df={int(f['df'])}) · CFI={f['cfi']:.3f} · TLI={f['tli']:.3f} · "
             f"RMSEA={f['rmsea']:.3f} · SRMR={f['srmr']:.3f}"
@@ -328,6 +338,7 @@ def sem(
     score: str = "perception",
     std_lv: bool = False,
     nan_policy: str = "listwise",
+    missing: str = "listwise",
     level: float = 0.95,
     estimator: str = "ml",
     se: str = "standard",
@@ -367,8 +378,22 @@ def sem(
         (lavaan's default); ``True`` fixes the (residual) variances of the latent
         variables to 1 and frees all loadings.
     nan_policy : {"listwise", "raise"}
-        Rows with a missing value on a model variable are dropped (with a
-        :class:`~servqual.MissingDataWarning`) or raise :class:`~servqual.DataError`.
+        With ``missing="listwise"``: rows with a missing value on a model variable are
+        dropped (with a :class:`~servqual.MissingDataWarning` saying how many) or raise
+        :class:`~servqual.DataError`.
+    missing : {"listwise", "fiml"}
+        ``"listwise"`` (the default): complete cases only, as above. ``"fiml"``: casewise
+        full-information maximum likelihood (Arbuckle, 1996), as lavaan's
+        ``missing = "ml"``: every row contributes the values it has, the model gains a
+        mean structure (free intercepts of the observed variables, ``~1`` rows at the end
+        of the table; latent means fixed at 0), standard errors come from the observed
+        information (lavaan's default for ``missing = "ml"``), and the chi-square tests
+        the model against the saturated model estimated by EM. Rows without any value on
+        the model variables are dropped (with a warning). Only with ``estimator="ml"`` and
+        ``se="standard"``, and without observed exogenous covariates (``fixed.x``);
+        ``modification_indices`` is not available for such a fit. On data without holes
+        in the model variables the estimates and the chi-square equal listwise ML (the
+        standard errors differ: observed rather than expected information).
     level : float, default 0.95
         Confidence level of ``ci_low``/``ci_high``.
     estimator : {"ml", "mlr"}
@@ -414,10 +439,18 @@ def sem(
         A variable that is neither a column nor a latent variable (the message names
         the closest column).
     ConvergenceError
-        The optimiser did not reach a minimum of the ML discrepancy.
+        The optimiser did not reach a minimum of the ML discrepancy (or, with
+        ``missing="fiml"``, of −2 log L).
+    DataError
+        An unknown ``missing``, or ``missing="fiml"`` with ``estimator="mlr"`` or
+        ``se="bootstrap"``; a singular EM covariance matrix.
 
     Warns
     -----
+    MissingDataWarning
+        Listwise deletion dropped rows (their number and labels are given; they are in
+        ``dropped_rows``), or with ``missing="fiml"`` rows without any value on the model
+        variables were dropped.
     HeywoodWarning
         Negative (residual) variances, a residual covariance matrix Θ or a latent
         covariance matrix that is not positive definite (lavaan's post-estimation
@@ -433,8 +466,8 @@ def sem(
     free; covariances among the residuals of pure dependent variables (observed or
     latent, not predicting anything) free; the moments of observed exogenous covariates
     fixed at their sample values (``fixed.x = TRUE``: they are not counted in ``npar``
-    or ``df``). Single group, complete data, no mean structure. See the methods page
-    for the formulas.
+    or ``df``). Single group; no mean structure unless ``missing="fiml"``. See the
+    methods page for the formulas.
 
     Survey weights are not used (the fit is unweighted, as ``lavaan::sem`` without
     ``sampling.weights``).
@@ -460,6 +493,14 @@ def sem(
         raise DataError(f"level must lie between 0 and 1, got {level!r}.")
     check_choice(estimator, "estimator", ("ml", "mlr"))
     check_choice(se, "se", ("standard", "bootstrap"))
+    check_choice(missing, "missing", ("listwise", "fiml"))
+    check_choice(nan_policy, "nan_policy", ("listwise", "raise"))
+    fiml = missing == "fiml"
+    if fiml and (estimator != "ml" or se != "standard"):
+        raise DataError(
+            "missing='fiml' is available with estimator='ml' and se='standard' only (got "
+            f"estimator={estimator!r}, se={se!r}); use missing='listwise' for those."
+        )
     if ci is None:
         ci = "percentile" if se == "bootstrap" else "wald"
     check_choice(ci, "ci", ("wald", "percentile", "bca") if se == "bootstrap" else ("wald",))
@@ -481,11 +522,22 @@ def sem(
             )
     statements, defined = parse_model(model)
     pt = build_partable(statements, defined, [str(c) for c in frame.columns], bool(std_lv))
-    ss = sample_stats(frame, list(pt.ov), nan_policy)
-    ram = RAM(pt)
-    ram.set_exogenous(ss.cov)
-    s, n = ss.cov, ss.n
     exo = np.array([v in pt.ov_x for v in pt.ov])
+    if fiml and exo.any():
+        raise InstrumentError(
+            "missing='fiml' does not support observed exogenous covariates (fixed.x) yet: "
+            f"{fmt_list(pt.ov_x)} only predict. Model them as single-indicator latent "
+            "variables, or use missing='listwise'."
+        )
+    ram = RAM(pt)
+    if fiml:
+        pat = fiml_sample(frame, list(pt.ov))
+        mu1, s, _em_it = em_moments(pat)
+        n, dropped = pat.n, pat.dropped
+    else:
+        ss = sample_stats(frame, list(pt.ov), nan_policy)
+        ram.set_exogenous(ss.cov)
+        s, n, dropped = ss.cov, ss.n, ss.dropped
     if estimator == "mlr" and exo.any():
         raise InstrumentError(
             "estimator='mlr' does not support observed exogenous covariates (fixed.x) yet: "
@@ -500,10 +552,19 @@ def sem(
             f"(df = {ndat - ram.q}); it is not identified."
         )
     x0 = start_values(pt, ram, s)
-    est, fmin, nit = ml_fit(ram, s, x0)
-    sig = ram.sigma(est)
-    fit = fit_measures(s, sig, fmin, n, ram.q, exo)
-    vcov = expected_vcov(ram, est, n)
+    if fiml:
+        fmodel = FIMLModel(ram, pat)
+        est_full, _f, nit, hess_full = fiml_fit(fmodel, np.concatenate([x0, mu1]))
+        est, nu = est_full[: ram.q], est_full[ram.q :]
+        mu_model, sig = fmodel.moments(est_full)
+        fit = fiml_fit_measures(pat, mu_model, sig, mu1, s, len(est_full))
+        vcov_full = observed_vcov(hess_full, n)
+        vcov = vcov_full[: ram.q, : ram.q]
+    else:
+        est, fmin, nit = ml_fit(ram, s, x0)
+        sig = ram.sigma(est)
+        fit = fit_measures(s, sig, fmin, n, ram.q, exo)
+        vcov = expected_vcov(ram, est, n)
     names = list(FIT_NAMES)
     if estimator == "mlr":
         d = ss.centered
@@ -587,6 +648,28 @@ def sem(
     has_se = np.concatenate([free, np.ones(len(dval), dtype=bool)])
     est_all = np.concatenate([values, dval])
     se_all = np.concatenate([se_rows, dse])
+    std_all_all = np.concatenate([std_all, dstd_all])
+    std_lv_all = np.concatenate([std_lvv, dstd_lv])
+    if fiml:  # lavaan's "~1" rows: observed intercepts (free), latent means (fixed 0)
+        n_t, n_int = len(t), len(pt.ov) + len(pt.lv)
+        sd_ov = np.sqrt(np.diag(sig))
+        int_se = np.sqrt(np.clip(np.diag(vcov_full)[ram.q :], 0.0, None))
+        zeros_lv = np.zeros(len(pt.lv))
+
+        def at_rows(block: np.ndarray, before: np.ndarray) -> np.ndarray:
+            return np.concatenate([before[:n_t], block, before[n_t:]])
+
+        lhs = lhs[:n_t] + list(pt.ov) + list(pt.lv) + lhs[n_t:]
+        op = op[:n_t] + ["~1"] * n_int + op[n_t:]
+        rhs = rhs[:n_t] + [""] * n_int + rhs[n_t:]
+        label = label[:n_t] + [""] * n_int + label[n_t:]
+        int_free = np.concatenate([np.ones(len(pt.ov), bool), np.zeros(len(pt.lv), bool)])
+        free_all = at_rows(int_free, free_all)
+        has_se = at_rows(int_free, has_se)
+        est_all = at_rows(np.concatenate([nu, zeros_lv]), est_all)
+        se_all = at_rows(np.concatenate([int_se, zeros_lv]), se_all)
+        std_all_all = at_rows(np.concatenate([nu / sd_ov, zeros_lv]), std_all_all)
+        std_lv_all = at_rows(np.concatenate([nu, zeros_lv]), std_lv_all)
     with np.errstate(divide="ignore", invalid="ignore"):
         z = np.where(has_se & (se_all > 0), est_all / se_all, np.nan)
     pval = 2 * stats.norm.sf(np.abs(z))
@@ -625,8 +708,8 @@ def sem(
             "p_value": pval,
             "ci_low": ci_low,
             "ci_high": ci_high,
-            "std_lv": np.concatenate([std_lvv, dstd_lv]),
-            "std_all": np.concatenate([std_all, dstd_all]),
+            "std_lv": std_lv_all,
+            "std_all": std_all_all,
         },
         index=pd.Index(
             [f"{a}{o}{b}" for a, o, b in zip(lhs, op, rhs, strict=True)], name="parameter"
@@ -655,6 +738,9 @@ def sem(
     for k in np.flatnonzero(free)[::-1]:
         par_names[t["par"].iat[k]] = table.index[k]
     ov_index = pd.Index(pt.ov, name="variable")
+    if fiml:
+        par_names += [f"{v}~1" for v in pt.ov]
+        vcov = vcov_full
     return SEMResult(
         _table=table,
         model=model,
@@ -666,14 +752,17 @@ def sem(
         level=float(level),
         npar=ram.q,
         iterations=nit,
-        dropped_rows=ss.dropped,
+        dropped_rows=dropped,
         sample_cov=pd.DataFrame(s, index=ov_index, columns=ov_index),
         implied_cov=pd.DataFrame(sig, index=ov_index, columns=ov_index),
         vcov=pd.DataFrame(vcov, index=par_names, columns=par_names),
         improper=tuple(problems),
+        missing=missing,
+        sample_mean=pd.Series(mu1, index=ov_index, name="mean") if fiml else None,
+        implied_mean=pd.Series(mu_model, index=ov_index, name="mean") if fiml else None,
         _fit=pd.Series({k: fit[k] for k in names}, name="fit", dtype=float),
         _r2=r2,
-        _effects=_effects(pt, ram, est, vcov, boot),
+        _effects=_effects(pt, ram, est, vcov[: ram.q, : ram.q], boot),
         se_type="bootstrap"
         if boot is not None
         else ("robust" if estimator == "mlr" else "standard"),

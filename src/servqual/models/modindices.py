@@ -101,6 +101,11 @@ def modification_indices(
     """
     if not isinstance(fit, SEMResult):
         raise DataError(f"fit must be a SEMResult from servqual.sem(), got {type(fit).__name__}.")
+    if fit.missing != "listwise":
+        raise DataError(
+            "modification_indices is not available for a model fitted with "
+            f"missing={fit.missing!r} yet; refit with missing='listwise' to screen candidates."
+        )
     pt = fit._pt
     cands = _candidates(fit)
     cols = ["lhs", "op", "rhs", "mi", "epc", "sepc_lv", "sepc_all"]

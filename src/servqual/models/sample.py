@@ -39,12 +39,13 @@ def sample_stats(frame: pd.DataFrame, names: list[str], nan_policy: str) -> Samp
         if nan_policy == "raise":
             raise DataError(
                 f"{int(bad.sum())} row(s) have missing values on the model variables: rows "
-                f"{fmt_list(rows)}. Pass nan_policy='listwise' to drop them."
+                f"{fmt_list(rows)}. Pass nan_policy='listwise' to drop them, or "
+                "missing='fiml' to use every value."
             )
         dropped = tuple(rows)
         warnings.warn(
             f"SEM: listwise deletion dropped {len(dropped)} of {len(frame)} rows with missing "
-            f"values (rows {fmt_list(rows)}).",
+            f"values (rows {fmt_list(rows)}); missing='fiml' uses every value instead.",
             MissingDataWarning,
             stacklevel=3,
         )

@@ -19,12 +19,22 @@ from ..exceptions import ServqualWarning
 from .estimate import expected_hessian
 from .matrices import RAM
 
-__all__ = ["complex_jacobian", "delta_se", "expected_vcov"]
+__all__ = ["complex_jacobian", "delta_se", "expected_vcov", "observed_vcov"]
 
 
 def expected_vcov(ram: RAM, x: np.ndarray, n: int) -> np.ndarray:
     """``I⁻¹ / N``; NaN with a warning when the information matrix is singular."""
-    info = 0.5 * expected_hessian(ram, x)
+    return _inverse_information(0.5 * expected_hessian(ram, x), n)
+
+
+def observed_vcov(hessian: np.ndarray, n: int) -> np.ndarray:
+    """Observed information: ``hessian`` is that of ``−2 log L / N``, so the unit
+    information is half of it and the covariance of the estimates ``(H/2)⁻¹ / N``
+    (lavaan's ``information = "observed"``, the default with ``missing = "ml"``)."""
+    return _inverse_information(0.5 * hessian, n)
+
+
+def _inverse_information(info: np.ndarray, n: int) -> np.ndarray:
     w = np.linalg.eigvalsh(info)
     if not np.all(np.isfinite(w)) or w[0] <= 1e-10 * max(w[-1], 1e-300):
         warnings.warn(
@@ -33,7 +43,7 @@ def expected_vcov(ram: RAM, x: np.ndarray, n: int) -> np.ndarray:
             "loading or the variance of every latent variable and check for parameters that "
             "cannot be told apart.",
             ServqualWarning,
-            stacklevel=3,
+            stacklevel=4,
         )
         return np.full(info.shape, np.nan)
     return np.linalg.inv(info) / n
