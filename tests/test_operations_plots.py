@@ -99,3 +99,18 @@ def test_plot_uses_current_axes_and_rejects_wrong_result():
     assert sq.plotting.plot_ratings(res) is ax
     with pytest.raises(sq.ServqualError, match="RatingsResult"):
         sq.plotting.plot_ratings(op.nps([1, 9, 10]))
+
+
+def test_operations_charts_share_the_survey_palette(kpi):
+    # one visual style: the Okabe-Ito colours of the gap charts, not matplotlib's cycle
+    from matplotlib.colors import same_color
+
+    from servqual.plotting._core import NEGATIVE, POSITIVE
+
+    ch = op.control_chart(kpi, "u", type="complaint", where={"store": "north"}, baseline=12)
+    _fig, ax = plt.subplots()
+    ch.plot(ax=ax)
+    by_label = {line.get_label(): line for line in ax.lines}
+    assert same_color(ax.lines[0].get_color(), POSITIVE)
+    assert same_color(by_label["UCL"].get_color(), NEGATIVE)
+    plt.close("all")

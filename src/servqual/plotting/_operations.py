@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 
 from ..exceptions import ServqualError
-from ._core import _axes
+from ._core import NEGATIVE, POSITIVE, _axes
 from ._fonts import fit_scripts
 
 __all__ = ["plot_control", "plot_kpi", "plot_nps", "plot_ratings", "plot_score"]
@@ -39,10 +39,10 @@ def plot_control(
     result: Any,
     ax: Any = None,
     *,
-    color: str = "C0",
-    limit_color: str = "C3",
+    color: str = POSITIVE,
+    limit_color: str = NEGATIVE,
     centre_color: str = "0.3",
-    signal_color: str = "C3",
+    signal_color: str = NEGATIVE,
     annotate: bool = True,
     title: str | None = None,
     ylabel: str | None = None,
@@ -212,7 +212,7 @@ def plot_nps(
     result: Any,
     ax: Any = None,
     *,
-    color: str = "C0",
+    color: str = POSITIVE,
     band_alpha: float = 0.2,
     title: str | None = None,
 ) -> Any:
@@ -288,7 +288,7 @@ def plot_ratings(
     *,
     row: Any = None,
     share: bool = True,
-    color: str = "C0",
+    color: str = POSITIVE,
     title: str | None = None,
 ) -> Any:
     """Rating distribution: one bar per scale point.
@@ -347,7 +347,7 @@ def plot_score(
     ax: Any = None,
     *,
     value: str = "mean",
-    color: str = "C0",
+    color: str = POSITIVE,
     title: str | None = None,
 ) -> Any:
     """CSAT / CES mean (or top-box share) per row with confidence intervals.
