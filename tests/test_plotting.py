@@ -816,3 +816,43 @@ def test_loadings_row_labels(bank):
     texts = [t.replace("\n", " ") for t in _ticklabels(ax)]
     assert texts == [sq.instruments.servqual22().item(c).text for c in res.loadings.index]
     plt.close(fig)
+
+
+# ------------------------------------------------------------ IPA label placement
+def _overlap(a, b):
+    return min(a.x1, b.x1) > max(a.x0, b.x0) and min(a.y1, b.y1) > max(a.y0, b.y0)
+
+
+@pytest.mark.parametrize("figsize", [(6.4, 4.8), (5.0, 4.0)])
+def test_ipa_labels_do_not_overlap(bank, figsize):
+    from itertools import combinations
+
+    from matplotlib.text import Text
+
+    from servqual.plotting._drivers import QUADRANT_COLORS
+
+    ipa = sq.importance_performance(bank, level="item")
+    fig, ax = plt.subplots(figsize=figsize)
+    sq.plot_ipa(ipa, ax=ax)
+    fig.canvas.draw()
+    renderer = fig.canvas.get_renderer()
+    items = set(ipa.to_frame().index)
+    labels = [t for t in ax.texts if t.get_text() in items]
+    quadrants = [t for t in ax.texts if t.get_text() in QUADRANT_COLORS]
+    assert len(labels) == 22 and len(quadrants) == 4
+    boxes = [Text.get_window_extent(t, renderer) for t in labels]
+    names = [t.get_window_extent(renderer) for t in quadrants]
+    assert not [(a, b) for a, b in combinations(boxes, 2) if _overlap(a, b)]
+    assert not [(a, b) for a in boxes for b in names if _overlap(a, b)]
+    frame = ax.get_window_extent(renderer)
+    assert all(frame.x0 - 1 <= b.x0 and b.x1 <= frame.x1 + 1 for b in boxes)
+    assert all(frame.y0 - 1 <= b.y0 and b.y1 <= frame.y1 + 1 for b in boxes)
+    # a label far from its point has a leader line, one next to it has none
+    leaders = [t.arrow_patch.get_visible() for t in labels]
+    assert any(leaders) and not all(leaders)
+    # deterministic
+    fig2, ax2 = plt.subplots(figsize=figsize)
+    sq.plot_ipa(ipa, ax=ax2)
+    assert [t.xyann for t in ax2.texts if t.get_text() in items] == [t.xyann for t in labels]
+    plt.close(fig)
+    plt.close(fig2)
