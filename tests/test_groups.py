@@ -205,3 +205,31 @@ def test_options_are_keyword_only(survey):
         sq.compare_groups(survey, "grp", "gap")  # type: ignore[misc]
     with pytest.raises(DataError, match="method"):
         sq.compare_groups(survey, "grp", method="tukey")
+
+
+# --------------------------------------------------------- post hoc in the display
+def test_post_hoc_table_in_repr_and_html():
+    bank = sq.load_example("retail_bank")
+    res = sq.compare_groups(bank, by="branch", method="anova", post_hoc="tukey")
+    post = res.post_hoc
+    assert post is not None and len(post) == 15
+    text = repr(res)
+    html = res._repr_html_()
+    main, extra = text.split("\n\nPost hoc comparisons (Tukey HSD)\n")
+    assert main.startswith(res.header)
+    rows = extra.splitlines()[1:]
+    assert len(rows) == len(post)
+    for line, (_, row) in zip(rows, post.iterrows(), strict=True):
+        assert line.split()[:3] == [row["dimension"], row["group_a"], row["group_b"]]
+        assert f"{row['diff']:.3f}" in line
+    assert "Post hoc comparisons (Tukey HSD)" in html
+    assert html.index("<b>Post hoc") > html.index("</table>")  # under the main table
+    assert html.count("<table") == 2
+    assert html.count("<td>empathy</td>") == 3
+    assert f"{post['ci_high'].iloc[-1]:.3f}" in html
+    # Games–Howell is named, and no post hoc means no second table
+    gh = sq.compare_groups(bank, by="branch", method="welch_anova", post_hoc="games_howell")
+    assert "Post hoc comparisons (Games–Howell)" in repr(gh)
+    plain = sq.compare_groups(bank, by="branch", method="anova")
+    assert "Post hoc" not in repr(plain)
+    assert plain._repr_html_().count("<table") == 1

@@ -381,6 +381,63 @@ def test_plot_likert_from_survey_and_errors(bank, ax):
         sq.plot_likert(bank, ax=ax, colors=["red"])
 
 
+def _likert_sides(table):
+    neg = table[["share_1", "share_2", "share_3"]].sum(axis=1)
+    pos = table[["share_5", "share_6", "share_7"]].sum(axis=1)
+    return neg, table["share_4"], pos
+
+
+def test_plot_likert_percent_labels(bank, ax):
+    dist = sq.likert_distribution(bank, level="dimension")
+    neg, neu, pos = _likert_sides(dist.to_frame())
+    sq.plot_likert(dist, ax=ax, percent=True, percent_min=0.0)
+    texts = [t.get_text() for t in ax.texts]
+    expected = []
+    for unit in dist.to_frame().index:
+        expected += [f"{neg[unit]:.0%}", f"{neu[unit]:.0%}", f"{pos[unit]:.0%}"]
+    assert texts == expected
+    # negative share just left of the bar, positive share just right of it
+    first, last = ax.texts[0], ax.texts[2]
+    assert first.get_position()[0] == pytest.approx(-(neg.iloc[0] + neu.iloc[0] / 2) - 0.01)
+    assert last.get_position()[0] == pytest.approx(pos.iloc[0] + neu.iloc[0] / 2 + 0.01)
+    assert all(t.get_text().endswith("%") for t in ax.texts)
+
+
+def test_plot_likert_percent_threshold_and_default(bank, ax):
+    dist = sq.likert_distribution(bank, level="item")
+    neg, neu, pos = _likert_sides(dist.to_frame())
+    sq.plot_likert(dist, ax=ax)
+    assert len(ax.texts) == 0
+    ax.clear()
+    sq.plot_likert(dist, ax=ax, percent=True, percent_min=0.15)
+    shown = sum(int(s >= 0.15) for side in (neg, neu, pos) for s in side)
+    assert len(ax.texts) == shown < 3 * len(neg)
+    ax.clear()
+    sq.plot_likert(dist, ax=ax, percent=True, neutral="omit", percent_min=0.0)
+    assert len(ax.texts) == 2 * len(neg)
+
+
+@pytest.mark.parametrize("sort", ["positive", "negative", "mean"])
+def test_plot_likert_sort(bank, ax, sort):
+    dist = sq.likert_distribution(bank, level="item")
+    table = dist.to_frame()
+    neg, _, pos = _likert_sides(table)
+    key = {"positive": pos, "negative": neg, "mean": table["mean"]}[sort]
+    sq.plot_likert(dist, ax=ax, sort=sort)
+    order = _ticklabels(ax)
+    assert sorted(order) == sorted(table.index)
+    values = key[order].to_numpy()
+    assert np.all(np.diff(values) <= 1e-12)  # largest at the top
+    # the bars follow the rows: first segment of the top row starts at -(neg + neu/2)
+    top = order[0]
+    assert ax.patches[0].get_x() == pytest.approx(-(neg[top] + table.loc[top, "share_4"] / 2))
+
+
+def test_plot_likert_sort_invalid(bank, ax):
+    with pytest.raises(sq.DataError, match="sort"):
+        sq.plot_likert(bank, ax=ax, sort="alphabetical")
+
+
 # ------------------------------------------------------ labels per perspective
 @pytest.mark.parametrize(
     ("example", "reference", "label"),
@@ -759,3 +816,43 @@ def test_loadings_row_labels(bank):
     texts = [t.replace("\n", " ") for t in _ticklabels(ax)]
     assert texts == [sq.instruments.servqual22().item(c).text for c in res.loadings.index]
     plt.close(fig)
+
+
+# ------------------------------------------------------------ IPA label placement
+def _overlap(a, b):
+    return min(a.x1, b.x1) > max(a.x0, b.x0) and min(a.y1, b.y1) > max(a.y0, b.y0)
+
+
+@pytest.mark.parametrize("figsize", [(6.4, 4.8), (5.0, 4.0)])
+def test_ipa_labels_do_not_overlap(bank, figsize):
+    from itertools import combinations
+
+    from matplotlib.text import Text
+
+    from servqual.plotting._drivers import QUADRANT_COLORS
+
+    ipa = sq.importance_performance(bank, level="item")
+    fig, ax = plt.subplots(figsize=figsize)
+    sq.plot_ipa(ipa, ax=ax)
+    fig.canvas.draw()
+    renderer = fig.canvas.get_renderer()
+    items = set(ipa.to_frame().index)
+    labels = [t for t in ax.texts if t.get_text() in items]
+    quadrants = [t for t in ax.texts if t.get_text() in QUADRANT_COLORS]
+    assert len(labels) == 22 and len(quadrants) == 4
+    boxes = [Text.get_window_extent(t, renderer) for t in labels]
+    names = [t.get_window_extent(renderer) for t in quadrants]
+    assert not [(a, b) for a, b in combinations(boxes, 2) if _overlap(a, b)]
+    assert not [(a, b) for a in boxes for b in names if _overlap(a, b)]
+    frame = ax.get_window_extent(renderer)
+    assert all(frame.x0 - 1 <= b.x0 and b.x1 <= frame.x1 + 1 for b in boxes)
+    assert all(frame.y0 - 1 <= b.y0 and b.y1 <= frame.y1 + 1 for b in boxes)
+    # a label far from its point has a leader line, one next to it has none
+    leaders = [t.arrow_patch.get_visible() for t in labels]
+    assert any(leaders) and not all(leaders)
+    # deterministic
+    fig2, ax2 = plt.subplots(figsize=figsize)
+    sq.plot_ipa(ipa, ax=ax2)
+    assert [t.xyann for t in ax2.texts if t.get_text() in items] == [t.xyann for t in labels]
+    plt.close(fig)
+    plt.close(fig2)

@@ -253,15 +253,36 @@ class TableResult:
         untouched), p-values in 3 significant digits (so that p = 1.2e-09 is not shown as 0)."""
         return display_frame(self._table, self._repr_decimals)
 
+    def _extra_tables(self) -> list[tuple[str, pd.DataFrame]]:
+        """Further tables shown under the main one in reprs, as ``(title, table)``
+        (e.g. post hoc comparisons); none here. A table with a default RangeIndex
+        is shown without its index."""
+        return []
+
+    def _extra_displays(self) -> list[tuple[str, pd.DataFrame, bool]]:
+        return [
+            (title, display_frame(table, self._repr_decimals),
+             not isinstance(table.index, pd.RangeIndex))
+            for title, table in self._extra_tables()
+        ]  # fmt: skip
+
     def __repr__(self) -> str:
         with pd.option_context("display.width", 120, "display.max_columns", 30):
-            return f"{self.header}\n{self._display_table().to_string()}"
+            parts = [f"{self.header}\n{self._display_table().to_string()}"]
+            for title, table, index in self._extra_displays():
+                parts.append(f"{title}\n{table.to_string(index=index)}")
+            return "\n\n".join(parts)
 
     def _repr_html_(self) -> str:
-        return (
+        parts = [
             f"<p><b>{html.escape(self.header)}</b></p>"
             f"{self._display_table().to_html(notebook=True)}"
-        )
+        ]
+        for title, table, index in self._extra_displays():
+            parts.append(
+                f"<p><b>{html.escape(title)}</b></p>{table.to_html(notebook=True, index=index)}"
+            )
+        return "".join(parts)
 
     @property
     def _note(self) -> str | None:

@@ -129,6 +129,15 @@ class GroupComparisonResult(TableResult):
         """Per unit and group: ``mean``, ``sd``, ``n`` (a copy)."""
         return self._descriptives.copy(deep=True)
 
+    def _extra_tables(self) -> list[tuple[str, pd.DataFrame]]:
+        """The post hoc comparisons, shown under the main table in reprs."""
+        if self._post_hoc is None or self._post_hoc.empty:
+            return []
+        name = {"tukey": "Tukey HSD", "games_howell": "Games–Howell"}.get(
+            str(self.post_hoc_method), str(self.post_hoc_method)
+        )
+        return [(f"Post hoc comparisons ({name})", self._post_hoc)]
+
 
 def _welch(a: np.ndarray, b: np.ndarray, conf: float, alternative: str) -> dict[str, float]:
     n1, n2 = len(a), len(b)

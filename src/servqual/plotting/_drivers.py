@@ -47,15 +47,170 @@ def _category_map(
     palette: Mapping[str, str],
     cuts: tuple[float, float],
     annotate: bool,
-) -> None:
+) -> list[Any]:
     """Points coloured by category (grey when not in ``palette``), a dashed crosshair
-    at ``cuts`` (x, y) and, with ``annotate``, each point labelled with its name."""
+    at ``cuts`` (x, y) and, with ``annotate``, each point labelled with its name.
+
+    Returns the label annotations, still on their points: :func:`_place_labels`
+    moves them apart once the rest of the chart is drawn."""
     ax.scatter(x, y, c=[palette.get(c, LINE_GREY) for c in categories], zorder=3)
     ax.axvline(cuts[0], color=LINE_GREY, linestyle="--", linewidth=1)
     ax.axhline(cuts[1], color=LINE_GREY, linestyle="--", linewidth=1)
-    if annotate:
-        for label, xi, yi in zip(names, x, y, strict=True):
-            ax.annotate(label, (xi, yi), xytext=(4, 4), textcoords="offset points", fontsize=8)
+    if not annotate:
+        return []
+    arrow = {"arrowstyle": "-", "color": "#999999", "linewidth": 0.6, "shrinkA": 0, "shrinkB": 3}
+    out = []
+    for label, xi, yi in zip(names, x, y, strict=True):
+        ann = ax.annotate(label, (xi, yi), xytext=(4, 4), textcoords="offset points",
+                          fontsize=8, ha="left", va="bottom", arrowprops=arrow)  # fmt: skip
+        ann.arrow_patch.set_visible(False)  # a leader line only for a label moved away
+        out.append(ann)
+    return out
+
+
+def _renderer(fig: Any) -> Any:
+    get = getattr(fig.canvas, "get_renderer", None)
+    return get() if get is not None else fig._get_renderer()
+
+
+def _place_labels(
+    ax: Any, labels: list[Any], obstacles: list[Any], *, gap: float = 4.0, iterations: int = 150
+) -> None:
+    """Move point labels apart so that no two overlap and none covers an obstacle.
+
+    Deterministic: every label starts above-right of its point; then, repeatedly,
+    each overlapping pair is pushed apart along the axis of least overlap (half
+    each), a label overlapping a fixed obstacle (a quadrant name) is pushed out of
+    it entirely, and every label is kept inside the axes. Extents are the rendered
+    text boxes in pixels; a label that ends up away from its point gets a thin
+    leader line. Offsets are stored in points, so labels stay with their points.
+    When the pushing does not settle, each label still clashing is put on the
+    nearest free spot of rings around its point.
+    """
+    if not labels:
+        return
+    fig = ax.figure
+    renderer = _renderer(fig)
+    ax.get_xlim(), ax.get_ylim()  # settle autoscaling before measuring
+    frame = ax.get_window_extent(renderer)
+    pad = 1.0  # pixels of air around each box
+    fixed = []
+    for ob in obstacles:
+        e = ob.get_window_extent(renderer)
+        fixed.append((e.x0 - pad, e.y0 - pad, e.x1 + pad, e.y1 + pad))
+    from matplotlib.text import Text
+
+    n = len(labels)
+    r = 3.5 * fig.dpi / 72.0  # a scatter marker's radius (default size 36 pt²)
+    for ann in labels:  # the points themselves stay visible too
+        px, py = ax.transData.transform(ann.xy)
+        fixed.append((px - r, py - r, px + r, py + r))
+    anchor = np.empty((n, 2))
+    size = np.empty((n, 2))
+    shift = np.empty((n, 2))  # text box lower-left minus the xytext position
+    for i, ann in enumerate(labels):
+        anchor[i] = ax.transData.transform(ann.xy)
+        ann.update_positions(renderer)  # the text position follows xytext only after this
+        box = Text.get_window_extent(ann, renderer)
+        size[i] = (box.width + 2 * pad, box.height + 2 * pad)
+        offset = np.asarray(ann.xyann, float) * fig.dpi / 72.0
+        shift[i] = (box.x0 - pad - (anchor[i, 0] + offset[0]),
+                    box.y0 - pad - (anchor[i, 1] + offset[1]))  # fmt: skip
+    g = gap * fig.dpi / 72.0
+    low = anchor + g / 2  # lower-left corner of each padded box
+    lo_lim = np.array([frame.x0, frame.y0])
+    hi_lim = np.array([frame.x1, frame.y1]) - size  # per label
+
+    def clamp() -> None:
+        np.clip(low, lo_lim, np.maximum(lo_lim, hi_lim), out=low)
+
+    fixed_boxes = [(np.array(f[:2]), np.array(f[2:])) for f in fixed]
+
+    def inside(a: np.ndarray, i: int) -> bool:
+        return bool(np.all(a >= lo_lim - 0.5) and np.all(a <= np.maximum(lo_lim, hi_lim[i]) + 0.5))
+
+    def push(i: int, b_lo: np.ndarray, b_hi: np.ndarray, j: int | None) -> np.ndarray:
+        """Smallest move of label i out of box b (shared half-half with label j, if
+        any) that keeps the labels inside the axes; (0, 0) when they do not overlap."""
+        a = low[i]
+        a_hi = a + size[i]
+        over = np.minimum(a_hi, b_hi) - np.maximum(a, b_lo)
+        if over[0] <= 0 or over[1] <= 0:
+            return np.zeros(2)
+        eps = 0.01
+        moves = [
+            np.array([b_hi[0] - a[0] + eps, 0.0]),
+            np.array([b_lo[0] - a_hi[0] - eps, 0.0]),
+            np.array([0.0, b_hi[1] - a[1] + eps]),
+            np.array([0.0, b_lo[1] - a_hi[1] - eps]),
+        ]
+        share = 1.0 if j is None else 0.5
+        ok = [
+            m
+            for m in moves
+            if inside(a + share * m, i)
+            and (j is None or inside(low[j] - share * m, j))
+            and (j is not None or not hits_fixed(a + m, i))
+        ]
+        if not ok and j is None:
+            ok = [m for m in moves if inside(a + m, i)]
+        return min(ok or moves, key=lambda m: float(np.abs(m).sum())) * share
+
+    def clashes(a: np.ndarray, i: int, others: list[int]) -> bool:
+        a_hi = a + size[i]
+        return hits_fixed(a, i) or any(
+            bool(np.all(np.minimum(a_hi, low[k] + size[k]) - np.maximum(a, low[k]) > 0))
+            for k in others
+        )
+
+    def hits_fixed(a: np.ndarray, i: int) -> bool:
+        a_hi = a + size[i]
+        return any(
+            bool(np.all(np.minimum(a_hi, hi) - np.maximum(a, lo) > 0)) for lo, hi in fixed_boxes
+        )
+
+    clamp()
+    for _sweep in range(iterations):
+        moved = False
+        for i in range(n):
+            for j in range(i + 1, n):
+                m = push(i, low[j], low[j] + size[j], j)
+                if m.any():
+                    low[i] += m
+                    low[j] -= m
+                    moved = True
+        clamp()
+        for i in range(n):
+            for lo, hi in fixed_boxes:
+                m = push(i, lo, hi, None)
+                if m.any():
+                    low[i] += m
+                    moved = True
+        clamp()
+        if not moved:
+            break
+    else:
+        # pushing did not settle (a crowded corner): keep the labels that are clear
+        # and put each other one on the nearest free spot on rings around its point
+        placed: list[int] = []
+        for i in range(n):
+            if clashes(low[i], i, placed):
+                centre = anchor[i] - size[i] / 2
+                for radius in np.arange(1.0, 40.0) * g:
+                    angles = np.linspace(0.0, 2 * np.pi, 16, endpoint=False) + np.pi / 4
+                    spots = [centre + radius * np.array([np.cos(t), np.sin(t)]) for t in angles]
+                    free = [p for p in spots if inside(p, i) and not clashes(p, i, placed)]
+                    if free:
+                        low[i] = free[0]
+                        break
+            placed.append(i)
+    for i, ann in enumerate(labels):
+        offset = low[i] - shift[i] - anchor[i]
+        ann.xyann = tuple(offset * 72.0 / fig.dpi)
+        box_lo, box_hi = low[i], low[i] + size[i]
+        nearest = np.clip(anchor[i], box_lo, box_hi)
+        if float(np.hypot(*(nearest - anchor[i]))) > 2.5 * g:
+            ann.arrow_patch.set_visible(True)
 
 
 def plot_ipa(
@@ -81,7 +236,10 @@ def plot_ipa(
     ax : matplotlib Axes, optional
         Axes to draw on (default: the current Axes).
     annotate : bool, default True
-        Label every point with its dimension or item name.
+        Label every point with its dimension or item name. Labels are placed so
+        that none overlaps another, a point or a quadrant name, inside the axes;
+        a label moved away from its point gets a thin leader line. The placement
+        uses the figure's size when drawn: resize the figure before plotting.
     colors : mapping, optional
         Colour per quadrant name (default :data:`QUADRANT_COLORS`).
     xlabel, ylabel, title : str, optional
@@ -124,7 +282,7 @@ def plot_ipa(
     cols = {**QUADRANT_COLORS, **(colors or {})}
     x = table["performance"].to_numpy(dtype=float)
     y = table["importance"].to_numpy(dtype=float)
-    _category_map(
+    point_labels = _category_map(
         ax,
         names,
         x,
@@ -143,6 +301,7 @@ def plot_ipa(
             ax.errorbar(x, y, xerr=xerr, yerr=yerr, fmt="none", ecolor="#888888",
                         elinewidth=0.8, capsize=2, zorder=2,
                         label=f"{_confidence(ipa_result)} CI")  # fmt: skip
+    quadrant_texts = []
     if quadrant_labels:
         corners = {
             "concentrate here": (0.02, 0.98, "left", "top"),
@@ -151,7 +310,7 @@ def plot_ipa(
             "possible overkill": (0.98, 0.02, "right", "bottom"),
         }
         for name, (cx, cy, ha, va) in corners.items():
-            ax.text(
+            quadrant_text = ax.text(
                 cx,
                 cy,
                 name,
@@ -162,6 +321,7 @@ def plot_ipa(
                 color=cols.get(name, LINE_GREY),
                 style="italic",
             )
+            quadrant_texts.append(quadrant_text)
     score = getattr(ipa_result, "score", "performance")
     ax.set_xlabel(xlabel if xlabel is not None else f"Performance (mean {score})")
     ax.set_ylabel(
@@ -171,7 +331,9 @@ def plot_ipa(
     )
     if title is not None:
         ax.set_title(title)
-    return fit_scripts(ax, "plot_ipa")
+    fit_scripts(ax, "plot_ipa")
+    _place_labels(ax, point_labels, quadrant_texts)
+    return ax
 
 
 def _err(v: np.ndarray, table: pd.DataFrame, cols: tuple[str, str]) -> np.ndarray:
@@ -292,7 +454,8 @@ def plot_kano(
         From :func:`servqual.kano`.
     ax : matplotlib Axes, optional
     annotate : bool, default True
-        Label each point with its feature name.
+        Label each point with its feature name (placed apart as in
+        :func:`plot_ipa`).
     colors : mapping, optional
         Colour per modal category letter (default :data:`KANO_COLORS`).
     xlabel, ylabel, title : str, optional
@@ -317,7 +480,7 @@ def plot_kano(
         "sq.kano(functional, dysfunctional)",
     )
     ax = _axes(ax)
-    _category_map(
+    point_labels = _category_map(
         ax,
         [str(v) for v in table.index],
         table["worse"].abs().to_numpy(dtype=float),
@@ -333,4 +496,6 @@ def plot_kano(
     ax.set_ylabel(ylabel)
     if title is not None:
         ax.set_title(title)
-    return fit_scripts(ax, "plot_kano")
+    fit_scripts(ax, "plot_kano")
+    _place_labels(ax, point_labels, [])
+    return ax

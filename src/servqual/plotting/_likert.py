@@ -8,6 +8,7 @@ from typing import Any, Literal
 import numpy as np
 
 from .._labels import unit_labels
+from .._validation import check_choice
 from ..exceptions import ServqualError
 from ..likert import LikertResult, likert_distribution
 from ..survey import Survey
@@ -17,6 +18,7 @@ from ._fonts import fit_scripts
 __all__ = ["plot_likert"]
 
 _NEUTRAL = ("split", "left", "right", "omit")
+_SORT = (None, "positive", "negative", "mean")
 
 
 def _likert_result(
@@ -48,6 +50,9 @@ def plot_likert(
     legend: bool = True,
     labels: str = "code",
     instrument: Any = None,
+    percent: bool = False,
+    percent_min: float = 0.05,
+    sort: Literal["positive", "negative", "mean"] | None = None,
 ) -> Any:
     """Diverging stacked bars of the answer distribution of each item or dimension.
 
@@ -85,6 +90,19 @@ def plot_likert(
         item wording (wrapped).
     instrument : Instrument, str or Survey, optional
         Where ``labels=`` looks when the result's instrument is not a built-in.
+    percent : bool
+        Write the share of the negative side (below the midpoint), of the neutral
+        point and of the positive side (above the midpoint) on each bar, e.g.
+        ``34%``: the negative share just left of the bar, the positive share just
+        right of it, the neutral share in the middle of the neutral segment (as in
+        R's ``likert`` / ``plot-likert``). Not drawn when ``neutral="omit"``
+        for the neutral point.
+    percent_min : float
+        Segments (negative side, neutral, positive side) narrower than this share
+        get no percentage label.
+    sort : {None, "positive", "negative", "mean"}
+        Row order: as in the result (None), by positive share, by negative share
+        or by mean answer, the largest at the top.
 
     Returns
     -------
@@ -95,7 +113,8 @@ def plot_likert(
     Raises
     ------
     ServqualError
-        Unknown ``neutral`` option, wrong number of colours or labels, or a result
+        Unknown ``neutral`` or ``sort`` option (``sort`` raises
+        :class:`~servqual.DataError`), wrong number of colours or labels, or a result
         that is not an answer distribution.
 
     Examples
@@ -112,13 +131,25 @@ def plot_likert(
     """
     if neutral not in _NEUTRAL:
         raise ServqualError(f"neutral must be one of {list(_NEUTRAL)}, got {neutral!r}.")
+    check_choice(sort, "sort", _SORT)
     res = _likert_result(result, rating, level)
-    units = unit_labels([str(u) for u in res.shares.index], labels=labels, result=res,
-                        instrument=instrument, chart="plot_likert")  # fmt: skip
-    ax = _axes(ax)
     points = list(res.points)
     k = len(points)
-    shares = res.shares.to_numpy(float)  # units × points
+    share_frame = res.shares
+    mid = (points[0] + points[-1]) / 2
+    if sort is not None:
+        if sort == "mean":
+            key = share_frame.to_numpy(float) @ np.asarray(points, float)
+        elif sort == "positive":
+            key = share_frame[[p for p in points if p > mid]].sum(axis=1).to_numpy(float)
+        else:
+            key = share_frame[[p for p in points if p < mid]].sum(axis=1).to_numpy(float)
+        order = np.argsort(-key, kind="stable")
+        share_frame = share_frame.iloc[order]
+    units = unit_labels([str(u) for u in share_frame.index], labels=labels, result=res,
+                        instrument=instrument, chart="plot_likert")  # fmt: skip
+    ax = _axes(ax)
+    shares = share_frame.to_numpy(float)  # units × points
     if colors is None:
         import matplotlib
 
@@ -143,7 +174,6 @@ def plot_likert(
             raise ServqualError(
                 f"point_labels needs one label per scale point ({k}), got {len(legend_entries)}."
             )
-    mid = (points[0] + points[-1]) / 2
     has_neutral = k % 2 == 1
     neg = np.array([p < mid for p in points])
     neu = np.array([p == mid for p in points])
@@ -160,13 +190,16 @@ def plot_likert(
                 edgecolor="white", linewidth=0.4)  # fmt: skip
         left = left + w
     ax.axvline(0.0, color="#333333", linewidth=0.8)
+    if percent:
+        _percent_labels(ax, y, start, shares, neg, neu, neu_left, neutral, percent_min)
     ax.set_yticks(y)
     ax.set_yticklabels(units)
     ax.set_ylim(len(units) - 0.5, -0.5)
     lim = float(np.nanmax(np.abs(np.concatenate([start, left])))) if len(units) else 1.0
     step = next(st for st in (0.1, 0.2, 0.25, 0.5) if lim / st <= 4.0)
     lim = min(1.0, float(np.ceil(lim / step - 1e-9) * step))
-    ax.set_xlim(-lim * 1.02, lim * 1.02)
+    room = 0.12 if percent else 0.0  # percentages sit outside the bar ends
+    ax.set_xlim(-lim * 1.02 - room, lim * 1.02 + room)
     ticks = np.round(np.arange(-lim, lim + step / 2, step), 4)
     ax.set_xticks(ticks)
     ax.set_xticklabels([f"{abs(t):.0%}" for t in ticks])
@@ -178,3 +211,35 @@ def plot_likert(
         ax.legend(loc="center left", bbox_to_anchor=(1.01, 0.5), fontsize="small",
                   frameon=False, title=getattr(res, "rating_name", None))  # fmt: skip
     return fit_scripts(ax, "plot_likert")
+
+
+def _percent_labels(
+    ax: Any,
+    y: np.ndarray,
+    start: np.ndarray,
+    shares: np.ndarray,
+    neg: np.ndarray,
+    neu: np.ndarray,
+    neu_left: np.ndarray,
+    neutral: str,
+    minimum: float,
+) -> None:
+    """Write the negative / neutral / positive shares on each diverging bar."""
+    pos = ~(neg | neu)
+    neg_share = shares[:, neg].sum(axis=1)
+    neu_share = shares[:, neu].sum(axis=1)
+    pos_share = shares[:, pos].sum(axis=1)
+    pad = 0.01
+    style = {"va": "center", "fontsize": "x-small", "color": "#1A1A1A"}
+    for i, yi in enumerate(y):
+        if neg_share[i] >= minimum:
+            ax.text(start[i] - pad, yi, f"{neg_share[i]:.0%}", ha="right", **style)
+        if neu.any() and neutral != "omit" and neu_share[i] >= minimum:
+            centre = -neu_left[i] + neu_share[i] / 2
+            ax.text(centre, yi, f"{neu_share[i]:.0%}", ha="center", zorder=3,
+                    bbox={"boxstyle": "square,pad=0.1", "fc": "#C8C8C8", "ec": "none"},
+                    **style)  # fmt: skip
+        if pos_share[i] >= minimum:
+            end = start[i] + neg_share[i] + (neu_share[i] if neutral != "omit" else 0.0)
+            end += pos_share[i]
+            ax.text(end + pad, yi, f"{pos_share[i]:.0%}", ha="left", **style)
