@@ -551,3 +551,27 @@ def test_bad_arguments():
         sq.sem(_data("hs"), "")
     with pytest.raises(sq.DataError):
         sq.sem("not a frame", REF["hs_cfa"]["model"])
+
+
+def test_summary_is_laid_out_as_lavaan_and_shows_the_table():
+    # lavaan: summary(fit, fit.measures = TRUE, standardized = TRUE, rsquare = TRUE)
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        fit = sq.sem(sq.load_example("retail_bank"), outcome="overall")
+    text = fit.summary()
+    blocks = ["Model Test User Model:", "Latent Variables:", "Regressions:", "Variances:"]
+    positions = [text.index(b) for b in [*blocks, "R-Square:"]]
+    assert positions == sorted(positions)
+    f = fit.fit_measures()
+    assert f"{f['chisq']:.3f}" in text and f"{f['cfi']:.3f}" in text
+    t = fit.to_frame()
+    reg = t[t["op"] == "~"].iloc[0]
+    line = next(x for x in text.splitlines() if x.strip().startswith(str(reg["rhs"])) and
+                f"{reg['est']:.3f}" in x)  # fmt: skip
+    assert f"{reg['se']:.3f}" in line and f"{reg['std_all']:.3f}" in line
+    marker = t[(t["op"] == "=~") & ~t["free"]].iloc[0]  # fixed loading: no SE, z or p
+    fixed = next(x for x in text.splitlines() if x.strip().startswith(str(marker["rhs"])))
+    assert fixed.split()[1:] == ["1.000", f"{marker['std_lv']:.3f}", f"{marker['std_all']:.3f}"]
+    assert f"   .{reg['lhs']}" in text  # residual variance of the outcome marked with a dot

@@ -118,6 +118,164 @@ class SEMResult(TableResult):
         ``rmsea_scaled``/``rmsea_robust`` with their intervals and p-values."""
         return self._fit.copy()
 
+    def summary(self) -> str:
+        """A printed summary laid out like lavaan's
+        ``summary(fit, fit.measures = TRUE, standardized = TRUE, rsquare = TRUE)``.
+
+        The estimator, sample size and optimiser, the model and baseline tests (and the
+        scaled test with ``estimator="mlr"``), CFI/TLI, log-likelihoods, information
+        criteria, RMSEA with its 90% interval and SRMR; then the parameter blocks
+        "Latent Variables:", "Regressions:", "Covariances:", "Intercepts:",
+        "Variances:" and "Defined Parameters:" with ``Estimate``, ``Std.Err``,
+        ``z-value``, ``P(>|z|)``, ``Std.lv`` and ``Std.all`` (blank for fixed
+        parameters; residual variances marked with a leading dot, as lavaan does), and
+        "R-Square:".
+
+        Examples
+        --------
+        >>> import warnings, servqual as sq
+        >>> with warnings.catch_warnings():
+        ...     warnings.simplefilter("ignore")
+        ...     fit = sq.sem(sq.load_example("retail_bank"), outcome="overall")
+        >>> text = fit.summary()
+        >>> [block in text for block in ("Latent Variables:", "Regressions:", "R-Square:")]
+        [True, True, True]
+        """
+        f = self._fit
+
+        def line(label: str, value: Any) -> str:
+            if isinstance(value, str):
+                text = value
+            elif isinstance(value, int | np.integer):
+                text = str(int(value))
+            else:
+                text = f"{float(value):.3f}"
+            return f"  {label:<42}{text:>10}"
+
+        def num(key: str) -> float:
+            return float(f[key])
+
+        robust = "chisq_scaled" in f.index
+        out = [
+            f"servqual SEM ended normally after {self.iterations} iterations",
+            "",
+            line("Estimator", self.estimator.upper()),
+            line("Number of model parameters", int(self.npar)),
+            "",
+            line("Number of observations", int(self.n)),
+        ]
+        if self.missing == "fiml":
+            out.append(line("Missing data", "FIML"))
+        out += ["", "Model Test User Model:", ""]
+        out += [
+            line("Test statistic", num("chisq")),
+            line("Degrees of freedom", int(num("df"))),
+            line("P-value (Chi-square)", num("pvalue")),
+        ]
+        if robust:
+            out += [
+                line("Scaled test statistic (Yuan-Bentler)", num("chisq_scaled")),
+                line("Scaling correction factor", num("chisq_scaling_factor")),
+                line("P-value (scaled)", num("pvalue_scaled")),
+            ]
+        out += [
+            "",
+            "Model Test Baseline Model:",
+            "",
+            line("Test statistic", num("baseline_chisq")),
+            line("Degrees of freedom", int(num("baseline_df"))),
+            line("P-value", num("baseline_pvalue")),
+            "",
+            "User Model versus Baseline Model:",
+            "",
+            line("Comparative Fit Index (CFI)", num("cfi")),
+            line("Tucker-Lewis Index (TLI)", num("tli")),
+        ]
+        if robust:
+            out += [
+                line("Robust Comparative Fit Index (CFI)", num("cfi_robust")),
+                line("Robust Tucker-Lewis Index (TLI)", num("tli_robust")),
+            ]
+        out += [
+            "",
+            "Loglikelihood and Information Criteria:",
+            "",
+            line("Loglikelihood user model (H0)", num("logl")),
+            line("Loglikelihood unrestricted model (H1)", num("unrestricted_logl")),
+            "",
+            line("Akaike (AIC)", num("aic")),
+            line("Bayesian (BIC)", num("bic")),
+            line("Sample-size adjusted Bayesian (SABIC)", num("bic2")),
+            "",
+            "Root Mean Square Error of Approximation:",
+            "",
+            line("RMSEA", num("rmsea")),
+            line("90 Percent confidence interval - lower", num("rmsea_ci_lower")),
+            line("90 Percent confidence interval - upper", num("rmsea_ci_upper")),
+            line("P-value H_0: RMSEA <= 0.050", num("rmsea_pvalue")),
+        ]
+        if robust and "rmsea_robust" in f.index:
+            out.append(line("Robust RMSEA", num("rmsea_robust")))
+        out += [
+            "",
+            "Standardized Root Mean Square Residual:",
+            "",
+            line("SRMR", num("srmr")),
+            "",
+            "Parameter Estimates:",
+            "",
+            line("Standard errors", str(self.se_type).capitalize()),
+        ]
+        t = self._table
+        head = f"{'':<19}{'Estimate':>8}{'Std.Err':>9}{'z-value':>9}{'P(>|z|)':>9}"
+        head += f"{'Std.lv':>9}{'Std.all':>9}"
+
+        def cell(value: Any, show: bool) -> str:
+            return f"{float(value):9.3f}" if show and np.isfinite(float(value)) else " " * 9
+
+        def row(name: str, r: pd.Series) -> str:
+            free = bool(r["free"])
+            cells = [f"{float(r['est']):8.3f}"]
+            cells += [cell(r[key], free) for key in ("se", "z", "p_value")]
+            cells += [cell(r["std_lv"], True), cell(r["std_all"], True)]
+            return f"{name:<19}"[:19].ljust(19) + "".join(cells)
+
+        endogenous_or_observed = set(self.observed) | set(t.loc[t["op"] == "~", "lhs"])
+        blocks = [
+            ("Latent Variables:", t["op"] == "=~", True),
+            ("Regressions:", t["op"] == "~", True),
+            ("Covariances:", (t["op"] == "~~") & (t["lhs"] != t["rhs"]), True),
+            ("Intercepts:", t["op"] == "~1", False),
+            ("Variances:", (t["op"] == "~~") & (t["lhs"] == t["rhs"]), False),
+            ("Defined Parameters:", t["op"] == ":=", False),
+        ]
+        for title, mask, grouped in blocks:
+            rows = t[mask.to_numpy()]
+            if rows.empty:
+                continue
+            out += ["", title, head]
+            current = None
+            for _, r in rows.iterrows():
+                if grouped:
+                    if r["lhs"] != current:
+                        current = r["lhs"]
+                        out.append(f"  {current} {r['op']}")
+                    name = f"    {r['rhs']}"
+                elif title == "Variances:" and r["lhs"] in endogenous_or_observed:
+                    name = f"   .{r['lhs']}"
+                elif title == "Defined Parameters:":
+                    name = f"    {r['lhs']}"
+                else:
+                    name = f"    {r['lhs']}"
+                if isinstance(r["label"], str) and r["label"]:
+                    name = f"{name} ({r['label']})"
+                out.append(row(name, r))
+        r2 = self._r2
+        if len(r2):
+            out += ["", "R-Square:", f"{'':<19}{'Estimate':>8}"]
+            out += [f"    {k!s:<15}"[:19].ljust(19) + f"{float(v):8.3f}" for k, v in r2.items()]
+        return "\n".join(out)
+
     def r_squared(self) -> pd.Series:
         """R² of every variable with a residual variance (observed indicators and
         outcomes, then endogenous latent variables: those regressed on others and the
