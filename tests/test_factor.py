@@ -620,3 +620,13 @@ def test_bad_option_types_are_servqual_errors(hs, retail):
         sq.efa(hs, 2, tol=-1.0)
     with pytest.raises(sq.DataError, match="score must be"):
         sq.efa(retail, 2, score=3)  # type: ignore[arg-type]
+
+
+def test_parallel_analysis_progress_bar(capsys):
+    # tqdm's bar on standard error when asked for; quiet by default off a terminal
+    x = pd.read_csv(REF / "factor_hs.csv")
+    sq.parallel_analysis(x, n_iter=6, rng=0, progress=True)
+    err = capsys.readouterr().err
+    assert "parallel analysis" in err and "6/6" in err and "done" in err
+    sq.parallel_analysis(x, n_iter=6, rng=0)
+    assert capsys.readouterr().err == ""

@@ -261,9 +261,9 @@ def test_progress_text_bar():
     with Progress(4, desc="work", enabled=True, stream=stream) as bar:
         for label in ["a", "b", "c", "d"]:
             bar.step(label)
-    text = stream.getvalue()
-    assert "work [" in text and "4/4 done" in text and text.endswith("\n")
-    assert "#" * Progress.width in text
+    text = stream.getvalue()  # tqdm's bar: "work: 100%|##########| 4/4 [..., done]"
+    assert "work:" in text and "4/4" in text and "done]" in text and text.endswith("\n")
+    assert "100%" in text
 
 
 def test_progress_stops_where_an_error_interrupts_it():
@@ -273,7 +273,8 @@ def test_progress_stops_where_an_error_interrupts_it():
         bar.step("b")
         raise RuntimeError("boom")
     text = stream.getvalue()
-    assert "2/4 stopped" in text and "4/4" not in text and text.endswith("\n")
+    last = text.rstrip("\n").split("\r")[-1]
+    assert "2/4" in last and "stopped]" in last and "4/4" not in text and text.endswith("\n")
 
 
 def test_progress_off():
@@ -309,10 +310,10 @@ def test_progress_in_notebook_uses_display(tmp_path):
         nb, timeout=120, kernel_name="python3", resources={"metadata": {"path": str(tmp_path)}}
     ).execute()
     outputs = nb.cells[0].outputs
-    html_out = [o for o in outputs if o.output_type == "display_data"]
-    assert len(html_out) == 1  # one display, updated in place
-    assert "<progress value='2' max='2'" in html_out[0].data["text/html"]
-    assert not [o for o in outputs if o.output_type == "stream"]
+    # tqdm's widget where ipywidgets is installed, else its text bar in the cell's stderr
+    widgets = [o for o in outputs if o.output_type == "display_data"]
+    text = "".join(o.text for o in outputs if o.output_type == "stream")
+    assert widgets or ("2/2" in text and "work:" in text)
 
 
 def test_report_paired_tests_match(bank, bank_report):

@@ -18,6 +18,7 @@ import numpy as np
 from scipy import stats
 from scipy.linalg import blas
 
+from ._progress import Progress
 from ._validation import MAX_MAGNITUDE, fmt_list
 from .exceptions import DataError, InsufficientDataError, ReliabilityWarning
 
@@ -453,13 +454,16 @@ def bootstrap_alphas(
     out = np.empty(n_boot)
     labels = [str(j) for j in range(x.shape[1])]
     failed = 0
+    bar = Progress(n_boot, desc="bootstrap alpha")
     for b in range(n_boot):
+        bar.step()
         xb = x[rng.integers(0, n, size=n)]
         try:
             out[b] = raw_alpha(data_moments(xb, labels, nan_policy, item_total=False).cov)
         except DataError:  # a degenerate resample (e.g. a constant item)
             out[b] = np.nan
             failed += 1
+    bar.close()
     if failed > n_boot // 10:
         raise InsufficientDataError(
             f"{failed} of {n_boot} bootstrap resamples were degenerate (an item without "

@@ -1,33 +1,41 @@
-"""A tiny progress bar for long work (internal; tqdm is not a dependency).
+"""Progress bars for long work (internal), drawn by tqdm.
 
-It draws on standard error when that is a terminal, as an updating HTML
-``<progress>`` element in a Jupyter notebook, and stays quiet otherwise (pipes,
-log files, tests).
+On a terminal the bar goes to standard error; in a Jupyter notebook it is tqdm's widget
+when ``ipywidgets`` is installed (``pip install ipywidgets``) and tqdm's text bar in the
+cell's output otherwise; elsewhere (pipes, log files, tests) it stays quiet unless asked
+for. The bootstrap, parallel analysis, streaming and the report use it.
 """
 
 from __future__ import annotations
 
-import html
 import sys
 from typing import Any
+
+from tqdm.std import tqdm as _text_tqdm
 
 __all__ = ["Progress"]
 
 
-def _notebook_display() -> Any:
-    """IPython's ``display`` when running in a Jupyter kernel, else None."""
+def _in_notebook() -> bool:
+    """Whether the code runs in a Jupyter kernel."""
     ipython = sys.modules.get("IPython")
     if ipython is None:
-        return None
+        return False
     try:
         shell = ipython.get_ipython()
     except Exception:  # pragma: no cover - broken IPython install
-        return None
-    if shell is None or type(shell).__name__ != "ZMQInteractiveShell":
-        return None
-    from IPython.display import display
+        return False
+    return shell is not None and type(shell).__name__ == "ZMQInteractiveShell"
 
-    return display
+
+def _notebook_tqdm() -> Any:
+    """tqdm's notebook widget class, or None without ipywidgets."""
+    try:
+        import ipywidgets  # noqa: F401
+        from tqdm.notebook import tqdm as notebook_tqdm
+    except ImportError:
+        return None
+    return notebook_tqdm
 
 
 class Progress:
@@ -35,8 +43,8 @@ class Progress:
 
     Parameters
     ----------
-    total : int
-        Number of steps.
+    total : int or None
+        Number of steps (None when unknown, e.g. chunks of a file being read).
     desc : str
         Text shown before the bar.
     enabled : bool, optional
@@ -46,78 +54,51 @@ class Progress:
         Where the text bar goes (default ``sys.stderr``).
     """
 
-    width = 24
-
     def __init__(
-        self, total: int, desc: str = "", enabled: bool | None = None, stream: Any = None
+        self, total: int | None, desc: str = "", enabled: bool | None = None, stream: Any = None
     ) -> None:
-        self.total = max(int(total), 1)
+        self.total = None if total is None else max(int(total), 1)
         self.desc = desc
         self.done = 0
-        self.stream = stream if stream is not None else sys.stderr
-        self._display: Any = None  # IPython.display.display in notebook mode
-        self._handle: Any = None
+        stream = stream if stream is not None else sys.stderr
+        notebook = enabled is not False and _in_notebook()
         if enabled is False:
-            self.mode = "off"
+            show = False
+        elif enabled or notebook:
+            show = True
         else:
-            display = _notebook_display()
-            if display is not None:
-                self.mode = "notebook"
-                self._display = display
-            elif enabled or _isatty(self.stream):
-                self.mode = "text"
-            else:
-                self.mode = "off"
+            show = _isatty(stream)
+        widget = _notebook_tqdm() if notebook else None
+        cls = widget if widget is not None else _text_tqdm
+        kwargs: dict[str, Any] = {"total": self.total, "desc": desc, "disable": not show}
+        if widget is None:
+            kwargs.update(file=stream, dynamic_ncols=True, leave=True)
+        self._bar = cls(**kwargs)
+        self.enabled = show
 
     def __enter__(self) -> Progress:
-        self._draw("")
         return self
 
     def __exit__(self, exc_type: object, *exc: object) -> None:
         # an error leaves the bar where it stopped instead of showing it complete
         self.close(failed=exc_type is not None)
 
-    def step(self, label: str = "") -> None:
-        """Announce the step about to run (``label``) after finishing the previous one."""
-        self._draw(label)
-        self.done = min(self.done + 1, self.total)
+    def step(self, label: str = "", k: int = 1) -> None:
+        """Count ``k`` steps done; ``label`` names what runs next."""
+        if label:
+            self._bar.set_postfix_str(label, refresh=False)
+        self.done += k
+        self._bar.update(k)
 
     def close(self, failed: bool = False) -> None:
-        """Draw the finished (or, with ``failed``, the interrupted) bar and end the line."""
-        if self.mode == "off":
+        """End the bar: complete, or (``failed``) where it stopped."""
+        if self._bar.disable:
+            self._bar.close()
             return
-        if failed:
-            self._draw("stopped")
-        else:
-            self.done = self.total
-            self._draw("done")
-        if self.mode == "text":
-            self.stream.write("\n")
-            self.stream.flush()
-        self.mode = "off"
-
-    def _draw(self, label: str) -> None:
-        if self.mode == "off":
-            return
-        if self.mode == "text":
-            filled = round(self.width * self.done / self.total)
-            bar = "#" * filled + "-" * (self.width - filled)
-            text = f"\r{self.desc} [{bar}] {self.done}/{self.total} {label}"
-            self.stream.write(text.ljust(getattr(self, "_last", 0)))
-            self._last = len(text)
-            self.stream.flush()
-            return
-        from IPython.display import HTML
-
-        body = HTML(
-            f"<span>{html.escape(self.desc)} </span>"
-            f"<progress value='{self.done}' max='{self.total}' style='width:16em'></progress>"
-            f"<span> {self.done}/{self.total} {html.escape(label)}</span>"
-        )
-        if self._handle is None:
-            self._handle = self._display(body, display_id=True)
-        else:
-            self._handle.update(body)
+        self._bar.set_postfix_str("stopped" if failed else "done", refresh=False)
+        if not failed and self.total is not None and self._bar.n < self.total:
+            self._bar.update(self.total - self._bar.n)
+        self._bar.close()
 
 
 def _isatty(stream: Any) -> bool:

@@ -30,6 +30,7 @@ import numpy as np
 import pandas as pd
 
 from . import _dask, _efa, _rotation
+from ._progress import Progress
 from ._results import TableResult, p_text, result_class
 from ._validation import check_choice
 from ._vocab import NanPolicy, as_rng, check_nan_policy, parse_score
@@ -347,6 +348,7 @@ def parallel_analysis(
     score: str | None = None,
     n_obs: int | None = None,
     nan_policy: NanPolicy = "pairwise",
+    progress: bool | None = None,
 ) -> ParallelAnalysisResult:
     """Horn's parallel analysis for the number of factors and of components.
 
@@ -366,6 +368,9 @@ def parallel_analysis(
         the communalities of a one-factor minres fit (psych's default, ``SMC=FALSE``).
     score, n_obs, nan_policy
         As in :func:`kmo`.
+    progress : bool, optional
+        Show a progress bar over the simulations (tqdm); by default only on a
+        terminal or in a notebook.
 
     Returns
     -------
@@ -429,8 +434,10 @@ def parallel_analysis(
     pc_sim = np.empty((n_iter, p))
     fa_sim = np.empty((n_iter, p))
     chunk = max(1, min(n_iter, 4_000_000 // max(n * p, 1)))
+    bar = Progress(n_iter, desc="parallel analysis", enabled=progress)
     for start in range(0, n_iter, chunk):
         k = min(chunk, n_iter - start)
+        bar.step(k=k)
         z = gen.standard_normal((k, n, p))
         z -= z.mean(axis=1, keepdims=True)
         cov = np.einsum("kni,knj->kij", z, z)
@@ -445,6 +452,8 @@ def parallel_analysis(
         else:
             for j in range(k):
                 fa_sim[start + j] = _reduced_values(cor[j], "minres")
+
+    bar.close()
 
     def threshold(v: np.ndarray) -> np.ndarray:
         return v.mean(axis=0) if q is None else np.quantile(v, q, axis=0)

@@ -34,6 +34,7 @@ from scipy.linalg.blas import dsyrk
 
 from . import _dask, _gap_engine, streaming
 from ._moments import merge_moments, merge_variances, moments
+from ._progress import Progress
 from ._source import Groups, UnitMoments
 from ._stats import require_n
 from ._validation import fmt_list
@@ -856,12 +857,14 @@ def summarize_chunks(
     """
     inst = _as_instrument(instrument)
     total: SurveySummary | None = None
-    for chunk in chunks:
-        if len(chunk) == 0:
-            continue
-        part = _summarize_part(inst, columns, segments, survey_options, chunk)
-        del chunk  # release the rows before the next chunk is read
-        total = part if total is None else total.merge(part)
+    with Progress(None, desc="summarising rows") as bar:
+        for chunk in chunks:
+            if len(chunk) == 0:
+                continue
+            bar.step(k=len(chunk))
+            part = _summarize_part(inst, columns, segments, survey_options, chunk)
+            del chunk  # release the rows before the next chunk is read
+            total = part if total is None else total.merge(part)
     if total is None:
         raise DataError("The data has no rows (respondents).")
     return total
