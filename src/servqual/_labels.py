@@ -6,6 +6,8 @@ import unicodedata
 from collections.abc import Sequence
 from typing import Any
 
+import pandas as pd
+
 from ._validation import check_choice
 from .exceptions import DataError, InstrumentError
 from .instruments import Instrument, get, list_instruments
@@ -135,3 +137,42 @@ def unit_labels(
 
 def _join(u: Any) -> str:
     return " / ".join(map(str, u)) if isinstance(u, tuple) else str(u)
+
+
+def relabel_index(frame: Any, *, labels: str, result: Any, instrument: Any, what: str) -> Any:
+    """``frame`` with the items and dimensions of its index named as ``labels=`` asks.
+
+    The levels named ``item`` or ``dimension`` (or a single unnamed text index) are
+    relabelled with :func:`unit_labels` (full wording, unwrapped); other levels
+    (segments, ``"overall"``) keep their values. ``frame`` is not changed.
+    """
+    check_choice(labels, "labels", LABEL_CHOICES)
+    out = frame.copy()
+    if labels == "code":
+        return out
+    index = out.index
+    names = list(index.names)
+    targets = [k for k, n in enumerate(names) if n in ("item", "dimension")]
+    if not targets and index.nlevels == 1 and index.dtype == object:
+        targets = [0]
+    if not targets:
+        return out
+
+    def relabel(values: Any) -> list[str]:
+        return unit_labels(
+            list(values),
+            labels=labels,
+            result=result,
+            instrument=instrument,
+            chart=what,
+            width=10**9,
+        )
+
+    if index.nlevels == 1:
+        out.index = pd.Index(relabel(index), name=index.name)
+        return out
+    arrays = [index.get_level_values(k) for k in range(index.nlevels)]
+    for k in targets:
+        arrays[k] = pd.Index(relabel(arrays[k]), name=names[k])
+    out.index = pd.MultiIndex.from_arrays(arrays, names=names)
+    return out

@@ -201,36 +201,9 @@ class TableResult:
         >>> gaps.to_frame(labels="label").index[0]
         'Tangibles'
         """
-        table = self._table.copy(deep=True)
-        if labels == "code":
-            return table
-        index = table.index
-        names = list(index.names)
-        targets = [k for k, n in enumerate(names) if n in ("item", "dimension")]
-        if not targets and index.nlevels == 1 and index.dtype == object:
-            targets = [0]
-
-        def relabel(values: Any) -> list[str]:
-            return _labels.unit_labels(
-                list(values),
-                labels=labels,
-                result=self,
-                instrument=instrument,
-                chart="to_frame",
-                width=10**9,
-            )
-
-        if labels not in _labels.LABEL_CHOICES:
-            relabel([])  # raises the DataError naming the allowed values
-        if index.nlevels == 1:
-            if targets:
-                table.index = pd.Index(relabel(index), name=index.name)
-            return table
-        arrays = [index.get_level_values(k) for k in range(index.nlevels)]
-        for k in targets:
-            arrays[k] = pd.Index(relabel(arrays[k]), name=names[k])
-        table.index = pd.MultiIndex.from_arrays(arrays, names=names)
-        return table
+        return _labels.relabel_index(
+            self._table, labels=labels, result=self, instrument=instrument, what="to_frame"
+        )
 
     @property
     def index(self) -> pd.Index:

@@ -687,6 +687,24 @@ def _rmsea_ci(x2: float, df: float, n: float, level: float = 0.90) -> tuple[floa
     return low, up
 
 
+def _cfi(
+    x2: float, df: float, x2_b: float, df_b: float, c: float = 1.0, c_b: float = 1.0
+) -> tuple[float, float]:
+    """lavaan's ``lav_fit_cfi`` and ``lav_fit_tli`` (with ``c.hat``: the robust versions)."""
+    if df > 0 and c != 1 and c_b != 1:
+        t1 = max(x2 - c * df, 0.0)
+        t2 = max(x2 - c * df, x2_b - c_b * df_b, 0.0)
+        u1, u2 = (x2 - c * df) * df_b, (x2_b - c_b * df_b) * df
+    else:
+        t1 = max(x2 - df, 0.0)
+        t2 = max(x2 - df, x2_b - df_b, 0.0)
+        u1, u2 = (x2 - df) * df_b, (x2_b - df_b) * df
+    zero = np.isclose(t1, 0.0, atol=1.5e-8) and np.isclose(t2, 0.0, atol=1.5e-8)
+    cfi = 1.0 if zero else 1.0 - t1 / t2
+    tli = 1.0 - u1 / u2 if (df > 0 and abs(u2) > 0) else 1.0
+    return float(cfi), float(tli)
+
+
 def _fit_measures(s: np.ndarray, sig: np.ndarray, fmin: float, n: int, q: int) -> dict[str, Any]:
     p = s.shape[0]
     df = p * (p + 1) // 2 - q
@@ -695,15 +713,7 @@ def _fit_measures(s: np.ndarray, sig: np.ndarray, fmin: float, n: int, q: int) -
     x2_b = n * (np.sum(np.log(np.diag(s))) - logdet_s)
     df_b = p * (p - 1) // 2
     pvalue = float(stats.chi2.sf(x2, df)) if df > 0 else float("nan")
-    t1 = max(x2 - df, 0.0)
-    t2 = max(x2 - df, x2_b - df_b, 0.0)
-    cfi = (
-        1.0
-        if (np.isclose(t1, 0.0, atol=1.5e-8) and np.isclose(t2, 0.0, atol=1.5e-8))
-        else (1.0 - t1 / t2)
-    )
-    tt1, tt2 = (x2 - df) * df_b, (x2_b - df_b) * df
-    tli = 1.0 - tt1 / tt2 if (df > 0 and abs(tt2) > 0) else 1.0
+    cfi, tli = _cfi(x2, df, x2_b, df_b)
     rmsea = float(np.sqrt(max(x2 / n / df - 1.0 / n, 0.0))) if df > 0 else 0.0
     ci_low, ci_high = _rmsea_ci(x2, df, n)
     rmsea_p = float(stats.ncx2.sf(x2, df, n * df * 0.05**2)) if df > 0 else float("nan")

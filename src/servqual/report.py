@@ -474,32 +474,10 @@ class _Context:
 
     def named(self, frame: pd.DataFrame) -> pd.DataFrame:
         """``frame`` with items and dimensions in its index named as ``labels=`` asks."""
-        if self.labels == "code":
-            return frame
-        index = frame.index
-        levels = [k for k, name in enumerate(index.names) if name in ("item", "dimension")]
-        if not levels:
-            return frame
-
-        def relabel(values: Any) -> list[str]:
-            return _labels.unit_labels(
-                list(values),
-                labels=self.labels,
-                result=None,
-                instrument=self.survey.instrument,
-                chart="report",
-                width=10**9,
-            )
-
-        out = frame.copy()
-        if index.nlevels == 1:
-            out.index = pd.Index(relabel(index), name=index.name)
-            return out
-        arrays = [index.get_level_values(k) for k in range(index.nlevels)]
-        for k in levels:
-            arrays[k] = pd.Index(relabel(arrays[k]), name=index.names[k])
-        out.index = pd.MultiIndex.from_arrays(arrays, names=index.names)
-        return out
+        return _labels.relabel_index(
+            frame, labels=self.labels, result=None, instrument=self.survey.instrument,
+            what="report",
+        )  # fmt: skip
 
     def chart(self, plot_name: str, result: Any, caption: str, **kwargs: Any) -> str:
         kwargs["dpi"] = self.dpi

@@ -26,7 +26,7 @@ import numpy as np
 from scipy import linalg, optimize, stats
 
 from .._validation import fmt_list, numeric_matrix
-from ..cfa import _rmsea_ci
+from ..cfa import _cfi, _rmsea_ci
 from ..exceptions import ConvergenceError, DataError, InsufficientDataError, MissingDataWarning
 from .matrices import RAM
 
@@ -350,12 +350,7 @@ def fiml_fit_measures(
     df_b = ndat - 2 * p
     x2 = max(2.0 * (logl_u - logl), 0.0)
     x2_b = 2.0 * (logl_u - logl_b)
-    t1 = max(x2 - df, 0.0)
-    t2 = max(x2 - df, x2_b - df_b, 0.0)
-    zero = np.isclose(t1, 0.0, atol=1.5e-8) and np.isclose(t2, 0.0, atol=1.5e-8)
-    cfi = 1.0 if zero else 1.0 - t1 / t2
-    u1, u2 = (x2 - df) * df_b, (x2_b - df_b) * df
-    tli = 1.0 - u1 / u2 if (df > 0 and abs(u2) > 0) else 1.0
+    cfi, tli = _cfi(x2, df, x2_b, df_b)
     ci_low, ci_high = _rmsea_ci(x2, df, n)
     sd = np.sqrt(np.diag(sigma1))
     res_cov = ((sigma1 - sigma) / np.outer(sd, sd))[np.tril_indices(p)]

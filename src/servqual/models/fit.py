@@ -15,7 +15,7 @@ from __future__ import annotations
 import numpy as np
 from scipy import linalg, stats
 
-from ..cfa import _rmsea_ci
+from ..cfa import _cfi, _rmsea_ci
 
 __all__ = ["FIT_NAMES", "ROBUST_NAMES", "fit_measures", "robust_fit_measures"]
 
@@ -70,22 +70,6 @@ ROBUST_NAMES = (
     "rmsea_ci_upper_robust",
     "rmsea_pvalue_robust",
 )
-
-
-def _cfi(x2: float, df: float, x2_b: float, df_b: float, c: float = 1.0, c_b: float = 1.0):
-    """lavaan's ``lav_fit_cfi`` and ``lav_fit_tli`` (with ``c.hat``: the robust versions)."""
-    if df > 0 and c != 1 and c_b != 1:
-        t1 = max(x2 - c * df, 0.0)
-        t2 = max(x2 - c * df, x2_b - c_b * df_b, 0.0)
-        u1, u2 = (x2 - c * df) * df_b, (x2_b - c_b * df_b) * df
-    else:
-        t1 = max(x2 - df, 0.0)
-        t2 = max(x2 - df, x2_b - df_b, 0.0)
-        u1, u2 = (x2 - df) * df_b, (x2_b - df_b) * df
-    zero = np.isclose(t1, 0.0, atol=1.5e-8) and np.isclose(t2, 0.0, atol=1.5e-8)
-    cfi = 1.0 if zero else 1.0 - t1 / t2
-    tli = 1.0 - u1 / u2 if (df > 0 and abs(u2) > 0) else 1.0
-    return float(cfi), float(tli)
 
 
 def robust_fit_measures(fit: dict[str, float], c: float, c_b: float) -> dict[str, float]:
@@ -152,15 +136,7 @@ def fit_measures(
     x2_b = n * (logdet_b - logdet_s)
     df_b = ndat - int(nox.sum())
     pvalue = float(stats.chi2.sf(x2, df)) if df > 0 else float("nan")
-    t1 = max(x2 - df, 0.0)
-    t2 = max(x2 - df, x2_b - df_b, 0.0)
-    cfi = (
-        1.0
-        if (np.isclose(t1, 0.0, atol=1.5e-8) and np.isclose(t2, 0.0, atol=1.5e-8))
-        else (1.0 - t1 / t2)
-    )
-    tt1, tt2 = (x2 - df) * df_b, (x2_b - df_b) * df
-    tli = 1.0 - tt1 / tt2 if (df > 0 and abs(tt2) > 0) else 1.0
+    cfi, tli = _cfi(x2, df, x2_b, df_b)
     nfi = (x2_b - x2) / x2_b if x2_b > 0 else float("nan")
     ifi = (x2_b - x2) / (x2_b - df) if (x2_b - df) != 0 else float("nan")
     rmsea = float(np.sqrt(max(x2 / n / df - 1.0 / n, 0.0))) if df > 0 else 0.0

@@ -35,23 +35,6 @@ __all__ = [
     "plot_tolerance",
 ]
 
-for _draw in (
-    plot_control,
-    plot_drivers,
-    plot_gaps,
-    plot_ipa,
-    plot_kano,
-    plot_kpi,
-    plot_likert,
-    plot_loadings,
-    plot_nps,
-    plot_radar,
-    plot_ratings,
-    plot_score,
-    plot_scree,
-    plot_sem,
-    plot_snake,
-    plot_tolerance,
-):
-    register_chart(_draw)
-del _draw
+for _name in __all__:  # every chart, registered under its name for result.plot()
+    register_chart(globals()[_name])
+del _name
