@@ -215,6 +215,9 @@ def gap_scores(
     ref = _gap_engine.resolve_reference(src.instrument, parse_reference(reference))
     names, groups = src.unit_moments(level, ref, weighted, by, conf)
     conformance = src.instrument.perspective == "conformance"
+    for key, m in groups:  # the sources give moments; the statistic says what it needs
+        label = m.labels if key is None else [f"{key} / {lab}" for lab in m.labels]
+        require_n(m.n, label, 2, "A gap score with a confidence interval")
     blocks = [gap_block(m, level, conf, conformance=conformance) for _key, m in groups]
     return gap_result(
         src.instrument,

@@ -36,7 +36,6 @@ from . import _dask, _gap_engine, streaming
 from ._moments import merge_moments, merge_variances, moments
 from ._progress import Progress
 from ._source import Groups, UnitMoments
-from ._stats import require_n
 from ._validation import fmt_list
 from ._vocab import GAP_SCORES, check_by, parse_score
 from .exceptions import (
@@ -740,14 +739,13 @@ class SurveySummary:
         spec = (level, reference, bool(weighted))
         out = []
         for key, b in groups:
-            label = u.labels if key is None else [f"{key} / {lab}" for lab in u.labels]
             n = np.full(len(u.labels), b.n, dtype=np.int64)
-            require_n(n, label, 2, "A gap score with a confidence interval")
-            if spec in b.gaps:  # the gap scores' own deviations: no cancellation
-                sd = np.sqrt(b.gaps[spec][1] / (b.n - 1))
-            else:  # pragma: no cover - every spec is summarised with its gap moments
-                cov = b.m2 / (b.n - 1)
-                sd = np.sqrt(np.maximum(np.einsum("ju,jk,ku->u", a_g, cov, a_g), 0.0))
+            with np.errstate(divide="ignore", invalid="ignore"):  # n < 2: the statistic refuses
+                if spec in b.gaps:  # the gap scores' own deviations: no cancellation
+                    sd = np.sqrt(b.gaps[spec][1] / (b.n - 1))
+                else:  # pragma: no cover - every spec is summarised with its gap moments
+                    cov = b.m2 / (b.n - 1)
+                    sd = np.sqrt(np.maximum(np.einsum("ju,jk,ku->u", a_g, cov, a_g), 0.0))
             meets = b.meets[spec]
             out.append(
                 (

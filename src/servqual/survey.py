@@ -28,7 +28,6 @@ from ._stats import (
     column_moments,
     logit_interval,
     paired_moments,
-    require_n,
     wilson_interval,
 )
 from ._validation import (
@@ -1074,9 +1073,7 @@ class Survey:
             # blocks of rows: no temporaries the size of the data (issue 13)
             out = []
             for key, mask in groups:
-                label = u.labels if key is None else [f"{key} / {lab}" for lab in u.labels]
                 m = paired_moments(u.perception, u.reference, None if key is None else mask)
-                require_n(m["n"], label, 2, "A gap score with a confidence interval")
                 out.append(
                     (
                         key,
@@ -1114,19 +1111,18 @@ class Survey:
             meets = g >= -1e-12  # before column_moments may centre g in place
             if ok is not None:
                 meets &= ok
-            label = u.labels if whole else [f"{key} / {lab}" for lab in u.labels]
             mg = column_moments(g, w, overwrite=g is gap or not whole)
-            require_n(mg["n"], label, 2, "A gap score with a confidence interval")
             n_meeting = np.count_nonzero(meets, axis=0)
             interval = None
-            if w is None:
-                share = n_meeting / mg["n"]
-            else:
-                okw = np.ones_like(g, dtype=bool) if ok is None else ok
-                ww = np.where(okw, w[:, None], 0.0)
-                share = (ww * meets).sum(axis=0) / ww.sum(axis=0)
-                if conformance:
-                    interval = weighted_share_interval(meets, okw, w, share, confidence_level)
+            with np.errstate(divide="ignore", invalid="ignore"):  # n < 2: the statistic refuses
+                if w is None:
+                    share = n_meeting / mg["n"]
+                else:
+                    okw = np.ones_like(g, dtype=bool) if ok is None else ok
+                    ww = np.where(okw, w[:, None], 0.0)
+                    share = (ww * meets).sum(axis=0) / ww.sum(axis=0)
+                    if conformance:
+                        interval = weighted_share_interval(meets, okw, w, share, confidence_level)
             out.append(
                 (
                     key,
