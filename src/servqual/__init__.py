@@ -35,6 +35,7 @@ from .exceptions import (
     ImportanceWeightError,
     InstrumentError,
     InsufficientDataError,
+    InvarianceWarning,
     MissingColumnError,
     MissingDataWarning,
     NonNumericError,
@@ -72,6 +73,7 @@ if TYPE_CHECKING:  # the lazily loaded names below, for type checkers and IDEs
     from . import gaps as gaps
     from . import groups as groups
     from . import inference as inference
+    from . import invariance as invariance
     from . import io as io
     from . import models as models
     from . import operations as operations
@@ -100,6 +102,7 @@ if TYPE_CHECKING:  # the lazily loaded names below, for type checkers and IDEs
     from .gaps import GapResult, ToleranceResult, gap_scores, respondent_scores, tolerance_zone
     from .groups import GroupComparisonResult, compare_groups
     from .inference import HotellingResult, PairedTestResult, hotelling_test, p_adjust, paired_tests
+    from .invariance import InvarianceResult, LRTResult, lrt, measurement_invariance
     from .io import read_survey
     from .kano import KanoResult, kano
     from .models import ModificationIndicesResult, SEMResult, modification_indices, sem
@@ -163,6 +166,7 @@ _LAZY: dict[str, tuple[str, ...]] = {
         "p_adjust",
         "paired_tests",
     ),
+    "invariance": ("InvarianceResult", "LRTResult", "lrt", "measurement_invariance"),
     "io": ("read_survey",),
     "kano": ("KanoResult", "kano"),
     "models": ("ModificationIndicesResult", "SEMResult", "modification_indices", "sem"),
@@ -260,11 +264,14 @@ __all__ = [
     "Instrument",
     "InstrumentError",
     "InsufficientDataError",
+    "InvarianceResult",
+    "InvarianceWarning",
     "Item",
     "ItemAnalysisResult",
     "KMOResult",
     "KanoResult",
     "KeyDriverResult",
+    "LRTResult",
     "LikertResult",
     "MissingColumnError",
     "MissingDataWarning",
@@ -316,6 +323,8 @@ __all__ = [
     "kpi_series",
     "likert_distribution",
     "load_example",
+    "lrt",
+    "measurement_invariance",
     "modification_indices",
     "nps",
     "omega",
