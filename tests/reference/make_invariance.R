@@ -294,6 +294,29 @@ for (est in c("ML", "MLR")) {
     df_diff = t[["Df diff"]], p_value = t[["Pr(>Chisq)"]])
 }
 
+# single-group nested models (no groups): the HS 3-factor model, the same with equal
+# loadings within each factor (labels), and the latter with uncorrelated factors.
+hs1 <- hs[, paste0("x", 1:9)]
+single <- list(
+  free = hs_model,
+  equal = "visual =~ x1 + a*x2 + a*x3
+textual =~ x4 + b*x5 + b*x6
+speed =~ x7 + c*x8 + c*x9",
+  orthogonal = "visual =~ x1 + a*x2 + a*x3
+textual =~ x4 + b*x5 + b*x6
+speed =~ x7 + c*x8 + c*x9
+visual ~~ 0*textual + 0*speed
+textual ~~ 0*speed"
+)
+for (est in c("ML", "MLR")) {
+  fits <- lapply(single, function(m) sem(m, hs1, estimator = est))
+  t <- lavTestLRT(fits$free, fits$equal, fits$orthogonal, model.names = names(single))
+  out[[paste0("lrt_single_hs_", tolower(est))]] <- list(
+    models = single, names = rownames(t), df = t$Df, aic = t$AIC, bic = t$BIC,
+    chisq = t$Chisq, chisq_diff = t[["Chisq diff"]], df_diff = t[["Df diff"]],
+    p_value = t[["Pr(>Chisq)"]])
+}
+
 write(toJSON(out, auto_unbox = TRUE, digits = NA, na = "null", pretty = TRUE),
       file.path(out_dir, "invariance_reference.json"))
 cat("wrote invariance_reference.json\n")
