@@ -87,6 +87,14 @@ class SEMResult(TableResult):
     missing: str = "listwise"
     sample_mean: pd.Series | None = None
     implied_mean: pd.Series | None = None
+    groups: tuple[str, ...] = ("",)
+    n_per_group: tuple[int, ...] = ()
+    group: str | None = None
+    group_equal: tuple[str, ...] = ()
+    group_partial: tuple[str, ...] = ()
+    meanstructure: bool = False
+    _group_fit: pd.DataFrame | None = None
+    _mg: Any = None
     _fit: pd.Series
     _r2: pd.Series
     _effects: pd.DataFrame
@@ -504,6 +512,10 @@ def sem(
     ci: str | None = None,
     rng: int | np.random.Generator | None = None,
     progress: bool | None = None,
+    group: str | None = None,
+    group_equal: str | Sequence[str] = (),
+    group_partial: str | Sequence[str] = (),
+    meanstructure: bool | None = None,
 ) -> SEMResult:
     """Structural equation model from lavaan syntax, by ML or MLR (as ``lavaan::sem``).
 
@@ -667,8 +679,28 @@ def sem(
             raise DataError(f"n_boot must be an integer of at least 2, got {n_boot!r}.")
         gen = as_rng(rng)
 
+    if group is None and (group_equal or group_partial):
+        raise DataError("group_equal= and group_partial= need group= (the grouping column).")
+    if meanstructure is not None and not isinstance(meanstructure, bool | np.bool_):
+        raise DataError(f"meanstructure must be True, False or None, got {meanstructure!r}.")
+    if group is not None:
+        if not isinstance(group, str):
+            raise DataError(f"group must be a column (or segment) name, got {group!r}.")
+        if fiml or se != "standard":
+            raise DataError(
+                f"group={group!r}: multi-group models are fitted with missing='listwise' and "
+                f"se='standard' (got missing={missing!r}, se={se!r}); FIML and the bootstrap "
+                "are not available with groups."
+            )
+        if meanstructure is False:
+            raise DataError(
+                f"group={group!r} fits a mean structure (lavaan's default for groups); "
+                "meanstructure=False is not available with groups."
+            )
     if isinstance(data, Survey):
         frame, model = _survey_frame(data, model, outcome, outcome_name, score)
+        if group is not None:
+            frame = frame.assign(**{group: data.segment(group)})
     else:
         if outcome is not None:
             raise DataError("outcome= builds a model for a Survey; for a DataFrame pass model=.")
@@ -678,6 +710,22 @@ def sem(
                 "model= (lavaan syntax) is required when data is a DataFrame, e.g. "
                 "'quality =~ q1 + q2 + q3\\nsatisfaction ~ quality'."
             )
+    if group is not None:
+        from .mgfit import fit_multigroup
+
+        return SEMResult(
+            **fit_multigroup(
+                frame,
+                model,
+                group,
+                group_equal=group_equal,
+                group_partial=group_partial,
+                std_lv=bool(std_lv),
+                estimator=estimator,
+                level=level,
+                nan_policy=nan_policy,
+            )
+        )
     statements, defined = parse_model(model)
     pt = build_partable(statements, defined, [str(c) for c in frame.columns], bool(std_lv))
     exo = np.array([v in pt.ov_x for v in pt.ov])
@@ -930,4 +978,5 @@ def sem(
         n_boot_improper=int(n_improper),
         _pt=pt,
         _est=est,
+        n_per_group=(int(n),),
     )
