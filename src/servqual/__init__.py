@@ -102,7 +102,14 @@ if TYPE_CHECKING:  # the lazily loaded names below, for type checkers and IDEs
     from .inference import HotellingResult, PairedTestResult, hotelling_test, p_adjust, paired_tests
     from .io import read_survey
     from .kano import KanoResult, kano
-    from .models import ModificationIndicesResult, SEMResult, modification_indices, sem
+    from .models import (
+        ModificationIndicesResult,
+        ScoreTestResult,
+        SEMResult,
+        modification_indices,
+        score_tests,
+        sem,
+    )
     from .omega import OmegaResult, omega
     from .operations import control_chart, csat, kpi_series, nps
     from .polychoric import PolychoricResult, PolyserialResult, polychoric, polyserial
@@ -165,7 +172,14 @@ _LAZY: dict[str, tuple[str, ...]] = {
     ),
     "io": ("read_survey",),
     "kano": ("KanoResult", "kano"),
-    "models": ("ModificationIndicesResult", "SEMResult", "modification_indices", "sem"),
+    "models": (
+        "ModificationIndicesResult",
+        "ScoreTestResult",
+        "SEMResult",
+        "modification_indices",
+        "score_tests",
+        "sem",
+    ),
     "omega": ("OmegaResult", "omega"),
     "operations": ("control_chart", "csat", "kpi_series", "nps"),
     "power": ("PowerResult", "SurveyPowerResult", "power", "power_from_survey", "sample_size"),
@@ -280,6 +294,7 @@ __all__ = [
     "SEMResult",
     "Scale",
     "ScaleRangeError",
+    "ScoreTestResult",
     "ServqualError",
     "ServqualWarning",
     "SplitHalfResult",
@@ -347,6 +362,7 @@ __all__ = [
     "report",
     "respondent_scores",
     "sample_size",
+    "score_tests",
     "sem",
     "split_half",
     "summarize_csv",
