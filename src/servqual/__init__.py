@@ -105,7 +105,14 @@ if TYPE_CHECKING:  # the lazily loaded names below, for type checkers and IDEs
     from .invariance import InvarianceResult, LRTResult, lrt, measurement_invariance
     from .io import read_survey
     from .kano import KanoResult, kano
-    from .models import ModificationIndicesResult, SEMResult, modification_indices, sem
+    from .models import (
+        ModificationIndicesResult,
+        ScoreTestResult,
+        SEMResult,
+        modification_indices,
+        score_tests,
+        sem,
+    )
     from .omega import OmegaResult, omega
     from .operations import control_chart, csat, kpi_series, nps
     from .polychoric import PolychoricResult, PolyserialResult, polychoric, polyserial
@@ -169,7 +176,14 @@ _LAZY: dict[str, tuple[str, ...]] = {
     "invariance": ("InvarianceResult", "LRTResult", "lrt", "measurement_invariance"),
     "io": ("read_survey",),
     "kano": ("KanoResult", "kano"),
-    "models": ("ModificationIndicesResult", "SEMResult", "modification_indices", "sem"),
+    "models": (
+        "ModificationIndicesResult",
+        "ScoreTestResult",
+        "SEMResult",
+        "modification_indices",
+        "score_tests",
+        "sem",
+    ),
     "omega": ("OmegaResult", "omega"),
     "operations": ("control_chart", "csat", "kpi_series", "nps"),
     "power": ("PowerResult", "SurveyPowerResult", "power", "power_from_survey", "sample_size"),
@@ -287,6 +301,7 @@ __all__ = [
     "SEMResult",
     "Scale",
     "ScaleRangeError",
+    "ScoreTestResult",
     "ServqualError",
     "ServqualWarning",
     "SplitHalfResult",
@@ -356,6 +371,7 @@ __all__ = [
     "report",
     "respondent_scores",
     "sample_size",
+    "score_tests",
     "sem",
     "split_half",
     "summarize_csv",
