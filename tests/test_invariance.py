@@ -176,7 +176,6 @@ def test_bank_by_branch_matches_lavaan(est: str) -> None:
     assert res.verdict.startswith("Strict invariance holds")
 
 
-@pytest.mark.slow
 @pytest.mark.parametrize("est", ["ml", "mlr"])
 def test_simulated_partial_intercepts_match_lavaan(est: str) -> None:
     res, ref = _run("sim", est)

@@ -217,8 +217,8 @@ def lrt(*fits: Any, method: str | None = None, names: Sequence[str] | None = Non
     >>> import pandas as pd, servqual as sq
     >>> hs = pd.read_csv("tests/reference/invariance_hs_data.csv")
     >>> model = "visual =~ x1 + x2 + x3\\ntextual =~ x4 + x5 + x6\\nspeed =~ x7 + x8 + x9"
-    >>> configural = sq.cfa(hs, model, group="school", std_lv=False)
-    >>> metric = sq.cfa(hs, model, group="school", group_equal="loadings", std_lv=False)
+    >>> configural = sq.sem(hs, model, group="school")
+    >>> metric = sq.sem(hs, model, group="school", group_equal="loadings")
     >>> res = sq.lrt(configural, metric, names=["configural", "metric"])
     >>> round(float(res.to_frame().loc["metric", "chisq_diff"]), 3)
     8.192
