@@ -1389,6 +1389,13 @@ def _perf() -> sq.Survey:
     return sq.Survey(frame()[[f"P{j}" for j in range(1, 23)]], "servperf22")
 
 
+_HS_MODEL = "visual =~ x1 + x2 + x3\ntextual =~ x4 + x5 + x6\nspeed =~ x7 + x8 + x9"
+
+
+def _hs() -> pd.DataFrame:
+    return pd.read_csv(Path(__file__).parent / "reference" / "invariance_hs_data.csv")
+
+
 #: name → (call, error type, words the message must contain)
 ONE_LINERS: dict[str, tuple[Callable[[], Any], type[ServqualError], tuple[str, ...]]] = {
     "sem_syntax_error": (
@@ -1400,6 +1407,64 @@ ONE_LINERS: dict[str, tuple[Callable[[], Any], type[ServqualError], tuple[str, .
         lambda: sq.sem(frame(), "f =~ E1 + E2 + E99"),
         sq.MissingColumnError,
         ("E99",),
+    ),
+    "measurement_invariance_group_and_by": (
+        lambda: sq.measurement_invariance(_hs(), _HS_MODEL, group="school", by="school"),
+        sq.DataError,
+        ("group='school'", "by='school'"),
+    ),
+    "measurement_invariance_unknown_step": (
+        lambda: sq.measurement_invariance(_hs(), _HS_MODEL, group="school", steps=["metrik"]),
+        sq.DataError,
+        ("'metrik'", "'metric'"),
+    ),
+    "measurement_invariance_missing_group": (
+        lambda: sq.measurement_invariance(_hs(), _HS_MODEL, group="shcool"),
+        sq.MissingColumnError,
+        ("'shcool'", "'school'"),
+    ),
+    "measurement_invariance_small_group": (
+        lambda: sq.measurement_invariance(
+            pd.concat([_hs().head(150), _hs().tail(5)]), _HS_MODEL, group="school"
+        ),
+        sq.InsufficientDataError,
+        ("'Grant-White'", "5 complete"),
+    ),
+    "measurement_invariance_constant_item_in_group": (
+        lambda: sq.measurement_invariance(
+            _hs().assign(x4=lambda d: d["x4"].where(d["school"] != "Grant-White", 2.0)),
+            _HS_MODEL,
+            group="school",
+        ),
+        sq.DataError,
+        ("x4", "'Grant-White'"),
+    ),
+    "measurement_invariance_unknown_segment": (
+        lambda: sq.measurement_invariance(survey(), by="region"),
+        sq.MissingColumnError,
+        ("'region'",),
+    ),
+    "measurement_invariance_bad_cutoff": (
+        lambda: sq.measurement_invariance(
+            _hs(), _HS_MODEL, group="school", cutoffs={"delta_cfi": "small"}
+        ),
+        sq.DataError,
+        ("delta_cfi", "'small'"),
+    ),
+    "lrt_different_rows": (
+        lambda: sq.lrt(sq.sem(_hs(), _HS_MODEL), sq.sem(_hs().head(200), "f =~ x1 + x2 + x3")),
+        sq.DataError,
+        ("different",),
+    ),
+    "lrt_one_model": (
+        lambda: sq.lrt(sq.sem(_hs(), _HS_MODEL)),
+        sq.DataError,
+        ("at least two",),
+    ),
+    "compare_groups_invariance_not_a_result": (
+        lambda: sq.compare_groups(sq.load_example("retail_bank"), "branch", invariance=3),
+        sq.DataError,
+        ("invariance=", "int"),
     ),
     "modification_indices_not_a_fit": (
         lambda: sq.modification_indices(pd.DataFrame({"a": [1]})),
