@@ -815,6 +815,8 @@ def measurement_invariance(
     indexes to lack of measurement invariance. Structural Equation Modeling, 14(3),
     464-504. Satorra, A., & Bentler, P. M. (2001). A scaled difference chi-square test
     statistic for moment structure analysis. Psychometrika, 66(4), 507-514.
+    Steenkamp, J.-B. E. M., & Baumgartner, H. (1998). Assessing measurement invariance
+    in cross-national consumer research. Journal of Consumer Research, 25(1), 78-90.
 
     Examples
     --------
@@ -926,7 +928,7 @@ def measurement_invariance(
             p_ok = False
             pfit = None
             pm: dict[str, float] = {}
-            p_d = (np.nan, np.nan)
+            p_dcfi = p_drmsea = np.nan
             for param in cand.index:
                 if len(freed) >= cap:
                     break
@@ -935,13 +937,13 @@ def measurement_invariance(
                 freed.append(param)
                 pfit = fit_step(step, carried + freed)
                 pm = _measures(pfit, estimator)
-                p_ok, *p_d = _holds(pm, ref[2], cut, estimator)
+                p_ok, p_dcfi, p_drmsea = _holds(pm, ref[2], cut, estimator)
                 if p_ok:
                     break
             releases = cand.assign(released=[p in freed for p in cand.index])
             if pfit is not None:
                 name = f"{step} (partial)"
-                rows.append(_row(name, pm, ref, pfit, p_d[0], p_d[1], p_ok, carried + freed))
+                rows.append(_row(name, pm, ref, pfit, p_dcfi, p_drmsea, p_ok, carried + freed))
                 fits[name] = pfit
                 if p_ok:
                     carried = carried + freed
