@@ -670,17 +670,34 @@ def _holds(
     return ok, d_cfi, d_rmsea
 
 
+_PARTIAL_LICENSE = {
+    "metric": (
+        "relationships (correlations, regressions, driver weights) can be compared across "
+        "{groups}, but not means or gap scores"
+    ),
+    "scalar": (
+        "latent means can be compared across {groups}, and so can the observed means and "
+        "gap scores of the items whose intercepts are equal"
+    ),
+    "strict": (
+        "latent means can be compared across {groups}, and so can the observed means, gap "
+        "scores and variances of the items whose intercepts and residual variances are equal"
+    ),
+}
+
+
 def _verdict(established: str, freed: Sequence[str], partial_step: str | None, what: str) -> str:
-    text = _LICENSE[established].format(groups=what)
-    if freed and partial_step is not None:
-        text = (
-            f"partial {partial_step} invariance, with {len(freed)} "
-            f"{_KIND_NAME[partial_step]} free across groups ({', '.join(freed)}; Byrne, "
-            f"Shavelson & Muthén, 1989): {text}"
-        )
-        if established in ("scalar", "strict"):
-            text += " (latent means, or the observed means of the invariant items)"
-    return text[0].upper() + text[1:] + "."
+    if not freed or partial_step is None:
+        text = _LICENSE[established].format(groups=what)
+        return text[0].upper() + text[1:] + "."
+    beyond = f", and {established} invariance beyond it" if established != partial_step else ""
+    return (
+        f"Partial {partial_step} invariance holds with {len(freed)} "
+        f"{_KIND_NAME[partial_step]} free across groups ({', '.join(freed)}; Byrne, "
+        f"Shavelson & Muthén, 1989){beyond}: "
+        + _PARTIAL_LICENSE[established].format(groups=what)
+        + "."
+    )
 
 
 # ----------------------------------------------------------------- the sequence
