@@ -314,3 +314,33 @@ def test_group_with_bootstrap_or_fiml() -> None:
         sq.sem(HS, HS_MODEL, group="school", se="bootstrap")
     with pytest.raises(DataError, match="FIML"):
         sq.sem(HS, HS_MODEL, group="school", missing="fiml")
+
+
+# ---- sq.cfa(group=) ----------------------------------------------------------------------
+
+HS_MAP = {"visual": ["x1", "x2", "x3"], "textual": ["x4", "x5", "x6"], "speed": ["x7", "x8", "x9"]}
+
+
+def test_cfa_group_matches_lavaan_cfa() -> None:
+    # cfa(model, data, group = "school") (marker identification): std_lv=False
+    fit = sq.cfa(HS, HS_MAP, group="school", std_lv=False)
+    assert isinstance(fit, sq.SEMResult)
+    ref = REF["hs_configural"]
+    _close(fit.to_frame()["est"], pd.DataFrame(ref["pe"])["est"])
+    _close(fit.fit_measures()["chisq"], ref["fit"]["chisq"], 1e-8)
+    # cfa's own default std_lv=True: cfa(model, data, group=, std.lv = TRUE,
+    # group.equal = "loadings")
+    fit = sq.cfa(HS, HS_MAP, group="school", group_equal="loadings")
+    ref = REF["hs_stdlv"]
+    _close(fit.to_frame()["est"], pd.DataFrame(ref["pe"])["est"])
+    _close(fit.to_frame()["se"], pd.DataFrame(ref["pe"])["se"])
+    # lavaan syntax is accepted with group=
+    syntax = sq.cfa(HS, HS_MODEL, group="school", group_equal="loadings")
+    _close(syntax.fit_measures()["chisq"], ref["fit"]["chisq"], 1e-8)
+
+
+def test_cfa_group_options_need_group() -> None:
+    with pytest.raises(DataError, match="need group="):
+        sq.cfa(HS, HS_MAP, group_equal="loadings")
+    with pytest.raises(InstrumentError, match="with group= only"):
+        sq.cfa(HS, HS_MODEL)
