@@ -756,7 +756,20 @@ def sem(
                 "model= (lavaan syntax) is required when data is a DataFrame, e.g. "
                 "'quality =~ q1 + q2 + q3\\nsatisfaction ~ quality'."
             )
-    if group is not None:
+    statements, defined = parse_model(model)
+    intercepts = any(st.op == "~1" for st in statements)
+    if intercepts and meanstructure is False:
+        raise DataError(
+            "The model has intercept statements (~ 1), which need a mean structure; drop "
+            "meanstructure=False."
+        )
+    if group is None and (meanstructure or intercepts) and (fiml or se != "standard"):
+        if not (fiml and not intercepts):
+            raise DataError(
+                "meanstructure=True / intercepts (~ 1) are available with missing='listwise' and "
+                f"se='standard' (got missing={missing!r}, se={se!r})."
+            )
+    if group is not None or ((meanstructure or intercepts) and not fiml):
         from .mgfit import fit_multigroup
 
         return SEMResult(
@@ -772,7 +785,6 @@ def sem(
                 nan_policy=nan_policy,
             )
         )
-    statements, defined = parse_model(model)
     pt = build_partable(statements, defined, [str(c) for c in frame.columns], bool(std_lv))
     exo = np.array([v in pt.ov_x for v in pt.ov])
     if fiml and exo.any():
