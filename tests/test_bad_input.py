@@ -1396,6 +1396,29 @@ def _hs() -> pd.DataFrame:
     return pd.read_csv(Path(__file__).parent / "reference" / "invariance_hs_data.csv")
 
 
+_GROUP_MODEL = "f =~ E1 + E2 + E3 + E4"
+
+
+def _groups() -> pd.DataFrame:
+    return frame(120)[["E1", "E2", "E3", "E4", "branch"]]
+
+
+def _group_smaller_than_its_parameters(tmp: Path) -> None:
+    data = pd.concat([_groups(), _groups().iloc[:10].assign(branch="small")])
+    with (
+        warnings.catch_warnings(),
+        pytest.warns(sq.ServqualWarning, match=r"small.*10 complete rows.*12 free"),
+    ):
+        warnings.simplefilter("ignore", sq.HeywoodWarning)
+        try:
+            sq.sem(data, _GROUP_MODEL, group="branch")
+        except ServqualError:
+            pass  # the warning is the point; a tiny group may not converge
+
+
+CASES["sem_group_smaller_than_its_parameters"] = _group_smaller_than_its_parameters
+
+
 #: name → (call, error type, words the message must contain)
 ONE_LINERS: dict[str, tuple[Callable[[], Any], type[ServqualError], tuple[str, ...]]] = {
     "sem_syntax_error": (
@@ -1465,6 +1488,70 @@ ONE_LINERS: dict[str, tuple[Callable[[], Any], type[ServqualError], tuple[str, .
         lambda: sq.compare_groups(sq.load_example("retail_bank"), "branch", invariance=3),
         sq.DataError,
         ("invariance=", "int"),
+    ),
+    "sem_group_column_missing": (
+        lambda: sq.sem(_groups(), _GROUP_MODEL, group="brnch"),
+        sq.MissingColumnError,
+        ("'brnch'", "'branch'"),
+    ),
+    "sem_group_one_group": (
+        lambda: sq.sem(_groups().assign(branch="north"), _GROUP_MODEL, group="branch"),
+        sq.DataError,
+        ("'branch'", "north", "at least two"),
+    ),
+    "sem_group_too_few_rows": (
+        lambda: sq.sem(
+            pd.concat([_groups(), _groups().iloc[:4].assign(branch="tiny")]),
+            _GROUP_MODEL,
+            group="branch",
+        ),
+        sq.InsufficientDataError,
+        ("tiny", "4 complete"),
+    ),
+    "sem_group_constant_item": (
+        lambda: sq.sem(
+            _groups().assign(E3=lambda d: d["E3"].where(d["branch"] != "south", 4.0)),
+            _GROUP_MODEL,
+            group="branch",
+        ),
+        sq.DataError,
+        ("'E3'", "south"),
+    ),
+    "sem_group_partial_unknown": (
+        lambda: sq.sem(
+            _groups(),
+            _GROUP_MODEL,
+            group="branch",
+            group_equal="loadings",
+            group_partial="f=~E9",
+        ),
+        sq.InstrumentError,
+        ("'f=~E9'", "closest"),
+    ),
+    "sem_group_equal_typo": (
+        lambda: sq.sem(_groups(), _GROUP_MODEL, group="branch", group_equal="intercept"),
+        sq.DataError,
+        ("'intercept'", "'intercepts'"),
+    ),
+    "sem_group_survey_unknown_segment": (
+        lambda: sq.sem(survey(segments=["branch"]), group="region"),
+        sq.MissingColumnError,
+        ("'region'", "branch"),
+    ),
+    "cfa_group_equal_without_group": (
+        lambda: sq.cfa(_groups(), {"f": ["E1", "E2", "E3"]}, group_equal="loadings"),
+        sq.DataError,
+        ("group=",),
+    ),
+    "score_tests_not_a_fit": (
+        lambda: sq.score_tests(pd.DataFrame({"a": [1]})),
+        sq.DataError,
+        ("DataFrame",),
+    ),
+    "score_tests_no_constraints": (
+        lambda: sq.score_tests(sq.sem(_groups(), _GROUP_MODEL, group="branch")),
+        sq.DataError,
+        ("no equality constraints",),
     ),
     "modification_indices_not_a_fit": (
         lambda: sq.modification_indices(pd.DataFrame({"a": [1]})),
