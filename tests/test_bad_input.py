@@ -1818,6 +1818,7 @@ SWEEP_ONLY = {
     "value_links",
     "plot_control",
     "plot_drivers",
+    "plot_invariance",
     "plot_ipa",
     "plot_kano",
     "plot_kpi",

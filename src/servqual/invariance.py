@@ -368,7 +368,7 @@ class InvarianceResult(TableResult):
     ``verdict`` says it in plain words; ``fits`` holds every fitted model
     (:class:`~servqual.SEMResult`) by step; ``releases`` the score tests of the first
     failed step's constraints, ranked (``None`` when no step failed or
-    ``partial=False``).
+    ``partial=False``). ``plot()`` draws the CFI of each step (:func:`~servqual.plot_invariance`).
     """
 
     group: str
@@ -386,7 +386,7 @@ class InvarianceResult(TableResult):
     _fits: dict[str, Any]
     _releases: pd.DataFrame | None
 
-    _plot_function: ClassVar[str | None] = None
+    _plot_function: ClassVar[str | None] = "plot_invariance"
 
     @property
     def scalar_established(self) -> bool:
