@@ -176,7 +176,6 @@ def test_bank_by_branch_matches_lavaan(est: str) -> None:
     assert res.verdict.startswith("Strict invariance holds")
 
 
-@pytest.mark.slow
 @pytest.mark.parametrize("est", ["ml", "mlr"])
 def test_simulated_partial_intercepts_match_lavaan(est: str) -> None:
     res, ref = _run("sim", est)
@@ -348,3 +347,25 @@ def test_bad_input_names_group_and_item() -> None:
     with pytest.raises(sq.MissingColumnError, match="'brnch'"):
         sq.measurement_invariance(survey, by="brnch")
     assert hs.equals(_data("invariance_hs_data.csv"))  # never modified
+
+
+def test_plot_draws_the_measure_per_step() -> None:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    hs = _data("invariance_hs_data.csv")
+    res = sq.measurement_invariance(hs, REF["hs_ml"]["model"], group="school")
+    fig, ax = plt.subplots()
+    out = res.plot(ax=ax)
+    assert out is ax
+    labels = [t.get_text() for t in ax.get_xticklabels()]
+    assert labels == list(res.index)
+    assert len(ax.texts) == 4  # a Δ label per compared step
+    sq.plot_invariance(res, ax=ax, measure="rmsea")
+    with pytest.raises(sq.ServqualError, match="'chi'"):
+        sq.plot_invariance(res, measure="chi")
+    with pytest.raises(sq.ServqualError, match="measurement_invariance"):
+        sq.plot_invariance(sq.load_example("retail_bank"))
+    plt.close(fig)

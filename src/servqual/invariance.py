@@ -217,8 +217,8 @@ def lrt(*fits: Any, method: str | None = None, names: Sequence[str] | None = Non
     >>> import pandas as pd, servqual as sq
     >>> hs = pd.read_csv("tests/reference/invariance_hs_data.csv")
     >>> model = "visual =~ x1 + x2 + x3\\ntextual =~ x4 + x5 + x6\\nspeed =~ x7 + x8 + x9"
-    >>> configural = sq.cfa(hs, model, group="school", std_lv=False)
-    >>> metric = sq.cfa(hs, model, group="school", group_equal="loadings", std_lv=False)
+    >>> configural = sq.sem(hs, model, group="school")
+    >>> metric = sq.sem(hs, model, group="school", group_equal="loadings")
     >>> res = sq.lrt(configural, metric, names=["configural", "metric"])
     >>> round(float(res.to_frame().loc["metric", "chisq_diff"]), 3)
     8.192
@@ -368,7 +368,7 @@ class InvarianceResult(TableResult):
     ``verdict`` says it in plain words; ``fits`` holds every fitted model
     (:class:`~servqual.SEMResult`) by step; ``releases`` the score tests of the first
     failed step's constraints, ranked (``None`` when no step failed or
-    ``partial=False``).
+    ``partial=False``). ``plot()`` draws the CFI of each step (:func:`~servqual.plot_invariance`).
     """
 
     group: str
@@ -386,7 +386,7 @@ class InvarianceResult(TableResult):
     _fits: dict[str, Any]
     _releases: pd.DataFrame | None
 
-    _plot_function: ClassVar[str | None] = None
+    _plot_function: ClassVar[str | None] = "plot_invariance"
 
     @property
     def scalar_established(self) -> bool:
@@ -670,17 +670,34 @@ def _holds(
     return ok, d_cfi, d_rmsea
 
 
+_PARTIAL_LICENSE = {
+    "metric": (
+        "relationships (correlations, regressions, driver weights) can be compared across "
+        "{groups}, but not means or gap scores"
+    ),
+    "scalar": (
+        "latent means can be compared across {groups}, and so can the observed means and "
+        "gap scores of the items whose intercepts are equal"
+    ),
+    "strict": (
+        "latent means can be compared across {groups}, and so can the observed means, gap "
+        "scores and variances of the items whose intercepts and residual variances are equal"
+    ),
+}
+
+
 def _verdict(established: str, freed: Sequence[str], partial_step: str | None, what: str) -> str:
-    text = _LICENSE[established].format(groups=what)
-    if freed and partial_step is not None:
-        text = (
-            f"partial {partial_step} invariance, with {len(freed)} "
-            f"{_KIND_NAME[partial_step]} free across groups ({', '.join(freed)}; Byrne, "
-            f"Shavelson & Muthén, 1989): {text}"
-        )
-        if established in ("scalar", "strict"):
-            text += " (latent means, or the observed means of the invariant items)"
-    return text[0].upper() + text[1:] + "."
+    if not freed or partial_step is None:
+        text = _LICENSE[established].format(groups=what)
+        return text[0].upper() + text[1:] + "."
+    beyond = f", and {established} invariance beyond it" if established != partial_step else ""
+    return (
+        f"Partial {partial_step} invariance holds with {len(freed)} "
+        f"{_KIND_NAME[partial_step]} free across groups ({', '.join(freed)}; Byrne, "
+        f"Shavelson & Muthén, 1989){beyond}: "
+        + _PARTIAL_LICENSE[established].format(groups=what)
+        + "."
+    )
 
 
 # ----------------------------------------------------------------- the sequence
@@ -815,6 +832,8 @@ def measurement_invariance(
     indexes to lack of measurement invariance. Structural Equation Modeling, 14(3),
     464-504. Satorra, A., & Bentler, P. M. (2001). A scaled difference chi-square test
     statistic for moment structure analysis. Psychometrika, 66(4), 507-514.
+    Steenkamp, J.-B. E. M., & Baumgartner, H. (1998). Assessing measurement invariance
+    in cross-national consumer research. Journal of Consumer Research, 25(1), 78-90.
 
     Examples
     --------
@@ -926,7 +945,7 @@ def measurement_invariance(
             p_ok = False
             pfit = None
             pm: dict[str, float] = {}
-            p_d = (np.nan, np.nan)
+            p_dcfi = p_drmsea = np.nan
             for param in cand.index:
                 if len(freed) >= cap:
                     break
@@ -935,13 +954,13 @@ def measurement_invariance(
                 freed.append(param)
                 pfit = fit_step(step, carried + freed)
                 pm = _measures(pfit, estimator)
-                p_ok, *p_d = _holds(pm, ref[2], cut, estimator)
+                p_ok, p_dcfi, p_drmsea = _holds(pm, ref[2], cut, estimator)
                 if p_ok:
                     break
             releases = cand.assign(released=[p in freed for p in cand.index])
             if pfit is not None:
                 name = f"{step} (partial)"
-                rows.append(_row(name, pm, ref, pfit, p_d[0], p_d[1], p_ok, carried + freed))
+                rows.append(_row(name, pm, ref, pfit, p_dcfi, p_drmsea, p_ok, carried + freed))
                 fits[name] = pfit
                 if p_ok:
                     carried = carried + freed

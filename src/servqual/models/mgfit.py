@@ -152,7 +152,7 @@ def _group_data(
 def fit_multigroup(
     frame: pd.DataFrame,
     model: str,
-    group: str,
+    group: str | None,
     *,
     group_equal: str | Sequence[str],
     group_partial: str | Sequence[str],
@@ -161,13 +161,22 @@ def fit_multigroup(
     level: float,
     nan_policy: str,
 ) -> dict[str, Any]:
-    """Fit the multi-group model; returns the keyword arguments of ``SEMResult``."""
+    """Fit the multi-group model; returns the keyword arguments of ``SEMResult``.
+
+    ``group=None``: one group with a mean structure (``meanstructure=True``); the table
+    then has no ``group`` column and its index no ``|group`` suffix."""
     from .api import _definitions, _effects, _evaluate_defined, _improper, _standardized
 
     equal = normalise_equal(group_equal)
     if isinstance(group_partial, str):
         group_partial = [group_partial] if group_partial else []
-    frame, labels, _col = group_labels(frame, group)
+    single = group is None
+    if group is None:
+        group = "\x00group"
+        frame = frame.assign(**{group: ""})
+        labels: list[Any] = [""]
+    else:
+        frame, labels, _col = group_labels(frame, group)
     statements, defined = parse_model(model)
     columns = [str(c) for c in frame.columns if c != group]
     used = {s.lhs for s in statements} | {s.rhs for s in statements}
@@ -222,23 +231,19 @@ def fit_multigroup(
     free = par >= 0
     se_rows = np.zeros(len(t))
     se_rows[free] = np.sqrt(np.clip(np.diag(vcov), 0.0, None))[par[free]]
-    std_all = np.empty(len(t))
-    std_lvv = np.empty(len(t))
-    offset = 0
+    std_parts_all, std_parts_lv = [], []
     for m in models:
-        k = len(m.pt.table)
-        std_all[offset : offset + k] = _standardized(m.ram, est, "all")
-        std_lvv[offset : offset + k] = _standardized(m.ram, est, "lv")
-        offset += k
         a, s = m.ram.matrices(est)
         b = m.ram.inverse(a)
         sd = np.sqrt(np.clip(np.diag(b @ s @ b.T), 0.0, None))
         mvals = m.means(est)[m.m_idx]
         with np.errstate(divide="ignore", invalid="ignore"):
-            std_all[offset : offset + len(m.m_idx)] = mvals / sd[m.m_idx]
-            lv_sd = np.where(m.m_idx < m.ram.p, 1.0, sd[m.m_idx])
-            std_lvv[offset : offset + len(m.m_idx)] = mvals / lv_sd
-        offset += len(m.m_idx)
+            m_all = mvals / sd[m.m_idx]
+            m_lv = mvals / np.where(m.m_idx < m.ram.p, 1.0, sd[m.m_idx])
+        std_parts_all.append(m.place(_standardized(m.ram, est, "all"), m_all))
+        std_parts_lv.append(m.place(_standardized(m.ram, est, "lv"), m_lv))
+    std_all = np.concatenate(std_parts_all)
+    std_lvv = np.concatenate(std_parts_lv)
     # labels: the user's, else lavaan's ".pK." plabel of the first row of an equality
     label = t["label"].astype(str).to_numpy().copy()
     first_row: dict[int, int] = {}
@@ -251,7 +256,7 @@ def fit_multigroup(
         if par[k] >= 0 and not label[k] and shared[par[k]] > 1:
             label[k] = f".p{first_row[int(par[k])] + 1}."
     group_names = [str(x) for x in labels]
-    glabel = [group_names[g] for g in group_of_row]
+    glabel = ["" if single else group_names[g] for g in group_of_row]
 
     codes = _definitions(base)
     if codes:
@@ -288,7 +293,7 @@ def fit_multigroup(
             "lhs": lhs,
             "op": op,
             "rhs": rhs,
-            "group": grp,
+            "group": grp if not single else [""] * len(lhs),
             "label": lab,
             "free": free_all,
             "est": est_all,
@@ -302,6 +307,8 @@ def fit_multigroup(
         },
         index=pd.Index(index, name="parameter"),
     )
+    if single:
+        table = table.drop(columns=["group"])
     # R² and effects per group; improper solutions per group
     r2_parts, eff_parts, problems = [], [], []
     for g, m in enumerate(models):
@@ -320,10 +327,12 @@ def fit_multigroup(
             )
         )
         eff = _effects(m.pt, m.ram, est, vcov)
-        eff.insert(0, "group", group_names[g])
-        eff.index = pd.Index([f"{i}|{group_names[g]}" for i in eff.index], name="effect")
+        if not single:
+            eff.insert(0, "group", group_names[g])
+            eff.index = pd.Index([f"{i}|{group_names[g]}" for i in eff.index], name="effect")
         eff_parts.append(eff)
-        problems += [f"group {group_names[g]}: {x}" for x in _improper(m.pt, m.ram, est)]
+        where = "" if single else f"group {group_names[g]}: "
+        problems += [f"{where}{x}" for x in _improper(m.pt, m.ram, est)]
     if problems:
         warnings.warn(
             "Improper solution: " + "; ".join(problems) + ". Interpret with care: the model "
@@ -334,7 +343,10 @@ def fit_multigroup(
     par_names = [""] * mg.n_free
     for k in np.flatnonzero(free)[::-1]:
         par_names[par[k]] = index[k]
-    gi = pd.MultiIndex.from_product([group_names, ov], names=["group", "variable"])
+    gi: pd.Index = pd.MultiIndex.from_product([group_names, ov], names=["group", "variable"])
+    if single:
+        gi = pd.Index(ov, name="variable")
+        r2_parts = [r.droplevel("group") for r in r2_parts]
     moments = [m.moments(est) for m in models]
     group_table = pd.DataFrame(
         {
@@ -377,10 +389,10 @@ def fit_multigroup(
         "_est": est,
         "groups": tuple(group_names),
         "n_per_group": tuple(int(d.n) for d in data),
-        "group": group,
+        "group": None if single else group,
         "group_equal": equal,
         "group_partial": tuple(str(x) for x in group_partial),
         "meanstructure": True,
-        "_group_fit": group_table,
+        "_group_fit": None if single else group_table,
         "_mg": (mg, obj),
     }

@@ -134,35 +134,39 @@ def build_multigroup(
     ov, lv = set(base.ov), set(base.lv)
     if base.ov_x:
         raise InstrumentError(
-            "group= does not support observed exogenous covariates (fixed.x) yet: "
+            "A mean structure (group=, meanstructure=True or ~ 1 in the syntax) does not "
+            "support observed exogenous covariates (fixed.x) yet: "
             f"{', '.join(base.ov_x)} only predict. Model them as single-indicator latent "
             "variables."
         )
     rows = t0.drop(columns=["par"]).to_dict("records")
+    written = {r["lhs"] for r in rows if r["op"] == "~1"}
     rows += [
         {"lhs": v, "op": "~1", "rhs": "", "user": 0, "free": True, "ustart": np.nan}
         | {"label": "", "exo": 0}
         for v in base.ov
+        if v not in written
     ]
     rows += [
         {"lhs": f, "op": "~1", "rhs": "", "user": 0, "free": False, "ustart": 0.0}
         | {"label": "", "exo": 0}
         for f in base.lv
+        if f not in written
     ]
     names = [f"{r['lhs']}{r['op']}{r['rhs']}" for r in rows]
     partial: set[str] = set()
     for entry in [group_partial] if isinstance(group_partial, str) else list(group_partial):
-        key = _key(str(entry))
-        alt = key
-        if "~~" in key:
-            a, b = key.split("~~", 1)
+        entry_key = _key(str(entry))
+        alt = entry_key
+        if "~~" in entry_key:
+            a, b = entry_key.split("~~", 1)
             alt = f"{b}~~{a}"
-        if key in names:
-            partial.add(key)
+        if entry_key in names:
+            partial.add(entry_key)
         elif alt in names:
             partial.add(alt)
         else:
-            close = difflib.get_close_matches(key, names, n=1)
+            close = difflib.get_close_matches(entry_key, names, n=1)
             hint = f"; the closest is {close[0]!r}" if close else ""
             raise InstrumentError(
                 f"group_partial: {entry!r} is not a parameter of the model{hint}. Write it "
@@ -234,7 +238,11 @@ class GroupModel:
     def __init__(self, mg: MultiGroupTable, g: int, column: str = "par") -> None:
         t = mg.table
         rows = t[(t["group"] == g + 1).to_numpy()]
-        cov_rows = rows[(rows["op"] != "~1").to_numpy()]
+        is_mean = (rows["op"] == "~1").to_numpy()
+        self.cov_pos = np.flatnonzero(~is_mean)  # positions of the RAM rows in the group
+        self.mean_pos = np.flatnonzero(is_mean)  # positions of the ~1 rows
+        self.n_rows = len(rows)
+        cov_rows = rows[~is_mean]
         q = mg.n_free if column == "par" else mg.n_unconstrained
         pt = replace(
             mg.base,
@@ -268,10 +276,16 @@ class GroupModel:
         fb = b[: self.ram.p]
         return fb @ self.means(x), fb @ s @ fb.T
 
+    def place(self, cov_values: np.ndarray, mean_values: np.ndarray) -> np.ndarray:
+        """Values of the RAM rows and of the ``~1`` rows in the group's row order."""
+        out = np.empty(self.n_rows, dtype=np.result_type(cov_values, mean_values))
+        out[self.cov_pos] = cov_values
+        out[self.mean_pos] = mean_values
+        return out
+
     def row_values(self, x: np.ndarray) -> np.ndarray:
-        """Values of the group's rows (covariance rows, then ``~1`` rows)."""
-        m = self.means(x)
-        return np.concatenate([self.ram.row_values(x), m[self.m_idx]])
+        """Values of the group's rows, in the table's order."""
+        return self.place(self.ram.row_values(x), self.means(x)[self.m_idx])
 
     def mean_jacobian(self, x: np.ndarray) -> np.ndarray:
         """∂μ/∂θ, shape (p, q)."""
