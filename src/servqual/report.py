@@ -1271,6 +1271,15 @@ def _invariance_section(ctx: _Context) -> list[str]:
         head = res.header.split("\n")[0]
         parts.append(f"<p class='meta'>{html.escape(head)}</p>")
         parts.append(ctx.table(table, f"invariance-{slug}", scroll=True))
+        parts.append(
+            ctx.chart(
+                "plot_invariance",
+                res,
+                f"Fit of each invariance step by {name} (filled: holds, cross: fails; "
+                "labels: the change against the step compared with)",
+                figsize=(6.5, 3.4),
+            )
+        )
         parts.append(f"<p><b>{html.escape(res.verdict)}</b></p>")
         releases = res.releases
         if releases is not None and not releases.empty:
