@@ -1389,6 +1389,36 @@ def _perf() -> sq.Survey:
     return sq.Survey(frame()[[f"P{j}" for j in range(1, 23)]], "servperf22")
 
 
+_HS_MODEL = "visual =~ x1 + x2 + x3\ntextual =~ x4 + x5 + x6\nspeed =~ x7 + x8 + x9"
+
+
+def _hs() -> pd.DataFrame:
+    return pd.read_csv(Path(__file__).parent / "reference" / "invariance_hs_data.csv")
+
+
+_GROUP_MODEL = "f =~ E1 + E2 + E3 + E4"
+
+
+def _groups() -> pd.DataFrame:
+    return frame(120)[["E1", "E2", "E3", "E4", "branch"]]
+
+
+def _group_smaller_than_its_parameters(tmp: Path) -> None:
+    data = pd.concat([_groups(), _groups().iloc[:10].assign(branch="small")])
+    with (
+        warnings.catch_warnings(),
+        pytest.warns(sq.ServqualWarning, match=r"small.*10 complete rows.*12 free"),
+    ):
+        warnings.simplefilter("ignore", sq.HeywoodWarning)
+        try:
+            sq.sem(data, _GROUP_MODEL, group="branch")
+        except ServqualError:
+            pass  # the warning is the point; a tiny group may not converge
+
+
+CASES["sem_group_smaller_than_its_parameters"] = _group_smaller_than_its_parameters
+
+
 #: name → (call, error type, words the message must contain)
 ONE_LINERS: dict[str, tuple[Callable[[], Any], type[ServqualError], tuple[str, ...]]] = {
     "sem_syntax_error": (
@@ -1400,6 +1430,128 @@ ONE_LINERS: dict[str, tuple[Callable[[], Any], type[ServqualError], tuple[str, .
         lambda: sq.sem(frame(), "f =~ E1 + E2 + E99"),
         sq.MissingColumnError,
         ("E99",),
+    ),
+    "measurement_invariance_group_and_by": (
+        lambda: sq.measurement_invariance(_hs(), _HS_MODEL, group="school", by="school"),
+        sq.DataError,
+        ("group='school'", "by='school'"),
+    ),
+    "measurement_invariance_unknown_step": (
+        lambda: sq.measurement_invariance(_hs(), _HS_MODEL, group="school", steps=["metrik"]),
+        sq.DataError,
+        ("'metrik'", "'metric'"),
+    ),
+    "measurement_invariance_missing_group": (
+        lambda: sq.measurement_invariance(_hs(), _HS_MODEL, group="shcool"),
+        sq.MissingColumnError,
+        ("'shcool'", "'school'"),
+    ),
+    "measurement_invariance_small_group": (
+        lambda: sq.measurement_invariance(
+            pd.concat([_hs().head(150), _hs().tail(5)]), _HS_MODEL, group="school"
+        ),
+        sq.InsufficientDataError,
+        ("'Grant-White'", "5 complete"),
+    ),
+    "measurement_invariance_constant_item_in_group": (
+        lambda: sq.measurement_invariance(
+            _hs().assign(x4=lambda d: d["x4"].where(d["school"] != "Grant-White", 2.0)),
+            _HS_MODEL,
+            group="school",
+        ),
+        sq.DataError,
+        ("x4", "'Grant-White'"),
+    ),
+    "measurement_invariance_unknown_segment": (
+        lambda: sq.measurement_invariance(survey(), by="region"),
+        sq.MissingColumnError,
+        ("'region'",),
+    ),
+    "measurement_invariance_bad_cutoff": (
+        lambda: sq.measurement_invariance(
+            _hs(), _HS_MODEL, group="school", cutoffs={"delta_cfi": "small"}
+        ),
+        sq.DataError,
+        ("delta_cfi", "'small'"),
+    ),
+    "lrt_different_rows": (
+        lambda: sq.lrt(sq.sem(_hs(), _HS_MODEL), sq.sem(_hs().head(200), "f =~ x1 + x2 + x3")),
+        sq.DataError,
+        ("different",),
+    ),
+    "lrt_one_model": (
+        lambda: sq.lrt(sq.sem(_hs(), _HS_MODEL)),
+        sq.DataError,
+        ("at least two",),
+    ),
+    "compare_groups_invariance_not_a_result": (
+        lambda: sq.compare_groups(sq.load_example("retail_bank"), "branch", invariance=3),
+        sq.DataError,
+        ("invariance=", "int"),
+    ),
+    "sem_group_column_missing": (
+        lambda: sq.sem(_groups(), _GROUP_MODEL, group="brnch"),
+        sq.MissingColumnError,
+        ("'brnch'", "'branch'"),
+    ),
+    "sem_group_one_group": (
+        lambda: sq.sem(_groups().assign(branch="north"), _GROUP_MODEL, group="branch"),
+        sq.DataError,
+        ("'branch'", "north", "at least two"),
+    ),
+    "sem_group_too_few_rows": (
+        lambda: sq.sem(
+            pd.concat([_groups(), _groups().iloc[:4].assign(branch="tiny")]),
+            _GROUP_MODEL,
+            group="branch",
+        ),
+        sq.InsufficientDataError,
+        ("tiny", "4 complete"),
+    ),
+    "sem_group_constant_item": (
+        lambda: sq.sem(
+            _groups().assign(E3=lambda d: d["E3"].where(d["branch"] != "south", 4.0)),
+            _GROUP_MODEL,
+            group="branch",
+        ),
+        sq.DataError,
+        ("'E3'", "south"),
+    ),
+    "sem_group_partial_unknown": (
+        lambda: sq.sem(
+            _groups(),
+            _GROUP_MODEL,
+            group="branch",
+            group_equal="loadings",
+            group_partial="f=~E9",
+        ),
+        sq.InstrumentError,
+        ("'f=~E9'", "closest"),
+    ),
+    "sem_group_equal_typo": (
+        lambda: sq.sem(_groups(), _GROUP_MODEL, group="branch", group_equal="intercept"),
+        sq.DataError,
+        ("'intercept'", "'intercepts'"),
+    ),
+    "sem_group_survey_unknown_segment": (
+        lambda: sq.sem(survey(segments=["branch"]), group="region"),
+        sq.MissingColumnError,
+        ("'region'", "branch"),
+    ),
+    "cfa_group_equal_without_group": (
+        lambda: sq.cfa(_groups(), {"f": ["E1", "E2", "E3"]}, group_equal="loadings"),
+        sq.DataError,
+        ("group=",),
+    ),
+    "score_tests_not_a_fit": (
+        lambda: sq.score_tests(pd.DataFrame({"a": [1]})),
+        sq.DataError,
+        ("DataFrame",),
+    ),
+    "score_tests_no_constraints": (
+        lambda: sq.score_tests(sq.sem(_groups(), _GROUP_MODEL, group="branch")),
+        sq.DataError,
+        ("no equality constraints",),
     ),
     "modification_indices_not_a_fit": (
         lambda: sq.modification_indices(pd.DataFrame({"a": [1]})),
@@ -1666,6 +1818,7 @@ SWEEP_ONLY = {
     "value_links",
     "plot_control",
     "plot_drivers",
+    "plot_invariance",
     "plot_ipa",
     "plot_kano",
     "plot_kpi",

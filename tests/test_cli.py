@@ -132,6 +132,7 @@ def test_report_command_on_user_columns(user_export, tmp_path, capsys):
     out = tmp_path / "r.html"
     argv = ["report", str(path), "-i", "servqual22", "--columns", "E=exp_{n},P=perc_{n}"]
     argv += ["-o", str(out)]
+    argv += ["--no-invariance"]
     assert main([*argv, "--index-col", "respondent", "--segments", "branch"]) == 0
     assert out.exists() and "Wrote" in capsys.readouterr().out
 
@@ -164,6 +165,8 @@ def test_report_command_options(tmp_path, capsys):
     assert "(expectation items)" in text
     assert "<h2>From quality to outcomes (structural model)</h2>" in text
     assert "its expectation items, and recommend is regressed" in text
+    # the invariance section tests the --score items across the --by groups kept
+    assert "Measurement invariance of expectation by branch (ML; 2 groups: south" in text
     body = text.split("id='gaps-item'")[1].split("</table>")[0]
     assert "TAN1" not in body and "TAN3" in body
     block = text.split("id='gaps-by-branch'")[1].split("</table>")[0]
@@ -241,3 +244,27 @@ def test_every_option_has_help():
             if isinstance(action, argparse._SubParsersAction):
                 continue
             assert action.help, f"{name}: {action.option_strings or action.dest} has no help"
+
+
+def test_report_command_no_invariance_switches_the_invariance_section_off(tmp_path, monkeypatch):
+    import importlib
+
+    seen = []
+
+    def fake_report(survey, path, **options):
+        seen.append(options["invariance"])
+        return path
+
+    monkeypatch.setattr(importlib.import_module("servqual.report"), "report", fake_report)
+    path = tmp_path / "bank.csv"
+    sq.datasets.load_frame("retail_bank").to_csv(path, index=False)
+    argv = ["report", str(path), "-i", "servqual22", "-o", str(tmp_path / "r.html")]
+    assert main(argv) == 0
+    assert main([*argv, "--no-invariance"]) == 0
+    assert seen == [True, False]
+
+
+def test_report_command_help_names_no_invariance(capsys):
+    assert main(["report", "--help"]) == 0
+    out = " ".join(capsys.readouterr().out.split())
+    assert "--no-invariance" in out and "measurement-invariance section" in out

@@ -18,6 +18,7 @@ def test_notebooks_present():
         "03_four_perspectives.ipynb",
         "04_chart_gallery.ipynb",
         "05_quality_to_loyalty.ipynb",
+        "06_compare_branches.ipynb",
     ]
 
 

@@ -7,6 +7,7 @@ import io
 import re
 import warnings
 from html.parser import HTMLParser
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -197,6 +198,7 @@ def test_report_zone_of_tolerance(tmp_path):
         factor=False,
         validity=False,
         likert=False,
+        invariance=False,
         dpi=50,
     )
     text = out.read_text(encoding="utf-8")
@@ -223,6 +225,7 @@ def test_failing_section_shows_message(bank, tmp_path, monkeypatch):
         factor=False,
         validity=False,
         likert=False,
+        invariance=False,
         dpi=40,
     )
     text = out.read_text(encoding="utf-8")
@@ -330,7 +333,8 @@ def test_report_paired_tests_match(bank, bank_report):
 def test_report_three_column_reliability_is_msa_and_mss(tmp_path):
     survey = sq.load_example("zone_of_tolerance")
     out = sq.report(survey, tmp_path / "zot.html", tolerance=False, tests=False, drivers=False,
-                    factor=False, validity=False, likert=False, dpi=40)  # fmt: skip
+                    factor=False, validity=False, likert=False, invariance=False,
+                    dpi=40)  # fmt: skip
     text = out.read_text(encoding="utf-8")
     tables = _parse(text)
     assert "alpha-gap" not in tables and "alpha-expectation" not in tables
@@ -348,7 +352,8 @@ def test_report_value_drivers_by_item(tmp_path):
     # one-point quadrant map say nothing, so the report uses the items
     survey = sq.load_example("value")
     out = sq.report(survey, tmp_path / "value.html", reliability=False, tests=False,
-                    factor=False, validity=False, likert=False, dpi=40)  # fmt: skip
+                    factor=False, validity=False, likert=False, invariance=False,
+                    dpi=40)  # fmt: skip
     text = out.read_text(encoding="utf-8")
     tables = _parse(text)
     shown = _as_frame(tables["key-drivers"])
@@ -507,7 +512,9 @@ def test_small_groups_left_out_and_the_rest_analysed(korean, korean_report):
 
 # --------------------------------------------------------------------------- options
 def _quick(survey, path, **kwargs):
-    options = dict(reliability=False, factor=False, validity=False, likert=False, dpi=30)
+    options = dict(
+        reliability=False, factor=False, validity=False, likert=False, invariance=False, dpi=30
+    )
     options.update(kwargs)
     return sq.report(survey, path, **options).read_text(encoding="utf-8")
 
@@ -769,8 +776,9 @@ def test_sem_heywood_warning_is_a_note(bank, bank_sem, tmp_path, monkeypatch):
 def test_report_names_items_and_dimensions_by_label(tmp_path):
     survey = sq.load_example("retail_bank")
     inst = survey.instrument
-    coded = sq.report(survey, tmp_path / "code.html", progress=False).read_text(encoding="utf-8")
-    named = sq.report(survey, tmp_path / "label.html", labels="text", progress=False).read_text(
+    options = dict(progress=False, invariance=False)
+    coded = sq.report(survey, tmp_path / "code.html", **options).read_text(encoding="utf-8")
+    named = sq.report(survey, tmp_path / "label.html", labels="text", **options).read_text(
         encoding="utf-8"
     )
     first = inst.dimensions[0].items[0]
@@ -779,3 +787,173 @@ def test_report_names_items_and_dimensions_by_label(tmp_path):
     assert f">{inst.dimensions[0].label}<" not in coded
     with pytest.raises(sq.DataError, match="labels='names'"):
         sq.report(survey, tmp_path / "x.html", labels="names", progress=False)
+
+
+# --------------------------------------------------------------------------- invariance
+@pytest.fixture(scope="module")
+def bank_invariance():
+    """The invariance test the report's section shows, on a survey of its own (the
+    result is recorded on the survey it runs on)."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", sq.ServqualWarning)
+        return sq.measurement_invariance(sq.load_example("retail_bank"), by="branch")
+
+
+def _section(text, slug):
+    return text.split(f'<section id="{slug}">')[1].split("</section>")[0]
+
+
+def test_invariance_section_matches_measurement_invariance(bank, bank_report, bank_invariance):
+    _, text = bank_report
+    assert "<h2>Measurement invariance</h2>" in text
+    block = _section(text, "measurement-invariance")
+    assert "<h3>By branch</h3>" in block and "<h3>By channel</h3>" in block
+    # placed before the comparisons that cite it
+    assert text.index('<section id="measurement-invariance">') < text.index(
+        '<section id="significance-tests">'
+    )
+    shown = _as_frame(_parse(text)["invariance-branch"])
+    expected = bank_invariance.to_frame()
+    assert list(shown.index) == list(expected.index) == ["configural", "metric", "scalar", "strict"]
+    for col, label in [("chisq", "χ²"), ("cfi", "CFI"), ("rmsea", "RMSEA"), ("srmr", "SRMR")]:
+        assert_allclose(shown[label].astype(float), expected[col], atol=5e-4 + 1e-12, rtol=0)
+    diffs = shown["ΔCFI"].iloc[1:].astype(float)
+    assert_allclose(diffs, expected["delta_cfi"].iloc[1:], atol=5e-4 + 1e-12, rtol=0)
+    assert list(shown["Δdf"].iloc[1:]) == [str(int(d)) for d in expected["df_diff"].iloc[1:]]
+    assert list(shown["decision"]) == list(expected["decision"])
+    plain = html.unescape(block)
+    assert bank_invariance.verdict in plain
+    assert bank_invariance.rule in plain  # the decision rule, named
+    assert "Consequence: the branch groups read the perception items alike" in plain
+    # the report's fits are its own: the caller's survey records nothing
+    assert dict(bank.invariance) == {}
+
+
+def test_invariance_notes_in_the_comparisons_and_segment_gaps(bank_report, bank_invariance):
+    _, text = bank_report
+    note = "Measurement invariance — perception by branch: scalar invariance established"
+    tests = html.unescape(_section(text, "significance-tests"))
+    caption = tests.split("<h3>Differences between branch groups</h3>")[1].split("<table")[0]
+    assert note in caption
+    gaps = html.unescape(_section(text, "gap-scores"))
+    assert note in gaps.split("<h3>By branch</h3>")[1].split("<table")[0]
+    assert "by channel: scalar invariance established" in gaps.split("<h3>By channel</h3>")[1]
+
+
+def test_invariance_summary_sentence(bank_report, bank_invariance):
+    _, text = bank_report
+    sentences = _summary(text)
+    line = next(s for s in sentences if s.startswith("Scalar measurement invariance across branch"))
+    assert bank_invariance.scalar_established
+    assert line.startswith(
+        f"Scalar measurement invariance across branch holds for the perception items "
+        f"(highest level: {bank_invariance.established};"
+    )
+    assert any(s.startswith("Scalar measurement invariance across channel") for s in sentences)
+
+
+def test_invariance_section_absent_without_segments(tmp_path):
+    survey = sq.load_example("excellence")
+    assert survey.segments is None
+    text = _quick(survey, tmp_path / "r.html", drivers=False, sem=False, invariance=True)
+    assert "Measurement invariance" not in text
+    assert "<h2>Gap scores</h2>" in text
+
+
+def test_invariance_false_removes_section_notes_and_summary(bank, tmp_path, monkeypatch):
+    report_module = importlib.import_module("servqual.report")
+
+    def boom(*args, **kwargs):
+        raise AssertionError("measurement_invariance must not run with invariance=False")
+
+    monkeypatch.setattr(report_module, "measurement_invariance", boom)
+    text = _quick(bank, tmp_path / "r.html", by="branch", drivers=False, sem=False,
+                  invariance=False)  # fmt: skip
+    assert "Measurement invariance" not in text
+    assert "Scalar measurement invariance" not in text
+    assert "<h3>Differences between branch groups</h3>" in text
+
+
+@pytest.fixture(scope="module")
+def hs_invariance():
+    """A sequence whose scalar step fails (Holzinger–Swineford by school): with the
+    partial-invariance search (two intercepts freed) and without it (metric only)."""
+    hs = pd.read_csv(Path(__file__).parent / "reference" / "invariance_hs_data.csv")
+    model = "visual =~ x1 + x2 + x3\ntextual =~ x4 + x5 + x6\nspeed =~ x7 + x8 + x9"
+    partial = sq.measurement_invariance(hs, model, group="school")
+    metric = sq.measurement_invariance(hs, model, group="school", partial=False)
+    return partial, metric
+
+
+def test_invariance_failed_step_shows_releases(bank, tmp_path, monkeypatch, hs_invariance):
+    report_module = importlib.import_module("servqual.report")
+
+    partial, _ = hs_invariance
+    monkeypatch.setattr(report_module, "measurement_invariance", lambda *a, **k: partial)
+    text = _quick(bank, tmp_path / "r.html", by="branch", drivers=False, sem=False, invariance=True)
+    block = html.unescape(_section(text, "measurement-invariance"))
+    assert "The scalar step failed." in block
+    assert "freed in the partial model: x3~1, x7~1." in block
+    releases = _as_frame(_parse(text)["invariance-branch-releases"])
+    assert list(releases.index) == list(partial.releases.index)
+    assert list(releases["released"]) == [str(v) for v in partial.releases["released"]]
+    assert "Invariance is partial (x3~1, x7~1 free across groups)" in block
+    shown = _as_frame(_parse(text)["invariance-branch"])
+    assert list(shown.index) == list(partial.to_frame().index)
+    assert shown.loc["scalar (partial)", "freed"] == "x3~1, x7~1"
+    summary = " ".join(_summary(text))
+    assert "invariance across branch holds" in summary and "strict (partial)" in summary
+
+
+def test_invariance_not_established_warns_in_the_comparisons(
+    bank, tmp_path, monkeypatch, hs_invariance
+):
+    report_module = importlib.import_module("servqual.report")
+
+    _, metric = hs_invariance
+    monkeypatch.setattr(report_module, "measurement_invariance", lambda *a, **k: metric)
+    text = _quick(bank, tmp_path / "r.html", by="branch", drivers=False, sem=False, invariance=True)
+    block = html.unescape(_section(text, "measurement-invariance"))
+    assert "Only metric invariance holds" in block
+    assert "Consequence: loadings are equal but intercepts are not" in block
+    tests = html.unescape(_section(text, "significance-tests"))
+    assert "scalar invariance NOT established (highest: metric" in tests
+    assert "⚠ Scalar measurement invariance was tested and not established" in tests
+    gaps = html.unescape(_section(text, "gap-scores"))
+    assert "scalar invariance NOT established" in gaps
+    summary = " ".join(_summary(text))
+    assert "Scalar measurement invariance across branch fails" in summary
+    assert "read those comparisons with care" in summary
+
+
+@pytest.mark.parametrize(
+    "error",
+    [
+        sq.ConvergenceError("the optimizer did not converge"),
+        np.linalg.LinAlgError("Singular matrix"),
+    ],
+)
+def test_invariance_failure_is_a_message(bank, tmp_path, monkeypatch, error):
+    report_module = importlib.import_module("servqual.report")
+
+    def fail(*args, **kwargs):
+        raise error
+
+    monkeypatch.setattr(report_module, "measurement_invariance", fail)
+    text = _quick(bank, tmp_path / "r.html", by="branch", drivers=False, sem=False, invariance=True)
+    block = html.unescape(_section(text, "measurement-invariance"))
+    assert "Not available:" in block and str(error) in block
+    assert "<h3>Differences between branch groups</h3>" in text  # the report carries on
+    assert "Measurement invariance —" not in text  # and the comparisons cite nothing
+    assert "Scalar measurement invariance" not in " ".join(_summary(text))
+
+
+def test_invariance_group_too_small_for_the_model(tmp_path):
+    frame = sq.datasets.load_frame("retail_bank").copy()
+    frame["visit"] = np.where(np.arange(len(frame)) < 12, "first", "repeat")
+    survey = sq.Survey(frame, "servqual22", segments=["visit"])
+    text = _quick(survey, tmp_path / "r.html", drivers=False, sem=False, invariance=True)
+    block = html.unescape(_section(text, "measurement-invariance"))
+    assert "Not available:" in block and "Group 'first' of 'visit' has" in block
+    assert "InsufficientDataError" in block
+    assert "<h3>Differences between visit groups</h3>" in text

@@ -35,6 +35,7 @@ from .exceptions import (
     ImportanceWeightError,
     InstrumentError,
     InsufficientDataError,
+    InvarianceWarning,
     MissingColumnError,
     MissingDataWarning,
     NonNumericError,
@@ -49,6 +50,7 @@ from .plotting import (  # importing plotting registers the charts results draw 
     plot_control,
     plot_drivers,
     plot_gaps,
+    plot_invariance,
     plot_ipa,
     plot_kano,
     plot_kpi,
@@ -72,6 +74,7 @@ if TYPE_CHECKING:  # the lazily loaded names below, for type checkers and IDEs
     from . import gaps as gaps
     from . import groups as groups
     from . import inference as inference
+    from . import invariance as invariance
     from . import io as io
     from . import models as models
     from . import operations as operations
@@ -100,9 +103,17 @@ if TYPE_CHECKING:  # the lazily loaded names below, for type checkers and IDEs
     from .gaps import GapResult, ToleranceResult, gap_scores, respondent_scores, tolerance_zone
     from .groups import GroupComparisonResult, compare_groups
     from .inference import HotellingResult, PairedTestResult, hotelling_test, p_adjust, paired_tests
+    from .invariance import InvarianceResult, LRTResult, lrt, measurement_invariance
     from .io import read_survey
     from .kano import KanoResult, kano
-    from .models import ModificationIndicesResult, SEMResult, modification_indices, sem
+    from .models import (
+        ModificationIndicesResult,
+        ScoreTestResult,
+        SEMResult,
+        modification_indices,
+        score_tests,
+        sem,
+    )
     from .omega import OmegaResult, omega
     from .operations import control_chart, csat, kpi_series, nps
     from .polychoric import PolychoricResult, PolyserialResult, polychoric, polyserial
@@ -163,9 +174,17 @@ _LAZY: dict[str, tuple[str, ...]] = {
         "p_adjust",
         "paired_tests",
     ),
+    "invariance": ("InvarianceResult", "LRTResult", "lrt", "measurement_invariance"),
     "io": ("read_survey",),
     "kano": ("KanoResult", "kano"),
-    "models": ("ModificationIndicesResult", "SEMResult", "modification_indices", "sem"),
+    "models": (
+        "ModificationIndicesResult",
+        "ScoreTestResult",
+        "SEMResult",
+        "modification_indices",
+        "score_tests",
+        "sem",
+    ),
     "omega": ("OmegaResult", "omega"),
     "operations": ("control_chart", "csat", "kpi_series", "nps"),
     "power": ("PowerResult", "SurveyPowerResult", "power", "power_from_survey", "sample_size"),
@@ -260,11 +279,14 @@ __all__ = [
     "Instrument",
     "InstrumentError",
     "InsufficientDataError",
+    "InvarianceResult",
+    "InvarianceWarning",
     "Item",
     "ItemAnalysisResult",
     "KMOResult",
     "KanoResult",
     "KeyDriverResult",
+    "LRTResult",
     "LikertResult",
     "MissingColumnError",
     "MissingDataWarning",
@@ -280,6 +302,7 @@ __all__ = [
     "SEMResult",
     "Scale",
     "ScaleRangeError",
+    "ScoreTestResult",
     "ServqualError",
     "ServqualWarning",
     "SplitHalfResult",
@@ -316,6 +339,8 @@ __all__ = [
     "kpi_series",
     "likert_distribution",
     "load_example",
+    "lrt",
+    "measurement_invariance",
     "modification_indices",
     "nps",
     "omega",
@@ -326,6 +351,7 @@ __all__ = [
     "plot_control",
     "plot_drivers",
     "plot_gaps",
+    "plot_invariance",
     "plot_ipa",
     "plot_kano",
     "plot_kpi",
@@ -347,6 +373,7 @@ __all__ = [
     "report",
     "respondent_scores",
     "sample_size",
+    "score_tests",
     "sem",
     "split_half",
     "summarize_csv",

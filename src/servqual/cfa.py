@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import warnings
 from collections.abc import Mapping, Sequence
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal, overload
 
 import numpy as np
 import pandas as pd
@@ -38,6 +38,9 @@ from .exceptions import (
     ServqualWarning,
 )
 from .survey import Survey
+
+if TYPE_CHECKING:
+    from .models.api import SEMResult
 
 __all__ = ["CFAResult", "cfa"]
 
@@ -838,15 +841,96 @@ def _std_jacobian(spec: _Spec, x: np.ndarray) -> np.ndarray:
     return np.column_stack(cols)
 
 
+def _cfa_groups(
+    data: Any,
+    model: Mapping[str, Sequence[str]] | str | None,
+    estimator: str,
+    std_lv: bool,
+    nan_policy: str,
+    score: str,
+    group: str,
+    group_equal: str | Sequence[str],
+    group_partial: str | Sequence[str],
+) -> SEMResult:
+    """A multi-group CFA by the SEM engine (lavaan syntax from the mapping)."""
+    from .models.api import sem
+
+    check_choice(estimator, "estimator", ("ml", "mlr"))
+    if isinstance(model, Mapping):
+        if not model:
+            raise InstrumentError("model is empty: give at least one factor and its items.")
+        lines = []
+        for factor, items in model.items():
+            if isinstance(items, str) or not isinstance(items, Sequence) or not items:
+                raise InstrumentError(
+                    f"Factor {factor!r}: its items must be a non-empty list of column names, "
+                    f"got {items!r}."
+                )
+            lines.append(f"{factor} =~ " + " + ".join(str(i) for i in items))
+        syntax: str | None = "\n".join(lines)
+    elif model is None or isinstance(model, str):
+        syntax = model
+    else:
+        raise InstrumentError(
+            f"model must be a mapping factor -> items or lavaan syntax, got {type(model).__name__}."
+        )
+    if syntax is None and not isinstance(data, Survey):
+        raise InstrumentError("model= is required when data is a DataFrame.")
+    return sem(
+        data,
+        syntax,
+        score=score,
+        std_lv=std_lv,
+        nan_policy=nan_policy,
+        estimator=estimator,
+        group=group,
+        group_equal=group_equal,
+        group_partial=group_partial,
+    )
+
+
+@overload
 def cfa(
     data: Any,
-    model: Mapping[str, Sequence[str]] | None = None,
+    model: Mapping[str, Sequence[str]] | str | None = None,
     *,
-    estimator: Estimator = "ml",
+    estimator: str = "ml",
     std_lv: bool = True,
     nan_policy: CFANanPolicy = "listwise",
     score: str = "perception",
-) -> CFAResult:
+    group: None = None,
+    group_equal: str | Sequence[str] = (),
+    group_partial: str | Sequence[str] = (),
+) -> CFAResult: ...
+
+
+@overload
+def cfa(
+    data: Any,
+    model: Mapping[str, Sequence[str]] | str | None = None,
+    *,
+    estimator: str = "ml",
+    std_lv: bool = True,
+    nan_policy: CFANanPolicy = "listwise",
+    score: str = "perception",
+    group: str,
+    group_equal: str | Sequence[str] = (),
+    group_partial: str | Sequence[str] = (),
+) -> SEMResult: ...
+
+
+def cfa(
+    data: Any,
+    model: Mapping[str, Sequence[str]] | str | None = None,
+    *,
+    estimator: str = "ml",
+    std_lv: bool = True,
+    nan_policy: CFANanPolicy = "listwise",
+    score: str = "perception",
+    group: str | None = None,
+    group_equal: str | Sequence[str] = (),
+    group_partial: str | Sequence[str] = (),
+) -> CFAResult | SEMResult:
     """Confirmatory factor analysis of a simple-structure measurement model (ML).
 
     Parameters
@@ -871,6 +955,26 @@ def cfa(
     score : str, default "perception"
         Which item score of a Survey to analyse (``"perception"``, ``"expectation"``,
         ``"gap"`` ...); ignored for a DataFrame.
+    group : str, optional
+        A multi-group CFA: the grouping column of the DataFrame, or a segment of the
+        Survey (``survey.segments``). The model (the mapping, written as lavaan syntax
+        ``factor =~ item1 + item2 ...``, or lavaan syntax passed as a string) is then fitted
+        by the SEM engine (:func:`servqual.sem` with ``group=``), with a mean structure,
+        and the result is that :class:`~servqual.SEMResult` (parameter table with a
+        ``group`` column, ``fit_measures()``, ``group_fit_measures()``, usable with
+        :func:`servqual.score_tests`), not a ``CFAResult``. The identification is this
+        function's ``std_lv`` (default True: factor variances fixed to 1 in the first
+        group; with equal loadings they are free in the others, as lavaan); pass
+        ``std_lv=False`` for lavaan's ``cfa(model, data, group=)`` default (marker
+        loadings).
+    group_equal : str or sequence of str
+        With ``group``: parameters held equal across groups, lavaan's ``group.equal``
+        (``"loadings"``, ``"intercepts"``, ``"means"``, ``"residuals"``,
+        ``"residual.covariances"``, ``"lv.variances"``, ``"lv.covariances"``,
+        ``"regressions"``).
+    group_partial : str or sequence of str
+        With ``group``: parameters exempt from ``group_equal`` (``"visual=~x2"``,
+        ``"x3~1"``), lavaan's ``group.partial``.
 
     Returns
     -------
@@ -967,9 +1071,28 @@ def cfa(
     >>> fit.loadings()["std_all"].round(2).head(3).tolist()
     [0.86, 0.87, 0.88]
     """
-    check_choice(estimator, "estimator", ("ml",))
     if not isinstance(std_lv, bool | np.bool_):
         raise DataError(f"std_lv must be True or False, got {std_lv!r}.")
+    if group is not None:
+        return _cfa_groups(
+            data,
+            model,
+            estimator,
+            bool(std_lv),
+            nan_policy,
+            score,
+            group,
+            group_equal,
+            group_partial,
+        )
+    if group_equal or group_partial:
+        raise DataError("group_equal= and group_partial= need group= (the grouping column).")
+    check_choice(estimator, "estimator", ("ml",))
+    if isinstance(model, str):
+        raise InstrumentError(
+            "cfa takes lavaan syntax (a string) with group= only; without groups pass a "
+            "mapping factor -> items, or use sq.sem(data, model) for lavaan syntax."
+        )
     x, spec_model, _index, dropped, used_score = _prepare(data, model, score, nan_policy)
     spec = _Spec(spec_model, bool(std_lv))
     n, p = x.shape

@@ -274,6 +274,7 @@ def _cmd_report(args: argparse.Namespace) -> int:
         exclude=args.exclude or (),
         level=args.level,
         sem=not args.no_sem,
+        invariance=not args.no_invariance,
         labels=args.labels,
     )
     print(f"Wrote {path}")
@@ -384,6 +385,13 @@ def build_parser() -> argparse.ArgumentParser:
         "--no-sem",
         action="store_true",
         help="leave out the structural model from the quality dimensions to the outcome",
+    )
+    r.add_argument(
+        "--no-invariance",
+        action="store_true",
+        help="leave out the measurement-invariance section (multi-group factor models of "
+        "the items across each segment's groups, a few seconds per segment); the segment "
+        "comparisons then carry no invariance note",
     )
     r.set_defaults(func=_cmd_report)
     return parser

@@ -20,6 +20,7 @@ __all__ = [
     "ImportanceWeightError",
     "InstrumentError",
     "InsufficientDataError",
+    "InvarianceWarning",
     "MissingColumnError",
     "MissingDataWarning",
     "NonNumericError",
@@ -83,6 +84,11 @@ class MissingDataWarning(ServqualWarning):
 
 class ReliabilityWarning(ServqualWarning):
     """A reliability figure is suspicious (negative alpha, reverse-keyed item, collapse)."""
+
+
+class InvarianceWarning(ServqualWarning):
+    """Groups are compared although measurement invariance across them was tested and
+    scalar invariance was not established (see :func:`servqual.measurement_invariance`)."""
 
 
 class HeywoodWarning(ServqualWarning):

@@ -10,6 +10,7 @@ of the dimension scores; the importance-weighted overall score is
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Sequence
 from typing import Any, Literal
 
@@ -67,6 +68,7 @@ class GapResult(TableResult):
     nan_policy: str
     dropped_rows: tuple[Any, ...]
     survey_weighted: bool
+    invariance_note: str = ""
 
     _plot_function = "plot_gaps"
 
@@ -80,10 +82,11 @@ class GapResult(TableResult):
             n = f"n={used[0]}" + ("" if used[0] == self.n else f" of {self.n}")
         else:
             n = f"n≤{used.max()} of {self.n}"
-        return (
+        head = (
             f"{self.title} · {self.level}{w}{seg} · {n} · "
             f"{self.confidence_level:.0%} t-CI{sw} · nan_policy={self.nan_policy}"
         )
+        return head + (f"\n{self.invariance_note}" if self.invariance_note else "")
 
     @property
     def _note(self) -> str:
@@ -133,6 +136,7 @@ def gap_scores(
     weighted: bool = False,
     reference: str | None = None,
     confidence_level: float = 0.95,
+    invariance: Any = None,
 ) -> GapResult:
     """Mean gap scores (perception − reference) with t confidence intervals.
 
@@ -158,6 +162,16 @@ def gap_scores(
         ``"expectation"`` work too.
     confidence_level : float
         Confidence level of the t interval of each mean.
+    invariance : InvarianceResult or list of them, optional
+        A measurement-invariance test of the segments
+        (:func:`~servqual.measurement_invariance`). By default, with ``by=``, the
+        results recorded on the survey for those segments are used
+        (``survey.invariance``: the one for ``(segment, "gap")``, else every one
+        recorded for the segment, e.g. perceptions and expectations). When tested, the
+        header says whether scalar invariance was established (``invariance_note``) and
+        an :class:`~servqual.InvarianceWarning` is raised when it was not; untested
+        segments (and a :class:`~servqual.SurveySummary`, which has no rows to test)
+        get no note.
 
     Returns
     -------
@@ -208,6 +222,8 @@ def gap_scores(
     >>> res.to_frame()[["perception", "reference", "gap"]].round(2).index.tolist()
     ['tangibles', 'reliability', 'responsiveness', 'assurance', 'empathy']
     """
+    from .invariance import comparison_note
+
     src = as_source(survey, "gap_scores")
     level = check_level(level)
     weighted = check_flag(weighted, "weighted")
@@ -219,7 +235,8 @@ def gap_scores(
         label = m.labels if key is None else [f"{key} / {lab}" for lab in m.labels]
         require_n(m.n, label, 2, "A gap score with a confidence interval")
     blocks = [gap_block(m, level, conf, conformance=conformance) for _key, m in groups]
-    return gap_result(
+    note = comparison_note(src, by, "gap", invariance)
+    result = gap_result(
         src.instrument,
         level,
         ref,
@@ -233,6 +250,7 @@ def gap_scores(
         dropped_rows=tuple(src.dropped_rows),
         survey_weighted=src.survey_weighted,
     )
+    return dataclasses.replace(result, invariance_note=note) if note else result
 
 
 def gap_block(

@@ -80,6 +80,7 @@ class GroupComparisonResult(TableResult):
     alternative: str = "two-sided"
     empty_groups: tuple[tuple[str, str], ...] = ()
     skipped_pairs: tuple[tuple[str, str, str], ...] = ()
+    invariance_note: str = ""
 
     @property
     def header(self) -> str:
@@ -103,6 +104,8 @@ class GroupComparisonResult(TableResult):
             head += "\nGames–Howell pairs skipped (a group of one): " + "; ".join(
                 f"{a!r}–{b!r} for {u!r}" for u, a, b in self.skipped_pairs
             )
+        if self.invariance_note:
+            head += "\n" + self.invariance_note
         return head
 
     @property
@@ -368,6 +371,7 @@ def compare_groups(
     alternative: Literal["two-sided", "less", "greater"] = "two-sided",
     reference: str | None = None,
     confidence_level: float = 0.95,
+    invariance: Any = None,
 ) -> GroupComparisonResult:
     """Test whether segments differ in their scores (per item, dimension or overall).
 
@@ -396,6 +400,15 @@ def compare_groups(
         Reference for ``score="gap"`` (default: the instrument's).
     confidence_level : float
         Level of the Welch interval and the post hoc intervals.
+    invariance : InvarianceResult or list of them, optional
+        A measurement-invariance test of the groups
+        (:func:`~servqual.measurement_invariance`). By default the results recorded on
+        the survey for ``by`` are used (``survey.invariance``: the one for
+        ``(by, score)``, else every one recorded for ``by``, e.g. perceptions and
+        expectations for a gap score). When the groups have been tested the header says
+        whether scalar invariance was established (``invariance_note``); when it was
+        not, an :class:`~servqual.InvarianceWarning` is raised. Untested groups get no
+        note: comparisons do not require the test, they report it.
 
     Returns
     -------
@@ -455,6 +468,11 @@ def compare_groups(
 
     Survey weights are ignored here (a :class:`ServqualWarning` says so).
 
+    Mean differences between groups are differences in service quality only when the
+    items measure the same thing in every group: scalar (loading and intercept)
+    invariance (Meredith, 1993). Test it with :func:`~servqual.measurement_invariance`
+    (``survey`` and ``by=``); the comparison then says what was found.
+
     References
     ----------
     Welch, B. L. (1951). On the comparison of several mean values. Biometrika,
@@ -473,6 +491,8 @@ def compare_groups(
     >>> len(res.post_hoc)
     15
     """
+    from .invariance import comparison_note
+
     survey = require_survey(survey)
     check_choice(method, "method", ("auto", "welch", "anova", "welch_anova", "kruskal"))
     check_choice(post_hoc, "post_hoc", ("tukey", "games_howell", None))
@@ -607,4 +627,5 @@ def compare_groups(
         alternative=alternative,
         empty_groups=tuple(empty_groups),
         skipped_pairs=tuple(skipped_pairs),
+        invariance_note=comparison_note(survey, by, score, invariance),
     )

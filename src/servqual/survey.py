@@ -13,6 +13,7 @@ from __future__ import annotations
 import dataclasses
 import html
 import re
+import types
 import warnings
 from collections.abc import Mapping, Sequence
 from typing import Any, Literal
@@ -887,6 +888,32 @@ class Survey:
     def dropped_rows(self) -> tuple[Any, ...]:
         """Index labels of respondents dropped by ``nan_policy='listwise'``."""
         return self._dropped_rows
+
+    @property
+    def invariance(self) -> Mapping[tuple[str, str], Any]:
+        """Measurement-invariance results recorded on this survey, keyed by
+        ``(segment, score)`` (a read-only view; empty until tested).
+
+        :func:`servqual.measurement_invariance` called with this survey and ``by=``
+        records its :class:`~servqual.InvarianceResult` here (a later call for the same
+        segment and score replaces it). :func:`servqual.compare_groups` and
+        :func:`servqual.gap_scores` read it: when the segment they compare has been
+        tested they say in their header whether scalar invariance was established, and
+        warn (:class:`~servqual.InvarianceWarning`) when it was not. Recording on the
+        survey keeps the test and the comparisons it qualifies together without passing
+        the result around; pass ``invariance=`` to those functions to use another result.
+
+        Examples
+        --------
+        >>> import servqual as sq
+        >>> dict(sq.load_example("retail_bank").invariance)
+        {}
+        """
+        return types.MappingProxyType(self.__dict__.setdefault("_invariance", {}))
+
+    def _record_invariance(self, segment: str, score: str, result: Any) -> None:
+        """Record a measurement-invariance result under ``(segment, score)``."""
+        self.__dict__.setdefault("_invariance", {})[(segment, score)] = result
 
     @property
     def recoded(self) -> pd.DataFrame:

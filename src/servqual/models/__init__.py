@@ -10,11 +10,22 @@
 * :mod:`~servqual.models.fit` — fit measures by lavaan's names
 * :mod:`~servqual.models.api` — :func:`sem` and :class:`SEMResult`
 * :mod:`~servqual.models.modindices` — :func:`modification_indices`
+* :mod:`~servqual.models.multigroup` — multi-group models with a mean structure
+  (:mod:`~servqual.models.mgfit` lays out their result)
+* :mod:`~servqual.models.score` — :func:`score_tests` of equality constraints
 """
 
 from __future__ import annotations
 
 from .api import SEMResult, sem
 from .modindices import ModificationIndicesResult, modification_indices
+from .score import ScoreTestResult, score_tests
 
-__all__ = ["ModificationIndicesResult", "SEMResult", "modification_indices", "sem"]
+__all__ = [
+    "ModificationIndicesResult",
+    "SEMResult",
+    "ScoreTestResult",
+    "modification_indices",
+    "score_tests",
+    "sem",
+]

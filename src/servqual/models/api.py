@@ -87,6 +87,14 @@ class SEMResult(TableResult):
     missing: str = "listwise"
     sample_mean: pd.Series | None = None
     implied_mean: pd.Series | None = None
+    groups: tuple[str, ...] = ("",)
+    n_per_group: tuple[int, ...] = ()
+    group: str | None = None
+    group_equal: tuple[str, ...] = ()
+    group_partial: tuple[str, ...] = ()
+    meanstructure: bool = False
+    _group_fit: pd.DataFrame | None = None
+    _mg: Any = None
     _fit: pd.Series
     _r2: pd.Series
     _effects: pd.DataFrame
@@ -98,9 +106,17 @@ class SEMResult(TableResult):
     @property
     def header(self) -> str:
         f = self._fit
+        groups = ""
+        if self.group is not None:
+            sizes = ", ".join(
+                f"{g} {n}" for g, n in zip(self.groups, self.n_per_group, strict=True)
+            )
+            groups = f"{len(self.groups)} groups by {self.group} ({sizes}) · "
+            if self.group_equal:
+                groups += f"equal {', '.join(self.group_equal)} · "
         return (
             f"SEM ({self.estimator.upper()}{', FIML' if self.missing == 'fiml' else ''}, "
-            f"{'std.lv' if self.std_lv else 'marker'}) · {len(self.latent)} latent · "
+            f"{'std.lv' if self.std_lv else 'marker'}) · {groups}{len(self.latent)} latent · "
             f"{len(self.observed)} observed · n={self.n} · chisq={f['chisq']:.3f} "
             f"(df={int(f['df'])}) · CFI={f['cfi']:.3f} · TLI={f['tli']:.3f} · "
             f"RMSEA={f['rmsea']:.3f} · SRMR={f['srmr']:.3f}"
@@ -117,6 +133,34 @@ class SEMResult(TableResult):
         ``nnfi_scaled``, ``cfi_robust``, ``tli_robust``, ``nnfi_robust`` and
         ``rmsea_scaled``/``rmsea_robust`` with their intervals and p-values."""
         return self._fit.copy()
+
+    def group_fit_measures(self) -> pd.DataFrame:
+        """Per-group fit of a multi-group model: a DataFrame indexed by group with ``n``
+        (complete rows), ``chisq`` (the group's contribution ``n_g·F_g`` to the chi-square,
+        lavaan's ``lavInspect(fit, "test")[[1]]$stat.group``; they add up to ``chisq``) and
+        ``srmr`` (Bentler's SRMR of the group with the standardised mean residuals, as
+        ``lavResiduals``; ``fit_measures()["srmr"]`` is their ``n_g/N``-weighted mean).
+
+        Raises
+        ------
+        DataError
+            The fit has one group (fitted without ``group=``).
+
+        Examples
+        --------
+        >>> import warnings, servqual as sq
+        >>> with warnings.catch_warnings():
+        ...     warnings.simplefilter("ignore")
+        ...     fit = sq.sem(sq.load_example("retail_bank"), group="branch")
+        >>> fit.group_fit_measures()["n"].tolist()
+        [81, 53, 75]
+        """
+        if self._group_fit is None:
+            raise DataError(
+                "group_fit_measures() needs a multi-group fit: pass group= (a column or "
+                "segment) to sq.sem or sq.cfa."
+            )
+        return self._group_fit.copy()
 
     def summary(self) -> str:
         """A printed summary laid out like lavaan's
@@ -241,39 +285,49 @@ class SEMResult(TableResult):
             return f"{name:<19}"[:19].ljust(19) + "".join(cells)
 
         endogenous_or_observed = set(self.observed) | set(t.loc[t["op"] == "~", "lhs"])
-        blocks = [
-            ("Latent Variables:", t["op"] == "=~", True),
-            ("Regressions:", t["op"] == "~", True),
-            ("Covariances:", (t["op"] == "~~") & (t["lhs"] != t["rhs"]), True),
-            ("Intercepts:", t["op"] == "~1", False),
-            ("Variances:", (t["op"] == "~~") & (t["lhs"] == t["rhs"]), False),
-            ("Defined Parameters:", t["op"] == ":=", False),
-        ]
-        for title, mask, grouped in blocks:
-            rows = t[mask.to_numpy()]
-            if rows.empty:
+        multi = "group" in t.columns
+        parts = [(g, t[(t["group"] == g).to_numpy()]) for g in self.groups] if multi else [("", t)]
+        if multi and (t["group"] == "").any():
+            parts.append(("", t[(t["group"] == "").to_numpy()]))
+        r2_all = self._r2
+        for k, (gname, tg) in enumerate(parts):
+            if multi and gname:
+                out += ["", f"Group {k + 1} [{gname}]:"]
+            blocks = [
+                ("Latent Variables:", tg["op"] == "=~", True),
+                ("Regressions:", tg["op"] == "~", True),
+                ("Covariances:", (tg["op"] == "~~") & (tg["lhs"] != tg["rhs"]), True),
+                ("Intercepts:", tg["op"] == "~1", False),
+                ("Variances:", (tg["op"] == "~~") & (tg["lhs"] == tg["rhs"]), False),
+                ("Defined Parameters:", tg["op"] == ":=", False),
+            ]
+            for title, mask, grouped in blocks:
+                rows = tg[mask.to_numpy()]
+                if rows.empty:
+                    continue
+                out += ["", title, head]
+                current = None
+                for _, r in rows.iterrows():
+                    if grouped:
+                        if r["lhs"] != current:
+                            current = r["lhs"]
+                            out.append(f"  {current} {r['op']}")
+                        name = f"    {r['rhs']}"
+                    elif title in ("Variances:", "Intercepts:") and (
+                        r["lhs"] in endogenous_or_observed
+                    ):
+                        name = f"   .{r['lhs']}"
+                    else:
+                        name = f"    {r['lhs']}"
+                    if isinstance(r["label"], str) and r["label"]:
+                        name = f"{name} ({r['label']})"
+                    out.append(row(name, r))
+            if multi and not gname:
                 continue
-            out += ["", title, head]
-            current = None
-            for _, r in rows.iterrows():
-                if grouped:
-                    if r["lhs"] != current:
-                        current = r["lhs"]
-                        out.append(f"  {current} {r['op']}")
-                    name = f"    {r['rhs']}"
-                elif title == "Variances:" and r["lhs"] in endogenous_or_observed:
-                    name = f"   .{r['lhs']}"
-                elif title == "Defined Parameters:":
-                    name = f"    {r['lhs']}"
-                else:
-                    name = f"    {r['lhs']}"
-                if isinstance(r["label"], str) and r["label"]:
-                    name = f"{name} ({r['label']})"
-                out.append(row(name, r))
-        r2 = self._r2
-        if len(r2):
-            out += ["", "R-Square:", f"{'':<19}{'Estimate':>8}"]
-            out += [f"    {k!s:<15}"[:19].ljust(19) + f"{float(v):8.3f}" for k, v in r2.items()]
+            r2 = r2_all.xs(gname, level="group") if multi else r2_all
+            if len(r2):
+                out += ["", "R-Square:", f"{'':<19}{'Estimate':>8}"]
+                out += [f"    {i!s:<15}"[:19].ljust(19) + f"{float(v):8.3f}" for i, v in r2.items()]
         return "\n".join(out)
 
     def r_squared(self) -> pd.Series:
@@ -504,6 +558,10 @@ def sem(
     ci: str | None = None,
     rng: int | np.random.Generator | None = None,
     progress: bool | None = None,
+    group: str | None = None,
+    group_equal: str | Sequence[str] = (),
+    group_partial: str | Sequence[str] = (),
+    meanstructure: bool | None = None,
 ) -> SEMResult:
     """Structural equation model from lavaan syntax, by ML or MLR (as ``lavaan::sem``).
 
@@ -667,8 +725,28 @@ def sem(
             raise DataError(f"n_boot must be an integer of at least 2, got {n_boot!r}.")
         gen = as_rng(rng)
 
+    if group is None and (group_equal or group_partial):
+        raise DataError("group_equal= and group_partial= need group= (the grouping column).")
+    if meanstructure is not None and not isinstance(meanstructure, bool | np.bool_):
+        raise DataError(f"meanstructure must be True, False or None, got {meanstructure!r}.")
+    if group is not None:
+        if not isinstance(group, str):
+            raise DataError(f"group must be a column (or segment) name, got {group!r}.")
+        if fiml or se != "standard":
+            raise DataError(
+                f"group={group!r}: multi-group models are fitted with missing='listwise' and "
+                f"se='standard' (got missing={missing!r}, se={se!r}); FIML and the bootstrap "
+                "are not available with groups."
+            )
+        if meanstructure is False:
+            raise DataError(
+                f"group={group!r} fits a mean structure (lavaan's default for groups); "
+                "meanstructure=False is not available with groups."
+            )
     if isinstance(data, Survey):
         frame, model = _survey_frame(data, model, outcome, outcome_name, score)
+        if group is not None:
+            frame = frame.assign(**{group: data.segment(group)})
     else:
         if outcome is not None:
             raise DataError("outcome= builds a model for a Survey; for a DataFrame pass model=.")
@@ -679,6 +757,34 @@ def sem(
                 "'quality =~ q1 + q2 + q3\\nsatisfaction ~ quality'."
             )
     statements, defined = parse_model(model)
+    intercepts = any(st.op == "~1" for st in statements)
+    if intercepts and meanstructure is False:
+        raise DataError(
+            "The model has intercept statements (~ 1), which need a mean structure; drop "
+            "meanstructure=False."
+        )
+    if group is None and (meanstructure or intercepts) and (fiml or se != "standard"):
+        if not (fiml and not intercepts):
+            raise DataError(
+                "meanstructure=True / intercepts (~ 1) are available with missing='listwise' and "
+                f"se='standard' (got missing={missing!r}, se={se!r})."
+            )
+    if group is not None or ((meanstructure or intercepts) and not fiml):
+        from .mgfit import fit_multigroup
+
+        return SEMResult(
+            **fit_multigroup(
+                frame,
+                model,
+                group,
+                group_equal=group_equal,
+                group_partial=group_partial,
+                std_lv=bool(std_lv),
+                estimator=estimator,
+                level=level,
+                nan_policy=nan_policy,
+            )
+        )
     pt = build_partable(statements, defined, [str(c) for c in frame.columns], bool(std_lv))
     exo = np.array([v in pt.ov_x for v in pt.ov])
     if fiml and exo.any():
@@ -930,4 +1036,5 @@ def sem(
         n_boot_improper=int(n_improper),
         _pt=pt,
         _est=est,
+        n_per_group=(int(n),),
     )

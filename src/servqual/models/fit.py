@@ -72,15 +72,20 @@ ROBUST_NAMES = (
 )
 
 
-def robust_fit_measures(fit: dict[str, float], c: float, c_b: float) -> dict[str, float]:
+def robust_fit_measures(
+    fit: dict[str, float], c: float, c_b: float, n_groups: int = 1
+) -> dict[str, float]:
     """Yuan-Bentler scaled test and lavaan 0.6's scaled and robust CFI, TLI and RMSEA.
 
     ``c`` and ``c_b`` are the scaling factors of the model and of the baseline model. The
     "scaled" indices use the scaled statistics (RMSEA: ``T`` on ``c·df`` degrees of
     freedom); the "robust" ones are Brosseau-Liard, Savalei & Li (2012) and
     Brosseau-Liard & Savalei (2014): ``RMSEA = sqrt(max(T/(N df) − c/N, 0))``, its interval
-    ``sqrt(c)`` times the interval of ``T/c``, and CFI/TLI with ``c·df`` for ``df``.
+    ``sqrt(c)`` times the interval of ``T/c``, and CFI/TLI with ``c·df`` for ``df``. With
+    ``n_groups`` G > 1 the RMSEAs and their intervals are multiplied by ``sqrt(G)`` and the
+    close-fit noncentrality divided by G, as lavaan does.
     """
+    root_g = float(np.sqrt(n_groups))
     x2, df, n = fit["chisq"], fit["df"], fit["ntotal"]
     x2_b, df_b = fit["baseline_chisq"], fit["baseline_df"]
     x2s, x2bs = x2 / c, x2_b / c_b
@@ -104,16 +109,18 @@ def robust_fit_measures(fit: dict[str, float], c: float, c_b: float) -> dict[str
         "cfi_robust": cfi_r,
         "tli_robust": tli_r,
         "nnfi_robust": tli_r,
-        "rmsea_scaled": float(np.sqrt(max(x2 / n / df2 - 1.0 / n, 0.0))) if df > 0 else 0.0,
-        "rmsea_ci_lower_scaled": lo_s,
-        "rmsea_ci_upper_scaled": hi_s,
-        "rmsea_pvalue_scaled": float(stats.ncx2.sf(x2, df2, n * df2 * 0.05**2))
+        "rmsea_scaled": root_g * float(np.sqrt(max(x2 / n / df2 - 1.0 / n, 0.0)))
+        if df > 0
+        else 0.0,
+        "rmsea_ci_lower_scaled": root_g * lo_s,
+        "rmsea_ci_upper_scaled": root_g * hi_s,
+        "rmsea_pvalue_scaled": float(stats.ncx2.sf(x2, df2, n * df2 * 0.05**2 / n_groups))
         if df > 0
         else float("nan"),
-        "rmsea_robust": float(np.sqrt(max(x2 / n / df - c / n, 0.0))) if df > 0 else 0.0,
-        "rmsea_ci_lower_robust": float(np.sqrt(c) * lo_r),
-        "rmsea_ci_upper_robust": float(np.sqrt(c) * hi_r),
-        "rmsea_pvalue_robust": float(stats.ncx2.sf(x2s, df, n * df * 0.05**2 / c))
+        "rmsea_robust": root_g * float(np.sqrt(max(x2 / n / df - c / n, 0.0))) if df > 0 else 0.0,
+        "rmsea_ci_lower_robust": root_g * float(np.sqrt(c) * lo_r),
+        "rmsea_ci_upper_robust": root_g * float(np.sqrt(c) * hi_r),
+        "rmsea_pvalue_robust": float(stats.ncx2.sf(x2s, df, n * df * 0.05**2 / c / n_groups))
         if df > 0
         else float("nan"),
     }

@@ -106,6 +106,12 @@ def modification_indices(
             "modification_indices is not available for a model fitted with "
             f"missing={fit.missing!r} yet; refit with missing='listwise' to screen candidates."
         )
+    if fit.group is not None:
+        raise DataError(
+            f"modification_indices is not available for a multi-group fit (group={fit.group!r}) "
+            "yet; use sq.score_tests(fit) for the equality constraints across groups, or fit "
+            "one group at a time."
+        )
     pt = fit._pt
     cands = _candidates(fit)
     cols = ["lhs", "op", "rhs", "mi", "epc", "sepc_lv", "sepc_all"]

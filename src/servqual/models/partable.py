@@ -103,6 +103,14 @@ def build_partable(
     for name in ov:
         if name not in columns:
             raise _missing(name, first_line[name], columns)
+    for st in statements:
+        if st.op == "~1" and st.lhs not in ov and st.lhs not in lv:
+            if st.lhs in columns:
+                raise InstrumentError(
+                    f"Model syntax line {st.line}: {st.lhs} ~ 1 is an intercept of a variable "
+                    "that is not otherwise in the model."
+                )
+            raise _missing(st.lhs, st.line, columns)
     user_cov = {s.lhs for s in covs} | {s.rhs for s in covs}
     ov_x = [v for v in ov_x if v not in user_cov]  # written (co)variances: random, as lavaan
     ov_nox = [v for v in ov if v not in ov_x]

@@ -1,7 +1,8 @@
 """lavaan model syntax → a list of statements (the "flat" table of lavaan's parser).
 
 Supported: the operators ``=~`` (is measured by), ``~`` (is regressed on), ``~~`` (is
-correlated with) and ``:=`` (defined parameter); the modifiers ``0*x`` / ``1.5*x``
+correlated with), ``~ 1`` (intercept of an observed variable, mean of a latent one; it
+switches the mean structure on, as in lavaan) and ``:=`` (defined parameter); the modifiers ``0*x`` / ``1.5*x``
 (fixed value), ``a*x`` (label; equal labels mean equal parameters), ``NA*x`` (free,
 e.g. a first loading); comments starting with ``#`` or ``!``; several right-hand terms
 joined by ``+``; several statements on a line separated by ``;``; and statements that
@@ -194,8 +195,15 @@ def parse_model(model: str) -> tuple[list[Statement], list[Defined]]:
             raise _error(line, op, "nothing on the left of the operator")
         if not rhs:
             raise _error(line, op, "nothing on the right of the operator")
-        if op == "~" and rhs == "1":
-            raise _error(line, "~ 1", "intercepts (a mean structure) are not supported")
+        if op == "~" and rhs.replace(" ", "").split("*")[-1] == "1":
+            # an intercept (observed) or mean (latent): "x ~ 1", "x ~ a*1", "f ~ 0*1"
+            mods = [m.strip() for m in rhs.split("*")[:-1]]
+            _name, fixed, label, free = _term("*".join([*mods, "one_"]), line)
+            for left in [t.strip() for t in lhs.split("+")]:
+                if not _NAME_RE.match(left):
+                    raise _error(line, left, "not a variable name")
+                statements.append(Statement(left, "~1", "", line, fixed, label, free))
+            continue
         if op == ":=":
             defined.append(_defined(lhs, rhs, line))
             continue

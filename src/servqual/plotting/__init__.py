@@ -12,6 +12,7 @@ from .._results import register_chart
 from ._core import plot_gaps, plot_radar, plot_snake, plot_tolerance
 from ._drivers import plot_drivers, plot_ipa, plot_kano
 from ._factor import plot_loadings, plot_scree
+from ._invariance import plot_invariance
 from ._likert import plot_likert
 from ._operations import plot_control, plot_kpi, plot_nps, plot_ratings, plot_score
 from ._sem import plot_sem
@@ -20,6 +21,7 @@ __all__ = [
     "plot_control",
     "plot_drivers",
     "plot_gaps",
+    "plot_invariance",
     "plot_ipa",
     "plot_kano",
     "plot_kpi",

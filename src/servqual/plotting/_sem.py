@@ -43,6 +43,7 @@ def plot_sem(
     covariances: bool = True,
     fontsize: float = 7.0,
     title: str | None = None,
+    group: str | None = None,
 ) -> Any:
     """Path diagram: latent variables (ellipses), observed variables (boxes) and paths.
 
@@ -70,6 +71,9 @@ def plot_sem(
         Font size of names and labels.
     title : str, optional
         Axes title.
+    group : str, optional
+        For a multi-group fit (``sq.sem(..., group=)``): the group whose estimates label
+        the paths (one of ``result.groups``); required there.
 
     Returns
     -------
@@ -92,6 +96,17 @@ def plot_sem(
     if not (hasattr(result, "to_frame") and hasattr(result, "latent")):
         raise DataError(f"plot_sem needs the result of sq.sem(...), got {type(result).__name__}.")
     t = result.to_frame()
+    if "group" in t.columns:
+        groups = list(result.groups)
+        if group is None or str(group) not in groups:
+            what = "needs" if group is None else f"got group={group!r}; it needs"
+            raise DataError(
+                f"plot_sem: the fit has {len(groups)} groups and draws one at a time; {what} "
+                f"group= one of {groups}."
+            )
+        t = t[(t["group"] == str(group)).to_numpy()]
+    elif group is not None:
+        raise DataError("plot_sem: group= is for a multi-group fit (sq.sem(..., group=)).")
     latent = list(result.latent)
     load = t[t["op"] == "=~"]
     reg = t[t["op"] == "~"]
