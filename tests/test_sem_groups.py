@@ -376,3 +376,29 @@ def test_cfa_group_options_need_group() -> None:
         sq.cfa(HS, HS_MAP, group_equal="loadings")
     with pytest.raises(InstrumentError, match="with group= only"):
         sq.cfa(HS, HS_MODEL)
+
+
+def test_plot_sem_one_group_at_a_time() -> None:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    fit = _fit("hs_struct")
+    with pytest.raises(DataError, match="group="):
+        sq.plot_sem(fit)
+    with pytest.raises(DataError, match="Nowhere"):
+        fit.plot(group="Nowhere")
+    ax = fit.plot(group="Grant-White")
+    assert sum(type(p).__name__ == "Ellipse" for p in ax.patches) == 3
+    plt.close("all")
+
+
+def test_defined_parameters_with_groups() -> None:
+    model = HS_MODEL + "\ntextual ~ a*visual\nspeed ~ b*textual\nind := a*b"
+    fit = sq.sem(HS, model, group="school")
+    t = fit.to_frame()
+    a = t.loc["textual~visual|Pasteur", "est"]
+    assert t.loc["textual~visual|Grant-White", "est"] == a  # one label: equal in all groups
+    _close(t.loc["ind:=a*b", "est"], a * t.loc["speed~textual|Pasteur", "est"], 1e-10)
+    assert sq.score_tests(fit).total_df == 2
