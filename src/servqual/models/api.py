@@ -153,7 +153,7 @@ class SEMResult(TableResult):
         ...     warnings.simplefilter("ignore")
         ...     fit = sq.sem(sq.load_example("retail_bank"), group="branch")
         >>> fit.group_fit_measures()["n"].tolist()
-        [81, 53, 75]
+        [75, 81, 53]
         """
         if self._group_fit is None:
             raise DataError(

@@ -263,6 +263,8 @@ class GroupModel:
         self.m_free_par = self.m_par[~fixed]
         pars = np.concatenate([self.ram.row_par, self.m_par])
         self.used = np.unique(pars[pars >= 0])
+        self.compact = np.full(self.q, -1, dtype=int)
+        self.compact[self.used] = np.arange(len(self.used))
 
     def means(self, x: np.ndarray) -> np.ndarray:
         m = self.m_fixed.astype(x.dtype)
@@ -286,6 +288,25 @@ class GroupModel:
     def row_values(self, x: np.ndarray) -> np.ndarray:
         """Values of the group's rows, in the table's order."""
         return self.place(self.ram.row_values(x), self.means(x)[self.m_idx])
+
+    def compact_delta(self, x: np.ndarray) -> np.ndarray:
+        """∂Σ/∂θ for the parameters this group uses (``self.used``), shape (k, p, p)."""
+        ram = self.ram
+        a, s = ram.matrices(x)
+        b = ram.inverse(a)
+        fb = b[: ram.p]
+        fc = fb @ s @ b.T
+        out = np.zeros((len(self.used), ram.p, ram.p))
+        where = self.compact
+        for k in ram.a_rows:
+            i, j = ram.row_i[k], ram.row_j[k]
+            d = np.outer(fb[:, i], fc[:, j])
+            out[where[ram.row_par[k]]] += d + d.T
+        for k in ram.s_rows:
+            i, j = ram.row_i[k], ram.row_j[k]
+            d = np.outer(fb[:, i], fb[:, j])
+            out[where[ram.row_par[k]]] += d if i == j else d + d.T
+        return out
 
     def mean_jacobian(self, x: np.ndarray) -> np.ndarray:
         """∂μ/∂θ, shape (p, q)."""
@@ -337,7 +358,7 @@ class GroupModel:
         inv = np.linalg.inv(sig)
         u = np.linalg.cholesky(inv)
         used = self.used
-        delta = self.ram.delta(x)[used]
+        delta = self.compact_delta(x)
         mats = (u.T @ delta @ u).reshape(len(used), -1)
         jm = self.mean_jacobian(x)[:, used]
         out = np.zeros((self.q, self.q))
@@ -392,14 +413,18 @@ class MultiGroupObjective:
         )
 
     def hessian(self, x: np.ndarray) -> np.ndarray:
-        """Observed Hessian of F by central differences of the analytic gradient."""
+        """Observed Hessian of F by central differences of the analytic gradient (a
+        column differences only the groups whose part of the model uses that parameter)."""
         q = len(x)
         h = 1e-5 * np.maximum(np.abs(x), 1e-2)
-        out = np.empty((q, q))
-        for j in range(q):
-            e = np.zeros(q)
-            e[j] = h[j]
-            out[:, j] = (self(x + e)[1] - self(x - e)[1]) / (2 * h[j])
+        out = np.zeros((q, q))
+        for w, m, d in zip(self.w, self.models, self.data, strict=True):
+            for j in m.used:
+                e = np.zeros(q)
+                e[j] = h[j]
+                gp = m.discrepancy(x + e, d.cov, d.mean, d.logdet)[1]
+                gm = m.discrepancy(x - e, d.cov, d.mean, d.logdet)[1]
+                out[:, j] += w * (gp - gm) / (2 * h[j])
         return 0.5 * (out + out.T)
 
 
@@ -421,7 +446,11 @@ def _scoring(obj: MultiGroupObjective, x: np.ndarray, maxit: int) -> tuple[np.nd
             if chol is not None:
                 step = -linalg.cho_solve(chol, g)
             else:
-                step = -np.linalg.lstsq(obj.expected_hessian(x), g, rcond=None)[0]
+                hess = obj.expected_hessian(x)
+                try:
+                    step = -linalg.cho_solve(linalg.cho_factor(hess), g)
+                except (linalg.LinAlgError, ValueError):
+                    step = -np.linalg.lstsq(hess, g, rcond=None)[0]
         except (linalg.LinAlgError, ValueError):
             break
         t = 1.0
