@@ -23,6 +23,7 @@ from ..exceptions import (
 )
 from ..survey import Survey
 from .bootstrap import bca_interval, bootstrap_draws, jackknife, percentile_interval
+from .dwls import wlsmv_sem
 from .estimate import _hessian, ml_fit
 from .fiml import FIMLModel, em_moments, fiml_fit, fiml_fit_measures, fiml_sample
 from .fit import FIT_NAMES, ROBUST_NAMES, fit_measures, robust_fit_measures
@@ -87,6 +88,11 @@ class SEMResult(TableResult):
     missing: str = "listwise"
     sample_mean: pd.Series | None = None
     implied_mean: pd.Series | None = None
+    # --- WLSMV (ordered=, models/dwls.py) ---
+    ordered: tuple[str, ...] = ()
+    sample_thresholds: pd.Series | None = None
+    gamma: pd.DataFrame | None = None
+    # --- end WLSMV ---
     _fit: pd.Series
     _r2: pd.Series
     _effects: pd.DataFrame
@@ -301,6 +307,38 @@ class SEMResult(TableResult):
         return (t if op is None else t[t["op"] == op]).copy()
 
 
+# --- WLSMV (ordered=, models/dwls.py) ---
+def _wlsmv_requested(ordered: Any, estimator: Any, se: Any, missing: Any) -> bool:
+    """Whether ``sem()`` fits by WLSMV: ``ordered`` given (then the estimator defaults
+    to WLSMV, as lavaan) or ``estimator="wlsmv"`` (then every observed variable is
+    ordinal). Other estimators, the bootstrap and FIML do not combine with it."""
+    if ordered is None or ordered is False:
+        if isinstance(estimator, str) and estimator.lower() == "wlsmv":
+            if ordered is False:
+                raise DataError(
+                    "estimator='wlsmv' is for ordinal variables, but ordered=False; pass "
+                    "ordered=True (or the ordinal column names), or use estimator='ml'."
+                )
+        else:
+            return False
+    elif isinstance(ordered, bool | np.bool_) and not ordered:
+        return False
+    if isinstance(estimator, str) and estimator.lower() not in ("ml", "wlsmv"):
+        raise DataError(
+            f"ordered= is fitted by estimator='wlsmv' (DWLS with robust standard errors and "
+            f"the scaled-and-shifted test, lavaan's default); got estimator={estimator!r}."
+        )
+    if se != "standard" or missing != "listwise":
+        raise DataError(
+            "ordered=/estimator='wlsmv' uses robust (sandwich) standard errors and listwise "
+            f"deletion; se={se!r} and missing={missing!r} are not available with it."
+        )
+    return True
+
+
+# --- end WLSMV ---
+
+
 def _definitions(pt: ParTable) -> list[tuple[str, Any]]:
     return [
         (d.name, compile(ast.parse(d.expression, mode="eval"), "<:=>", "eval")) for d in pt.defined
@@ -504,6 +542,7 @@ def sem(
     ci: str | None = None,
     rng: int | np.random.Generator | None = None,
     progress: bool | None = None,
+    ordered: bool | Sequence[str] | None = None,
 ) -> SEMResult:
     """Structural equation model from lavaan syntax, by ML or MLR (as ``lavaan::sem``).
 
@@ -649,7 +688,10 @@ def sem(
         raise DataError(f"std_lv must be True or False, got {std_lv!r}.")
     if not 0 < level < 1:
         raise DataError(f"level must lie between 0 and 1, got {level!r}.")
-    check_choice(estimator, "estimator", ("ml", "mlr"))
+    # --- WLSMV (ordered=, models/dwls.py) ---
+    wlsmv = _wlsmv_requested(ordered, estimator, se, missing)
+    # --- end WLSMV ---
+    check_choice(estimator, "estimator", ("ml", "mlr", "wlsmv") if wlsmv else ("ml", "mlr"))
     check_choice(se, "se", ("standard", "bootstrap"))
     check_choice(missing, "missing", ("listwise", "fiml"))
     check_choice(nan_policy, "nan_policy", ("listwise", "raise"))
@@ -678,6 +720,17 @@ def sem(
                 "model= (lavaan syntax) is required when data is a DataFrame, e.g. "
                 "'quality =~ q1 + q2 + q3\\nsatisfaction ~ quality'."
             )
+    # --- WLSMV (ordered=, models/dwls.py) ---
+    if wlsmv:
+        return wlsmv_sem(
+            frame,
+            model,
+            ordered=True if ordered is None else ordered,
+            std_lv=bool(std_lv),
+            nan_policy=nan_policy,
+            level=level,
+        )
+    # --- end WLSMV ---
     statements, defined = parse_model(model)
     pt = build_partable(statements, defined, [str(c) for c in frame.columns], bool(std_lv))
     exo = np.array([v in pt.ov_x for v in pt.ov])

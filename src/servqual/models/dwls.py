@@ -1,0 +1,630 @@
+"""WLSMV: diagonally weighted least squares for ordinal (Likert) indicators, with robust
+standard errors and the mean-and-variance adjusted (scaled-and-shifted) test, as
+``lavaan::cfa(model, data, ordered = TRUE)`` (lavaan 0.6's defaults).
+
+Delta parameterization (lavaan's default): every ordinal variable ``y_j`` has a
+standard-normal latent response ``y*_j``; the model for the latent responses is the
+usual ``Σ* = F(I−A)⁻¹S(I−A)⁻ᵀFᵀ`` with the residual variances of the ``y*`` *not*
+parameters but ``θ_jj = 1 − [Σ*]_jj`` (computed with ``θ_jj = 0``), so that
+``diag Σ* = 1`` and the model-implied polychoric correlations are the off-diagonal
+elements of Σ*. Thresholds are free parameters (one per cut point, rows ``"x|t1"``);
+intercepts and latent means are 0 and the scaling factors (``~*~``) 1, as lavaan fixes
+them.
+
+* Estimates minimise ``F = ½ (s − σ(θ))' W (s − σ(θ))`` over the thresholds and the
+  polychoric correlations ``s`` (lavaan's ``fmin``), ``W = diag(Γ)⁻¹``: with a diagonal
+  weight the thresholds are fitted exactly, so the structural parameters minimise the
+  weighted correlation residuals (Gauss–Newton steps with step halving).
+* Robust ("sandwich") covariance: ``N⁻¹ (Δ'WΔ)⁻¹ Δ'WΓWΔ (Δ'WΔ)⁻¹`` (Muthén, du Toit &
+  Spisic 1997), ``Δ = ∂σ/∂θ'``.
+* Test: ``T = 2N·F``, and with ``U = W − WΔ(Δ'WΔ)⁻¹Δ'W``, ``a = √(df / tr[(UΓ)²])``,
+  ``b = df − a·tr(UΓ)``: ``T_ss = a·T + b`` (Asparouhov & Muthén 2010; lavaan's
+  ``scaled.shifted``: ``chisq.scaling.factor = 1/a``, shift ``b``). The baseline model
+  frees the thresholds only (all correlations 0).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import warnings
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from scipy import stats
+
+from .._validation import fmt_list
+from ..cfa import _cfi, _rmsea_ci
+from ..exceptions import (
+    ConvergenceError,
+    DataError,
+    HeywoodWarning,
+    InstrumentError,
+    ServqualWarning,
+)
+from .matrices import RAM
+from .ordinal import OrdinalStats, _lower_pairs, ordinal_stats
+from .partable import ParTable, build_partable
+from .start import start_values
+from .syntax import parse_model
+from .vcov import delta_se
+
+__all__ = ["WLSMV_FIT_NAMES", "wlsmv_sem"]
+
+WLSMV_FIT_NAMES = (
+    "npar",
+    "fmin",
+    "chisq",
+    "df",
+    "pvalue",
+    "chisq_scaled",
+    "df_scaled",
+    "pvalue_scaled",
+    "chisq_scaling_factor",
+    "chisq_shift_parameters",
+    "baseline_chisq",
+    "baseline_df",
+    "baseline_pvalue",
+    "baseline_chisq_scaled",
+    "baseline_df_scaled",
+    "baseline_pvalue_scaled",
+    "baseline_chisq_scaling_factor",
+    "baseline_chisq_shift_parameters",
+    "cfi",
+    "tli",
+    "nnfi",
+    "nfi",
+    "ifi",
+    "cfi_scaled",
+    "tli_scaled",
+    "nnfi_scaled",
+    "nfi_scaled",
+    "ifi_scaled",
+    "ntotal",
+    "rmsea",
+    "rmsea_ci_lower",
+    "rmsea_ci_upper",
+    "rmsea_pvalue",
+    "rmsea_scaled",
+    "rmsea_ci_lower_scaled",
+    "rmsea_ci_upper_scaled",
+    "rmsea_pvalue_scaled",
+    "srmr",
+    "wrmr",
+)
+
+_MAXIT = 500
+
+
+@dataclasses.dataclass
+class _Model:
+    """The parameter table with the residual variances of the ordinal variables turned
+    into derived values (they are the last ``p`` entries of the full parameter vector)."""
+
+    pt: ParTable
+    ram: RAM
+    q: int  # structural free parameters (optimised)
+    theta_par: np.ndarray  # full-vector index of θ_jj for each observed variable
+    rows_i: np.ndarray
+    rows_j: np.ndarray
+
+    def full(self, x: np.ndarray) -> np.ndarray:
+        """Structural parameters → full vector with θ_jj = 1 − [Σ*(θ_jj = 0)]_jj."""
+        z = np.concatenate([x, np.zeros(len(self.theta_par), dtype=x.dtype)])
+        sig0 = self.ram.sigma(z)
+        z[self.theta_par] = 1.0 - np.diag(sig0)
+        return z
+
+    def sigma_cor(self, x: np.ndarray) -> np.ndarray:
+        """Model polychoric correlations below the diagonal (lavaan's order)."""
+        sig = self.ram.sigma(np.concatenate([x, np.zeros(len(self.theta_par), dtype=x.dtype)]))
+        return sig[self.rows_i, self.rows_j]
+
+    def jacobian(self, x: np.ndarray) -> np.ndarray:
+        """∂σ_cor/∂θ', (m, q)."""
+        d = self.ram.delta(np.concatenate([x, np.zeros(len(self.theta_par))]))
+        return d[: self.q, self.rows_i, self.rows_j].T
+
+
+def _resolve_ordered(ordered: Any, pt: ParTable, columns: list[str]) -> None:
+    """Check ``ordered`` (True or names) against the model's observed variables."""
+    if ordered is True:
+        return
+    if isinstance(ordered, str):
+        ordered = [ordered]
+    if not isinstance(ordered, Sequence) or isinstance(ordered, bytes) or not ordered:
+        raise DataError(
+            "ordered must be True (every observed model variable is ordinal) or a list of "
+            f"column names, got {ordered!r}."
+        )
+    names = [str(v) for v in ordered]
+    not_col = [v for v in names if v not in columns]
+    if not_col:
+        raise DataError(f"ordered names {fmt_list(not_col)}, which are not columns of the data.")
+    not_ov = [v for v in names if v not in pt.ov]
+    if not_ov:
+        raise DataError(
+            f"ordered names {fmt_list(not_ov)}, which are not observed variables of the "
+            f"model (those are {fmt_list(list(pt.ov))})."
+        )
+    rest = [v for v in pt.ov if v not in names]
+    if rest:
+        raise DataError(
+            "WLSMV with a mix of ordinal and continuous variables is not supported yet: "
+            f"ordered leaves out {fmt_list(rest)}. Declare every observed model variable "
+            "ordered (ordered=True), or fit the continuous model with estimator='ml'/'mlr'."
+        )
+
+
+def _build_model(pt0: ParTable) -> _Model:
+    t = pt0.table.copy()
+    ov = list(pt0.ov)
+    if pt0.ov_x:
+        raise InstrumentError(
+            f"WLSMV: observed predictors {fmt_list(list(pt0.ov_x))} (exogenous covariates) are "
+            "not supported with ordered variables yet; model them as indicators of latent "
+            "variables."
+        )
+    reg_x = sorted(set(t.loc[(t["op"] == "~") & t["rhs"].isin(ov), "rhs"]))
+    if reg_x:
+        raise InstrumentError(
+            f"WLSMV: the ordinal variable(s) {fmt_list(reg_x)} predict other variables (~); "
+            "in the delta parameterization ordinal variables can only be indicators or "
+            "outcomes."
+        )
+    is_var = (t["op"] == "~~") & (t["lhs"] == t["rhs"]) & t["lhs"].isin(ov)
+    user_var = t.loc[is_var & (t["user"] == 1), "lhs"].tolist()
+    if user_var:
+        raise InstrumentError(
+            f"WLSMV: {fmt_list(user_var)} ~~ itself is written in the model, but the residual "
+            "variances of ordinal variables are not parameters in the delta "
+            "parameterization (they are 1 − R²); remove those statements."
+        )
+    # renumber: structural free parameters first, then one derived θ_jj per variable
+    par = t["par"].to_numpy().copy()
+    struct = sorted({int(v) for v in par[(~is_var.to_numpy()) & (par >= 0)]})
+    remap = {old: new for new, old in enumerate(struct)}
+    new_par = np.array([remap.get(int(v), -1) if v >= 0 else -1 for v in par])
+    q = len(struct)
+    var_rows = np.flatnonzero(is_var.to_numpy())
+    theta_par = np.zeros(len(ov), dtype=np.intp)
+    for k, row in enumerate(var_rows):
+        new_par[row] = q + k
+        theta_par[ov.index(t["lhs"].iat[row])] = q + k
+    t["par"] = new_par
+    t.loc[is_var, "free"] = False  # derived, not estimated (lavaan: free = 0)
+    t.loc[is_var, "ustart"] = np.nan
+    pt = dataclasses.replace(pt0, table=t, n_free=q + len(var_rows))
+    ram = RAM(pt)  # the derived rows have par >= 0: RAM places them like free ones
+    i, j = _lower_pairs(len(ov))
+    return _Model(pt, ram, q, theta_par, i, j)
+
+
+def _dwls_fit(mod: _Model, r: np.ndarray, w: np.ndarray, x0: np.ndarray) -> tuple[Any, ...]:
+    """Gauss–Newton minimisation of ½ Σ w (r − σ(θ))²."""
+
+    def f_of(x: np.ndarray) -> float:
+        e = r - mod.sigma_cor(x)
+        return 0.5 * float(np.sum(w * e * e))
+
+    x = x0.astype(float)
+    f = f_of(x)
+    it = 0
+    grad = np.full(len(x), np.inf)
+    for it in range(1, _MAXIT + 1):  # noqa: B007
+        e = r - mod.sigma_cor(x)
+        jac = mod.jacobian(x)
+        jw = jac.T * w
+        grad = -(jw @ e)
+        if np.max(np.abs(grad)) < 1e-12:
+            break
+        try:
+            step = np.linalg.solve(jw @ jac, -grad)
+        except np.linalg.LinAlgError:
+            step = np.linalg.lstsq(jw @ jac, -grad, rcond=None)[0]
+        t = 1.0
+        while t > 1e-10:
+            xn = x + t * step
+            fn = f_of(xn)
+            if np.isfinite(fn) and fn <= f + 1e-15 * max(f, 1.0):
+                break
+            t /= 2
+        else:
+            break
+        small = np.max(np.abs(xn - x)) < 1e-13 * (1 + np.max(np.abs(x)))
+        x, f = xn, fn
+        if small:
+            break
+    e = r - mod.sigma_cor(x)
+    grad = -(mod.jacobian(x).T * w) @ e
+    if not np.all(np.isfinite(x)) or np.max(np.abs(grad)) > 1e-6:
+        raise ConvergenceError(
+            "The DWLS estimation did not converge (largest gradient "
+            f"{np.max(np.abs(grad)):.2g} after {it} iterations). The model may not be "
+            "identified: check the syntax and fix a loading or a variance per latent variable."
+        )
+    return x, f, it
+
+
+def _scaled_shifted(
+    t: float, df: float, ug_trace: float, ug2_trace: float
+) -> tuple[float, float, float]:
+    """(T_ss, scaling factor 1/a, shift b) of Asparouhov & Muthén (2010)."""
+    if df <= 0:
+        return float("nan"), float("nan"), float("nan")
+    a = np.sqrt(df / ug2_trace)
+    shift = df - a * ug_trace
+    return float(a * t + shift), float(1.0 / a), float(shift)
+
+
+def _fit_measures(
+    st: OrdinalStats, mod: _Model, e: np.ndarray, r: np.ndarray, w: np.ndarray, jac: np.ndarray
+) -> dict[str, float]:
+    n = st.n
+    m = len(r)
+    n_th = len(st.th)
+    q = mod.q
+    gcc = st.gamma[n_th:, n_th:]
+    # lavaan's categorical test statistic is (N − 1)·Σ w e² (its fmin = chisq / 2N)
+    x2 = (n - 1.0) * float(np.sum(w * e * e))
+    fmin = x2 / (2.0 * n)
+    df = m - q
+    # U Γ on the correlation block (the thresholds are fitted exactly: U's threshold
+    # rows and columns are 0)
+    wj = jac * w[:, None]
+    info = jac.T @ wj
+    u = np.diag(w) - wj @ np.linalg.solve(info, wj.T) if q else np.diag(w)
+    ug = u @ gcc
+    x2s, c, shift = _scaled_shifted(x2, df, float(np.trace(ug)), float(np.sum(ug * ug.T)))
+    x2_b = (n - 1.0) * float(np.sum(w * r * r))
+    df_b = m
+    ug_b = w[:, None] * gcc
+    x2s_b, c_b, shift_b = _scaled_shifted(
+        x2_b, df_b, float(np.trace(ug_b)), float(np.sum(ug_b * ug_b.T))
+    )
+    cfi, tli = _cfi(x2, df, x2_b, df_b)
+    cfi_s, tli_s = _cfi(x2s, df, x2s_b, df_b)
+
+    def nfi_ifi(a: float, b: float) -> tuple[float, float]:
+        nfi = (b - a) / b
+        ifi = (b - a) / (b - df)
+        return float(nfi), float(ifi)
+
+    nfi, ifi = nfi_ifi(x2, x2_b)
+    nfi_s, ifi_s = nfi_ifi(x2s, x2s_b)
+
+    n1 = n - 1.0  # lavaan's N − 1 for categorical data
+
+    def rmsea(x: float) -> tuple[float, float, float, float]:
+        if df <= 0:
+            return 0.0, 0.0, 0.0, float("nan")
+        value = float(np.sqrt(max((x - df) / (n1 * df), 0.0)))
+        lo, hi = _rmsea_ci(x, df, n1)
+        pv = float(stats.ncx2.sf(x, df, n1 * df * 0.05**2))
+        return value, lo, hi, pv
+
+    rm, rm_lo, rm_hi, rm_p = rmsea(x2)
+    rms, rms_lo, rms_hi, rms_p = rmsea(x2s)
+    resid = np.zeros((len(st.names),) * 2)
+    resid[mod.rows_i, mod.rows_j] = e
+    p = len(st.names)
+    srmr = float(np.sqrt(np.sum(e * e) / (p * (p + 1) / 2)))
+    full_e = np.concatenate([np.zeros(n_th), e])
+    wrmr = float(np.sqrt(np.sum(full_e**2 / np.diag(st.gamma)) * n1 / (n_th + m)))
+
+    def pval(x: float, d: float) -> float:
+        return float(stats.chi2.sf(x, d)) if d > 0 else float("nan")
+
+    return {
+        "npar": float(q + n_th),
+        "fmin": fmin,
+        "chisq": x2,
+        "df": float(df),
+        "pvalue": pval(x2, df),
+        "chisq_scaled": x2s,
+        "df_scaled": float(df),
+        "pvalue_scaled": pval(x2s, df),
+        "chisq_scaling_factor": c,
+        "chisq_shift_parameters": shift,
+        "baseline_chisq": x2_b,
+        "baseline_df": float(df_b),
+        "baseline_pvalue": pval(x2_b, df_b),
+        "baseline_chisq_scaled": x2s_b,
+        "baseline_df_scaled": float(df_b),
+        "baseline_pvalue_scaled": pval(x2s_b, df_b),
+        "baseline_chisq_scaling_factor": c_b,
+        "baseline_chisq_shift_parameters": shift_b,
+        "cfi": cfi,
+        "tli": tli,
+        "nnfi": tli,
+        "nfi": nfi,
+        "ifi": ifi,
+        "cfi_scaled": cfi_s,
+        "tli_scaled": tli_s,
+        "nnfi_scaled": tli_s,
+        "nfi_scaled": nfi_s,
+        "ifi_scaled": ifi_s,
+        "ntotal": float(n),
+        "rmsea": rm,
+        "rmsea_ci_lower": rm_lo,
+        "rmsea_ci_upper": rm_hi,
+        "rmsea_pvalue": rm_p,
+        "rmsea_scaled": rms,
+        "rmsea_ci_lower_scaled": rms_lo,
+        "rmsea_ci_upper_scaled": rms_hi,
+        "rmsea_pvalue_scaled": rms_p,
+        "srmr": srmr,
+        "wrmr": wrmr,
+    }
+
+
+def wlsmv_sem(
+    frame: pd.DataFrame,
+    model: str,
+    *,
+    ordered: Any,
+    std_lv: bool,
+    nan_policy: str,
+    level: float,
+) -> Any:
+    """Fit ``model`` to the ordinal columns of ``frame`` by WLSMV; an :class:`SEMResult`."""
+    from .api import SEMResult, _definitions, _evaluate_defined, _improper, _standardized
+
+    statements, defined = parse_model(model)
+    columns = [str(c) for c in frame.columns]
+    pt0 = build_partable(statements, defined, columns, bool(std_lv))
+    _resolve_ordered(ordered, pt0, columns)
+    mod = _build_model(pt0)
+    pt, ram = mod.pt, mod.ram
+    st = ordinal_stats(frame, list(pt.ov), nan_policy)
+    if st.empty_pairs:
+        shown = ", ".join(f"{a}×{b}" for a, b in st.empty_pairs[:8])
+        more = f" and {len(st.empty_pairs) - 8} more" if len(st.empty_pairs) > 8 else ""
+        warnings.warn(
+            f"WLSMV: {len(st.empty_pairs)} pair(s) of ordinal variables have empty cells in "
+            f"their cross-table ({shown}{more}); as lavaan, no correction is added (the "
+            "polychoric correlations use the observed counts).",
+            ServqualWarning,
+            stacklevel=3,
+        )
+    n, p = st.n, len(pt.ov)
+    n_th = len(st.th)
+    r = st.cor[mod.rows_i, mod.rows_j]
+    m = len(r)
+    gamma_diag = np.diag(st.gamma)
+    w_all = 1.0 / gamma_diag
+    w = w_all[n_th:]
+    if mod.q > m:
+        raise InstrumentError(
+            f"The model has {mod.q} free parameters (besides the thresholds) but only {m} "
+            f"polychoric correlations (df = {m - mod.q}); it is not identified."
+        )
+    # start values from the polychoric matrix (structural parameters only)
+    x0_full = start_values(pt, ram, st.cor)
+    x, _f, nit = _dwls_fit(mod, r, w, x0_full[: mod.q])
+    xf = mod.full(x)
+    e = r - mod.sigma_cor(x)
+    jac = mod.jacobian(x)
+
+    # robust covariance of (structural parameters, thresholds)
+    q_all = mod.q + n_th
+    delta = np.zeros((n_th + m, q_all))
+    delta[n_th:, : mod.q] = jac
+    delta[:n_th, mod.q :] = np.eye(n_th)
+    wd = delta * w_all[:, None]
+    info = delta.T @ wd
+    try:
+        info_inv = np.linalg.inv(info)
+        if np.linalg.cond(info) > 1e14:
+            raise np.linalg.LinAlgError
+        vcov = info_inv @ (wd.T @ st.gamma @ wd) @ info_inv / (n - 1.0)
+    except np.linalg.LinAlgError:
+        warnings.warn(
+            "WLSMV: the information matrix Δ'WΔ is singular (the model may not be "
+            "identified); standard errors are NaN.",
+            ServqualWarning,
+            stacklevel=3,
+        )
+        vcov = np.full((q_all, q_all), np.nan)
+    fit = _fit_measures(st, mod, e, r, w, jac)
+    se_struct = np.sqrt(np.clip(np.diag(vcov)[: mod.q], 0.0, None))
+    se_th = np.sqrt(np.clip(np.diag(vcov)[mod.q :], 0.0, None))
+
+    # the table, in lavaan's order: written rows, thresholds, default rows, scaling
+    # factors (~*~, fixed 1), intercepts (~1, fixed 0), defined parameters
+    t = pt.table
+    values = ram.row_values(xf)
+    par = t["par"].to_numpy()
+    free = par >= 0
+    free[par >= mod.q] = False
+    se_rows = np.zeros(len(t))
+    se_rows[free] = se_struct[par[free]]
+    std_all = _standardized(ram, xf, "all")
+    std_lvv = _standardized(ram, xf, "lv")
+    n_user = int((t["user"] == 1).sum())
+    codes = _definitions(pt)
+    if codes:
+
+        def dfun(z: np.ndarray) -> np.ndarray:
+            return _evaluate_defined(pt, codes, ram.row_values(mod.full(z[: mod.q])))
+
+        dval = dfun(np.concatenate([x, st.th]))
+        dse = delta_se(dfun, np.concatenate([x, st.th]), vcov)
+        dstd_all = _evaluate_defined(pt, codes, std_all)
+        dstd_lv = _evaluate_defined(pt, codes, std_lvv)
+    else:
+        dval = dse = dstd_all = dstd_lv = np.zeros(0)
+    th_lhs = [nm.split("|")[0] for nm in st.th_names]
+    th_rhs = [nm.split("|")[1] for nm in st.th_names]
+    ov, lv = list(pt.ov), list(pt.lv)
+    k_int = len(ov) + len(lv)
+    blocks: list[dict[str, Any]] = [
+        {
+            "lhs": list(t["lhs"])[:n_user],
+            "op": list(t["op"])[:n_user],
+            "rhs": list(t["rhs"])[:n_user],
+            "label": list(t["label"])[:n_user],
+            "free": free[:n_user],
+            "est": values[:n_user],
+            "se": se_rows[:n_user],
+            "std_lv": std_lvv[:n_user],
+            "std_all": std_all[:n_user],
+        },
+        {
+            "lhs": th_lhs,
+            "op": ["|"] * n_th,
+            "rhs": th_rhs,
+            "label": [""] * n_th,
+            "free": np.ones(n_th, dtype=bool),
+            "est": st.th,
+            "se": se_th,
+            "std_lv": st.th,
+            "std_all": st.th,
+        },
+        {
+            "lhs": list(t["lhs"])[n_user:],
+            "op": list(t["op"])[n_user:],
+            "rhs": list(t["rhs"])[n_user:],
+            "label": list(t["label"])[n_user:],
+            "free": free[n_user:],
+            "est": values[n_user:],
+            "se": se_rows[n_user:],
+            "std_lv": std_lvv[n_user:],
+            "std_all": std_all[n_user:],
+        },
+        {
+            "lhs": ov,
+            "op": ["~*~"] * p,
+            "rhs": ov,
+            "label": [""] * p,
+            "free": np.zeros(p, dtype=bool),
+            "est": np.ones(p),
+            "se": np.zeros(p),
+            "std_lv": np.ones(p),
+            "std_all": np.ones(p),
+        },
+        {
+            "lhs": ov + lv,
+            "op": ["~1"] * k_int,
+            "rhs": [""] * k_int,
+            "label": [""] * k_int,
+            "free": np.zeros(k_int, dtype=bool),
+            "est": np.zeros(k_int),
+            "se": np.zeros(k_int),
+            "std_lv": np.zeros(k_int),
+            "std_all": np.zeros(k_int),
+        },
+        {
+            "lhs": [d.name for d in pt.defined],
+            "op": [":="] * len(pt.defined),
+            "rhs": [d.expression.replace("**", "^").replace(" ", "") for d in pt.defined],
+            "label": [d.name for d in pt.defined],
+            "free": np.zeros(len(dval), dtype=bool),
+            "est": dval,
+            "se": dse,
+            "std_lv": dstd_lv,
+            "std_all": dstd_all,
+        },
+    ]
+    cols = ["lhs", "op", "rhs", "label", "free", "est", "se", "std_lv", "std_all"]
+    data = {c: np.concatenate([np.asarray(b[c], dtype=object) for b in blocks]) for c in cols}
+    est_all = data["est"].astype(float)
+    se_all = data["se"].astype(float)
+    is_free = data["free"].astype(bool)
+    has_se = is_free | (data["op"] == ":=")
+    with np.errstate(divide="ignore", invalid="ignore"):
+        z = np.where(has_se & (se_all > 0), est_all / se_all, np.nan)
+    crit = stats.norm.ppf(0.5 + level / 2)
+    lhs, op, rhs = list(data["lhs"]), list(data["op"]), list(data["rhs"])
+    table = pd.DataFrame(
+        {
+            "lhs": lhs,
+            "op": op,
+            "rhs": rhs,
+            "label": list(data["label"]),
+            "free": is_free,
+            "est": est_all,
+            "se": se_all,
+            "z": z,
+            "p_value": 2 * stats.norm.sf(np.abs(z)),
+            "ci_low": est_all - crit * se_all,
+            "ci_high": est_all + crit * se_all,
+            "std_lv": data["std_lv"].astype(float),
+            "std_all": data["std_all"].astype(float),
+        },
+        index=pd.Index(
+            [f"{a}{o}{b}" for a, o, b in zip(lhs, op, rhs, strict=True)], name="parameter"
+        ),
+    )
+
+    # R²: the latent responses (variance 1), then endogenous latent variables
+    _a, s_m = ram.matrices(xf)
+    total = np.diag(ram.implied_all(xf))
+    endo_lv = [f for f in pt.lv if f not in pt.lv_x]
+    r2_names = list(pt.ov) + endo_lv
+    pos = {v: k for k, v in enumerate(ram.names)}
+    r2 = pd.Series(
+        [1.0 - s_m[pos[v], pos[v]] / total[pos[v]] for v in r2_names],
+        index=pd.Index(r2_names, name="variable"),
+        name="r2",
+    )
+    problems = _improper(pt, ram, xf)
+    if problems:
+        warnings.warn(
+            "Improper solution: " + "; ".join(problems) + ". Interpret with care: the model "
+            "may be misspecified or the sample too small.",
+            HeywoodWarning,
+            stacklevel=3,
+        )
+    par_names = [""] * mod.q
+    for k in np.flatnonzero(free)[::-1]:
+        par_names[par[k]] = f"{t['lhs'].iat[k]}{t['op'].iat[k]}{t['rhs'].iat[k]}"
+    par_names += list(st.th_names)
+    ov_index = pd.Index(ov, name="variable")
+    implied = ram.sigma(xf)
+    th_index = pd.Index(list(st.th_names), name="threshold")
+    stat_names = list(st.th_names) + [
+        f"{ov[a]}~~{ov[b]}" for a, b in zip(mod.rows_j, mod.rows_i, strict=True)
+    ]
+    return SEMResult(
+        _table=table,
+        model=model,
+        n=n,
+        observed=pt.ov,
+        latent=pt.lv,
+        estimator="wlsmv",
+        std_lv=bool(std_lv),
+        level=float(level),
+        npar=q_all,
+        iterations=nit,
+        dropped_rows=st.dropped,
+        sample_cov=pd.DataFrame(st.cor, index=ov_index, columns=ov_index),
+        implied_cov=pd.DataFrame(implied, index=ov_index, columns=ov_index),
+        vcov=pd.DataFrame(vcov, index=par_names, columns=par_names),
+        improper=tuple(problems),
+        missing="listwise",
+        ordered=pt.ov,
+        sample_thresholds=pd.Series(st.th, index=th_index, name="threshold"),
+        gamma=pd.DataFrame(st.gamma, index=stat_names, columns=stat_names),
+        _fit=pd.Series({k: fit[k] for k in WLSMV_FIT_NAMES}, name="fit", dtype=float),
+        _r2=r2,
+        _effects=_wlsmv_effects(pt, ram, x, mod, vcov),
+        se_type="robust",
+        ci_type="wald",
+        n_boot=0,
+        n_boot_failed=0,
+        n_boot_improper=0,
+        _pt=pt,
+        _est=xf,
+    )
+
+
+def _wlsmv_effects(pt: ParTable, ram: RAM, x: np.ndarray, mod: _Model, vcov: np.ndarray) -> Any:
+    """Effects along the regression paths with SEs from the structural block of vcov."""
+    from .api import _effects
+
+    q = mod.q
+    big = np.zeros((ram.q, ram.q))
+    big[:q, :q] = vcov[:q, :q]
+    return _effects(pt, ram, mod.full(x), big)
