@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import warnings
 from collections.abc import Mapping, Sequence
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal, overload
 
 import numpy as np
 import pandas as pd
@@ -38,6 +38,9 @@ from .exceptions import (
     ServqualWarning,
 )
 from .survey import Survey
+
+if TYPE_CHECKING:
+    from .models.api import SEMResult
 
 __all__ = ["CFAResult", "cfa"]
 
@@ -838,16 +841,61 @@ def _std_jacobian(spec: _Spec, x: np.ndarray) -> np.ndarray:
     return np.column_stack(cols)
 
 
+# --- WLSMV (ordered=, models/dwls.py): the return type follows ordered/estimator ---
+@overload
 def cfa(
     data: Any,
     model: Mapping[str, Sequence[str]] | None = None,
     *,
-    estimator: Estimator = "ml",
+    estimator: Literal["ml"] = "ml",
     std_lv: bool = True,
     nan_policy: CFANanPolicy = "listwise",
     score: str = "perception",
-) -> CFAResult:
-    """Confirmatory factor analysis of a simple-structure measurement model (ML).
+    ordered: None = None,
+) -> CFAResult: ...
+
+
+@overload
+def cfa(
+    data: Any,
+    model: Mapping[str, Sequence[str]] | None = None,
+    *,
+    estimator: Literal["ml", "wlsmv"] = "ml",
+    std_lv: bool = True,
+    nan_policy: CFANanPolicy = "listwise",
+    score: str = "perception",
+    ordered: bool | Sequence[str],
+) -> SEMResult: ...
+
+
+@overload
+def cfa(
+    data: Any,
+    model: Mapping[str, Sequence[str]] | None = None,
+    *,
+    estimator: Literal["wlsmv"],
+    std_lv: bool = True,
+    nan_policy: CFANanPolicy = "listwise",
+    score: str = "perception",
+    ordered: bool | Sequence[str] | None = None,
+) -> SEMResult: ...
+
+
+# --- end WLSMV ---
+
+
+def cfa(
+    data: Any,
+    model: Mapping[str, Sequence[str]] | None = None,
+    *,
+    estimator: Estimator | Literal["wlsmv"] = "ml",
+    std_lv: bool = True,
+    nan_policy: CFANanPolicy = "listwise",
+    score: str = "perception",
+    ordered: bool | Sequence[str] | None = None,
+) -> CFAResult | SEMResult:
+    """Confirmatory factor analysis of a simple-structure measurement model (ML, or
+    WLSMV for ordinal items).
 
     Parameters
     ----------
@@ -859,8 +907,9 @@ def cfa(
         factor only; factors are correlated. Defaults, for a Survey, to the
         instrument's measurement model ``survey.instrument.model`` (dimensions whose
         items are all scored); required for a DataFrame.
-    estimator : {"ml"}
-        Normal-theory maximum likelihood.
+    estimator : {"ml", "wlsmv"}
+        Normal-theory maximum likelihood, or (ordinal items) WLSMV: with
+        ``estimator="wlsmv"`` every item is ordinal, as with ``ordered=True``.
     std_lv : bool, default True
         Identification. ``True`` fixes the factor variances to 1 and frees every
         loading (lavaan ``std.lv = TRUE``); ``False`` fixes each factor's first
@@ -871,9 +920,21 @@ def cfa(
     score : str, default "perception"
         Which item score of a Survey to analyse (``"perception"``, ``"expectation"``,
         ``"gap"`` ...); ignored for a DataFrame.
+    ordered : True or list of str, optional
+        Ordinal (Likert) items: ``True`` (all items) or their names (all of them: mixed
+        ordinal/continuous models are not supported yet). The model is then fitted by
+        :func:`servqual.sem` with ``ordered=`` — WLSMV as lavaan's
+        ``cfa(model, data, ordered = TRUE)``: thresholds and polychoric correlations,
+        delta parameterization, DWLS estimates, robust standard errors and the
+        scaled-and-shifted test — and the result is a :class:`~servqual.SEMResult`
+        (threshold rows ``"A1|t1"`` in its table, ``fit_measures()`` with
+        ``chisq_scaled``, ``cfi_scaled``, ``rmsea_scaled`` ...). ``std_lv`` keeps its
+        default here (True), unlike lavaan's ``cfa``.
 
     Returns
     -------
+    CFAResult or SEMResult
+        A :class:`~servqual.SEMResult` with ``ordered``/``estimator="wlsmv"``, else:
     CFAResult
         Parameter table (``to_frame()``: ``lhs``, ``op``, ``rhs``, ``free``, ``est``,
         ``se``, ``z``, ``p_value``, ``std_all``, ``std_se``) and fit measures as fields
@@ -966,10 +1027,37 @@ def cfa(
     (199, 0.995, 0.02)
     >>> fit.loadings()["std_all"].round(2).head(3).tolist()
     [0.86, 0.87, 0.88]
+
+    The ratings as ordinal categories (WLSMV; sparse categories and empty cells of the
+    7-point scale are reported by warnings):
+
+    >>> import warnings
+    >>> with warnings.catch_warnings():
+    ...     warnings.simplefilter("ignore")
+    ...     ordinal = sq.cfa(survey, ordered=True)
+    >>> ordinal.estimator, ordinal.to_frame().loc["TAN1|t1", "op"]
+    ('wlsmv', '|')
+    >>> round(float(ordinal.fit_measures()["cfi_scaled"]), 3)
+    1.0
     """
-    check_choice(estimator, "estimator", ("ml",))
     if not isinstance(std_lv, bool | np.bool_):
         raise DataError(f"std_lv must be True or False, got {std_lv!r}.")
+    # --- WLSMV (ordered=, models/dwls.py) ---
+    from .models.api import _wlsmv_requested
+
+    if _wlsmv_requested(ordered, estimator, "standard", "listwise"):
+        from .models.dwls import cfa_wlsmv
+
+        return cfa_wlsmv(
+            data,
+            model,
+            ordered=True if ordered is None else ordered,
+            std_lv=bool(std_lv),
+            nan_policy=nan_policy,
+            score=score,
+        )
+    # --- end WLSMV ---
+    check_choice(estimator, "estimator", ("ml",))
     x, spec_model, _index, dropped, used_score = _prepare(data, model, score, nan_policy)
     spec = _Spec(spec_model, bool(std_lv))
     n, p = x.shape

@@ -54,7 +54,7 @@ class SEMResult(TableResult):
     ``type = "std.lv"`` and ``"std.all"``). Fixed parameters have ``se = 0``, NaN
     ``z``/``p_value`` and a zero-width interval, as in lavaan. ``improper`` lists what
     makes the solution improper (it is empty for a proper solution). ``se_type`` is
-    ``"standard"``, ``"robust"`` (MLR) or ``"bootstrap"``; ``ci_type`` is ``"wald"``,
+    ``"standard"``, ``"robust"`` (MLR, WLSMV) or ``"bootstrap"``; ``ci_type`` is ``"wald"``,
     ``"percentile"`` or ``"bca"``; with the bootstrap, ``n_boot`` draws were made,
     ``n_boot_failed`` of them could not be fitted and were left out, and
     ``n_boot_improper`` of the others have an improper solution and were kept, as in
@@ -64,6 +64,13 @@ class SEMResult(TableResult):
     intercepts of the observed variables, then the means of the latent variables (fixed
     at 0); ``sample_cov`` and ``sample_mean`` are then the saturated (EM) estimates,
     ``implied_mean`` the model's means, and ``vcov`` includes the intercepts.
+
+    With ordinal variables (``ordered=``, ``estimator == "wlsmv"``) ``ordered`` names
+    them, the table has threshold rows (op ``"|"``), ``sample_cov`` and
+    ``implied_cov`` are the polychoric and model-implied correlations of the latent
+    responses, ``sample_thresholds`` the sample thresholds, ``gamma`` the asymptotic
+    covariance matrix Γ of (thresholds, correlations) as ``lavInspect(fit, "gamma")``,
+    and ``vcov`` covers the structural parameters and then the thresholds.
     """
 
     model: str
@@ -135,7 +142,9 @@ class SEMResult(TableResult):
         "Variances:" and "Defined Parameters:" with ``Estimate``, ``Std.Err``,
         ``z-value``, ``P(>|z|)``, ``Std.lv`` and ``Std.all`` (blank for fixed
         parameters; residual variances marked with a leading dot, as lavaan does), and
-        "R-Square:".
+        "R-Square:". With WLSMV: the scaled-shifted test with its shift parameter, the
+        scaled CFI/TLI/RMSEA (no log-likelihood), and "Thresholds:" and "Scales y*:"
+        blocks.
 
         Examples
         --------
@@ -178,12 +187,16 @@ class SEMResult(TableResult):
             line("Degrees of freedom", int(num("df"))),
             line("P-value (Chi-square)", num("pvalue")),
         ]
+        shifted = "chisq_shift_parameters" in f.index  # WLSMV's scaled-shifted test
         if robust:
+            kind = "scaled-shifted" if shifted else "Yuan-Bentler"
             out += [
-                line("Scaled test statistic (Yuan-Bentler)", num("chisq_scaled")),
+                line(f"Scaled test statistic ({kind})", num("chisq_scaled")),
                 line("Scaling correction factor", num("chisq_scaling_factor")),
-                line("P-value (scaled)", num("pvalue_scaled")),
             ]
+            if shifted:
+                out.append(line("Shift parameter", num("chisq_shift_parameters")))
+            out.append(line("P-value (scaled)", num("pvalue_scaled")))
         out += [
             "",
             "Model Test Baseline Model:",
@@ -197,21 +210,29 @@ class SEMResult(TableResult):
             line("Comparative Fit Index (CFI)", num("cfi")),
             line("Tucker-Lewis Index (TLI)", num("tli")),
         ]
-        if robust:
+        if robust and "cfi_robust" in f.index:
             out += [
                 line("Robust Comparative Fit Index (CFI)", num("cfi_robust")),
                 line("Robust Tucker-Lewis Index (TLI)", num("tli_robust")),
             ]
+        if shifted:
+            out += [
+                line("Scaled Comparative Fit Index (CFI)", num("cfi_scaled")),
+                line("Scaled Tucker-Lewis Index (TLI)", num("tli_scaled")),
+            ]
+        if "logl" in f.index:  # no likelihood with WLSMV
+            out += [
+                "",
+                "Loglikelihood and Information Criteria:",
+                "",
+                line("Loglikelihood user model (H0)", num("logl")),
+                line("Loglikelihood unrestricted model (H1)", num("unrestricted_logl")),
+                "",
+                line("Akaike (AIC)", num("aic")),
+                line("Bayesian (BIC)", num("bic")),
+                line("Sample-size adjusted Bayesian (SABIC)", num("bic2")),
+            ]
         out += [
-            "",
-            "Loglikelihood and Information Criteria:",
-            "",
-            line("Loglikelihood user model (H0)", num("logl")),
-            line("Loglikelihood unrestricted model (H1)", num("unrestricted_logl")),
-            "",
-            line("Akaike (AIC)", num("aic")),
-            line("Bayesian (BIC)", num("bic")),
-            line("Sample-size adjusted Bayesian (SABIC)", num("bic2")),
             "",
             "Root Mean Square Error of Approximation:",
             "",
@@ -222,6 +243,8 @@ class SEMResult(TableResult):
         ]
         if robust and "rmsea_robust" in f.index:
             out.append(line("Robust RMSEA", num("rmsea_robust")))
+        if shifted:
+            out.append(line("RMSEA (scaled)", num("rmsea_scaled")))
         out += [
             "",
             "Standardized Root Mean Square Residual:",
@@ -252,7 +275,9 @@ class SEMResult(TableResult):
             ("Regressions:", t["op"] == "~", True),
             ("Covariances:", (t["op"] == "~~") & (t["lhs"] != t["rhs"]), True),
             ("Intercepts:", t["op"] == "~1", False),
+            ("Thresholds:", t["op"] == "|", False),
             ("Variances:", (t["op"] == "~~") & (t["lhs"] == t["rhs"]), False),
+            ("Scales y*:", t["op"] == "~*~", False),
             ("Defined Parameters:", t["op"] == ":=", False),
         ]
         for title, mask, grouped in blocks:
@@ -271,6 +296,8 @@ class SEMResult(TableResult):
                     name = f"   .{r['lhs']}"
                 elif title == "Defined Parameters:":
                     name = f"    {r['lhs']}"
+                elif title == "Thresholds:":
+                    name = f"    {r['lhs']}|{r['rhs']}"
                 else:
                     name = f"    {r['lhs']}"
                 if isinstance(r["label"], str) and r["label"]:
@@ -601,6 +628,8 @@ def sem(
         measures (``chisq_scaled``, ``chisq_scaling_factor``, ``cfi_scaled``,
         ``cfi_robust``, ``tli_robust``, ``rmsea_scaled``, ``rmsea_robust`` with their
         intervals and p-values ...). Not available with observed exogenous covariates.
+        ``"wlsmv"``: ordinal indicators (see ``ordered``); ``estimator="wlsmv"`` without
+        ``ordered`` treats every observed model variable as ordinal.
     se : {"standard", "bootstrap"}
         ``"standard"``: from the information matrix (expected for ML, the sandwich for
         MLR). ``"bootstrap"``: the standard deviation of ``n_boot`` nonparametric bootstrap
@@ -619,6 +648,22 @@ def sem(
         Seed or generator of the bootstrap draws.
     progress : bool, optional
         Show a progress bar of the bootstrap (default: on a terminal or in a notebook).
+    ordered : True or list of str, optional
+        Ordinal (Likert) variables: ``True`` declares every observed model variable
+        ordinal, a list names them (it must name all of them: a mix of ordinal and
+        continuous variables is not supported yet). The model is then fitted by WLSMV
+        as lavaan's ``cfa(..., ordered = TRUE)`` does by default: thresholds and
+        polychoric correlations as sample statistics, the delta parameterization (the
+        latent responses have variance 1; their residual variances are 1 − R², not
+        parameters), DWLS estimates with ``W = diag(Γ)⁻¹``, robust (sandwich) standard
+        errors and the scaled-and-shifted test (``chisq_scaled``, ``cfi_scaled``,
+        ``tli_scaled``, ``rmsea_scaled`` ...). The table gains threshold rows (op
+        ``"|"``, rhs ``"t1"``, ``"t2"`` ...), the fixed scaling factors (``"~*~"``, 1)
+        and intercepts/means (``"~1"``, 0) in lavaan's order; ``sample_thresholds``,
+        ``gamma`` (Γ) and ``sample_cov`` (the polychoric correlations) hold the sample
+        statistics. Categories are each variable's observed whole numbers (an ordered
+        categorical column is coded 1, 2, …); listwise deletion only, no bootstrap. See
+        the methods page (WLSMV) for the formulas.
 
     Returns
     -------
@@ -640,7 +685,10 @@ def sem(
         ``missing="fiml"``, of −2 log L).
     DataError
         An unknown ``missing``, or ``missing="fiml"`` with ``estimator="mlr"`` or
-        ``se="bootstrap"``; a singular EM covariance matrix.
+        ``se="bootstrap"``; a singular EM covariance matrix. With ``ordered``: a
+        non-integer value, an item with one category only or more than 20, a name
+        that is not an observed model variable, an ordinal variable left out of
+        ``ordered``, ``se="bootstrap"``, ``missing="fiml"`` or ``estimator="mlr"``.
 
     Warns
     -----

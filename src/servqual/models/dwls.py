@@ -628,3 +628,50 @@ def _wlsmv_effects(pt: ParTable, ram: RAM, x: np.ndarray, mod: _Model, vcov: np.
     big = np.zeros((ram.q, ram.q))
     big[:q, :q] = vcov[:q, :q]
     return _effects(pt, ram, mod.full(x), big)
+
+
+def cfa_wlsmv(
+    data: Any,
+    model: Any,
+    *,
+    ordered: Any,
+    std_lv: bool,
+    nan_policy: str,
+    score: str,
+    level: float = 0.95,
+) -> Any:
+    """:func:`servqual.cfa` with ordinal items: the factor → items mapping as lavaan
+    syntax, fitted by :func:`wlsmv_sem`."""
+    from .._validation import as_frame, check_choice
+    from ..cfa import _check_model
+    from ..survey import Survey
+
+    check_choice(nan_policy, "nan_policy", ("listwise", "raise"))
+    if isinstance(data, Survey):
+        if not isinstance(score, str):
+            raise DataError(
+                f"score must be a score name such as 'perception' or 'gap', got {score!r}."
+            )
+        frame = data.item_scores(score)
+        if model is None:
+            model = {
+                dim: items
+                for dim, items in data.instrument.model.items()
+                if all(i in frame.columns for i in items)
+            }
+            if not model:
+                raise InstrumentError(
+                    f"No dimension of instrument {data.instrument.name!r} has all its items "
+                    f"scored as {score!r}; pass model= explicitly."
+                )
+    else:
+        frame = as_frame(data)
+        if model is None:
+            raise InstrumentError(
+                "model= is required when data is a DataFrame: a mapping factor -> item columns."
+            )
+    spec = _check_model(model, frame.columns)
+    syntax = "\n".join(f"{f} =~ " + " + ".join(items) for f, items in spec.items())
+    return wlsmv_sem(
+        frame, syntax, ordered=ordered, std_lv=std_lv, nan_policy=nan_policy, level=level
+    )
