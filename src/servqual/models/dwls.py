@@ -129,10 +129,12 @@ class _Model:
 
 def _resolve_ordered(ordered: Any, pt: ParTable, columns: list[str]) -> None:
     """Check ``ordered`` (True or names) against the model's observed variables."""
-    if ordered is True:
+    if isinstance(ordered, bool | np.bool_) and ordered:
         return
     if isinstance(ordered, str):
         ordered = [ordered]
+    if isinstance(ordered, np.ndarray | pd.Index | pd.Series):
+        ordered = list(ordered)
     if not isinstance(ordered, Sequence) or isinstance(ordered, bytes) or not ordered:
         raise DataError(
             "ordered must be True (every observed model variable is ordinal) or a list of "
