@@ -6,7 +6,8 @@ Cases: psych's bfi (two factors of 5 six-point items, reverse-keyed items recode
 points (3-factor CFA; the same with std.lv and a residual covariance x1 ~~ x4; and with a
 structural regression speed ~ visual + textual) and the bundled retail_bank perception
 ratings (5 SERVQUAL factors, 22 seven-point items, 209 complete rows, several items with
-unused or sparse categories).
+unused or sparse categories); and 5 simulated binary items with one empty cell in a 2 × 2
+table (lavaan's 0.5 correction of that table).
 
 Tolerances. The sample statistics are deterministic up to lavaan's optimiser for the
 polychoric correlations (nlminb, ~1e-8): thresholds 1e-10, correlations 1e-7, Γ and W 1e-6
@@ -36,6 +37,7 @@ CSV = {
     "hs_stdlv": "wlsmv_hs_data.csv",
     "hs_sem": "wlsmv_hs_data.csv",
     "bank": "wlsmv_bank_data.csv",
+    "bin": "wlsmv_bin_data.csv",
 }
 CASES = list(CSV)
 TOL = 1e-5
@@ -71,7 +73,7 @@ def _pe(case: str) -> pd.DataFrame:
 
 
 # ------------------------------------------------------------------ sample statistics
-@pytest.mark.parametrize("case", ["bfi", "hs", "bank"])
+@pytest.mark.parametrize("case", ["bfi", "hs", "bank", "bin"])
 def test_sample_statistics(case):
     """Thresholds, polychorics, Γ and W: lavInspect(fit, "sampstat"), "gamma", "wls.v"."""
     c = REF[case]
@@ -278,6 +280,14 @@ def test_bad_input_messages():
     text = data.astype(object)
     text.loc[0, "x1"] = "a lot"
     _bad(text, model, r"'x1'.*non-numeric.*'a lot'", ordered=True)
+
+
+def test_binary_items_with_two_empty_cells():
+    """A 2 × 2 table with two empty cells (identical items): lavaan sets ρ = ±1; servqual
+    refuses, naming the pair."""
+    data = _data("bin")
+    data["y6"] = data["y2"]
+    _bad(data, "f =~ y1 + y2 + y3 + y6", r"y2×y6.*two empty cells", ordered=True)
 
 
 def test_sparse_and_empty_cells_warn():

@@ -8,6 +8,8 @@
 #     recoded 7 - x, complete rows only (2,632 of 2,800)
 #   * wlsmv_hs_data.csv: lavaan::HolzingerSwineford1939 x1-x9, each cut into 4 categories
 #     at the fixed cut points mean(x) + c(-1, 0, 1) * sd(x) (rounded to 2 decimals)
+#   * wlsmv_bin_data.csv: 5 simulated binary items (300 rows, seed 15) with one empty cell
+#     in the y1 x y5 table (see below)
 #   * wlsmv_bank_data.csv: the bundled retail_bank perception ratings (22 items on a
 #     7-point scale), complete rows (209 of 212), exported from Python with
 #       import servqual as sq
@@ -62,6 +64,19 @@ for (v in names(hs0)) {
 }
 write.csv(hs, file.path(out_dir, "wlsmv_hs_data.csv"), row.names = FALSE)
 
+# binary items with one empty cell in a 2 x 2 table (y1 = 0, y5 = 1): lavaan adds 0.5 to
+# the empty cell and its diagonal partner and takes 0.5 from the other two (keeping the
+# margins) before estimating that polychoric (tetrachoric) correlation
+set.seed(15)
+nb <- 300
+eta <- rnorm(nb)
+bin <- data.frame(sapply(1:5, function(k) {
+  as.integer(0.7 * eta + sqrt(0.51) * rnorm(nb) > c(-0.5, 0, 0.3, 0.6, 0.2)[k])
+}))
+names(bin) <- paste0("y", 1:5)
+bin$y5[bin$y1 == 0] <- 0L
+write.csv(bin, file.path(out_dir, "wlsmv_bin_data.csv"), row.names = FALSE)
+
 bank <- read.csv(file.path(out_dir, "wlsmv_bank_data.csv"))
 bank$respondent <- NULL
 
@@ -92,6 +107,11 @@ cases <- list(
       sep = "\n"
     ),
     std.lv = FALSE
+  ),
+  bin = list(
+    data = bin,
+    model = "f =~ y1 + y2 + y3 + y4 + y5",
+    std.lv = TRUE
   ),
   hs_sem = list(
     data = hs,

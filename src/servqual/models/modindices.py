@@ -106,6 +106,12 @@ def modification_indices(
             "modification_indices is not available for a model fitted with "
             f"missing={fit.missing!r} yet; refit with missing='listwise' to screen candidates."
         )
+    if fit.estimator == "wlsmv":  # --- WLSMV (models/dwls.py) ---
+        raise DataError(
+            "modification_indices is not available for a WLSMV fit (ordered=) yet: its "
+            "score tests would need the DWLS information; screen candidates with an ML fit "
+            "of the same model, then refit with ordered=."
+        )
     pt = fit._pt
     cands = _candidates(fit)
     cols = ["lhs", "op", "rhs", "mi", "epc", "sepc_lv", "sepc_all"]

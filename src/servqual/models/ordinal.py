@@ -207,7 +207,8 @@ def ordinal_stats(frame: pd.DataFrame, names: list[str], nan_policy: str) -> Ord
         if (counts[k][: n_cat[jj[k]], : n_cat[ii[k]]] == 0).any()
     ]
     cut_r, cut_c = cuts[jj], cuts[ii]
-    rho, _se = _solve_rho(cut_r, cut_c, counts, _start_values(counts))
+    fit_counts = _binary_correction(counts, n_cat[jj], n_cat[ii], names, jj, ii)
+    rho, _se = _solve_rho(cut_r, cut_c, fit_counts, _start_values(counts))
     cor = np.eye(p)
     cor[ii, jj] = rho
     cor[jj, ii] = rho
@@ -292,6 +293,41 @@ def ordinal_stats(frame: pd.DataFrame, names: list[str], nan_policy: str) -> Ord
         dropped=dropped,
         empty_pairs=tuple(empty),
     )
+
+
+def _binary_correction(
+    counts: np.ndarray,
+    cat_r: np.ndarray,
+    cat_c: np.ndarray,
+    names: list[str],
+    jj: np.ndarray,
+    ii: np.ndarray,
+) -> np.ndarray:
+    """lavaan's treatment of empty cells in a 2 × 2 table (two binary items): one empty
+    cell gets 0.5 respondents, as does its diagonal partner, and the two other cells lose
+    0.5 (the margins, and so the thresholds, are kept); two empty cells make the
+    correlation ±1, which servqual refuses. Larger tables are used as observed."""
+    binary = np.flatnonzero((cat_r == 2) & (cat_c == 2))
+    if not len(binary):
+        return counts
+    out = counts.copy()
+    two = []
+    for t in binary:
+        table = out[t, :2, :2]
+        empty = np.argwhere(table == 0)
+        if len(empty) == 1:
+            on_diagonal = empty[0, 0] == empty[0, 1]
+            sign = 1.0 if on_diagonal else -1.0
+            table += sign * np.array([[0.5, -0.5], [-0.5, 0.5]])
+        elif len(empty) >= 2:
+            two.append(f"{names[jj[t]]}×{names[ii[t]]}")
+    if two:
+        raise DataError(
+            f"WLSMV: the 2 × 2 table of the binary items {', '.join(two)} has two empty "
+            "cells: the items are identical or reversed (a polychoric correlation of ±1). "
+            "Drop one of each such pair."
+        )
+    return out
 
 
 def _phi(x: np.ndarray) -> np.ndarray:
