@@ -4,7 +4,8 @@
 Cases: psych's bfi (two factors of 5 six-point items, reverse-keyed items recoded,
 2,632 complete rows), HolzingerSwineford1939 x1-x9 cut into 4 categories at fixed cut
 points (3-factor CFA; the same with std.lv and a residual covariance x1 ~~ x4; and with a
-structural regression speed ~ visual + textual) and the bundled retail_bank perception
+structural regression speed ~ visual + textual; and with ordinal outcomes x7 ~ visual +
+textual, x8 ~ textual, whose residuals covary by default) and the bundled retail_bank perception
 ratings (5 SERVQUAL factors, 22 seven-point items, 209 complete rows, several items with
 unused or sparse categories); and 5 simulated binary items with one empty cell in a 2 × 2
 table (lavaan's 0.5 correction of that table).
@@ -36,6 +37,7 @@ CSV = {
     "hs": "wlsmv_hs_data.csv",
     "hs_stdlv": "wlsmv_hs_data.csv",
     "hs_sem": "wlsmv_hs_data.csv",
+    "hs_outcome": "wlsmv_hs_data.csv",
     "bank": "wlsmv_bank_data.csv",
     "bin": "wlsmv_bin_data.csv",
 }

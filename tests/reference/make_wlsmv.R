@@ -113,6 +113,11 @@ cases <- list(
     model = "f =~ y1 + y2 + y3 + y4 + y5",
     std.lv = TRUE
   ),
+  hs_outcome = list(
+    data = hs,
+    model = "visual =~ x1 + x2 + x3\ntextual =~ x4 + x5 + x6\nx7 ~ visual + textual\nx8 ~ textual",
+    std.lv = FALSE
+  ),
   hs_sem = list(
     data = hs,
     model = "visual =~ x1 + x2 + x3\ntextual =~ x4 + x5 + x6\nspeed =~ x7 + x8 + x9\nspeed ~ visual + textual",
