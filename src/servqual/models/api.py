@@ -128,7 +128,12 @@ class SEMResult(TableResult):
         ``estimator="mlr"`` also ``chisq_scaled``, ``df_scaled``, ``pvalue_scaled``,
         ``chisq_scaling_factor``, the scaled baseline test, ``cfi_scaled``, ``tli_scaled``,
         ``nnfi_scaled``, ``cfi_robust``, ``tli_robust``, ``nnfi_robust`` and
-        ``rmsea_scaled``/``rmsea_robust`` with their intervals and p-values."""
+        ``rmsea_scaled``/``rmsea_robust`` with their intervals and p-values. With WLSMV
+        (``ordered=``) no likelihood measures; instead the scaled-shifted test
+        (``chisq_scaled``, ``chisq_scaling_factor``, ``chisq_shift_parameters`` and the
+        baseline's), ``cfi``/``tli``/``nfi``/``ifi`` and their ``_scaled`` versions,
+        ``cfi_robust``, ``tli_robust``, ``rmsea_robust`` (lavaan's categorical versions),
+        ``rmsea_scaled``, ``srmr`` and ``wrmr`` (see :mod:`servqual.models.dwls`)."""
         return self._fit.copy()
 
     def summary(self) -> str:

@@ -50,7 +50,7 @@ __all__ = ["OrdinalStats", "ordinal_stats"]
 
 #: a category chosen by fewer respondents than this is "sparse" (a warning)
 SPARSE_CATEGORY = 5
-_ROW_BLOCK = 20_000
+_ROW_BLOCK = 5_000
 
 
 @dataclass(frozen=True)
