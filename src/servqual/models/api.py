@@ -634,7 +634,8 @@ def sem(
         ``cfi_robust``, ``tli_robust``, ``rmsea_scaled``, ``rmsea_robust`` with their
         intervals and p-values ...). Not available with observed exogenous covariates.
         ``"wlsmv"``: ordinal indicators (see ``ordered``); ``estimator="wlsmv"`` without
-        ``ordered`` treats every observed model variable as ordinal.
+        ``ordered`` treats every observed model variable as ordinal (lavaan would fit
+        them as continuous by DWLS, which servqual does not offer).
     se : {"standard", "bootstrap"}
         ``"standard"``: from the information matrix (expected for ML, the sandwich for
         MLR). ``"bootstrap"``: the standard deviation of ``n_boot`` nonparametric bootstrap
