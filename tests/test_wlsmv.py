@@ -316,3 +316,18 @@ def test_missing_rows_listwise_and_raise():
             fit = sq.sem(data, REF["hs"]["model"], ordered=True)
     assert fit.n == 299 and fit.dropped_rows == (3, 7)
     _bad(data, REF["hs"]["model"], r"rows 3, 7", ordered=True, nan_policy="raise")
+
+
+def test_unidentified_and_too_small_models():
+    """A factor that is not identified: a warning, NaN SEs and no scaled test (lavaan:
+    "could not invert information matrix"); one ordinal variable has no correlation."""
+    data = _data("hs")
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        fit = sq.sem(data, "f =~ x1 + x2 + x3\ng =~ x4 + x5\nf ~~ 0*g", ordered=True)
+    assert any("singular" in str(w.message) for w in caught)
+    f = fit.fit_measures()
+    assert np.isfinite(f["chisq"]) and np.isnan(f["chisq_scaled"]) and np.isnan(f["cfi_robust"])
+    assert fit.to_frame().loc[fit.to_frame()["free"], "se"].isna().all()
+    with pytest.raises(sq.InsufficientDataError, match="at least 2 ordinal variables"):
+        sq.sem(data, "f =~ x1", ordered=True)

@@ -283,9 +283,15 @@ def _fit_measures(
     # rows and columns are 0)
     wj = jac * w[:, None]
     info = jac.T @ wj
-    u = np.diag(w) - wj @ np.linalg.solve(info, wj.T) if q else np.diag(w)
-    ug = u @ gcc
-    x2s, c, shift = _scaled_shifted(x2, df, float(np.trace(ug)), float(np.sum(ug * ug.T)))
+    # a singular information matrix (a model that is not identified): no scaled test,
+    # as lavaan ("could not invert information matrix needed for robust test statistic")
+    singular = q > 0 and np.linalg.cond(info) > 1e14
+    if singular:
+        x2s = c = shift = float("nan")
+    else:
+        u = np.diag(w) - wj @ np.linalg.solve(info, wj.T) if q else np.diag(w)
+        ug = u @ gcc
+        x2s, c, shift = _scaled_shifted(x2, df, float(np.trace(ug)), float(np.sum(ug * ug.T)))
     x2_b = (n - 1.0) * float(np.sum(w * r * r))
     df_b = m
     ug_b = w[:, None] * gcc
@@ -306,6 +312,8 @@ def _fit_measures(
     n1 = n - 1.0  # lavaan's N − 1 for categorical data
 
     def rmsea(x: float) -> tuple[float, float, float, float]:
+        if not np.isfinite(x):
+            return (float("nan"),) * 4
         if df <= 0:
             return 0.0, 0.0, 0.0, float("nan")
         value = float(np.sqrt(max((x - df) / (n1 * df), 0.0)))
@@ -397,7 +405,8 @@ def _catml_robust(
     )
     r_mat = st.cor
     p = len(r_mat)
-    if df <= 0 or np.linalg.eigvalsh(r_mat)[0] < np.sqrt(np.finfo(float).eps):
+    singular = info.size > 0 and np.linalg.cond(info) > 1e14
+    if singular or df <= 0 or np.linalg.eigvalsh(r_mat)[0] < np.sqrt(np.finfo(float).eps):
         return dict.fromkeys(names, float("nan"))
     sig = r_mat.copy()
     sig[mod.rows_i, mod.rows_j] -= e

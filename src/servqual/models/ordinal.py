@@ -160,8 +160,13 @@ def _codes(frame: pd.DataFrame, names: list[str], nan_policy: str) -> tuple[Any,
 
 def ordinal_stats(frame: pd.DataFrame, names: list[str], nan_policy: str) -> OrdinalStats:
     """Thresholds, polychoric correlations and Γ of the ordinal variables ``names``."""
-    codes, levels, dropped, n = _codes(frame, names, nan_policy)
     p = len(names)
+    if p < 2:
+        raise InsufficientDataError(
+            f"WLSMV needs at least 2 ordinal variables (their polychoric correlations are the "
+            f"data); the model has {p}: {fmt_list(names)}."
+        )
+    codes, levels, dropped, n = _codes(frame, names, nan_policy)
     if n < 2:
         raise InsufficientDataError(f"WLSMV needs at least 2 complete rows; got {n}.")
     n_cat = np.array([len(lev) for lev in levels])
