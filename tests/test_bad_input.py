@@ -1452,10 +1452,10 @@ ONE_LINERS: dict[str, tuple[Callable[[], Any], type[ServqualError], tuple[str, .
         sq.DataError,
         ("'d'", "not observed variables of the model"),
     ),
-    "sem_ordered_partial": (
-        lambda: sq.sem(_ordinal(), _ORD, ordered=["a", "b"]),
+    "sem_ordered_text_in_continuous": (
+        lambda: sq.sem(_ordinal().astype(object).assign(c="x"), _ORD, ordered=["a", "b"]),
         sq.DataError,
-        ("'c'", "mix of ordinal and continuous"),
+        ("'c'", "non-numeric"),
     ),
     "cfa_ordered_unknown_column": (
         lambda: sq.cfa(_ordinal(), {"f": ["a", "b", "c"]}, ordered=["zz"]),

@@ -7,8 +7,10 @@ points (3-factor CFA; the same with std.lv and a residual covariance x1 ~~ x4; a
 structural regression speed ~ visual + textual; and with ordinal outcomes x7 ~ visual +
 textual, x8 ~ textual, whose residuals covary by default) and the bundled retail_bank perception
 ratings (5 SERVQUAL factors, 22 seven-point items, 209 complete rows, several items with
-unused or sparse categories); and 5 simulated binary items with one empty cell in a 2 × 2
-table (lavaan's 0.5 correction of that table).
+unused or sparse categories); 5 simulated binary items with one empty cell in a 2 × 2
+table (lavaan's 0.5 correction of that table); and mixed indicators, HS x1-x3 continuous
+with x4-x9 ordinal (ordered = x4..x9; a CFA, and an SEM with std.lv, a cross-loading of
+the ordinal x4 and a regression).
 
 Tolerances. The sample statistics are deterministic up to lavaan's optimiser for the
 polychoric correlations (nlminb, ~1e-8): thresholds 1e-10, correlations 1e-7, Γ and W 1e-6
@@ -40,6 +42,8 @@ CSV = {
     "hs_outcome": "wlsmv_hs_data.csv",
     "bank": "wlsmv_bank_data.csv",
     "bin": "wlsmv_bin_data.csv",
+    "mixed": "wlsmv_mixed_data.csv",
+    "mixed_sem": "wlsmv_mixed_data.csv",
 }
 CASES = list(CSV)
 TOL = 1e-5
@@ -57,7 +61,8 @@ def _fit(case: str) -> sq.SEMResult:
         c = REF[case]
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", ServqualWarning)
-            _FITS[case] = sq.sem(_data(case), c["model"], ordered=True, std_lv=c["std_lv"])
+            ordered = c.get("ordered") or True
+            _FITS[case] = sq.sem(_data(case), c["model"], ordered=ordered, std_lv=c["std_lv"])
     return _FITS[case]
 
 
@@ -75,7 +80,7 @@ def _pe(case: str) -> pd.DataFrame:
 
 
 # ------------------------------------------------------------------ sample statistics
-@pytest.mark.parametrize("case", ["bfi", "hs", "bank", "bin"])
+@pytest.mark.parametrize("case", ["bfi", "hs", "bank", "bin", "mixed"])
 def test_sample_statistics(case):
     """Thresholds, polychorics, Γ and W: lavInspect(fit, "sampstat"), "gamma", "wls.v"."""
     c = REF[case]
@@ -88,6 +93,20 @@ def test_sample_statistics(case):
     assert gamma is not None
     _close(np.diag(gamma), c["gamma_diag"], 1e-6, relative=True)
     _close(1.0 / np.diag(gamma), c["wls_v"], 1e-6, relative=True)  # diag(wls.v)
+    # every statistic, lavaan's order and names: lavInspect(fit, "wls.obs"); Γ's labels
+    wls = pd.Series(c["wls_obs"])
+    assert list(gamma.index) == list(wls.index)
+    data = _data(case)
+
+    def stat(name: str) -> float:
+        if "|" in name:
+            return float(fit.sample_thresholds[name])
+        if name.endswith("~1"):  # lavaan stores −mean for a continuous variable
+            return -float(data[name[:-2]].mean())
+        a, b = name.split("~~")
+        return float(fit.sample_cov.loc[a, b])
+
+    _close([stat(k) for k in wls.index], wls.to_numpy(), 1e-7)
     if isinstance(c.get("gamma"), list):  # full Γ stored for bfi and hs
         assert list(gamma.index) == c["gamma_names"]
         _close(gamma, c["gamma"], 1e-6)
@@ -107,7 +126,7 @@ def test_parameter_table(case):
     thr = tab[tab["op"] == "|"]
     assert thr["free"].all() and (thr["se"] > 0).all()
     ov_var = tab[(tab["op"] == "~~") & (tab["lhs"] == tab["rhs"]) & tab["lhs"].isin(tab["rhs"])]
-    derived = ov_var[ov_var["lhs"].isin(_fit(case).observed)]
+    derived = ov_var[ov_var["lhs"].isin(_fit(case).ordered)]
     assert not derived["free"].any() and (derived["se"] == 0).all()
 
 
@@ -120,7 +139,11 @@ def test_r2_and_implied(case):
     _close(fit.r_squared()[r2.index], r2, TOL)
     implied = fit.implied_cov.loc[c["ov"], c["ov"]]
     _close(implied, c["implied_cov"], TOL)
-    _close(fit.sample_cov.loc[c["ov"], c["ov"]] - implied, c["resid_cor"], TOL)
+    sample = fit.sample_cov.loc[c["ov"], c["ov"]].to_numpy()
+    model = implied.to_numpy()
+    d_s, d_m = 1 / np.sqrt(np.diag(sample)), 1 / np.sqrt(np.diag(model))
+    resid = sample * np.outer(d_s, d_s) - model * np.outer(d_m, d_m)
+    _close(resid, c["resid_cor"], TOL)
 
 
 # ------------------------------------------------------------------ fit measures
@@ -138,7 +161,9 @@ def test_fit_measures(case):
             expected = c["n"]
         else:
             expected = c["fit"][name.replace("_", ".")]
-        assert expected is not None, name
+        if expected is None:  # NA in lavaan: the robust CFI/RMSEA with continuous variables
+            assert np.isnan(value), name
+            continue
         _close(value, expected, 1e-6, relative=True)
     for name in ("chisq_scaled", "cfi_scaled", "tli_scaled", "rmsea_scaled", "srmr"):
         assert name in f.index
@@ -269,9 +294,9 @@ def test_bad_input_messages():
         ordered=[*(f"x{k}" for k in range(1, 10)), "extra"],
     )
     _bad(data, model, r"'nope'.*not columns", ordered=["nope"])
-    _bad(
-        data, model, r"mix of ordinal and continuous.*'x9'", ordered=[f"x{k}" for k in range(1, 9)]
-    )
+    mixed = data.astype(float).assign(x1=lambda f: f["x1"].astype(object))
+    mixed.loc[4, "x1"] = "n/a"
+    _bad(mixed, model, r"'x1' have non-numeric", ordered=[f"x{k}" for k in range(2, 10)])
     _bad(data, model, r"se='bootstrap'", ordered=True, se="bootstrap")
     _bad(data, model, r"estimator='mlr'", ordered=True, estimator="mlr")
     _bad(data, model, r"missing='fiml'", ordered=True, missing="fiml")

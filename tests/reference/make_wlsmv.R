@@ -10,6 +10,8 @@
 #     at the fixed cut points mean(x) + c(-1, 0, 1) * sd(x) (rounded to 2 decimals)
 #   * wlsmv_bin_data.csv: 5 simulated binary items (300 rows, seed 15) with one empty cell
 #     in the y1 x y5 table (see below)
+#   * wlsmv_mixed_data.csv: HS x1-x3 as measured (continuous) and x4-x9 cut as above;
+#     fitted with ordered = x4-x9 (mixed continuous and ordinal indicators)
 #   * wlsmv_bank_data.csv: the bundled retail_bank perception ratings (22 items on a
 #     7-point scale), complete rows (209 of 212), exported from Python with
 #       import servqual as sq
@@ -20,7 +22,7 @@
 #     observed by 1-2 respondents): lavaan takes the observed categories of each item as
 #     its levels, so those items have fewer thresholds.
 #
-# Every case is fitted with
+# Every case is fitted with (the mixed cases: ordered = c("x4", ..., "x9"))
 #   fit <- cfa(model, data = data, ordered = TRUE)   # lavaan's defaults for ordered data:
 #   # estimator "WLSMV" = DWLS estimates, se = "robust.sem", test = "scaled.shifted",
 #   # parameterization = "delta"
@@ -30,6 +32,7 @@
 #                     std.lv, std.all (all rows, thresholds "|" and scaling "~*~" included)
 #   fit               fitMeasures(fit)                 (every measure lavaan returns)
 #   th                lavInspect(fit, "sampstat")$th   (sample thresholds, with names)
+#   wls_obs           lavInspect(fit, "wls.obs")       (all sample statistics, named)
 #   cor               lavInspect(fit, "sampstat")$cov  (polychoric correlations)
 #   gamma             lavInspect(fit, "gamma")         (NACOV, full matrix, row-major;
 #                     bfi and hs only, the other cases store its diagonal gamma_diag)
@@ -77,6 +80,10 @@ names(bin) <- paste0("y", 1:5)
 bin$y5[bin$y1 == 0] <- 0L
 write.csv(bin, file.path(out_dir, "wlsmv_bin_data.csv"), row.names = FALSE)
 
+# mixed: HS x1-x3 continuous (as measured), x4-x9 the 4-category versions above
+mixed <- cbind(hs0[, 1:3], hs[, 4:9])
+write.csv(mixed, file.path(out_dir, "wlsmv_mixed_data.csv"), row.names = FALSE)
+
 bank <- read.csv(file.path(out_dir, "wlsmv_bank_data.csv"))
 bank$respondent <- NULL
 
@@ -118,6 +125,18 @@ cases <- list(
     model = "visual =~ x1 + x2 + x3\ntextual =~ x4 + x5 + x6\nx7 ~ visual + textual\nx8 ~ textual",
     std.lv = FALSE
   ),
+  mixed = list(
+    data = mixed,
+    model = "visual =~ x1 + x2 + x3\ntextual =~ x4 + x5 + x6\nspeed =~ x7 + x8 + x9",
+    std.lv = FALSE,
+    ordered = paste0("x", 4:9)
+  ),
+  mixed_sem = list(
+    data = mixed,
+    model = "visual =~ x1 + x2 + x3 + x4\ntextual =~ x4 + x5 + x6\nspeed =~ x7 + x8 + x9\nspeed ~ visual",
+    std.lv = TRUE,
+    ordered = paste0("x", 4:9)
+  ),
   hs_sem = list(
     data = hs,
     model = "visual =~ x1 + x2 + x3\ntextual =~ x4 + x5 + x6\nspeed =~ x7 + x8 + x9\nspeed ~ visual + textual",
@@ -128,7 +147,8 @@ cases <- list(
 out <- list()
 for (name in names(cases)) {
   cs <- cases[[name]]
-  fit <- cfa(cs$model, data = cs$data, ordered = TRUE, std.lv = cs$std.lv)
+  ord <- if (is.null(cs$ordered)) TRUE else cs$ordered
+  fit <- cfa(cs$model, data = cs$data, ordered = ord, std.lv = cs$std.lv)
   pe <- parameterEstimates(fit, standardized = TRUE)
   ss <- lavInspect(fit, "sampstat")
   gam <- lavInspect(fit, "gamma")
@@ -136,6 +156,7 @@ for (name in names(cases)) {
   out[[name]] <- list(
     model = cs$model,
     std_lv = cs$std.lv,
+    ordered = if (is.null(cs$ordered)) NULL else cs$ordered,
     n = lavInspect(fit, "nobs"),
     pe = list(
       lhs = pe$lhs, op = pe$op, rhs = pe$rhs, est = pe$est, se = pe$se,
@@ -143,6 +164,7 @@ for (name in names(cases)) {
     ),
     fit = as.list(setNames(as.numeric(fm), names(fm))),
     th = as.list(setNames(as.numeric(ss$th), names(ss$th))),
+    wls_obs = as.list(lavInspect(fit, "wls.obs")),
     cor = unname(as.matrix(ss$cov)),
     ov = colnames(ss$cov),
     gamma = if (name %in% c("bfi", "hs")) unname(as.matrix(gam)) else NULL,

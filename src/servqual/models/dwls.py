@@ -44,7 +44,7 @@ from ..exceptions import (
     ServqualWarning,
 )
 from .matrices import RAM
-from .ordinal import OrdinalStats, _lower_pairs, ordinal_stats
+from .ordinal import _lower_pairs, ordinal_stats
 from .partable import ParTable, build_partable
 from .start import start_values
 from .syntax import parse_model
@@ -107,12 +107,15 @@ _MAXIT = 500
 @dataclasses.dataclass
 class _Model:
     """The parameter table with the residual variances of the ordinal variables turned
-    into derived values (they are the last ``p`` entries of the full parameter vector)."""
+    into derived values (the last entries of the full parameter vector, one per ordinal
+    variable); continuous variables keep free residual variances."""
 
     pt: ParTable
     ram: RAM
     q: int  # structural free parameters (optimised)
-    theta_par: np.ndarray  # full-vector index of θ_jj for each observed variable
+    theta_par: np.ndarray  # full-vector index of θ_jj of each ordinal variable
+    ord_idx: np.ndarray  # positions of the ordinal variables among the observed ones
+    num_idx: np.ndarray  # positions of the continuous ones
     rows_i: np.ndarray
     rows_j: np.ndarray
 
@@ -120,24 +123,95 @@ class _Model:
         """Structural parameters → full vector with θ_jj = 1 − [Σ*(θ_jj = 0)]_jj."""
         z = np.concatenate([x, np.zeros(len(self.theta_par), dtype=x.dtype)])
         sig0 = self.ram.sigma(z)
-        z[self.theta_par] = 1.0 - np.diag(sig0)
+        z[self.theta_par] = 1.0 - np.diag(sig0)[self.ord_idx]
         return z
 
     def sigma_cor(self, x: np.ndarray) -> np.ndarray:
-        """Model polychoric correlations below the diagonal (lavaan's order)."""
+        """Model moments: variances of the continuous variables, then the covariances
+        (correlations between latent responses) below the diagonal (lavaan's order)."""
         sig = self.ram.sigma(np.concatenate([x, np.zeros(len(self.theta_par), dtype=x.dtype)]))
-        return sig[self.rows_i, self.rows_j]
+        return np.concatenate([sig[self.num_idx, self.num_idx], sig[self.rows_i, self.rows_j]])
 
     def jacobian(self, x: np.ndarray) -> np.ndarray:
-        """∂σ_cor/∂θ', (m, q)."""
+        """∂σ/∂θ' of :meth:`sigma_cor`, (n_num + m, q)."""
         d = self.ram.delta(np.concatenate([x, np.zeros(len(self.theta_par))]))
-        return d[: self.q, self.rows_i, self.rows_j].T
+        return np.vstack(
+            [d[: self.q, self.num_idx, self.num_idx].T, d[: self.q, self.rows_i, self.rows_j].T]
+        )
 
 
-def _resolve_ordered(ordered: Any, pt: ParTable, columns: list[str]) -> None:
-    """Check ``ordered`` (True or names) against the model's observed variables."""
+@dataclasses.dataclass
+class _Stats:
+    """Sample statistics in lavaan's order: ``slots`` (thresholds; −mean of a continuous
+    variable), then ``struct`` (variances of the continuous variables, then covariances
+    below the diagonal), with Γ over all of them."""
+
+    names: tuple[str, ...]
+    n: int
+    slots: np.ndarray
+    slot_names: tuple[str, ...]
+    slot_num: np.ndarray  # bool: the slot is a continuous variable's mean
+    cov: np.ndarray  # p × p sample moments (ordinal: correlations, diagonal 1)
+    gamma: np.ndarray
+    dropped: tuple[Any, ...]
+    empty_pairs: tuple[tuple[str, str], ...]
+    n_var: int  # number of continuous variances at the start of the structured part
+    thresholds: pd.Series  # the thresholds of the ordinal variables
+
+    @property
+    def th(self) -> np.ndarray:
+        return self.slots
+
+    @property
+    def cor(self) -> np.ndarray:
+        return self.cov
+
+
+def _stats(frame: pd.DataFrame, names: list[str], ordinal: set[str], nan_policy: str) -> _Stats:
+    if set(names) <= ordinal:
+        st = ordinal_stats(frame, names, nan_policy)
+        return _Stats(
+            names=tuple(names),
+            n=st.n,
+            slots=st.th,
+            slot_names=st.th_names,
+            slot_num=np.zeros(len(st.th), dtype=bool),
+            cov=st.cor,
+            gamma=st.gamma,
+            dropped=st.dropped,
+            empty_pairs=st.empty_pairs,
+            n_var=0,
+            thresholds=pd.Series(st.th, index=pd.Index(list(st.th_names), name="threshold")),
+        )
+    from .mixed import mixed_stats
+
+    ms = mixed_stats(frame, names, ordinal, nan_policy)
+    is_num = np.array([nm.endswith("~1") for nm in ms.th_names])
+    return _Stats(
+        names=tuple(names),
+        n=ms.n,
+        slots=ms.th,
+        slot_names=ms.th_names,
+        slot_num=is_num,
+        cov=ms.cov,
+        gamma=ms.gamma,
+        dropped=ms.dropped,
+        empty_pairs=ms.empty_pairs,
+        n_var=len(ms.var),
+        thresholds=pd.Series(
+            ms.th[~is_num],
+            index=pd.Index(
+                [nm for nm, k in zip(ms.th_names, is_num, strict=True) if not k], name="threshold"
+            ),
+        ),
+    )
+
+
+def _resolve_ordered(ordered: Any, pt: ParTable, columns: list[str]) -> set[str]:
+    """Check ``ordered`` (True or names) against the model's observed variables; the
+    set of ordinal variables."""
     if isinstance(ordered, bool | np.bool_) and ordered:
-        return
+        return set(pt.ov)
     if isinstance(ordered, str):
         ordered = [ordered]
     if isinstance(ordered, np.ndarray | pd.Index | pd.Series):
@@ -157,32 +231,27 @@ def _resolve_ordered(ordered: Any, pt: ParTable, columns: list[str]) -> None:
             f"ordered names {fmt_list(not_ov)}, which are not observed variables of the "
             f"model (those are {fmt_list(list(pt.ov))})."
         )
-    rest = [v for v in pt.ov if v not in names]
-    if rest:
-        raise DataError(
-            "WLSMV with a mix of ordinal and continuous variables is not supported yet: "
-            f"ordered leaves out {fmt_list(rest)}. Declare every observed model variable "
-            "ordered (ordered=True), or fit the continuous model with estimator='ml'/'mlr'."
-        )
+    return set(names)
 
 
-def _build_model(pt0: ParTable) -> _Model:
+def _build_model(pt0: ParTable, ordinal: set[str]) -> _Model:
     t = pt0.table.copy()
     ov = list(pt0.ov)
+    ov_ord = [v for v in ov if v in ordinal]
     if pt0.ov_x:
         raise InstrumentError(
             f"WLSMV: observed predictors {fmt_list(list(pt0.ov_x))} (exogenous covariates) are "
             "not supported with ordered variables yet; model them as indicators of latent "
             "variables."
         )
-    reg_x = sorted(set(t.loc[(t["op"] == "~") & t["rhs"].isin(ov), "rhs"]))
+    reg_x = sorted(set(t.loc[(t["op"] == "~") & t["rhs"].isin(ov_ord), "rhs"]))
     if reg_x:
         raise InstrumentError(
             f"WLSMV: the ordinal variable(s) {fmt_list(reg_x)} predict other variables (~); "
             "in the delta parameterization ordinal variables can only be indicators or "
             "outcomes."
         )
-    is_var = (t["op"] == "~~") & (t["lhs"] == t["rhs"]) & t["lhs"].isin(ov)
+    is_var = (t["op"] == "~~") & (t["lhs"] == t["rhs"]) & t["lhs"].isin(ov_ord)
     user_var = t.loc[is_var & (t["user"] == 1), "lhs"].tolist()
     if user_var:
         raise InstrumentError(
@@ -197,17 +266,19 @@ def _build_model(pt0: ParTable) -> _Model:
     new_par = np.array([remap.get(int(v), -1) if v >= 0 else -1 for v in par])
     q = len(struct)
     var_rows = np.flatnonzero(is_var.to_numpy())
-    theta_par = np.zeros(len(ov), dtype=np.intp)
+    theta_par = np.zeros(len(ov_ord), dtype=np.intp)
     for k, row in enumerate(var_rows):
         new_par[row] = q + k
-        theta_par[ov.index(t["lhs"].iat[row])] = q + k
+        theta_par[ov_ord.index(t["lhs"].iat[row])] = q + k
     t["par"] = new_par
     t.loc[is_var, "free"] = False  # derived, not estimated (lavaan: free = 0)
     t.loc[is_var, "ustart"] = np.nan
     pt = dataclasses.replace(pt0, table=t, n_free=q + len(var_rows))
     ram = RAM(pt)  # the derived rows have par >= 0: RAM places them like free ones
     i, j = _lower_pairs(len(ov))
-    return _Model(pt, ram, q, theta_par, i, j)
+    ord_idx = np.array([ov.index(v) for v in ov_ord], dtype=np.intp)
+    num_idx = np.array([k for k, v in enumerate(ov) if v not in ordinal], dtype=np.intp)
+    return _Model(pt, ram, q, theta_par, ord_idx, num_idx, i, j)
 
 
 def _dwls_fit(mod: _Model, r: np.ndarray, w: np.ndarray, x0: np.ndarray) -> tuple[Any, ...]:
@@ -268,7 +339,7 @@ def _scaled_shifted(
 
 
 def _fit_measures(
-    st: OrdinalStats, mod: _Model, e: np.ndarray, r: np.ndarray, w: np.ndarray, jac: np.ndarray
+    st: _Stats, mod: _Model, e: np.ndarray, r: np.ndarray, w: np.ndarray, jac: np.ndarray
 ) -> dict[str, float]:
     n = st.n
     m = len(r)
@@ -292,9 +363,11 @@ def _fit_measures(
         u = np.diag(w) - wj @ np.linalg.solve(info, wj.T) if q else np.diag(w)
         ug = u @ gcc
         x2s, c, shift = _scaled_shifted(x2, df, float(np.trace(ug)), float(np.sum(ug * ug.T)))
-    x2_b = (n - 1.0) * float(np.sum(w * r * r))
-    df_b = m
-    ug_b = w[:, None] * gcc
+    # baseline: thresholds, means and variances free, all covariances 0
+    nv = st.n_var
+    x2_b = (n - 1.0) * float(np.sum(w[nv:] * r[nv:] * r[nv:]))
+    df_b = m - nv
+    ug_b = w[nv:, None] * gcc[nv:, nv:]
     x2s_b, c_b, shift_b = _scaled_shifted(
         x2_b, df_b, float(np.trace(ug_b)), float(np.sum(ug_b * ug_b.T))
     )
@@ -325,7 +398,18 @@ def _fit_measures(
     rms, rms_lo, rms_hi, rms_p = rmsea(x2s)
     p = len(st.names)
     robust = _catml_robust(st, mod, e, w, wj, info, gcc, df, n, n1)
-    srmr = float(np.sqrt(np.sum(e * e) / (p * (p + 1) / 2)))
+    # SRMR: residuals of the correlations (model and sample each standardized by their
+    # own variances; the latent responses have variance 1)
+    s_mat = st.cov
+    sig = s_mat.copy()
+    sig[mod.num_idx, mod.num_idx] -= e[:nv]
+    sig[mod.rows_i, mod.rows_j] -= e[nv:]
+    sig[mod.rows_j, mod.rows_i] -= e[nv:]
+    d_s = 1.0 / np.sqrt(np.diag(s_mat))
+    d_m = 1.0 / np.sqrt(np.abs(np.diag(sig)))
+    res = s_mat * np.outer(d_s, d_s) - sig * np.outer(d_m, d_m)
+    low = np.tril_indices(p)
+    srmr = float(np.sqrt(np.mean(res[low] ** 2)))
     full_e = np.concatenate([np.zeros(n_th), e])
     wrmr = float(np.sqrt(np.sum(full_e**2 / np.diag(st.gamma)) * n1 / (n_th + m)))
 
@@ -377,7 +461,7 @@ def _fit_measures(
 
 
 def _catml_robust(
-    st: OrdinalStats,
+    st: _Stats,
     mod: _Model,
     e: np.ndarray,
     w: np.ndarray,
@@ -406,7 +490,12 @@ def _catml_robust(
     r_mat = st.cor
     p = len(r_mat)
     singular = info.size > 0 and np.linalg.cond(info) > 1e14
-    if singular or df <= 0 or np.linalg.eigvalsh(r_mat)[0] < np.sqrt(np.finfo(float).eps):
+    if (
+        st.n_var  # lavaan: not with continuous variables
+        or singular
+        or df <= 0
+        or np.linalg.eigvalsh(r_mat)[0] < np.sqrt(np.finfo(float).eps)
+    ):
         return dict.fromkeys(names, float("nan"))
     sig = r_mat.copy()
     sig[mod.rows_i, mod.rows_j] -= e
@@ -459,10 +548,10 @@ def wlsmv_sem(
     statements, defined = parse_model(model)
     columns = [str(c) for c in frame.columns]
     pt0 = build_partable(statements, defined, columns, bool(std_lv))
-    _resolve_ordered(ordered, pt0, columns)
-    mod = _build_model(pt0)
+    ordinal = _resolve_ordered(ordered, pt0, columns)
+    mod = _build_model(pt0, ordinal)
     pt, ram = mod.pt, mod.ram
-    st = ordinal_stats(frame, list(pt.ov), nan_policy)
+    st = _stats(frame, list(pt.ov), ordinal, nan_policy)
     if st.empty_pairs:
         shown = ", ".join(f"{a}×{b}" for a, b in st.empty_pairs[:8])
         more = f" and {len(st.empty_pairs) - 8} more" if len(st.empty_pairs) > 8 else ""
@@ -473,9 +562,9 @@ def wlsmv_sem(
             ServqualWarning,
             stacklevel=3,
         )
-    n, p = st.n, len(pt.ov)
-    n_th = len(st.th)
-    r = st.cor[mod.rows_i, mod.rows_j]
+    n = st.n
+    n_th = len(st.th)  # threshold slots (a continuous variable's mean counts as one)
+    r = np.concatenate([st.cov[mod.num_idx, mod.num_idx], st.cov[mod.rows_i, mod.rows_j]])
     m = len(r)
     gamma_diag = np.diag(st.gamma)
     w_all = 1.0 / gamma_diag
@@ -483,7 +572,8 @@ def wlsmv_sem(
     if mod.q > m:
         raise InstrumentError(
             f"The model has {mod.q} free parameters (besides the thresholds) but only {m} "
-            f"polychoric correlations (df = {m - mod.q}); it is not identified."
+            f"polychoric correlations and variances (df = {m - mod.q}); it is not "
+            "identified."
         )
     # start values from the polychoric matrix (structural parameters only)
     x0_full = start_values(pt, ram, st.cor)
@@ -496,7 +586,8 @@ def wlsmv_sem(
     q_all = mod.q + n_th
     delta = np.zeros((n_th + m, q_all))
     delta[n_th:, : mod.q] = jac
-    delta[:n_th, mod.q :] = np.eye(n_th)
+    # a threshold slot is the threshold, or −(intercept) of a continuous variable
+    delta[:n_th, mod.q :] = np.diag(np.where(st.slot_num, -1.0, 1.0))
     wd = delta * w_all[:, None]
     info = delta.T @ wd
     try:
@@ -540,10 +631,27 @@ def wlsmv_sem(
         dstd_lv = _evaluate_defined(pt, codes, std_lvv)
     else:
         dval = dse = dstd_all = dstd_lv = np.zeros(0)
-    th_lhs = [nm.split("|")[0] for nm in st.th_names]
-    th_rhs = [nm.split("|")[1] for nm in st.th_names]
+    is_th = ~st.slot_num
+    th_names = [nm for nm, k in zip(st.slot_names, is_th, strict=True) if k]
+    th_lhs = [nm.split("|")[0] for nm in th_names]
+    th_rhs = [nm.split("|")[1] for nm in th_names]
+    n_thr = len(th_names)
     ov, lv = list(pt.ov), list(pt.lv)
+    ov_ord = [v for v in ov if v in ordinal]
+    k_ord = len(ov_ord)
     k_int = len(ov) + len(lv)
+    # intercepts: free (the sample mean) for continuous variables, 0 for the others
+    int_free = np.array([v not in ordinal for v in ov] + [False] * len(lv))
+    int_est = np.zeros(k_int)
+    int_se = np.zeros(k_int)
+    slot_of = {nm[:-2]: k for k, nm in enumerate(st.slot_names) if st.slot_num[k]}
+    model_sd = np.sqrt(np.diag(ram.implied_all(xf)))
+    int_std = np.zeros(k_int)
+    for k, v in enumerate(ov):
+        if v in slot_of:
+            int_est[k] = -st.slots[slot_of[v]]
+            int_se[k] = se_th[slot_of[v]]
+            int_std[k] = int_est[k] / model_sd[k]
     blocks: list[dict[str, Any]] = [
         {
             "lhs": list(t["lhs"])[:n_user],
@@ -558,14 +666,14 @@ def wlsmv_sem(
         },
         {
             "lhs": th_lhs,
-            "op": ["|"] * n_th,
+            "op": ["|"] * n_thr,
             "rhs": th_rhs,
-            "label": [""] * n_th,
-            "free": np.ones(n_th, dtype=bool),
-            "est": st.th,
-            "se": se_th,
-            "std_lv": st.th,
-            "std_all": st.th,
+            "label": [""] * n_thr,
+            "free": np.ones(n_thr, dtype=bool),
+            "est": st.th[is_th],
+            "se": se_th[is_th],
+            "std_lv": st.th[is_th],
+            "std_all": st.th[is_th],
         },
         {
             "lhs": list(t["lhs"])[n_user:],
@@ -579,26 +687,26 @@ def wlsmv_sem(
             "std_all": std_all[n_user:],
         },
         {
-            "lhs": ov,
-            "op": ["~*~"] * p,
-            "rhs": ov,
-            "label": [""] * p,
-            "free": np.zeros(p, dtype=bool),
-            "est": np.ones(p),
-            "se": np.zeros(p),
-            "std_lv": np.ones(p),
-            "std_all": np.ones(p),
+            "lhs": ov_ord,
+            "op": ["~*~"] * k_ord,
+            "rhs": ov_ord,
+            "label": [""] * k_ord,
+            "free": np.zeros(k_ord, dtype=bool),
+            "est": np.ones(k_ord),
+            "se": np.zeros(k_ord),
+            "std_lv": np.ones(k_ord),
+            "std_all": np.ones(k_ord),
         },
         {
             "lhs": ov + lv,
             "op": ["~1"] * k_int,
             "rhs": [""] * k_int,
             "label": [""] * k_int,
-            "free": np.zeros(k_int, dtype=bool),
-            "est": np.zeros(k_int),
-            "se": np.zeros(k_int),
-            "std_lv": np.zeros(k_int),
-            "std_all": np.zeros(k_int),
+            "free": int_free,
+            "est": int_est,
+            "se": int_se,
+            "std_lv": int_est,
+            "std_all": int_std,
         },
         {
             "lhs": [d.name for d in pt.defined],
@@ -665,13 +773,14 @@ def wlsmv_sem(
     par_names = [""] * mod.q
     for k in np.flatnonzero(free)[::-1]:
         par_names[par[k]] = f"{t['lhs'].iat[k]}{t['op'].iat[k]}{t['rhs'].iat[k]}"
-    par_names += list(st.th_names)
+    par_names += list(st.slot_names)
     ov_index = pd.Index(ov, name="variable")
     implied = ram.sigma(xf)
-    th_index = pd.Index(list(st.th_names), name="threshold")
-    stat_names = list(st.th_names) + [
-        f"{ov[a]}~~{ov[b]}" for a, b in zip(mod.rows_j, mod.rows_i, strict=True)
-    ]
+    stat_names = (
+        list(st.slot_names)
+        + [f"{ov[a]}~~{ov[a]}" for a in mod.num_idx]
+        + [f"{ov[a]}~~{ov[b]}" for a, b in zip(mod.rows_j, mod.rows_i, strict=True)]
+    )
     return SEMResult(
         _table=table,
         model=model,
@@ -684,13 +793,13 @@ def wlsmv_sem(
         npar=q_all,
         iterations=nit,
         dropped_rows=st.dropped,
-        sample_cov=pd.DataFrame(st.cor, index=ov_index, columns=ov_index),
+        sample_cov=pd.DataFrame(st.cov, index=ov_index, columns=ov_index),
         implied_cov=pd.DataFrame(implied, index=ov_index, columns=ov_index),
         vcov=pd.DataFrame(vcov, index=par_names, columns=par_names),
         improper=tuple(problems),
         missing="listwise",
-        ordered=pt.ov,
-        sample_thresholds=pd.Series(st.th, index=th_index, name="threshold"),
+        ordered=tuple(ov_ord),
+        sample_thresholds=st.thresholds.rename("threshold"),
         gamma=pd.DataFrame(st.gamma, index=stat_names, columns=stat_names),
         _fit=pd.Series({k: fit[k] for k in WLSMV_FIT_NAMES}, name="fit", dtype=float),
         _r2=r2,
