@@ -921,8 +921,8 @@ def cfa(
         Which item score of a Survey to analyse (``"perception"``, ``"expectation"``,
         ``"gap"`` ...); ignored for a DataFrame.
     ordered : True or list of str, optional
-        Ordinal (Likert) items: ``True`` (all items) or their names (all of them: mixed
-        ordinal/continuous models are not supported yet). The model is then fitted by
+        Ordinal (Likert) items: ``True`` (all items) or their names (the others are
+        continuous, as lavaan's ``ordered = c(...)``). The model is then fitted by
         :func:`servqual.sem` with ``ordered=`` — WLSMV as lavaan's
         ``cfa(model, data, ordered = TRUE)``: thresholds and polychoric correlations,
         delta parameterization, DWLS estimates, robust standard errors and the

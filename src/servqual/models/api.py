@@ -656,8 +656,10 @@ def sem(
         Show a progress bar of the bootstrap (default: on a terminal or in a notebook).
     ordered : True or list of str, optional
         Ordinal (Likert) variables: ``True`` declares every observed model variable
-        ordinal, a list names them (it must name all of them: a mix of ordinal and
-        continuous variables is not supported yet). The model is then fitted by WLSMV
+        ordinal, a list names them (the other observed variables are continuous: their
+        means, variances and Pearson/polyserial correlations enter the sample statistics,
+        and they keep free intercepts and residual variances, as in lavaan). The model is
+        then fitted by WLSMV
         as lavaan's ``cfa(..., ordered = TRUE)`` does by default: thresholds and
         polychoric correlations as sample statistics, the delta parameterization (the
         latent responses have variance 1; their residual variances are 1 − R², not
@@ -693,8 +695,8 @@ def sem(
         An unknown ``missing``, or ``missing="fiml"`` with ``estimator="mlr"`` or
         ``se="bootstrap"``; a singular EM covariance matrix. With ``ordered``: a
         non-integer value, an item with one category only or more than 20, a name
-        that is not an observed model variable, an ordinal variable left out of
-        ``ordered``, ``se="bootstrap"``, ``missing="fiml"`` or ``estimator="mlr"``.
+        that is not an observed model variable, text in a continuous variable,
+        ``se="bootstrap"``, ``missing="fiml"`` or ``estimator="mlr"``.
 
     Warns
     -----
