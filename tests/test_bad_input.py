@@ -1417,6 +1417,15 @@ def _group_smaller_than_its_parameters(tmp: Path) -> None:
 
 
 CASES["sem_group_smaller_than_its_parameters"] = _group_smaller_than_its_parameters
+_ORD = "f =~ a + b + c"
+
+
+def _ordinal() -> pd.DataFrame:
+    """Three 3-point items, 30 respondents (for the WLSMV cases)."""
+    rng = np.random.default_rng(5)
+    base = rng.integers(1, 4, size=30)
+    cols = {k: np.clip(base + rng.integers(-1, 2, size=30), 1, 3) for k in "abc"}
+    return pd.DataFrame(cols)
 
 
 #: name → (call, error type, words the message must contain)
@@ -1572,6 +1581,41 @@ ONE_LINERS: dict[str, tuple[Callable[[], Any], type[ServqualError], tuple[str, .
         lambda: sq.export_tables([pd.DataFrame({"a": [1]})], "tables.md"),
         sq.DataError,
         ("DataFrame",),
+    ),
+    "sem_ordered_fractional_category": (
+        lambda: sq.sem(_ordinal().assign(a=[1, 2, 2.5, 1, 3, 2] * 5), _ORD, ordered=True),
+        sq.DataError,
+        ("'a'", "2.5", "non-integer"),
+    ),
+    "sem_ordered_one_category": (
+        lambda: sq.sem(_ordinal().assign(b=3), _ORD, ordered=True),
+        sq.DataError,
+        ("'b'", "category 3 only"),
+    ),
+    "sem_ordered_too_many_categories": (
+        lambda: sq.sem(_ordinal().assign(c=range(30)), _ORD, ordered=True),
+        sq.DataError,
+        ("'c'", "30 distinct values", "20"),
+    ),
+    "sem_ordered_not_in_model": (
+        lambda: sq.sem(_ordinal().assign(d=1), _ORD, ordered=["a", "b", "c", "d"]),
+        sq.DataError,
+        ("'d'", "not observed variables of the model"),
+    ),
+    "sem_ordered_text_in_continuous": (
+        lambda: sq.sem(_ordinal().astype(object).assign(c="x"), _ORD, ordered=["a", "b"]),
+        sq.DataError,
+        ("'c'", "non-numeric"),
+    ),
+    "cfa_ordered_unknown_column": (
+        lambda: sq.cfa(_ordinal(), {"f": ["a", "b", "c"]}, ordered=["zz"]),
+        sq.DataError,
+        ("'zz'", "not columns"),
+    ),
+    "sem_wlsmv_bootstrap": (
+        lambda: sq.sem(_ordinal(), _ORD, estimator="wlsmv", se="bootstrap"),
+        sq.DataError,
+        ("bootstrap",),
     ),
     "polychoric_text_item": (
         lambda: sq.polychoric(pd.DataFrame({"a": ["x", "y", "z"], "b": [1, 2, 3]})),

@@ -12,12 +12,13 @@ from __future__ import annotations
 
 import warnings
 from collections.abc import Mapping, Sequence
-from typing import TYPE_CHECKING, Any, Literal, overload
+from typing import Any, Literal, overload
 
 import numpy as np
 import pandas as pd
 from scipy import linalg, optimize, stats
 
+from ._fitindex import _cfi, _rmsea_ci
 from ._results import TableResult, result_class
 from ._tables import apa_number, apa_p
 from ._validation import (
@@ -37,10 +38,9 @@ from .exceptions import (
     MissingDataWarning,
     ServqualWarning,
 )
+from .models.api import SEMResult, _wlsmv_requested
+from .models.api import sem as _sem
 from .survey import Survey
-
-if TYPE_CHECKING:
-    from .models.api import SEMResult
 
 __all__ = ["CFAResult", "cfa"]
 
@@ -666,48 +666,6 @@ def _check_identification(spec: _Spec, s: np.ndarray) -> None:
 
 
 # --------------------------------------------------------------------------- fit measures
-def _rmsea_ci(x2: float, df: float, n: float, level: float = 0.90) -> tuple[float, float]:
-    """Steiger's non-centrality interval for RMSEA, as lavaan's ``lav_fit_rmsea_ci``."""
-    if df < 1:
-        return 0.0, 0.0
-    hi_p, lo_p = 1 - (1 - level) / 2, (1 - level) / 2
-
-    def f_low(lam: float) -> float:
-        return float(stats.ncx2.cdf(x2, df, lam) if lam > 0 else stats.chi2.cdf(x2, df)) - hi_p
-
-    def f_up(lam: float) -> float:
-        return float(stats.ncx2.cdf(x2, df, lam) if lam > 0 else stats.chi2.cdf(x2, df)) - lo_p
-
-    low = 0.0
-    if f_low(0.0) >= 0:
-        lam = optimize.brentq(f_low, 0.0, x2, xtol=1e-12, rtol=1e-14)
-        low = float(np.sqrt(lam / (n * df)))
-    upper_bound = max(n, 4 * x2)
-    up = 0.0
-    if not (f_up(upper_bound) > 0 or f_up(0.0) < 0):
-        lam = optimize.brentq(f_up, 0.0, upper_bound, xtol=1e-12, rtol=1e-14)
-        up = float(np.sqrt(lam / (n * df)))
-    return low, up
-
-
-def _cfi(
-    x2: float, df: float, x2_b: float, df_b: float, c: float = 1.0, c_b: float = 1.0
-) -> tuple[float, float]:
-    """lavaan's ``lav_fit_cfi`` and ``lav_fit_tli`` (with ``c.hat``: the robust versions)."""
-    if df > 0 and c != 1 and c_b != 1:
-        t1 = max(x2 - c * df, 0.0)
-        t2 = max(x2 - c * df, x2_b - c_b * df_b, 0.0)
-        u1, u2 = (x2 - c * df) * df_b, (x2_b - c_b * df_b) * df
-    else:
-        t1 = max(x2 - df, 0.0)
-        t2 = max(x2 - df, x2_b - df_b, 0.0)
-        u1, u2 = (x2 - df) * df_b, (x2_b - df_b) * df
-    zero = np.isclose(t1, 0.0, atol=1.5e-8) and np.isclose(t2, 0.0, atol=1.5e-8)
-    cfi = 1.0 if zero else 1.0 - t1 / t2
-    tli = 1.0 - u1 / u2 if (df > 0 and abs(u2) > 0) else 1.0
-    return float(cfi), float(tli)
-
-
 def _fit_measures(s: np.ndarray, sig: np.ndarray, fmin: float, n: int, q: int) -> dict[str, Any]:
     p = s.shape[0]
     df = p * (p + 1) // 2 - q
@@ -841,21 +799,12 @@ def _std_jacobian(spec: _Spec, x: np.ndarray) -> np.ndarray:
     return np.column_stack(cols)
 
 
-def _cfa_groups(
-    data: Any,
-    model: Mapping[str, Sequence[str]] | str | None,
-    estimator: str,
-    std_lv: bool,
-    nan_policy: str,
-    score: str,
-    group: str,
-    group_equal: str | Sequence[str],
-    group_partial: str | Sequence[str],
-) -> SEMResult:
-    """A multi-group CFA by the SEM engine (lavaan syntax from the mapping)."""
-    from .models.api import sem
-
-    check_choice(estimator, "estimator", ("ml", "mlr"))
+def _cfa_syntax(
+    data: Any, model: Mapping[str, Sequence[str]] | str | None, score: str
+) -> str | None:
+    """lavaan syntax of a cfa() model for the SEM engine: a mapping factor -> items as
+    ``factor =~ item1 + item2``, lavaan syntax as given, None (a Survey's instrument model,
+    built by :func:`servqual.sem`)."""
     if isinstance(model, Mapping):
         if not model:
             raise InstrumentError("model is empty: give at least one factor and its items.")
@@ -867,40 +816,33 @@ def _cfa_groups(
                     f"got {items!r}."
                 )
             lines.append(f"{factor} =~ " + " + ".join(str(i) for i in items))
-        syntax: str | None = "\n".join(lines)
-    elif model is None or isinstance(model, str):
-        syntax = model
-    else:
-        raise InstrumentError(
-            f"model must be a mapping factor -> items or lavaan syntax, got {type(model).__name__}."
-        )
-    if syntax is None and not isinstance(data, Survey):
-        raise InstrumentError("model= is required when data is a DataFrame.")
-    return sem(
-        data,
-        syntax,
-        score=score,
-        std_lv=std_lv,
-        nan_policy=nan_policy,
-        estimator=estimator,
-        group=group,
-        group_equal=group_equal,
-        group_partial=group_partial,
+        return "\n".join(lines)
+    if model is None or isinstance(model, str):
+        if model is None and not isinstance(data, Survey):
+            raise InstrumentError(
+                "model= is required when data is a DataFrame: a mapping factor -> item columns "
+                "or lavaan syntax."
+            )
+        return model
+    raise InstrumentError(
+        f"model must be a mapping factor -> items or lavaan syntax, got {type(model).__name__}."
     )
 
 
+# with group= or ordered=/estimator="wlsmv" the SEM engine fits the model: SEMResult
 @overload
 def cfa(
     data: Any,
     model: Mapping[str, Sequence[str]] | str | None = None,
     *,
-    estimator: str = "ml",
+    estimator: Literal["ml"] = "ml",
     std_lv: bool = True,
     nan_policy: CFANanPolicy = "listwise",
     score: str = "perception",
     group: None = None,
     group_equal: str | Sequence[str] = (),
     group_partial: str | Sequence[str] = (),
+    ordered: None = None,
 ) -> CFAResult: ...
 
 
@@ -916,6 +858,39 @@ def cfa(
     group: str,
     group_equal: str | Sequence[str] = (),
     group_partial: str | Sequence[str] = (),
+    ordered: bool | Sequence[str] | None = None,
+) -> SEMResult: ...
+
+
+@overload
+def cfa(
+    data: Any,
+    model: Mapping[str, Sequence[str]] | str | None = None,
+    *,
+    estimator: str = "ml",
+    std_lv: bool = True,
+    nan_policy: CFANanPolicy = "listwise",
+    score: str = "perception",
+    group: str | None = None,
+    group_equal: str | Sequence[str] = (),
+    group_partial: str | Sequence[str] = (),
+    ordered: bool | Sequence[str],
+) -> SEMResult: ...
+
+
+@overload
+def cfa(
+    data: Any,
+    model: Mapping[str, Sequence[str]] | str | None = None,
+    *,
+    estimator: Literal["mlr", "wlsmv"],
+    std_lv: bool = True,
+    nan_policy: CFANanPolicy = "listwise",
+    score: str = "perception",
+    group: str | None = None,
+    group_equal: str | Sequence[str] = (),
+    group_partial: str | Sequence[str] = (),
+    ordered: bool | Sequence[str] | None = None,
 ) -> SEMResult: ...
 
 
@@ -930,8 +905,10 @@ def cfa(
     group: str | None = None,
     group_equal: str | Sequence[str] = (),
     group_partial: str | Sequence[str] = (),
+    ordered: bool | Sequence[str] | None = None,
 ) -> CFAResult | SEMResult:
-    """Confirmatory factor analysis of a simple-structure measurement model (ML).
+    """Confirmatory factor analysis of a simple-structure measurement model (ML; by
+    groups; or WLSMV for ordinal items).
 
     Parameters
     ----------
@@ -943,8 +920,9 @@ def cfa(
         factor only; factors are correlated. Defaults, for a Survey, to the
         instrument's measurement model ``survey.instrument.model`` (dimensions whose
         items are all scored); required for a DataFrame.
-    estimator : {"ml"}
-        Normal-theory maximum likelihood.
+    estimator : {"ml", "wlsmv"}
+        Normal-theory maximum likelihood, or (ordinal items) WLSMV: with
+        ``estimator="wlsmv"`` every item is ordinal, as with ``ordered=True``.
     std_lv : bool, default True
         Identification. ``True`` fixes the factor variances to 1 and frees every
         loading (lavaan ``std.lv = TRUE``); ``False`` fixes each factor's first
@@ -975,9 +953,21 @@ def cfa(
     group_partial : str or sequence of str
         With ``group``: parameters exempt from ``group_equal`` (``"visual=~x2"``,
         ``"x3~1"``), lavaan's ``group.partial``.
+    ordered : True or list of str, optional
+        Ordinal (Likert) items: ``True`` (all items) or their names (the others are
+        continuous, as lavaan's ``ordered = c(...)``). The model is then fitted by
+        :func:`servqual.sem` with ``ordered=`` — WLSMV as lavaan's
+        ``cfa(model, data, ordered = TRUE)``: thresholds and polychoric correlations,
+        delta parameterization, DWLS estimates, robust standard errors and the
+        scaled-and-shifted test — and the result is a :class:`~servqual.SEMResult`
+        (threshold rows ``"A1|t1"`` in its table, ``fit_measures()`` with
+        ``chisq_scaled``, ``cfi_scaled``, ``rmsea_scaled`` ...). ``std_lv`` keeps its
+        default here (True), unlike lavaan's ``cfa``.
 
     Returns
     -------
+    CFAResult or SEMResult
+        A :class:`~servqual.SEMResult` with ``ordered``/``estimator="wlsmv"``, else:
     CFAResult
         Parameter table (``to_frame()``: ``lhs``, ``op``, ``rhs``, ``free``, ``est``,
         ``se``, ``z``, ``p_value``, ``std_all``, ``std_se``) and fit measures as fields
@@ -1070,28 +1060,41 @@ def cfa(
     (199, 0.995, 0.02)
     >>> fit.loadings()["std_all"].round(2).head(3).tolist()
     [0.86, 0.87, 0.88]
+
+    The ratings as ordinal categories (WLSMV; sparse categories and empty cells of the
+    7-point scale are reported by warnings):
+
+    >>> import warnings
+    >>> with warnings.catch_warnings():
+    ...     warnings.simplefilter("ignore")
+    ...     ordinal = sq.cfa(survey, ordered=True)
+    >>> ordinal.estimator, ordinal.to_frame().loc["TAN1|t1", "op"]
+    ('wlsmv', '|')
+    >>> round(float(ordinal.fit_measures()["cfi_scaled"]), 3)
+    1.0
     """
     if not isinstance(std_lv, bool | np.bool_):
         raise DataError(f"std_lv must be True or False, got {std_lv!r}.")
-    if group is not None:
-        return _cfa_groups(
+    if group is not None or _wlsmv_requested(ordered, estimator, "standard", "listwise"):
+        return _sem(
             data,
-            model,
-            estimator,
-            bool(std_lv),
-            nan_policy,
-            score,
-            group,
-            group_equal,
-            group_partial,
+            _cfa_syntax(data, model, score),
+            score=score,
+            std_lv=bool(std_lv),
+            nan_policy=nan_policy,
+            estimator=estimator,
+            group=group,
+            group_equal=group_equal,
+            group_partial=group_partial,
+            ordered=ordered,
         )
     if group_equal or group_partial:
         raise DataError("group_equal= and group_partial= need group= (the grouping column).")
     check_choice(estimator, "estimator", ("ml",))
     if isinstance(model, str):
         raise InstrumentError(
-            "cfa takes lavaan syntax (a string) with group= only; without groups pass a "
-            "mapping factor -> items, or use sq.sem(data, model) for lavaan syntax."
+            "cfa takes lavaan syntax (a string) with group= or ordered= only; without them "
+            "pass a mapping factor -> items, or use sq.sem(data, model) for lavaan syntax."
         )
     x, spec_model, _index, dropped, used_score = _prepare(data, model, score, nan_policy)
     spec = _Spec(spec_model, bool(std_lv))

@@ -23,6 +23,7 @@ from ..exceptions import (
 )
 from ..survey import Survey
 from .bootstrap import bca_interval, bootstrap_draws, jackknife, percentile_interval
+from .dwls import wlsmv_sem
 from .estimate import _hessian, ml_fit
 from .fiml import FIMLModel, em_moments, fiml_fit, fiml_fit_measures, fiml_sample
 from .fit import FIT_NAMES, ROBUST_NAMES, fit_measures, robust_fit_measures
@@ -53,7 +54,7 @@ class SEMResult(TableResult):
     ``type = "std.lv"`` and ``"std.all"``). Fixed parameters have ``se = 0``, NaN
     ``z``/``p_value`` and a zero-width interval, as in lavaan. ``improper`` lists what
     makes the solution improper (it is empty for a proper solution). ``se_type`` is
-    ``"standard"``, ``"robust"`` (MLR) or ``"bootstrap"``; ``ci_type`` is ``"wald"``,
+    ``"standard"``, ``"robust"`` (MLR, WLSMV) or ``"bootstrap"``; ``ci_type`` is ``"wald"``,
     ``"percentile"`` or ``"bca"``; with the bootstrap, ``n_boot`` draws were made,
     ``n_boot_failed`` of them could not be fitted and were left out, and
     ``n_boot_improper`` of the others have an improper solution and were kept, as in
@@ -63,6 +64,13 @@ class SEMResult(TableResult):
     intercepts of the observed variables, then the means of the latent variables (fixed
     at 0); ``sample_cov`` and ``sample_mean`` are then the saturated (EM) estimates,
     ``implied_mean`` the model's means, and ``vcov`` includes the intercepts.
+
+    With ordinal variables (``ordered=``, ``estimator == "wlsmv"``) ``ordered`` names
+    them, the table has threshold rows (op ``"|"``), ``sample_cov`` and
+    ``implied_cov`` are the polychoric and model-implied correlations of the latent
+    responses, ``sample_thresholds`` the sample thresholds, ``gamma`` the asymptotic
+    covariance matrix Γ of (thresholds, correlations) as ``lavInspect(fit, "gamma")``,
+    and ``vcov`` covers the structural parameters and then the thresholds.
     """
 
     model: str
@@ -95,6 +103,11 @@ class SEMResult(TableResult):
     meanstructure: bool = False
     _group_fit: pd.DataFrame | None = None
     _mg: Any = None
+    # --- WLSMV (ordered=, models/dwls.py) ---
+    ordered: tuple[str, ...] = ()
+    sample_thresholds: pd.Series | None = None
+    gamma: pd.DataFrame | None = None
+    # --- end WLSMV ---
     _fit: pd.Series
     _r2: pd.Series
     _effects: pd.DataFrame
@@ -131,7 +144,12 @@ class SEMResult(TableResult):
         ``estimator="mlr"`` also ``chisq_scaled``, ``df_scaled``, ``pvalue_scaled``,
         ``chisq_scaling_factor``, the scaled baseline test, ``cfi_scaled``, ``tli_scaled``,
         ``nnfi_scaled``, ``cfi_robust``, ``tli_robust``, ``nnfi_robust`` and
-        ``rmsea_scaled``/``rmsea_robust`` with their intervals and p-values."""
+        ``rmsea_scaled``/``rmsea_robust`` with their intervals and p-values. With WLSMV
+        (``ordered=``) no likelihood measures; instead the scaled-shifted test
+        (``chisq_scaled``, ``chisq_scaling_factor``, ``chisq_shift_parameters`` and the
+        baseline's), ``cfi``/``tli``/``nfi``/``ifi`` and their ``_scaled`` versions,
+        ``cfi_robust``, ``tli_robust``, ``rmsea_robust`` (lavaan's categorical versions),
+        ``rmsea_scaled``, ``srmr`` and ``wrmr`` (see :mod:`servqual.models.dwls`)."""
         return self._fit.copy()
 
     def group_fit_measures(self) -> pd.DataFrame:
@@ -173,7 +191,9 @@ class SEMResult(TableResult):
         "Variances:" and "Defined Parameters:" with ``Estimate``, ``Std.Err``,
         ``z-value``, ``P(>|z|)``, ``Std.lv`` and ``Std.all`` (blank for fixed
         parameters; residual variances marked with a leading dot, as lavaan does), and
-        "R-Square:".
+        "R-Square:". With WLSMV: the scaled-shifted test with its shift parameter, the
+        scaled CFI/TLI/RMSEA (no log-likelihood), and "Thresholds:" and "Scales y*:"
+        blocks.
 
         Examples
         --------
@@ -216,12 +236,16 @@ class SEMResult(TableResult):
             line("Degrees of freedom", int(num("df"))),
             line("P-value (Chi-square)", num("pvalue")),
         ]
+        shifted = "chisq_shift_parameters" in f.index  # WLSMV's scaled-shifted test
         if robust:
+            kind = "scaled-shifted" if shifted else "Yuan-Bentler"
             out += [
-                line("Scaled test statistic (Yuan-Bentler)", num("chisq_scaled")),
+                line(f"Scaled test statistic ({kind})", num("chisq_scaled")),
                 line("Scaling correction factor", num("chisq_scaling_factor")),
-                line("P-value (scaled)", num("pvalue_scaled")),
             ]
+            if shifted:
+                out.append(line("Shift parameter", num("chisq_shift_parameters")))
+            out.append(line("P-value (scaled)", num("pvalue_scaled")))
         out += [
             "",
             "Model Test Baseline Model:",
@@ -235,21 +259,29 @@ class SEMResult(TableResult):
             line("Comparative Fit Index (CFI)", num("cfi")),
             line("Tucker-Lewis Index (TLI)", num("tli")),
         ]
-        if robust:
+        if robust and "cfi_robust" in f.index:
             out += [
                 line("Robust Comparative Fit Index (CFI)", num("cfi_robust")),
                 line("Robust Tucker-Lewis Index (TLI)", num("tli_robust")),
             ]
+        if shifted:
+            out += [
+                line("Scaled Comparative Fit Index (CFI)", num("cfi_scaled")),
+                line("Scaled Tucker-Lewis Index (TLI)", num("tli_scaled")),
+            ]
+        if "logl" in f.index:  # no likelihood with WLSMV
+            out += [
+                "",
+                "Loglikelihood and Information Criteria:",
+                "",
+                line("Loglikelihood user model (H0)", num("logl")),
+                line("Loglikelihood unrestricted model (H1)", num("unrestricted_logl")),
+                "",
+                line("Akaike (AIC)", num("aic")),
+                line("Bayesian (BIC)", num("bic")),
+                line("Sample-size adjusted Bayesian (SABIC)", num("bic2")),
+            ]
         out += [
-            "",
-            "Loglikelihood and Information Criteria:",
-            "",
-            line("Loglikelihood user model (H0)", num("logl")),
-            line("Loglikelihood unrestricted model (H1)", num("unrestricted_logl")),
-            "",
-            line("Akaike (AIC)", num("aic")),
-            line("Bayesian (BIC)", num("bic")),
-            line("Sample-size adjusted Bayesian (SABIC)", num("bic2")),
             "",
             "Root Mean Square Error of Approximation:",
             "",
@@ -260,6 +292,8 @@ class SEMResult(TableResult):
         ]
         if robust and "rmsea_robust" in f.index:
             out.append(line("Robust RMSEA", num("rmsea_robust")))
+        if shifted:
+            out.append(line("RMSEA (scaled)", num("rmsea_scaled")))
         out += [
             "",
             "Standardized Root Mean Square Residual:",
@@ -298,7 +332,9 @@ class SEMResult(TableResult):
                 ("Regressions:", tg["op"] == "~", True),
                 ("Covariances:", (tg["op"] == "~~") & (tg["lhs"] != tg["rhs"]), True),
                 ("Intercepts:", tg["op"] == "~1", False),
+                ("Thresholds:", tg["op"] == "|", False),
                 ("Variances:", (tg["op"] == "~~") & (tg["lhs"] == tg["rhs"]), False),
+                ("Scales y*:", tg["op"] == "~*~", False),
                 ("Defined Parameters:", tg["op"] == ":=", False),
             ]
             for title, mask, grouped in blocks:
@@ -317,6 +353,8 @@ class SEMResult(TableResult):
                         r["lhs"] in endogenous_or_observed
                     ):
                         name = f"   .{r['lhs']}"
+                    elif title == "Thresholds:":
+                        name = f"    {r['lhs']}|{r['rhs']}"
                     else:
                         name = f"    {r['lhs']}"
                     if isinstance(r["label"], str) and r["label"]:
@@ -353,6 +391,38 @@ class SEMResult(TableResult):
         (``"=~"``, ``"~"``, ``"~~"`` or ``":="``)."""
         t = self._table
         return (t if op is None else t[t["op"] == op]).copy()
+
+
+# --- WLSMV (ordered=, models/dwls.py) ---
+def _wlsmv_requested(ordered: Any, estimator: Any, se: Any, missing: Any) -> bool:
+    """Whether ``sem()`` fits by WLSMV: ``ordered`` given (then the estimator defaults
+    to WLSMV, as lavaan) or ``estimator="wlsmv"`` (then every observed variable is
+    ordinal). Other estimators, the bootstrap and FIML do not combine with it."""
+    if ordered is None or ordered is False:
+        if isinstance(estimator, str) and estimator.lower() == "wlsmv":
+            if ordered is False:
+                raise DataError(
+                    "estimator='wlsmv' is for ordinal variables, but ordered=False; pass "
+                    "ordered=True (or the ordinal column names), or use estimator='ml'."
+                )
+        else:
+            return False
+    elif isinstance(ordered, bool | np.bool_) and not ordered:
+        return False
+    if isinstance(estimator, str) and estimator.lower() not in ("ml", "wlsmv"):
+        raise DataError(
+            f"ordered= is fitted by estimator='wlsmv' (DWLS with robust standard errors and "
+            f"the scaled-and-shifted test, lavaan's default); got estimator={estimator!r}."
+        )
+    if se != "standard" or missing != "listwise":
+        raise DataError(
+            "ordered=/estimator='wlsmv' uses robust (sandwich) standard errors and listwise "
+            f"deletion; se={se!r} and missing={missing!r} are not available with it."
+        )
+    return True
+
+
+# --- end WLSMV ---
 
 
 def _definitions(pt: ParTable) -> list[tuple[str, Any]]:
@@ -562,6 +632,7 @@ def sem(
     group_equal: str | Sequence[str] = (),
     group_partial: str | Sequence[str] = (),
     meanstructure: bool | None = None,
+    ordered: bool | Sequence[str] | None = None,
 ) -> SEMResult:
     """Structural equation model from lavaan syntax, by ML or MLR (as ``lavaan::sem``).
 
@@ -620,6 +691,9 @@ def sem(
         measures (``chisq_scaled``, ``chisq_scaling_factor``, ``cfi_scaled``,
         ``cfi_robust``, ``tli_robust``, ``rmsea_scaled``, ``rmsea_robust`` with their
         intervals and p-values ...). Not available with observed exogenous covariates.
+        ``"wlsmv"``: ordinal indicators (see ``ordered``); ``estimator="wlsmv"`` without
+        ``ordered`` treats every observed model variable as ordinal (lavaan would fit
+        them as continuous by DWLS, which servqual does not offer).
     se : {"standard", "bootstrap"}
         ``"standard"``: from the information matrix (expected for ML, the sandwich for
         MLR). ``"bootstrap"``: the standard deviation of ``n_boot`` nonparametric bootstrap
@@ -638,6 +712,24 @@ def sem(
         Seed or generator of the bootstrap draws.
     progress : bool, optional
         Show a progress bar of the bootstrap (default: on a terminal or in a notebook).
+    ordered : True or list of str, optional
+        Ordinal (Likert) variables: ``True`` declares every observed model variable
+        ordinal, a list names them (the other observed variables are continuous: their
+        means, variances and Pearson/polyserial correlations enter the sample statistics,
+        and they keep free intercepts and residual variances, as in lavaan). The model is
+        then fitted by WLSMV
+        as lavaan's ``cfa(..., ordered = TRUE)`` does by default: thresholds and
+        polychoric correlations as sample statistics, the delta parameterization (the
+        latent responses have variance 1; their residual variances are 1 − R², not
+        parameters), DWLS estimates with ``W = diag(Γ)⁻¹``, robust (sandwich) standard
+        errors and the scaled-and-shifted test (``chisq_scaled``, ``cfi_scaled``,
+        ``tli_scaled``, ``rmsea_scaled`` ...). The table gains threshold rows (op
+        ``"|"``, rhs ``"t1"``, ``"t2"`` ...), the fixed scaling factors (``"~*~"``, 1)
+        and intercepts/means (``"~1"``, 0) in lavaan's order; ``sample_thresholds``,
+        ``gamma`` (Γ) and ``sample_cov`` (the polychoric correlations) hold the sample
+        statistics. Categories are each variable's observed whole numbers (an ordered
+        categorical column is coded 1, 2, …); listwise deletion only, no bootstrap. See
+        the methods page (WLSMV) for the formulas.
 
     Returns
     -------
@@ -659,7 +751,10 @@ def sem(
         ``missing="fiml"``, of −2 log L).
     DataError
         An unknown ``missing``, or ``missing="fiml"`` with ``estimator="mlr"`` or
-        ``se="bootstrap"``; a singular EM covariance matrix.
+        ``se="bootstrap"``; a singular EM covariance matrix. With ``ordered``: a
+        non-integer value, an item with one category only or more than 20, a name
+        that is not an observed model variable, text in a continuous variable,
+        ``se="bootstrap"``, ``missing="fiml"`` or ``estimator="mlr"``.
 
     Warns
     -----
@@ -707,7 +802,10 @@ def sem(
         raise DataError(f"std_lv must be True or False, got {std_lv!r}.")
     if not 0 < level < 1:
         raise DataError(f"level must lie between 0 and 1, got {level!r}.")
-    check_choice(estimator, "estimator", ("ml", "mlr"))
+    # --- WLSMV (ordered=, models/dwls.py) ---
+    wlsmv = _wlsmv_requested(ordered, estimator, se, missing)
+    # --- end WLSMV ---
+    check_choice(estimator, "estimator", ("ml", "mlr", "wlsmv") if wlsmv else ("ml", "mlr"))
     check_choice(se, "se", ("standard", "bootstrap"))
     check_choice(missing, "missing", ("listwise", "fiml"))
     check_choice(nan_policy, "nan_policy", ("listwise", "raise"))
@@ -756,6 +854,24 @@ def sem(
                 "model= (lavaan syntax) is required when data is a DataFrame, e.g. "
                 "'quality =~ q1 + q2 + q3\\nsatisfaction ~ quality'."
             )
+    # --- WLSMV (ordered=, models/dwls.py) ---
+    if wlsmv:
+        if group is not None or meanstructure:
+            raise DataError(
+                "ordered=/estimator='wlsmv' is single-group for now: multi-group WLSMV "
+                f"(thresholds per group) is not available (got group={group!r}, "
+                f"meanstructure={meanstructure!r}). Compare groups with estimator='mlr', or "
+                "fit each group separately."
+            )
+        return wlsmv_sem(
+            frame,
+            model,
+            ordered=True if ordered is None else ordered,
+            std_lv=bool(std_lv),
+            nan_policy=nan_policy,
+            level=level,
+        )
+    # --- end WLSMV ---
     statements, defined = parse_model(model)
     intercepts = any(st.op == "~1" for st in statements)
     if intercepts and meanstructure is False:

@@ -25,8 +25,8 @@ from dataclasses import dataclass
 import numpy as np
 from scipy import linalg, optimize, stats
 
+from .._fitindex import _cfi, _rmsea_ci
 from .._validation import fmt_list, numeric_matrix
-from ..cfa import _cfi, _rmsea_ci
 from ..exceptions import ConvergenceError, DataError, InsufficientDataError, MissingDataWarning
 from .matrices import RAM
 

@@ -15,7 +15,7 @@ from __future__ import annotations
 import numpy as np
 from scipy import linalg, stats
 
-from ..cfa import _cfi, _rmsea_ci
+from .._fitindex import _cfi, _rmsea_ci
 
 __all__ = ["FIT_NAMES", "ROBUST_NAMES", "fit_measures", "robust_fit_measures"]
 

@@ -112,6 +112,12 @@ def modification_indices(
             "yet; use sq.score_tests(fit) for the equality constraints across groups, or fit "
             "one group at a time."
         )
+    if fit.estimator == "wlsmv":  # --- WLSMV (models/dwls.py) ---
+        raise DataError(
+            "modification_indices is not available for a WLSMV fit (ordered=) yet: its "
+            "score tests would need the DWLS information; screen candidates with an ML fit "
+            "of the same model, then refit with ordered=."
+        )
     pt = fit._pt
     cands = _candidates(fit)
     cols = ["lhs", "op", "rhs", "mi", "epc", "sepc_lv", "sepc_all"]

@@ -36,7 +36,7 @@ import numpy as np
 import pandas as pd
 from scipy import linalg, optimize, stats
 
-from ..cfa import _cfi, _rmsea_ci
+from .._fitindex import _cfi, _rmsea_ci
 from ..exceptions import ConvergenceError, DataError, InstrumentError
 from .matrices import RAM
 from .partable import ParTable
