@@ -374,7 +374,7 @@ def test_cfa_group_matches_lavaan_cfa() -> None:
 def test_cfa_group_options_need_group() -> None:
     with pytest.raises(DataError, match="need group="):
         sq.cfa(HS, HS_MAP, group_equal="loadings")
-    with pytest.raises(InstrumentError, match="with group= only"):
+    with pytest.raises(InstrumentError, match="with group= or ordered= only"):
         sq.cfa(HS, HS_MODEL)
 
 
