@@ -856,12 +856,26 @@ def sem(
             )
     # --- WLSMV (ordered=, models/dwls.py) ---
     if wlsmv:
-        if group is not None or meanstructure:
+        if group is not None:
+            from .dwls_groups import wlsmv_groups_sem
+
+            return wlsmv_groups_sem(
+                frame,
+                model,
+                group=group,
+                ordered=True if ordered is None else ordered,
+                group_equal=group_equal,
+                group_partial=group_partial,
+                std_lv=bool(std_lv),
+                nan_policy=nan_policy,
+                level=level,
+            )
+        if meanstructure:
             raise DataError(
-                "ordered=/estimator='wlsmv' is single-group for now: multi-group WLSMV "
-                f"(thresholds per group) is not available (got group={group!r}, "
-                f"meanstructure={meanstructure!r}). Compare groups with estimator='mlr', or "
-                "fit each group separately."
+                "ordered=/estimator='wlsmv' fits one group without a mean structure "
+                f"(got meanstructure={meanstructure!r}): the intercepts of the latent "
+                "responses are fixed at 0. Drop meanstructure=, or pass group= for thresholds "
+                "and latent means per group."
             )
         return wlsmv_sem(
             frame,
