@@ -26,6 +26,9 @@
 #   free    parTable(fit)$free > 0 for the same rows (matched by lhs, op, rhs, group)
 #   fit     fitMeasures(fit)
 #   stat_group  lavInspect(fit, "test")$standard$stat.group
+#   shift, shift_baseline   the shift parameters of the scaled-shifted tests (summed over
+#               groups): lavInspect(fit, "test")$scaled.shifted$shift.parameter and
+#               fit@baseline$test$scaled.shifted$shift.parameter
 
 suppressMessages({
   library(lavaan)
@@ -105,7 +108,9 @@ for (name in names(cases)) {
       std_lv = pe$std.lv, std_all = pe$std.all, free = free
     ),
     fit = as.list(setNames(as.numeric(fm), names(fm))),
-    stat_group = as.numeric(lavInspect(fit, "test")$standard$stat.group)
+    stat_group = as.numeric(lavInspect(fit, "test")$standard$stat.group),
+    shift = sum(lavInspect(fit, "test")$scaled.shifted$shift.parameter),
+    shift_baseline = sum(fit@baseline$test$scaled.shifted$shift.parameter)
   )
 }
 write_json(out, file.path(out_dir, "wlsmv_groups_reference.json"), digits = NA,

@@ -202,7 +202,7 @@ def _group_stats(
                 )
                 raise DataError(
                     f"Ordered variable {v!r} has no respondent in category "
-                    f"{fmt_list([_show(e) for e in empty])} in group {label!s} of {group!r} "
+                    f"{', '.join(_show(e) for e in empty)} in group {label!s} of {group!r} "
                     f"(its frequencies there: {freq}; in the other groups: {elsewhere}). "
                     "Thresholds are estimated per group from the categories observed in all "
                     "groups, so a category observed in some groups only cannot be fitted (lavaan "
