@@ -70,7 +70,10 @@ class SEMResult(TableResult):
     ``implied_cov`` are the polychoric and model-implied correlations of the latent
     responses, ``sample_thresholds`` the sample thresholds, ``gamma`` the asymptotic
     covariance matrix Γ of (thresholds, correlations) as ``lavInspect(fit, "gamma")``,
-    and ``vcov`` covers the structural parameters and then the thresholds.
+    and ``vcov`` covers the structural parameters and then the thresholds. With ordinal
+    variables and ``group=`` (:mod:`servqual.models.dwls_groups`) ``sample_thresholds``,
+    ``sample_cov`` and ``implied_cov`` are indexed by (group, …), ``gamma`` is None and
+    ``vcov`` covers the distinct free parameters in the table's order.
     """
 
     model: str
@@ -729,7 +732,12 @@ def sem(
         ``gamma`` (Γ) and ``sample_cov`` (the polychoric correlations) hold the sample
         statistics. Categories are each variable's observed whole numbers (an ordered
         categorical column is coded 1, 2, …); listwise deletion only, no bootstrap. See
-        the methods page (WLSMV) for the formulas.
+        the methods page (WLSMV) for the formulas. With ``group=`` (every observed
+        variable ordinal) each group has its own sample statistics, thresholds, scaling
+        factors and latent means, as ``cfa(..., ordered = TRUE, group = "g")``;
+        ``group_equal`` also takes ``"thresholds"``, which frees the scaling factors and
+        latent means of groups 2..G (lavaan's rules); a category without respondents in a
+        group raises a :class:`~servqual.DataError` naming the item, group and category.
 
     Returns
     -------
