@@ -133,7 +133,9 @@ def test_result_layout():
     assert fit.groups == ("north", "south", "centre")  # lavaan: order of appearance
     assert fit.n_per_group == (82, 53, 76)  # complete rows on TAN1-4, REL1-5
     assert list(fit.n_per_group) == [REF["bank_thr_load"]["n"][k] for k in range(3)]
-    assert fit.group == "branch" and fit.group_equal == ("thresholds", "loadings")
+    # lavaan adds "intercepts" to equal thresholds with ordered data (lav_options_set)
+    assert fit.group == "branch"
+    assert fit.group_equal == ("thresholds", "loadings", "intercepts")
     assert fit.estimator == "wlsmv" and fit.se_type == "robust"
     t = fit.to_frame()
     assert set(t["group"]) == {"north", "south", "centre"}
@@ -170,6 +172,19 @@ def test_defined_parameter_delta_method():
     row = t[t["op"] == ":="]
     assert row["est"].iat[0] == pytest.approx(0.330749, abs=TOL)
     assert row["se"].iat[0] == pytest.approx(pe.loc[pe["op"] == ":=", "se"].iat[0], abs=TOL)
+
+
+def test_equal_intercepts_imply_equal_thresholds():
+    # lavaan 0.6-14: cfa(..., ordered = TRUE, group = "school", group.equal = "intercepts")
+    # is the group.equal = "thresholds" model (npar 63, chisq 109.632, df 63)
+    r = REF["hs_thresholds"]
+    fit = sq.sem(_data("hs_thresholds"), r["model"], ordered=True, group="school",
+                 group_equal="intercepts")  # fmt: skip
+    assert fit.group_equal == ("intercepts", "thresholds")
+    fm = fit.fit_measures()
+    assert fm["npar"] == r["fit"]["npar"] == 63
+    assert fm["chisq"] == pytest.approx(r["fit"]["chisq"], rel=1e-6)
+    assert fm["chisq_scaled"] == pytest.approx(r["fit"]["chisq.scaled"], rel=1e-6)
 
 
 # --- bad input -----------------------------------------------------------------------------

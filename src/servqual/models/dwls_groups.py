@@ -12,7 +12,8 @@ parameters: the single-group table of :mod:`.dwls` per group plus
   the thresholds are equal across groups (``group_equal`` contains ``"thresholds"``);
 * the intercepts ``ν`` of the latent responses (``"x~1"``, fixed at 0) and the latent
   means ``α_g`` (``"f~1"``): fixed at 0, freed in groups 2..G when ``"thresholds"`` or
-  ``"intercepts"`` (but not ``"means"``) are equal; with ``std_lv`` and equal loadings
+  ``"intercepts"`` (but not ``"means"``) are equal — with ordinal data each of those two
+  implies the other, as in lavaan's ``lav_options_set``; with ``std_lv`` and equal loadings
   the latent variances of groups 2..G are freed (unless ``"lv.variances"`` are equal).
 
 These are lavaan's rules (``lav_partable_flat``; Wu & Estabrook, 2016, on their
@@ -284,10 +285,17 @@ class _Group:
 
     def jacobian(self, x: np.ndarray) -> np.ndarray:
         """∂σ_g/∂xᵀ by the complex step (exact to rounding)."""
-        n = len(x)
-        xs = np.tile(x.astype(complex), (n, 1))
-        xs[np.arange(n), np.arange(n)] += 1j * _H
-        return (self.moments(xs).imag / _H).T
+        used = self.used()
+        xs = np.tile(x.astype(complex), (len(used), 1))
+        xs[np.arange(len(used)), used] += 1j * _H
+        out = np.zeros((len(self.rows_i) + len(self.th_par), len(x)))
+        out[:, used] = (self.moments(xs).imag / _H).T
+        return out
+
+    def used(self) -> np.ndarray:
+        """The global parameters this group's statistics depend on."""
+        pars = np.concatenate([self.ram.row_par, self.th_par, self.delta_par, self.mean_par])
+        return np.unique(pars[(pars >= 0) & (pars < self.n_x)])
 
     def full(self, x: np.ndarray) -> np.ndarray:
         """The group's RAM vector: x then θ_jj = Δ_j⁻² − [Σ*(θ = 0)]_jj."""
@@ -594,6 +602,12 @@ def wlsmv_groups_sem(
     from .mgfit import group_labels
 
     equal = _normalise_equal(group_equal)
+    # lavaan (lav_options_set): with ordered data equal intercepts imply equal thresholds
+    # and equal thresholds imply equal intercepts (those of the y* are fixed at 0)
+    if "intercepts" in equal:
+        equal = tuple(dict.fromkeys([*equal, "thresholds"]))
+    if "thresholds" in equal:
+        equal = tuple(dict.fromkeys([*equal, "intercepts"]))
     if isinstance(group_partial, str):
         group_partial = [group_partial] if group_partial else []
     frame, labels, _col = group_labels(frame, group)
