@@ -112,8 +112,25 @@ WLSMV_GROUP_FIT_NAMES = (
     "rmsea_ci_lower_scaled",
     "rmsea_ci_upper_scaled",
     "rmsea_pvalue_scaled",
+    "cfi_robust",
+    "tli_robust",
+    "nnfi_robust",
+    "rmsea_robust",
+    "rmsea_ci_lower_robust",
+    "rmsea_ci_upper_robust",
+    "rmsea_pvalue_robust",
     "srmr",
     "wrmr",
+)
+
+_ROBUST = (
+    "cfi_robust",
+    "tli_robust",
+    "nnfi_robust",
+    "rmsea_robust",
+    "rmsea_ci_lower_robust",
+    "rmsea_ci_upper_robust",
+    "rmsea_pvalue_robust",
 )
 
 _MAXIT = 500
@@ -804,6 +821,7 @@ def wlsmv_groups_sem(
         "rmsea_ci_lower_scaled": rms[1],
         "rmsea_ci_upper_scaled": rms[2],
         "rmsea_pvalue_scaled": rms[3],
+        **_catml_robust(table, groups, stats_g, x, e_g, j_g, w_g, fg, e_inv, df, singular),
         "srmr": srmr,
         "wrmr": wrmr,
     }
@@ -849,6 +867,88 @@ def wlsmv_groups_sem(
         _pt=pt1,
         _est=x,
     )
+
+
+def _catml_robust(
+    table: pd.DataFrame,
+    groups: list[_Group],
+    stats_g: list[OrdinalStats],
+    x: np.ndarray,
+    e_g: list[np.ndarray],
+    j_g: list[np.ndarray],
+    w_g: list[np.ndarray],
+    fg: np.ndarray,
+    e_inv: np.ndarray,
+    df: float,
+    singular: bool,
+) -> dict[str, float]:
+    """lavaan 0.6's categorical "robust" CFI/TLI/RMSEA (Savalei, 2021;
+    ``lav_fit_catml_dwls``) over groups: ``X₃ = Σ_g N_g F_ML(R_g, Σ̂_g)`` at the DWLS
+    estimates, ``ĉ = tr(U'VUΓ)/df`` with the groups stacked (``V = ⊕ f_g V_g``,
+    ``Γ = ⊕ Γ_g/f_g`` over the correlations, ``U = I − Δ E⁻¹ Δ' W``), the baseline
+    ``X₃₀ = −Σ_g N_g log|R_g|`` with ``ĉ₀ = tr(Γ)/df₀``. NaN (as lavaan) when a polychoric
+    matrix is not positive definite or when the thresholds are not free per group (equal
+    thresholds, free scaling factors or latent means: lavaan's ML refit of the correlations
+    then fails)."""
+    nan = dict.fromkeys(_ROBUST, float("nan"))
+    shared_th = table[(table["op"] == "|") & (table["par"] >= 0)]["par"].duplicated().any()
+    other = table[table["op"].isin(["~*~", "~1"]) & (table["par"] >= 0)]
+    if singular or df <= 0 or shared_th or len(other):
+        return nan
+    eps = np.sqrt(np.finfo(float).eps)
+    if any(np.linalg.eigvalsh(st.cor)[0] < eps for st in stats_g):
+        return nan
+    n_groups = len(groups)
+    n = sum(st.n for st in stats_g)
+    x3 = x3_b = 0.0
+    v_blocks, w_c, g_blocks, d_rows = [], [], [], []
+    for gm, st, jac, w, f in zip(groups, stats_g, j_g, w_g, fg, strict=True):
+        nt = len(st.th)
+        r_mat = st.cor
+        p = len(r_mat)
+        sig = gm.ram.sigma(gm.full(x))
+        try:
+            sig_inv = np.linalg.inv(sig)
+        except np.linalg.LinAlgError:
+            return nan
+        logdet_sig = np.linalg.slogdet(sig)[1]
+        logdet_r = np.linalg.slogdet(r_mat)[1]
+        x3 += st.n * float(logdet_sig + np.sum(r_mat * sig_inv) - logdet_r - p)
+        x3_b += -st.n * float(logdet_r)
+        a, b = gm.rows_i, gm.rows_j
+        v = (
+            sig_inv[np.ix_(a, a)] * sig_inv[np.ix_(b, b)]
+            + sig_inv[np.ix_(a, b)] * sig_inv[np.ix_(b, a)]
+        )
+        v_blocks.append(f * v)
+        w_c.append(f * w[nt:])
+        g_blocks.append(st.gamma[nt:, nt:] / f)
+        d_rows.append(jac[nt:])
+    from scipy.linalg import block_diag
+
+    v_all = block_diag(*v_blocks)
+    g_all = block_diag(*g_blocks)
+    w_all = np.concatenate(w_c)
+    d_all = np.vstack(d_rows)
+    u = np.eye(len(w_all)) - d_all @ e_inv @ (d_all.T * w_all)
+    c = float(np.sum((u.T @ v_all @ u) * g_all.T)) / df
+    df_b = float(len(w_all))
+    c_b = float(np.trace(g_all)) / df_b
+    cfi, tli = _cfi(x3, df, x3_b, df_b, c, c_b)
+    n1 = float(n - n_groups)
+    root_g = np.sqrt(n_groups)
+    rmsea = float(np.sqrt(max(x3 / n1 / df - c / n1, 0.0))) * root_g
+    x3s = x3 / c
+    lo, hi = _rmsea_ci(x3s, df, n1)
+    return {
+        "cfi_robust": cfi,
+        "tli_robust": tli,
+        "nnfi_robust": tli,
+        "rmsea_robust": rmsea,
+        "rmsea_ci_lower_robust": float(np.sqrt(c) * lo * root_g),
+        "rmsea_ci_upper_robust": float(np.sqrt(c) * hi * root_g),
+        "rmsea_pvalue_robust": float(stats.ncx2.sf(x3s, df, n1 * df * 0.05**2 / (c * n_groups))),
+    }
 
 
 def _layout(
