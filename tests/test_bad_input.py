@@ -1612,6 +1612,34 @@ ONE_LINERS: dict[str, tuple[Callable[[], Any], type[ServqualError], tuple[str, .
         sq.DataError,
         ("'zz'", "not columns"),
     ),
+    "sem_ordered_group_category_missing": (
+        lambda: sq.sem(
+            _ordinal()
+            .assign(g=["x"] * 15 + ["y"] * 15)
+            .assign(a=lambda d: np.where((d["g"] == "y") & (d["a"] == 3), 2, d["a"])),
+            _ORD,
+            ordered=True,
+            group="g",
+        ),
+        sq.DataError,
+        ("'a'", "category 3", "group y of 'g'"),
+    ),
+    "sem_ordered_group_equal_typo": (
+        lambda: sq.sem(
+            _ordinal().assign(g=["x", "y"] * 15),
+            _ORD,
+            ordered=True,
+            group="g",
+            group_equal="threshold",
+        ),
+        sq.DataError,
+        ("'threshold'", "'thresholds'"),
+    ),
+    "sem_ordered_group_one_row": (
+        lambda: sq.sem(_ordinal().assign(g=["x"] * 29 + ["y"]), _ORD, ordered=True, group="g"),
+        sq.InsufficientDataError,
+        ("Group y of 'g'", "1 complete row"),
+    ),
     "sem_wlsmv_bootstrap": (
         lambda: sq.sem(_ordinal(), _ORD, estimator="wlsmv", se="bootstrap"),
         sq.DataError,
