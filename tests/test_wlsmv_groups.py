@@ -149,6 +149,10 @@ def test_result_layout():
     assert tan1["est"].nunique() == 1 and tan1["label"].nunique() == 1
     assert fit.sample_thresholds.index.names == ["group", "threshold"]
     assert fit.sample_cov.loc["south"].shape == (9, 9)
+    gam = fit.gamma
+    assert gam.loc["south"].shape == (18 + 36, 18 + 36)
+    assert list(gam.columns[:2]) == ["TAN1|t1", "TAN1|t2"] and gam.columns[18] == "TAN1~~TAN2"
+    assert np.all(np.diag(gam.loc["north"].to_numpy()) > 0)
     assert "3 groups by branch" in fit.header
     assert "Group 2 [south]" in fit.summary()
 
@@ -167,6 +171,15 @@ def test_cfa_routes_to_the_same_fit():
     )
     pd.testing.assert_frame_equal(data, before)  # the caller's frame is not touched
     np.testing.assert_allclose(fit.to_frame()["est"], _fit("hs_thr_load").to_frame()["est"])
+
+
+def test_score_tests_refused_and_plot_one_group():
+    fit = _fit("hs_thr_load")
+    with pytest.raises(DataError, match="not available for a WLSMV fit"):
+        sq.score_tests(fit)
+    with pytest.raises(DataError, match="group"):
+        sq.modification_indices(fit)
+    assert sq.plot_sem(fit, group="Grant-White") is not None
 
 
 def test_defined_parameter_delta_method():

@@ -72,7 +72,8 @@ class SEMResult(TableResult):
     covariance matrix Γ of (thresholds, correlations) as ``lavInspect(fit, "gamma")``,
     and ``vcov`` covers the structural parameters and then the thresholds. With ordinal
     variables and ``group=`` (:mod:`servqual.models.dwls_groups`) ``sample_thresholds``,
-    ``sample_cov`` and ``implied_cov`` are indexed by (group, …), ``gamma`` is None and
+    ``sample_cov``, ``implied_cov`` and ``gamma`` (each group's Γ, as
+    ``lavInspect(fit, "gamma")``'s list) are indexed by (group, …) and
     ``vcov`` covers the distinct free parameters in the table's order.
     """
 

@@ -1129,6 +1129,10 @@ def _layout(
     for k in np.flatnonzero(free)[::-1]:
         par_names[par[k]] = index[k]
     gi = pd.MultiIndex.from_product([names_g, ov], names=["group", "variable"])
+    # every group has the same statistics (the categories are those of all groups)
+    stat_names = list(stats_g[0].th_names) + [
+        f"{ov[a]}~~{ov[b]}" for a, b in zip(groups[0].rows_j, groups[0].rows_i, strict=True)
+    ]
     return {
         "_table": out_table,
         "level": float(level),
@@ -1137,6 +1141,11 @@ def _layout(
         "vcov": pd.DataFrame(vcov, index=par_names, columns=par_names),
         "improper": tuple(problems),
         "sample_thresholds": pd.concat(th_parts).rename("threshold"),
+        "gamma": pd.DataFrame(
+            np.vstack([st.gamma for st in stats_g]),
+            index=pd.MultiIndex.from_product([names_g, stat_names], names=["group", "statistic"]),
+            columns=stat_names,
+        ),
         "_r2": pd.concat(r2_parts),
         "_effects": pd.concat(eff_parts) if eff_parts else pd.DataFrame(),
     }

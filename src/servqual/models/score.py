@@ -150,6 +150,12 @@ def score_tests(fit) -> ScoreTestResult:
         raise DataError(f"score_tests needs a fit from sq.sem or sq.cfa, got {type(fit).__name__}.")
     if getattr(fit, "missing", "listwise") == "fiml":
         raise DataError("score_tests is not available for a fit with missing='fiml'.")
+    if getattr(fit, "estimator", "") == "wlsmv":
+        raise DataError(
+            "score_tests is not available for a WLSMV fit (ordered=) yet: its score tests "
+            "need the DWLS information and Γ. Release a constraint with group_partial= and "
+            "compare the fits instead."
+        )
     if fit._mg is not None:
         mg, obj0 = fit._mg
         data = obj0.data
