@@ -179,7 +179,17 @@ def test_score_tests_refused_and_plot_one_group():
         sq.score_tests(fit)
     with pytest.raises(DataError, match="group"):
         sq.modification_indices(fit)
-    assert sq.plot_sem(fit, group="Grant-White") is not None
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    fig, ax = plt.subplots()
+    try:
+        drawn = sq.plot_sem(fit, group="Grant-White", ax=ax)
+        assert sum(type(p).__name__ == "Ellipse" for p in drawn.patches) == 3
+    finally:
+        plt.close(fig)
 
 
 def test_defined_parameter_delta_method():
