@@ -1742,7 +1742,8 @@ def report(
     >>> import servqual as sq
     >>> survey = sq.load_example("retail_bank")
     >>> with tempfile.TemporaryDirectory() as tmp:
-    ...     out = sq.report(survey, pathlib.Path(tmp) / "bank.html", tests=False, likert=False)
+    ...     out = sq.report(survey, pathlib.Path(tmp) / "bank.html", tests=False, likert=False,
+    ...                     invariance=False)
     ...     text = out.read_text(encoding="utf-8")
     >>> "Gap scores" in text and 'src="http' not in text
     True
