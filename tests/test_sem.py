@@ -453,7 +453,8 @@ def test_syntax_modifiers():
         ("f =~ x1 + x2 + x3; f ~~ x4 ++ x5", "1", "+"),
         ("f =~ x1 + x2\nf <~ x3", "2", "<~"),
         ("f =~ x1 + a*x2 + x3\nind := a*zz", "2", "zz"),
-        ("f =~ x1 + x2 + x3\nx1 ~ 1", "2", "~ 1"),
+        # "x1 ~ 1" (an intercept) is supported since the mean structure (issue 15)
+        ("f =~ x1 + x2 + x3\nx1 | t1", "2", "|"),
     ],
 )
 def test_syntax_errors_name_line_and_token(model, line, token):

@@ -60,10 +60,12 @@ bank_model <- "
 "
 
 case <- function(data, model, group, group.equal = "", group.partial = "",
-                 std.lv = FALSE, estimator = "ML", fun = "cfa") {
+                 std.lv = FALSE, estimator = "ML", fun = "cfa", meanstructure = "default") {
   list(data = data, model = model, group = group, group.equal = group.equal,
-       group.partial = group.partial, std.lv = std.lv, estimator = estimator, fun = fun)
+       group.partial = group.partial, std.lv = std.lv, estimator = estimator, fun = fun,
+       meanstructure = meanstructure)
 }
+hs_labels <- paste(hs_model, "  x1 ~ a*1\n  x2 ~ b*1\n  speed ~ 0*1\n")
 
 cases <- list(
   hs_configural = case("hs", hs_model, "school"),
@@ -79,6 +81,10 @@ cases <- list(
   hs_configural_mlr = case("hs", hs_model, "school", estimator = "MLR"),
   hs_scalar_mlr = case("hs", hs_model, "school", c("loadings", "intercepts"),
                        estimator = "MLR"),
+  hs_label_intercepts = case("hs", hs_labels, "school"),
+  hs_single_means = case("hs", hs_model, NULL, meanstructure = TRUE),
+  hs_single_means_mlr = case("hs", hs_model, NULL, meanstructure = TRUE, estimator = "MLR"),
+  hs_single_syntax = case("hs", paste(hs_model, "  x1 ~ 1\n  x3 ~ 1\n"), NULL),
   bank_configural = case("bank", bank_model, "branch"),
   bank_scalar = case("bank", bank_model, "branch", c("loadings", "intercepts")),
   bank_scalar_mlr = case("bank", bank_model, "branch", c("loadings", "intercepts"),
@@ -90,11 +96,15 @@ cases <- list(
 # with them), else lavaan's defaults; timings with lavaan's defaults
 fit_case <- function(cs, tight = TRUE) {
   data <- if (cs$data == "hs") hs else bank
-  f <- if (cs$fun == "cfa") lavaan::cfa else lavaan::sem
+  f <- if (cs$fun == "cfa") "cfa" else "sem"  # by name: lavaan reads its own call
+  # meanstructure is passed only when set: an explicit meanstructure = "default" turns
+  # lavaan's multi-group mean structure off
   run <- function(control) {
-    f(cs$model, data = data, group = cs$group, group.equal = cs$group.equal,
-      group.partial = cs$group.partial, std.lv = cs$std.lv, estimator = cs$estimator,
-      control = control)
+    args <- list(cs$model, data = data, group = cs$group, group.equal = cs$group.equal,
+                 group.partial = cs$group.partial, std.lv = cs$std.lv,
+                 estimator = cs$estimator, control = control)
+    if (isTRUE(cs$meanstructure)) args$meanstructure <- TRUE
+    do.call(f, args)
   }
   if (tight) {
     fit <- suppressWarnings(run(list(rel.tol = 1e-13)))
@@ -112,23 +122,26 @@ for (name in names(cases)) {
   fm <- fitMeasures(fit)
   test <- lavInspect(fit, "test")
   res <- lavResiduals(fit)
+  if (is.null(cs$group)) res <- list(res)
   srmr_group <- sapply(res, function(r) r$summary["srmr", "total"])
   times <- replicate(5, system.time(fit_case(cs, tight = FALSE))[["elapsed"]])
   entry <- list(
-    data = cs$data, model = cs$model, group = cs$group,
+    data = cs$data, model = cs$model, group = if (is.null(cs$group)) NA else cs$group,
+    meanstructure = isTRUE(cs$meanstructure),
     group_equal = as.list(cs$group.equal[nchar(cs$group.equal) > 0]),
     group_partial = as.list(cs$group.partial[nchar(cs$group.partial) > 0]),
     std_lv = cs$std.lv, estimator = tolower(cs$estimator), fun = cs$fun,
     partable = data.frame(lhs = pt$lhs, op = pt$op, rhs = pt$rhs, group = pt$group,
                           label = pt$label, plabel = pt$plabel, free = pt$free,
                           user = pt$user),
-    pe = data.frame(lhs = pe$lhs, op = pe$op, rhs = pe$rhs, group = pe$group,
+    pe = data.frame(lhs = pe$lhs, op = pe$op, rhs = pe$rhs,
+                    group = if (is.null(pe$group)) rep(1L, nrow(pe)) else pe$group,
                     est = pe$est, se = pe$se),
     fit = as.list(unclass(fm)),
     chisq_group = as.numeric(test[[1]]$stat.group),
     srmr_group = as.numeric(srmr_group),
     nobs = as.numeric(lavInspect(fit, "nobs")),
-    group_label = as.list(lavInspect(fit, "group.label")),
+    group_label = if (is.null(cs$group)) list("") else as.list(lavInspect(fit, "group.label")),
     time = median(times)
   )
   if (any(pt$op == "==")) {

@@ -64,6 +64,7 @@ GROUP_EQUAL = (
 )
 
 _BIG = 1e10
+_NEWTON_BELOW = 1e-3
 
 
 @dataclass(frozen=True)
@@ -263,6 +264,11 @@ class GroupModel:
         self.m_free_par = self.m_par[~fixed]
         pars = np.concatenate([self.ram.row_par, self.m_par])
         self.used = np.unique(pars[pars >= 0])
+        ks = self.ram.s_rows
+        self._s_weight = np.where(self.ram.row_i[ks] == self.ram.row_j[ks], 1.0, 2.0)
+        self._eye = np.eye(self.ram.p)
+        self.compact = np.full(self.q, -1, dtype=int)
+        self.compact[self.used] = np.arange(len(self.used))
 
     def means(self, x: np.ndarray) -> np.ndarray:
         m = self.m_fixed.astype(x.dtype)
@@ -287,6 +293,25 @@ class GroupModel:
         """Values of the group's rows, in the table's order."""
         return self.place(self.ram.row_values(x), self.means(x)[self.m_idx])
 
+    def compact_delta(self, x: np.ndarray) -> np.ndarray:
+        """∂Σ/∂θ for the parameters this group uses (``self.used``), shape (k, p, p)."""
+        ram = self.ram
+        a, s = ram.matrices(x)
+        b = ram.inverse(a)
+        fb = b[: ram.p]
+        fc = fb @ s @ b.T
+        out = np.zeros((len(self.used), ram.p, ram.p))
+        where = self.compact
+        for k in ram.a_rows:
+            i, j = ram.row_i[k], ram.row_j[k]
+            d = np.outer(fb[:, i], fc[:, j])
+            out[where[ram.row_par[k]]] += d + d.T
+        for k in ram.s_rows:
+            i, j = ram.row_i[k], ram.row_j[k]
+            d = np.outer(fb[:, i], fb[:, j])
+            out[where[ram.row_par[k]]] += d if i == j else d + d.T
+        return out
+
     def mean_jacobian(self, x: np.ndarray) -> np.ndarray:
         """∂μ/∂θ, shape (p, q)."""
         a, _s = self.ram.matrices(x)
@@ -310,18 +335,27 @@ class GroupModel:
         b = ram.inverse(a)
         fb = b[: ram.p]
         sig = fb @ smat @ fb.T
-        try:
-            c = linalg.cho_factor(sig, lower=True, check_finite=True)
-        except (linalg.LinAlgError, ValueError):
+        if not np.all(np.isfinite(sig)):
             return _BIG, np.zeros_like(x)
-        inv = linalg.cho_solve(c, np.eye(ram.p))
+        try:
+            chol = np.linalg.cholesky(sig)
+        except np.linalg.LinAlgError:
+            return _BIG, np.zeros_like(x)
+        li = linalg.solve_triangular(chol, self._eye, lower=True, check_finite=False)
+        inv = li.T @ li
         bm = b @ self.means(x)
         d = xbar - bm[: ram.p]
         invd = inv @ d
-        logdet = 2.0 * np.sum(np.log(np.diag(c[0])))
+        logdet = 2.0 * np.sum(np.log(np.diag(chol)))
         f = logdet + np.sum(inv * s) + d @ invd - logdet_s - ram.p
         gmat = inv - inv @ (s + np.outer(d, d)) @ inv
-        grad = ram.gradient(x, gmat)
+        # tr(G ∂Σ/∂θ) through S and A (as RAM.gradient, reusing B)
+        m_s = fb.T @ gmat @ fb
+        m_a = 2.0 * m_s @ smat @ b.T
+        grad = np.zeros(self.q)
+        ka, ks = ram.a_rows, ram.s_rows
+        np.add.at(grad, ram.row_par[ka], m_a[ram.row_i[ka], ram.row_j[ka]])
+        np.add.at(grad, ram.row_par[ks], self._s_weight * m_s[ram.row_i[ks], ram.row_j[ks]])
         h = -2.0 * fb.T @ invd  # ∂F/∂m (all m variables)
         ka = ram.a_rows
         np.add.at(grad, ram.row_par[ka], h[ram.row_i[ka]] * bm[ram.row_j[ka]])
@@ -337,7 +371,7 @@ class GroupModel:
         inv = np.linalg.inv(sig)
         u = np.linalg.cholesky(inv)
         used = self.used
-        delta = self.ram.delta(x)[used]
+        delta = self.compact_delta(x)
         mats = (u.T @ delta @ u).reshape(len(used), -1)
         jm = self.mean_jacobian(x)[:, used]
         out = np.zeros((self.q, self.q))
@@ -392,14 +426,18 @@ class MultiGroupObjective:
         )
 
     def hessian(self, x: np.ndarray) -> np.ndarray:
-        """Observed Hessian of F by central differences of the analytic gradient."""
+        """Observed Hessian of F by central differences of the analytic gradient (a
+        column differences only the groups whose part of the model uses that parameter)."""
         q = len(x)
         h = 1e-5 * np.maximum(np.abs(x), 1e-2)
-        out = np.empty((q, q))
-        for j in range(q):
-            e = np.zeros(q)
-            e[j] = h[j]
-            out[:, j] = (self(x + e)[1] - self(x - e)[1]) / (2 * h[j])
+        out = np.zeros((q, q))
+        for w, m, d in zip(self.w, self.models, self.data, strict=True):
+            for j in m.used:
+                e = np.zeros(q)
+                e[j] = h[j]
+                gp = m.discrepancy(x + e, d.cov, d.mean, d.logdet)[1]
+                gm = m.discrepancy(x - e, d.cov, d.mean, d.logdet)[1]
+                out[:, j] += w * (gp - gm) / (2 * h[j])
         return 0.5 * (out + out.T)
 
 
@@ -413,7 +451,7 @@ def _scoring(obj: MultiGroupObjective, x: np.ndarray, maxit: int) -> tuple[np.nd
         if f >= _BIG:
             break
         try:
-            if chol is None and np.max(np.abs(g)) < 1e-3:
+            if chol is None and np.max(np.abs(g)) < _NEWTON_BELOW:
                 try:
                     chol = linalg.cho_factor(obj.hessian(x))
                 except (linalg.LinAlgError, ValueError):
@@ -421,7 +459,11 @@ def _scoring(obj: MultiGroupObjective, x: np.ndarray, maxit: int) -> tuple[np.nd
             if chol is not None:
                 step = -linalg.cho_solve(chol, g)
             else:
-                step = -np.linalg.lstsq(obj.expected_hessian(x), g, rcond=None)[0]
+                hess = obj.expected_hessian(x)
+                try:
+                    step = -linalg.cho_solve(linalg.cho_factor(hess), g)
+                except (linalg.LinAlgError, ValueError):
+                    step = -np.linalg.lstsq(hess, g, rcond=None)[0]
         except (linalg.LinAlgError, ValueError):
             break
         t = 1.0

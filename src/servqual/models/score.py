@@ -144,7 +144,7 @@ def score_tests(fit) -> ScoreTestResult:
     >>> tests.total_df
     34
     >>> tests.to_frame()[["parameter", "group_1", "group_2"]].iloc[0].tolist()
-    ['tangibles=~TAN2', 'north', 'south']
+    ['tangibles=~TAN2', 'centre', 'north']
     """
     if not hasattr(fit, "_mg") or not hasattr(fit, "_pt"):
         raise DataError(f"score_tests needs a fit from sq.sem or sq.cfa, got {type(fit).__name__}.")
