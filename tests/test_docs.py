@@ -39,6 +39,9 @@ def test_mkdocs_build_strict(tmp_path):
     for name in ["01_servqual_study", "02_zone_of_tolerance", "03_four_perspectives"]:
         page = (site / "notebooks" / name / "index.html").read_text(encoding="utf-8")
         assert page.count("data:image/png;base64") >= 4, name
+    branches = (site / "notebooks" / "06_compare_branches" / "index.html").read_text("utf-8")
+    assert "Can we compare the branches?" in branches
+    assert branches.count("data:image/png;base64") >= 3  # gaps, invariance steps, gaps
     # the chart gallery draws every sq.plot_* function
     gallery = (site / "notebooks" / "04_chart_gallery" / "index.html").read_text(encoding="utf-8")
     charts = sorted(name for name in dir(servqual) if name.startswith("plot_"))

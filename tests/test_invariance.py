@@ -148,6 +148,10 @@ def _check_against_r(res: sq.InvarianceResult, ref: dict, est: str) -> None:
         assert list(rel.index) == want
         for x in ref["releases"]:  # lavTestScore(fit)$uni, the largest X2 per parameter
             assert close(rel.loc[x["parameter"], "X2"], x["X2"]), x
+        failed = next(r["step"] for r in ref["rows"] if not r["holds"])
+        total = sq.score_tests(res.fits[failed])  # lavTestScore(fit)$test
+        assert close(total.total_x2, ref["score"]["total"]["X2"])
+        assert total.total_df == ref["score"]["total"]["df"]
         partial_row = next(r for r in ref["rows"] if r["step"].endswith("(partial)"))
         assert list(rel.index[rel["released"]]) == partial_row["group_partial"]
         assert res.freed == tuple(partial_row["group_partial"])

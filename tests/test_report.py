@@ -480,6 +480,14 @@ def test_empty_and_one_person_groups_do_not_knock_out_sections(korean_report):
     assert "<title>고객 만족도 조사 2026</title>" in plain
     assert "Left out: '사용한 적 없음' (no respondent with the answers needed)" in plain
     assert "reported here and left out of the tables and tests: '제주' (n=1)" in plain
+    # the invariance test compares the analysed groups only (no error for the empty or
+    # one-person group)
+    block = plain.split('<section id="measurement-invariance">')[1].split("</section>")[0]
+    heads = dict(re.findall(r"Measurement invariance of perception by (\w+) \(([^)]*)\)", block))
+    assert heads["usage"].startswith("ML; 2 groups: 월 1회 n=") and "사용한" not in heads["usage"]
+    assert heads["region"].startswith("ML; 2 groups: 부산 n=") and "제주" not in heads["region"]
+    assert heads["branch"].startswith("ML; 3 groups")
+    assert "Left out: '사용한 적 없음'" in block  # the segment's notes, as in its other tables
 
 
 def test_small_groups_left_out_and_the_rest_analysed(korean, korean_report):
@@ -803,6 +811,7 @@ def _section(text, slug):
     return text.split(f'<section id="{slug}">')[1].split("</section>")[0]
 
 
+@pytest.mark.slow
 def test_invariance_section_matches_measurement_invariance(bank, bank_report, bank_invariance):
     _, text = bank_report
     assert "<h2>Measurement invariance</h2>" in text
@@ -829,7 +838,7 @@ def test_invariance_section_matches_measurement_invariance(bank, bank_report, ba
     assert dict(bank.invariance) == {}
 
 
-def test_invariance_notes_in_the_comparisons_and_segment_gaps(bank_report, bank_invariance):
+def test_invariance_notes_in_the_comparisons_and_segment_gaps(bank_report):
     _, text = bank_report
     note = "Measurement invariance — perception by branch: scalar invariance established"
     tests = html.unescape(_section(text, "significance-tests"))
@@ -840,6 +849,7 @@ def test_invariance_notes_in_the_comparisons_and_segment_gaps(bank_report, bank_
     assert "by channel: scalar invariance established" in gaps.split("<h3>By channel</h3>")[1]
 
 
+@pytest.mark.slow
 def test_invariance_summary_sentence(bank_report, bank_invariance):
     _, text = bank_report
     sentences = _summary(text)

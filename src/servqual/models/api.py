@@ -65,6 +65,21 @@ class SEMResult(TableResult):
     at 0); ``sample_cov`` and ``sample_mean`` are then the saturated (EM) estimates,
     ``implied_mean`` the model's means, and ``vcov`` includes the intercepts.
 
+    Several groups (``sem(..., group=)``): ``groups`` are the group labels (strings, in
+    lavaan's order), ``n_per_group`` their complete rows, ``group`` the grouping column,
+    ``group_equal``/``group_partial`` the constraints asked for, ``meanstructure`` True.
+    The table has a ``group`` column and holds all rows of group 1 (lavaan's order, ending
+    with the ``~1`` rows of intercepts and latent means), then group 2, …, then the defined
+    parameters (``group`` empty); its index is ``lhs op rhs|group`` (e.g.
+    ``"visual=~x2|Pasteur"``; defined parameters ``"ind:=a*b"``). Parameters held equal share
+    one free parameter and one ``label`` (the user's, or lavaan's ``.pK.`` plabel of their
+    first row). ``sample_cov``/``implied_cov`` and ``sample_mean``/``implied_mean`` are
+    indexed by (group, variable); ``r_squared()`` too; ``effects()`` gains a ``group``
+    column; ``group_fit_measures()`` gives each group's ``n``, ``chisq`` and ``srmr``. A
+    single-group fit has ``groups == ("",)``, ``n_per_group == (n,)``, ``group is None``
+    and no ``group`` column; with ``meanstructure=True`` (or ``x ~ 1`` in the syntax) it
+    gains the ``~1`` rows.
+
     With ordinal variables (``ordered=``, ``estimator == "wlsmv"``) ``ordered`` names
     them, the table has threshold rows (op ``"|"``), ``sample_cov`` and
     ``implied_cov`` are the polychoric and model-implied correlations of the latent
@@ -716,6 +731,30 @@ def sem(
         Seed or generator of the bootstrap draws.
     progress : bool, optional
         Show a progress bar of the bootstrap (default: on a terminal or in a notebook).
+    group : str, optional
+        Fit the model in every group of this column (for a Survey: of this segment,
+        ``survey.segments``), as lavaan's ``group=``. Groups in the order of first appearance
+        (a pandas Categorical: its category order; categories without rows are dropped with
+        a warning); rows without a group value are dropped with a
+        :class:`~servqual.MissingDataWarning`. Every group gets the model with a mean
+        structure (free intercepts, latent means fixed at 0 unless ``group_equal`` frees
+        them); ``estimator="ml"`` or ``"mlr"``, ``se="standard"``, ``missing="listwise"``.
+        See the notes on :class:`SEMResult` for the layout of the result.
+    group_equal : str or sequence of str
+        Parameters held equal across the groups, lavaan's ``group.equal``: ``"loadings"``,
+        ``"intercepts"`` (then the latent means are free in groups 2..G), ``"means"``,
+        ``"residuals"``, ``"residual.covariances"``, ``"lv.variances"``,
+        ``"lv.covariances"``, ``"regressions"``. With ``std_lv=True`` and equal loadings the
+        latent variances are free in groups 2..G. A label written in the syntax is one
+        parameter in all groups.
+    group_partial : str or sequence of str
+        Parameters exempt from ``group_equal``, lavaan's ``group.partial``:
+        ``"visual=~x2"``, ``"x3~1"``, ``"x1~~x1"``.
+    meanstructure : bool, optional
+        Default: True with ``group`` (lavaan's behaviour for multi-group fits), else False.
+        True for one group adds the free intercepts (``~1`` rows; latent means fixed at 0)
+        with the chi-square and df unchanged. Intercept statements in the syntax
+        (``x1 ~ 1``, ``x1 ~ a*1``, ``f ~ 0*1``) switch it on, as in lavaan.
     ordered : True or list of str, optional
         Ordinal (Likert) variables: ``True`` declares every observed model variable
         ordinal, a list names them (the other observed variables are continuous: their
@@ -751,19 +790,25 @@ def sem(
     InstrumentError
         A syntax error (the message names the line and token), a latent variable named
         like a column, a statement written twice, or a model with more free parameters
-        than sample moments.
+        than sample moments; a ``group_partial`` entry that is no parameter of the model
+        (the message names the closest one).
     MissingColumnError
         A variable that is neither a column nor a latent variable (the message names
-        the closest column).
+        the closest column); a ``group`` that is not a column (or not a segment of the
+        Survey).
     ConvergenceError
         The optimiser did not reach a minimum of the ML discrepancy (or, with
         ``missing="fiml"``, of −2 log L).
     DataError
         An unknown ``missing``, or ``missing="fiml"`` with ``estimator="mlr"`` or
-        ``se="bootstrap"``; a singular EM covariance matrix. With ``ordered``: a
+        ``se="bootstrap"``; a singular EM covariance matrix. With ``group``: one group only,
+        an unknown ``group_equal`` kind (the message lists the valid ones), an item constant
+        within a group (the message names item and group), the bootstrap or FIML. With ``ordered``: a
         non-integer value, an item with one category only or more than 20, a name
         that is not an observed model variable, text in a continuous variable,
         ``se="bootstrap"``, ``missing="fiml"`` or ``estimator="mlr"``.
+    InsufficientDataError
+        With ``group``: a group with no more complete rows than observed variables.
 
     Warns
     -----
@@ -777,17 +822,22 @@ def sem(
         checks); also kept in ``improper``.
     ServqualWarning
         A singular information matrix (standard errors NaN); bootstrap draws that failed or
-        have an improper solution.
+        have an improper solution; a group with fewer complete rows than free parameters in
+        its part of the model (lavaan fits it all the same); group categories without rows.
 
     Notes
     -----
+    Multi-group fits minimise the ``n_g/N``-weighted sum of the groups' ML discrepancies
+    with the mean term; RMSEA is multiplied by ``sqrt(G)`` and SRMR is the weighted mean of
+    the groups' SRMRs, as in lavaan 0.6 (see the methods page).
+
     Defaults are lavaan's for ``sem()`` and ``cfa()``: residual variances of observed
     and latent endogenous variables free; covariances among exogenous latent variables
     free; covariances among the residuals of pure dependent variables (observed or
     latent, not predicting anything) free; the moments of observed exogenous covariates
     fixed at their sample values (``fixed.x = TRUE``: they are not counted in ``npar``
-    or ``df``). Single group; no mean structure unless ``missing="fiml"``. See the
-    methods page for the formulas.
+    or ``df``). No mean structure unless ``group``, ``meanstructure=True``, ``~ 1`` in the
+    syntax or ``missing="fiml"``. See the methods page for the formulas.
 
     Survey weights are not used (the fit is unweighted, as ``lavaan::sem`` without
     ``sampling.weights``).

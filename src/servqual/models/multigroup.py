@@ -64,6 +64,7 @@ GROUP_EQUAL = (
 )
 
 _BIG = 1e10
+_NEWTON_BELOW = 1e-3
 
 
 @dataclass(frozen=True)
@@ -263,6 +264,9 @@ class GroupModel:
         self.m_free_par = self.m_par[~fixed]
         pars = np.concatenate([self.ram.row_par, self.m_par])
         self.used = np.unique(pars[pars >= 0])
+        ks = self.ram.s_rows
+        self._s_weight = np.where(self.ram.row_i[ks] == self.ram.row_j[ks], 1.0, 2.0)
+        self._eye = np.eye(self.ram.p)
         self.compact = np.full(self.q, -1, dtype=int)
         self.compact[self.used] = np.arange(len(self.used))
 
@@ -331,18 +335,27 @@ class GroupModel:
         b = ram.inverse(a)
         fb = b[: ram.p]
         sig = fb @ smat @ fb.T
-        try:
-            c = linalg.cho_factor(sig, lower=True, check_finite=True)
-        except (linalg.LinAlgError, ValueError):
+        if not np.all(np.isfinite(sig)):
             return _BIG, np.zeros_like(x)
-        inv = linalg.cho_solve(c, np.eye(ram.p))
+        try:
+            chol = np.linalg.cholesky(sig)
+        except np.linalg.LinAlgError:
+            return _BIG, np.zeros_like(x)
+        li = linalg.solve_triangular(chol, self._eye, lower=True, check_finite=False)
+        inv = li.T @ li
         bm = b @ self.means(x)
         d = xbar - bm[: ram.p]
         invd = inv @ d
-        logdet = 2.0 * np.sum(np.log(np.diag(c[0])))
+        logdet = 2.0 * np.sum(np.log(np.diag(chol)))
         f = logdet + np.sum(inv * s) + d @ invd - logdet_s - ram.p
         gmat = inv - inv @ (s + np.outer(d, d)) @ inv
-        grad = ram.gradient(x, gmat)
+        # tr(G ∂Σ/∂θ) through S and A (as RAM.gradient, reusing B)
+        m_s = fb.T @ gmat @ fb
+        m_a = 2.0 * m_s @ smat @ b.T
+        grad = np.zeros(self.q)
+        ka, ks = ram.a_rows, ram.s_rows
+        np.add.at(grad, ram.row_par[ka], m_a[ram.row_i[ka], ram.row_j[ka]])
+        np.add.at(grad, ram.row_par[ks], self._s_weight * m_s[ram.row_i[ks], ram.row_j[ks]])
         h = -2.0 * fb.T @ invd  # ∂F/∂m (all m variables)
         ka = ram.a_rows
         np.add.at(grad, ram.row_par[ka], h[ram.row_i[ka]] * bm[ram.row_j[ka]])
@@ -438,7 +451,7 @@ def _scoring(obj: MultiGroupObjective, x: np.ndarray, maxit: int) -> tuple[np.nd
         if f >= _BIG:
             break
         try:
-            if chol is None and np.max(np.abs(g)) < 1e-3:
+            if chol is None and np.max(np.abs(g)) < _NEWTON_BELOW:
                 try:
                     chol = linalg.cho_factor(obj.hessian(x))
                 except (linalg.LinAlgError, ValueError):

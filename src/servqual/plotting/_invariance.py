@@ -88,6 +88,7 @@ def plot_invariance(
                 f"Δ={d:+.3f}", (xi, yi), textcoords="offset points", xytext=(0, 8),
                 ha="center", fontsize=8,
             )  # fmt: skip
+    ax.margins(y=0.15)  # room for the Δ labels
     ax.set_xticks(x, [str(s) for s in table.index], rotation=20, ha="right")
     ax.set_ylabel(measure.replace("_", " ").upper().replace(" ROBUST", " (robust)"))
     if title is None:
