@@ -60,7 +60,7 @@ from ..exceptions import (
     MissingDataWarning,
     ServqualWarning,
 )
-from .dwls import _build_model, _resolve_ordered
+from .dwls import WLSMV_FIT_NAMES, _build_model, _resolve_ordered
 from .matrices import RAM
 from .multigroup import GROUP_EQUAL, _kind
 from .ordinal import OrdinalStats, _lower_pairs, ordinal_stats
@@ -74,54 +74,8 @@ __all__ = ["WLSMV_GROUP_EQUAL", "WLSMV_GROUP_FIT_NAMES", "wlsmv_groups_sem"]
 #: kinds of parameters ``group_equal`` accepts with ordinal data
 WLSMV_GROUP_EQUAL = ("thresholds", *GROUP_EQUAL)
 
-WLSMV_GROUP_FIT_NAMES = (
-    "npar",
-    "fmin",
-    "chisq",
-    "df",
-    "pvalue",
-    "chisq_scaled",
-    "df_scaled",
-    "pvalue_scaled",
-    "chisq_scaling_factor",
-    "chisq_shift_parameters",
-    "baseline_chisq",
-    "baseline_df",
-    "baseline_pvalue",
-    "baseline_chisq_scaled",
-    "baseline_df_scaled",
-    "baseline_pvalue_scaled",
-    "baseline_chisq_scaling_factor",
-    "baseline_chisq_shift_parameters",
-    "cfi",
-    "tli",
-    "nnfi",
-    "nfi",
-    "ifi",
-    "cfi_scaled",
-    "tli_scaled",
-    "nnfi_scaled",
-    "nfi_scaled",
-    "ifi_scaled",
-    "ntotal",
-    "rmsea",
-    "rmsea_ci_lower",
-    "rmsea_ci_upper",
-    "rmsea_pvalue",
-    "rmsea_scaled",
-    "rmsea_ci_lower_scaled",
-    "rmsea_ci_upper_scaled",
-    "rmsea_pvalue_scaled",
-    "cfi_robust",
-    "tli_robust",
-    "nnfi_robust",
-    "rmsea_robust",
-    "rmsea_ci_lower_robust",
-    "rmsea_ci_upper_robust",
-    "rmsea_pvalue_robust",
-    "srmr",
-    "wrmr",
-)
+#: the same fit measures as one group (lavaan's names)
+WLSMV_GROUP_FIT_NAMES = WLSMV_FIT_NAMES
 
 _ROBUST = (
     "cfi_robust",
