@@ -266,7 +266,6 @@ class GroupModel:
         self.used = np.unique(pars[pars >= 0])
         ks = self.ram.s_rows
         self._s_weight = np.where(self.ram.row_i[ks] == self.ram.row_j[ks], 1.0, 2.0)
-        self._eye = np.eye(self.ram.p)
         self.compact = np.full(self.q, -1, dtype=int)
         self.compact[self.used] = np.arange(len(self.used))
 
@@ -341,7 +340,7 @@ class GroupModel:
             chol = np.linalg.cholesky(sig)
         except np.linalg.LinAlgError:
             return _BIG, np.zeros_like(x)
-        li = linalg.solve_triangular(chol, self._eye, lower=True, check_finite=False)
+        li = np.linalg.inv(chol)  # numpy's LAPACK: scipy's trsm is slow on tiny matrices
         inv = li.T @ li
         bm = b @ self.means(x)
         d = xbar - bm[: ram.p]
