@@ -34,7 +34,7 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 import pandas as pd
-from scipy import linalg, optimize, stats
+from scipy import optimize, stats
 
 from .._fitindex import _cfi, _rmsea_ci
 from ..exceptions import ConvergenceError, DataError, InstrumentError
@@ -266,7 +266,6 @@ class GroupModel:
         self.used = np.unique(pars[pars >= 0])
         ks = self.ram.s_rows
         self._s_weight = np.where(self.ram.row_i[ks] == self.ram.row_j[ks], 1.0, 2.0)
-        self._eye = np.eye(self.ram.p)
         self.compact = np.full(self.q, -1, dtype=int)
         self.compact[self.used] = np.arange(len(self.used))
 
@@ -341,7 +340,7 @@ class GroupModel:
             chol = np.linalg.cholesky(sig)
         except np.linalg.LinAlgError:
             return _BIG, np.zeros_like(x)
-        li = linalg.solve_triangular(chol, self._eye, lower=True, check_finite=False)
+        li = np.linalg.inv(chol)  # numpy's LAPACK: scipy's trsm is slow on tiny matrices
         inv = li.T @ li
         bm = b @ self.means(x)
         d = xbar - bm[: ram.p]
@@ -441,31 +440,39 @@ class MultiGroupObjective:
         return 0.5 * (out + out.T)
 
 
+def _pd_inverse(h: np.ndarray) -> np.ndarray | None:
+    """Inverse of a positive definite matrix by Cholesky (numpy's LAPACK), else None."""
+    try:
+        li = np.linalg.inv(np.linalg.cholesky(h))
+    except np.linalg.LinAlgError:
+        return None
+    out = li.T @ li
+    return out if np.all(np.isfinite(out)) else None
+
+
 def _scoring(obj: MultiGroupObjective, x: np.ndarray, maxit: int) -> tuple[np.ndarray, float, int]:
     """Fisher scoring, then Newton steps with one observed Hessian near the optimum."""
     f, g = obj(x)
     it = 0
-    chol = None
+    h_inv = None  # inverse of the observed Hessian, computed once near the optimum
     while it < maxit:
         it += 1
         if f >= _BIG:
             break
-        try:
-            if chol is None and np.max(np.abs(g)) < _NEWTON_BELOW:
-                try:
-                    chol = linalg.cho_factor(obj.hessian(x))
-                except (linalg.LinAlgError, ValueError):
-                    chol = None
-            if chol is not None:
-                step = -linalg.cho_solve(chol, g)
+        if h_inv is None and np.max(np.abs(g)) < _NEWTON_BELOW:
+            h_inv = _pd_inverse(obj.hessian(x))
+        if h_inv is not None:
+            step = -h_inv @ g
+        else:
+            hess = obj.expected_hessian(x)
+            inv = _pd_inverse(hess)
+            if inv is not None:
+                step = -inv @ g
             else:
-                hess = obj.expected_hessian(x)
                 try:
-                    step = -linalg.cho_solve(linalg.cho_factor(hess), g)
-                except (linalg.LinAlgError, ValueError):
                     step = -np.linalg.lstsq(hess, g, rcond=None)[0]
-        except (linalg.LinAlgError, ValueError):
-            break
+                except np.linalg.LinAlgError:
+                    break
         t = 1.0
         while t > 1e-6:
             xn = x + t * step
@@ -474,8 +481,8 @@ def _scoring(obj: MultiGroupObjective, x: np.ndarray, maxit: int) -> tuple[np.nd
                 break
             t /= 2
         else:
-            if chol is not None:
-                chol = None
+            if h_inv is not None:
+                h_inv = None
                 continue
             break
         small = np.max(np.abs(xn - x)) < 1e-11 * (1 + np.max(np.abs(x)))
