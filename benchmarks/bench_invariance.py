@@ -35,13 +35,14 @@ CASES = {
     "hs_school": ("invariance_hs_data.csv", "school", MODELS["hs_ml"]["model"]),
     "bank_branch": ("invariance_bank_data.csv", "branch", MODELS["bank_ml"]["model"]),
 }
-#: lavaan's best-of-3 times (s) on the development machine (2 shared cores), used
-#: without Rscript; servqual took 0.42, 0.79, 5.07 and 6.95 s in the same run
+#: lavaan's best-of-5 times (s) on the development machine (2 cores shared with other
+#: jobs: under load both sides slow down several-fold), used without Rscript; servqual
+#: took 0.21, 0.47, 0.98 and 2.02 s in the same run
 STORED_R = {
-    ("hs_school", "ml"): 0.70,
-    ("hs_school", "mlr"): 1.91,
-    ("bank_branch", "ml"): 7.94,
-    ("bank_branch", "mlr"): 10.35,
+    ("hs_school", "ml"): 0.52,
+    ("hs_school", "mlr"): 1.05,
+    ("bank_branch", "ml"): 4.82,
+    ("bank_branch", "mlr"): 9.62,
 }
 
 R_SCRIPT = r"""
