@@ -18,6 +18,7 @@ import numpy as np
 import pandas as pd
 
 from . import _gap_engine
+from ._invariance_note import comparison_note
 from ._results import TableResult, result_class
 from ._source import UnitMoments
 from ._stats import (
@@ -222,8 +223,6 @@ def gap_scores(
     >>> res.to_frame()[["perception", "reference", "gap"]].round(2).index.tolist()
     ['tangibles', 'reliability', 'responsiveness', 'assurance', 'empathy']
     """
-    from .invariance import comparison_note
-
     src = as_source(survey, "gap_scores")
     level = check_level(level)
     weighted = check_flag(weighted, "weighted")

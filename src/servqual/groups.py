@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 from scipy import optimize, special, stats
 
+from ._invariance_note import comparison_note
 from ._results import TableResult, result_class
 from ._stats import t_test
 from ._tables import adjust_note
@@ -491,8 +492,6 @@ def compare_groups(
     >>> len(res.post_hoc)
     15
     """
-    from .invariance import comparison_note
-
     survey = require_survey(survey)
     check_choice(method, "method", ("auto", "welch", "anova", "welch_anova", "kruskal"))
     check_choice(post_hoc, "post_hoc", ("tukey", "games_howell", None))

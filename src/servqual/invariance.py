@@ -31,10 +31,12 @@ from .exceptions import (
     DataError,
     InstrumentError,
     InsufficientDataError,
-    InvarianceWarning,
     MissingColumnError,
     ServqualWarning,
 )
+from .models import SEMResult, score_tests, sem
+from .models.api import _survey_frame
+from .models.syntax import parse_model
 from .survey import Survey
 
 __all__ = ["InvarianceResult", "LRTResult", "lrt", "measurement_invariance"]
@@ -153,7 +155,6 @@ def _close(x: Any, y: Any) -> bool:
 
 
 def _check_fit(fit: Any, k: int) -> Any:
-    from .models import SEMResult
 
     if not isinstance(fit, SEMResult):
         raise DataError(
@@ -502,7 +503,6 @@ def _check_cutoffs(cutoffs: Any) -> dict[str, float | None]:
 
 def _observed(model: str, columns: Sequence[str]) -> list[str]:
     """The observed variables of a lavaan model: names that are columns of the data."""
-    from .models.syntax import parse_model
 
     statements, _defined = parse_model(model)
     latent = {s.lhs for s in statements if s.op == "=~"}
@@ -555,7 +555,6 @@ def _check_groups(frame: pd.DataFrame, items: list[str], group: str) -> None:
 
 def _score_table(fit: Any) -> pd.DataFrame:
     """lavTestScore's univariate tests as a frame with lhs, op, rhs, X2, df, p_value."""
-    from .models import score_tests
 
     res = score_tests(fit)
     uni = getattr(res, "uni", None)
@@ -847,8 +846,6 @@ def measurement_invariance(
     >>> res.established, res.freed
     ('strict', ('x3~1', 'x7~1'))
     """
-    from .models import sem
-    from .models.api import _survey_frame
 
     if group is not None and by is not None:
         raise DataError(
@@ -1028,66 +1025,3 @@ def _row(
 
 
 # ------------------------------------------------- notes for group comparisons
-
-
-def comparison_note(
-    data: Any, by: str | Sequence[str] | None, score: str, invariance: Any = None
-) -> str:
-    """The header line of a group comparison about measurement invariance ("" when it
-    was not tested), warning (:class:`~servqual.InvarianceWarning`) when scalar
-    invariance was tested and not established.
-
-    ``invariance`` (an :class:`InvarianceResult`, or a sequence of them) is used when
-    given; otherwise the results recorded on the survey (``survey.invariance``) for the
-    compared segment(s): the one for ``(segment, score)`` when there is one, else every
-    result recorded for the segment (a gap score's comparison rests on the invariance of
-    the ratings it is made of, e.g. perceptions and expectations).
-    """
-    if invariance is None:
-        recorded = getattr(data, "invariance", None)
-        if not recorded or by is None:
-            return ""
-        segs = [by] if isinstance(by, str) else list(by)
-        results = []
-        for s in segs:
-            exact = recorded.get((s, score))
-            if exact is not None:
-                results.append(exact)
-            else:
-                results.extend(r for (seg, _sc), r in recorded.items() if seg == s)
-    else:
-        items = [invariance] if isinstance(invariance, InvarianceResult) else invariance
-        try:
-            results = list(items)
-        except TypeError:
-            results = [items]
-        bad = [type(r).__name__ for r in results if not isinstance(r, InvarianceResult)]
-        if bad:
-            raise DataError(
-                "invariance= takes the result of sq.measurement_invariance (or a list of "
-                f"them); got {fmt_list(bad)}."
-            )
-    if not results:
-        return ""
-    parts, failed = [], []
-    for r in results:
-        what = f"{r.score} " if r.score else ""
-        partial = f", partial: {', '.join(r.freed)} free" if r.freed else ""
-        status = "established" if r.scalar_established else "NOT established"
-        parts.append(
-            f"{what}by {r.group}: scalar invariance {status} (highest: {r.established}"
-            f"{partial}; {r.estimator.upper()}, ΔCFI/ΔRMSEA rule)"
-        )
-        if not r.scalar_established:
-            failed.append(r)
-    if failed:
-        names = "; ".join(f"{(r.score + ' ') if r.score else ''}by {r.group}" for r in failed)
-        warnings.warn(
-            f"Scalar measurement invariance was tested and not established ({names}): the "
-            "groups may read the items differently, so differences in means or gap scores "
-            "may reflect measurement rather than service quality. See "
-            "sq.measurement_invariance(...).verdict.",
-            InvarianceWarning,
-            stacklevel=3,
-        )
-    return "Measurement invariance — " + "; ".join(parts) + "."

@@ -44,8 +44,10 @@ from ..exceptions import (
     ServqualWarning,
 )
 from .matrices import RAM
+from .mixed import mixed_stats
 from .ordinal import _lower_pairs, ordinal_stats
 from .partable import ParTable, build_partable
+from .result import SEMResult, _definitions, _effects, _evaluate_defined, _improper, _standardized
 from .start import start_values
 from .syntax import parse_model
 from .vcov import delta_se
@@ -183,7 +185,6 @@ def _stats(frame: pd.DataFrame, names: list[str], ordinal: set[str], nan_policy:
             n_var=0,
             thresholds=pd.Series(st.th, index=pd.Index(list(st.th_names), name="threshold")),
         )
-    from .mixed import mixed_stats
 
     ms = mixed_stats(frame, names, ordinal, nan_policy)
     is_num = np.array([nm.endswith("~1") for nm in ms.th_names])
@@ -543,7 +544,6 @@ def wlsmv_sem(
     level: float,
 ) -> Any:
     """Fit ``model`` to the ordinal columns of ``frame`` by WLSMV; an :class:`SEMResult`."""
-    from .api import SEMResult, _definitions, _evaluate_defined, _improper, _standardized
 
     statements, defined = parse_model(model)
     columns = [str(c) for c in frame.columns]
@@ -816,7 +816,6 @@ def wlsmv_sem(
 
 def _wlsmv_effects(pt: ParTable, ram: RAM, x: np.ndarray, mod: _Model, vcov: np.ndarray) -> Any:
     """Effects along the regression paths with SEs from the structural block of vcov."""
-    from .api import _effects
 
     q = mod.q
     big = np.zeros((ram.q, ram.q))

@@ -62,9 +62,11 @@ from ..exceptions import (
 )
 from .dwls import WLSMV_FIT_NAMES, _build_model, _resolve_ordered
 from .matrices import RAM
+from .mgfit import group_labels
 from .multigroup import GROUP_EQUAL, _kind
 from .ordinal import OrdinalStats, _lower_pairs, ordinal_stats
 from .partable import ParTable, build_partable
+from .result import SEMResult, _definitions, _effects, _evaluate_defined, _improper, _standardized
 from .start import start_values
 from .syntax import parse_model
 from .vcov import delta_se
@@ -569,8 +571,6 @@ def wlsmv_groups_sem(
     :class:`~servqual.SEMResult` laid out as lavaan's ``parameterEstimates`` (all rows of
     group 1, then group 2, …; thresholds ``|``, scaling factors ``~*~`` and ``~1`` rows
     included)."""
-    from .api import SEMResult, _definitions, _effects, _evaluate_defined, _improper, _standardized
-    from .mgfit import group_labels
 
     equal = _normalise_equal(group_equal)
     # lavaan (lav_options_set): with ordered data equal intercepts imply equal thresholds

@@ -40,6 +40,7 @@ from .multigroup import (
     normalise_equal,
 )
 from .partable import build_partable
+from .result import _definitions, _effects, _evaluate_defined, _improper, _standardized
 from .syntax import parse_model
 from .vcov import _inverse_information, delta_se
 
@@ -165,7 +166,6 @@ def fit_multigroup(
 
     ``group=None``: one group with a mean structure (``meanstructure=True``); the table
     then has no ``group`` column and its index no ``|group`` suffix."""
-    from .api import _definitions, _effects, _evaluate_defined, _improper, _standardized
 
     equal = normalise_equal(group_equal)
     if isinstance(group_partial, str):

@@ -24,7 +24,8 @@ from scipy import optimize, special
 
 from .._validation import fmt_list
 from ..exceptions import DataError, InsufficientDataError, MissingDataWarning
-from .ordinal import OrdinalStats, _lower_pairs, _phi, ordinal_stats
+from ..polychoric import _bvn_cdf, _bvn_density_terms, _cells
+from .ordinal import OrdinalStats, _codes, _lower_pairs, _phi, ordinal_stats
 
 __all__ = ["MixedStats", "mixed_stats"]
 
@@ -298,7 +299,6 @@ def mixed_stats(
 
 
 def _codes_of(sub: pd.DataFrame, names: list[str]) -> Any:
-    from .ordinal import _codes
 
     return _codes(sub, names, "raise")
 
@@ -306,7 +306,6 @@ def _codes_of(sub: pd.DataFrame, names: list[str]) -> Any:
 def _ord_pair_scores(ost: OrdinalStats, a: int, b: int, codes: np.ndarray, rho: float) -> Any:
     """Casewise ∂log π/∂ρ of the ordinal pair (a, b) and the derivatives in the thresholds
     of a and of b (n × K−1 each)."""
-    from ..polychoric import _bvn_cdf, _bvn_density_terms, _cells
 
     starts = np.concatenate([[0], np.cumsum([len(lv) - 1 for lv in ost.levels])])
     ta = ost.th[starts[a] : starts[a + 1]]
@@ -335,7 +334,6 @@ def _ord_pair_scores(ost: OrdinalStats, a: int, b: int, codes: np.ndarray, rho: 
 
 
 def _single_ordinal(sub: pd.DataFrame, name: str) -> OrdinalStats:
-    from .ordinal import _codes
 
     codes, levels, _d, n = _codes(sub, [name], "raise")
     count = np.bincount(codes[:, 0], minlength=len(levels[0])).astype(float)

@@ -27,9 +27,9 @@ import pandas as pd
 
 from .._results import TableResult, result_class
 from ..exceptions import DataError
-from .api import SEMResult, _std_factors
 from .estimate import discrepancy, expected_hessian
 from .matrices import RAM
+from .result import SEMResult, _std_factors
 
 __all__ = ["ModificationIndicesResult", "modification_indices"]
 
