@@ -367,7 +367,19 @@ def test_plot_draws_the_measure_per_step() -> None:
     labels = [t.get_text() for t in ax.get_xticklabels()]
     assert labels == list(res.index)
     assert len(ax.texts) == 4  # a Δ label per compared step
+    decisions = set(res.to_frame()["decision"])
+    legend = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert legend == [d for d in ("holds", "fails") if d in decisions]  # only what is drawn
     sq.plot_invariance(res, ax=ax, measure="rmsea")
+    fig2, ax2 = plt.subplots()
+    bank = _data("invariance_bank_data.csv")
+    held = sq.measurement_invariance(
+        bank, REF["bank_ml"]["model"], group="branch", steps=("configural", "metric")
+    )
+    assert set(held.to_frame()["decision"]) == {"holds"}
+    sq.plot_invariance(held, ax=ax2)
+    assert [t.get_text() for t in ax2.get_legend().get_texts()] == ["holds"]
+    plt.close(fig2)
     with pytest.raises(sq.ServqualError, match="'chi'"):
         sq.plot_invariance(res, measure="chi")
     with pytest.raises(sq.ServqualError, match="measurement_invariance"):

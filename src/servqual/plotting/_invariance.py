@@ -79,8 +79,12 @@ def plot_invariance(
     y = table[measure].to_numpy(dtype=float)
     holds = (table["decision"] == "holds").to_numpy()
     ax.plot(x, y, color="0.6", linewidth=1, zorder=1)
-    ax.scatter(x[holds], y[holds], color=holds_color, marker="o", s=50, label="holds", zorder=2)
-    ax.scatter(x[~holds], y[~holds], color=fails_color, marker="X", s=70, label="fails", zorder=2)
+    if holds.any():  # a legend entry only for what is drawn
+        ax.scatter(x[holds], y[holds], color=holds_color, marker="o", s=50, label="holds", zorder=2)
+    if (~holds).any():
+        ax.scatter(
+            x[~holds], y[~holds], color=fails_color, marker="X", s=70, label="fails", zorder=2
+        )
     delta = "delta_rmsea" if "rmsea" in measure else "delta_cfi"
     for xi, yi, d in zip(x, y, table[delta].to_numpy(dtype=float), strict=True):
         if np.isfinite(d):
@@ -88,7 +92,7 @@ def plot_invariance(
                 f"Δ={d:+.3f}", (xi, yi), textcoords="offset points", xytext=(0, 8),
                 ha="center", fontsize=8,
             )  # fmt: skip
-    ax.margins(y=0.15)  # room for the Δ labels
+    ax.margins(y=0.25)  # room for the Δ labels below the title
     ax.set_xticks(x, [str(s) for s in table.index], rotation=20, ha="right")
     ax.set_ylabel(measure.replace("_", " ").upper().replace(" ROBUST", " (robust)"))
     if title is None:
