@@ -385,3 +385,9 @@ def test_plot_draws_the_measure_per_step() -> None:
     with pytest.raises(sq.ServqualError, match="measurement_invariance"):
         sq.plot_invariance(sq.load_example("retail_bank"))
     plt.close(fig)
+
+
+def test_ordinal_estimator_refused_with_the_way_to_do_it() -> None:
+    hs = _data("invariance_hs_data.csv")
+    with pytest.raises(sq.DataError, match=r"Satorra \(2000\).*ordered=True, group="):
+        sq.measurement_invariance(hs, REF["hs_ml"]["model"], group="school", estimator="wlsmv")

@@ -747,7 +747,9 @@ def measurement_invariance(
         ML, or MLR (robust standard errors, Yuan–Bentler scaled test). With MLR the
         decision uses the robust CFI and RMSEA (``cfi_robust``, ``rmsea_robust``;
         Brosseau-Liard & Savalei, 2014) and the difference tests are Satorra–Bentler
-        (2001) scaled.
+        (2001) scaled. Ordinal items (WLSMV) are not tested here yet (a
+        :class:`~servqual.DataError` says how to fit the ordinal steps with
+        :func:`~servqual.sem`): their nested test needs Satorra's (2000) scaled difference.
     std_lv : bool, default False
         Identification as in :func:`~servqual.sem`: ``False`` fixes each first loading
         to 1 (lavaan's default, and the marker loading then counts as invariant).
@@ -859,6 +861,15 @@ def measurement_invariance(
         )
     if not isinstance(seg, str):
         raise DataError(f"group/by must be one column or segment name, got {seg!r}.")
+    if isinstance(estimator, str) and estimator.lower() == "wlsmv":
+        raise DataError(
+            "measurement_invariance(estimator='wlsmv') is not available yet: the nested test "
+            "of ordinal (WLSMV) models needs lavaan's Satorra (2000) scaled difference, which "
+            "servqual does not compute. Fit the ordinal steps directly with "
+            "sq.sem(data, model, ordered=True, group=..., group_equal=[...]) — configural [], "
+            "then ['thresholds', 'loadings'], then + 'means' — and compare their cfi_scaled "
+            "and rmsea_scaled; or test invariance with estimator='mlr'."
+        )
     check_choice(estimator, "estimator", ("ml", "mlr"))
     if not isinstance(std_lv, bool | np.bool_):
         raise DataError(f"std_lv must be True or False, got {std_lv!r}.")
