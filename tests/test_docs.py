@@ -39,6 +39,8 @@ def test_mkdocs_build_strict(tmp_path):
     for name in ["01_servqual_study", "02_zone_of_tolerance", "03_four_perspectives"]:
         page = (site / "notebooks" / name / "index.html").read_text(encoding="utf-8")
         assert page.count("data:image/png;base64") >= 4, name
+    loyalty = (site / "notebooks" / "05_quality_to_loyalty" / "index.html").read_text("utf-8")
+    assert loyalty.count("data:image/png;base64") >= 1  # the path diagram
     branches = (site / "notebooks" / "06_compare_branches" / "index.html").read_text("utf-8")
     assert "Can we compare the branches?" in branches
     assert branches.count("data:image/png;base64") >= 3  # gaps, invariance steps, gaps
