@@ -56,9 +56,12 @@ def plot_invariance(
     >>> with warnings.catch_warnings():
     ...     warnings.simplefilter("ignore")
     ...     res = sq.measurement_invariance(survey, by="branch", steps=("configural", "metric"))
-    >>> ax = res.plot()  # one marker series per decision present: here every step holds
+    >>> import matplotlib.pyplot as plt
+    >>> fig, ax = plt.subplots()
+    >>> ax = res.plot(ax=ax)  # one marker series per decision present: here every step holds
     >>> [t.get_text() for t in ax.get_legend().get_texts()]
     ['holds']
+    >>> plt.close(fig)
     """
     table = _table(
         result,
