@@ -110,7 +110,10 @@ class LRTResult(TableResult):
     statistic, as lavTestLRT's ``Chisq`` column), ``chisq_diff``, ``df_diff``,
     ``p_value`` (each row against the row above; NaN in the first row) and, for the
     Satorra–Bentler (2001) scaled test, ``scaling_factor`` (the difference test's
-    ``c_d``).
+    ``c_d``); for the Satorra (2000) scaled-shifted test of WLSMV fits,
+    ``scaling_factor`` (``1/a``) and ``shift`` (``b``), with
+    ``chisq_diff = a·(T0 − T1) + b`` (lavaan's ``Chisq diff``). ``aic`` and ``bic`` are
+    NaN for WLSMV fits (no likelihood; lavTestLRT prints NA).
     """
 
     method: str
@@ -122,9 +125,15 @@ class LRTResult(TableResult):
         what = {
             "standard": "Chi-squared difference test",
             "satorra.bentler.2001": "Scaled chi-squared difference test (Satorra–Bentler 2001)",
+            "satorra.2000": "Scaled-shifted chi-squared difference test (Satorra 2000)",
         }[self.method]
         head = f"{what} · {len(self._table)} nested models · {self.estimator.upper()} · n={self.n}"
-        if self.method != "standard":
+        if self.method == "satorra.2000":
+            head += (
+                "\nThe chisq column holds the standard (unscaled) DWLS statistics; "
+                "chisq_diff is the scaled-shifted difference a·(T0 − T1) + b."
+            )
+        elif self.method != "standard":
             head += (
                 "\nThe chisq column holds the standard (unscaled) statistics; the scaled "
                 "difference test is a function of them and the scaling factors."
@@ -174,7 +183,7 @@ def lrt(*fits: Any, method: str | None = None, names: Sequence[str] | None = Non
         Two or more models fitted to the same data (the same rows, groups and observed
         variables) by the same estimator, each nested in the next less restricted one.
         They are sorted by degrees of freedom (least restricted first), as lavTestLRT does.
-    method : {"standard", "satorra.bentler.2001"}, optional
+    method : {"standard", "satorra.bentler.2001", "satorra.2000"}, optional
         ``"standard"``: the difference of the ML chi-squares, ``T0 − T1`` on
         ``df0 − df1`` degrees of freedom (the default for ML fits).
         ``"satorra.bentler.2001"``: the scaled difference test of Satorra & Bentler
@@ -182,8 +191,19 @@ def lrt(*fits: Any, method: str | None = None, names: Sequence[str] | None = Non
         ``T``, degrees of freedom ``d`` and scaling factors ``c``
         (``chisq_scaling_factor``), ``c_d = (d0·c0 − d1·c1)/(d0 − d1)`` and
         ``T_d = (T0 − T1)/c_d`` on ``d0 − d1`` degrees of freedom. lavaan's
-        ``"satorra.bentler.2010"`` and ``"satorra.2000"`` (which refit or need the
-        models' Jacobians) are not available.
+        ``"satorra.2000"``: the scaled-shifted difference test of Satorra (2000), the
+        default (and the only method) for WLSMV fits, as lavTestLRT's default for
+        ``test = "scaled.shifted"`` fits (``method = "satorra.2000"``,
+        ``A.method = "delta"``, ``scaled.shifted = TRUE``; Asparouhov & Muthén, 2006).
+        With the Jacobians ``Δ₁``, ``Δ₀`` of the less and the more restricted model
+        (stacked over groups), ``A`` the rows spanning the orthogonal complement of
+        ``H = Δ₁⁺Δ₀`` (the ``m = d0 − d1`` constraints, to first order), the
+        information ``P = Σ_g f_g Δ₁g'W_gΔ₁g`` and ``M = P⁻¹A'(AP⁻¹A')⁻AP⁻¹``:
+        ``U = VΔ₁MΔ₁'V`` with ``V = ⊕ W_g`` and ``Γ = ⊕ f_g Γ_g``, ``a = √(m/tr((UΓ)²))``,
+        ``b = m − a·tr(UΓ)`` and ``chisq_diff = a·(T0 − T1) + b`` (``T``: the standard
+        DWLS statistics, ``chisq``) on ``m`` degrees of freedom. ``scaling_factor`` is
+        ``1/a`` and ``shift`` is ``b``. lavaan's ``"satorra.bentler.2010"`` (which
+        refits) is not available, nor ``"satorra.2000"`` for ML/MLR fits.
     names : sequence of str, optional
         Row labels of the models, in the order given (default ``model1``, ``model2``...).
 
@@ -191,7 +211,7 @@ def lrt(*fits: Any, method: str | None = None, names: Sequence[str] | None = Non
     -------
     LRTResult
         ``df``, ``aic``, ``bic``, ``chisq``, ``chisq_diff``, ``df_diff``, ``p_value``
-        (and ``scaling_factor`` for the scaled test).
+        (and ``scaling_factor`` for the scaled tests, ``shift`` for Satorra 2000).
 
     Raises
     ------
@@ -200,7 +220,10 @@ def lrt(*fits: Any, method: str | None = None, names: Sequence[str] | None = Non
         different data (different n, groups, observed variables or sample moments),
         different estimators, two models with the same degrees of freedom, a more
         restricted model that fits better than a less restricted one (not nested), an
-        unknown ``method``, or the scaled test on ML fits.
+        unknown ``method``, the scaled test on ML fits, a method other than
+        ``"satorra.2000"`` on WLSMV fits (or ``"satorra.2000"`` on other fits), or WLSMV
+        models whose Jacobians show they are not nested (the rank of the constraints is
+        not the difference of the degrees of freedom).
 
     Warns
     -----
@@ -210,8 +233,15 @@ def lrt(*fits: Any, method: str | None = None, names: Sequence[str] | None = Non
 
     References
     ----------
+    Satorra, A. (2000). Scaled and adjusted restricted tests in multi-sample analysis of
+    moment structures. In R. D. H. Heijmans, D. S. G. Pollock & A. Satorra (Eds.),
+    Innovations in multivariate statistical analysis (pp. 233-247). Kluwer.
+
     Satorra, A., & Bentler, P. M. (2001). A scaled difference chi-square test statistic
     for moment structure analysis. Psychometrika, 66(4), 507-514.
+
+    Asparouhov, T., & Muthén, B. (2006). Robust chi square difference testing with mean
+    and variance adjusted test statistics. Mplus Web Notes, 10.
 
     Examples
     --------
@@ -223,6 +253,19 @@ def lrt(*fits: Any, method: str | None = None, names: Sequence[str] | None = Non
     >>> res = sq.lrt(configural, metric, names=["configural", "metric"])
     >>> round(float(res.to_frame().loc["metric", "chisq_diff"]), 3)
     8.192
+
+    Ordinal items (WLSMV): the scaled-shifted difference test, as
+    ``lavTestLRT(configural, scalar)`` in lavaan:
+
+    >>> hs4 = pd.read_csv("tests/reference/wlsmv_groups_hs_data.csv")
+    >>> conf = sq.sem(hs4, model, ordered=True, group="school")
+    >>> scal = sq.sem(hs4, model, ordered=True, group="school",
+    ...               group_equal=["thresholds", "loadings"])
+    >>> res = sq.lrt(conf, scal, names=["configural", "scalar"])
+    >>> res.method
+    'satorra.2000'
+    >>> round(float(res.to_frame().loc["scalar", "chisq_diff"]), 3)
+    62.627
     """
     from scipy import stats
 
@@ -246,8 +289,19 @@ def lrt(*fits: Any, method: str | None = None, names: Sequence[str] | None = Non
         )
     estimator = estimators.pop()
     if method is None:
-        method = "satorra.bentler.2001" if estimator == "mlr" else "standard"
-    check_choice(method, "method", ("standard", "satorra.bentler.2001"))
+        method = {"mlr": "satorra.bentler.2001", "wlsmv": "satorra.2000"}.get(estimator, "standard")
+    check_choice(method, "method", ("standard", "satorra.bentler.2001", "satorra.2000"))
+    if (method == "satorra.2000") != (estimator == "wlsmv"):
+        raise DataError(
+            "method='satorra.2000' is the difference test of WLSMV fits (and the only one "
+            f"available for them); these models were fitted by {estimator!r} and "
+            f"method={method!r} was asked. "
+            + (
+                "Leave method unset for WLSMV fits."
+                if estimator == "wlsmv"
+                else "Use method='standard' (ML) or 'satorra.bentler.2001' (MLR)."
+            )
+        )
     if method == "satorra.bentler.2001" and estimator != "mlr":
         raise DataError(
             "method='satorra.bentler.2001' needs scaled statistics (estimator='mlr'); these "
@@ -295,12 +349,13 @@ def lrt(*fits: Any, method: str | None = None, names: Sequence[str] | None = Non
     rows = []
     prev: pd.Series | None = None
     prev_label = ""
+    prev_k = 0
     for k in order:
         m, lab = measures[k], labels[k]
         row: dict[str, Any] = {
             "df": float(m["df"]),
-            "aic": float(m["aic"]),
-            "bic": float(m["bic"]),
+            "aic": float(m.get("aic", np.nan)),
+            "bic": float(m.get("bic", np.nan)),
             "chisq": float(m["chisq"]),
             "chisq_diff": np.nan,
             "df_diff": np.nan,
@@ -308,6 +363,8 @@ def lrt(*fits: Any, method: str | None = None, names: Sequence[str] | None = Non
         }
         if method != "standard":
             row["scaling_factor"] = np.nan
+        if method == "satorra.2000":
+            row["shift"] = np.nan
         if prev is not None:
             t1, d1 = float(prev["chisq"]), float(prev["df"])
             t0, d0 = float(m["chisq"]), float(m["df"])
@@ -335,13 +392,81 @@ def lrt(*fits: Any, method: str | None = None, names: Sequence[str] | None = Non
                     diff = np.nan
                 else:
                     diff = diff / cd
+            elif method == "satorra.2000":
+                a, b = _satorra_2000(checked[prev_k], checked[k], ddf, prev_label, lab)
+                row["scaling_factor"] = 1.0 / a
+                row["shift"] = b
+                diff = a * diff + b
             row["chisq_diff"] = diff
             row["df_diff"] = ddf
             row["p_value"] = float(stats.chi2.sf(diff, ddf)) if np.isfinite(diff) else np.nan
         rows.append(row)
-        prev, prev_label = m, lab
+        prev, prev_label, prev_k = m, lab, k
     table = pd.DataFrame(rows, index=pd.Index([labels[k] for k in order], name="model"))
     return LRTResult(_table=table, method=method, estimator=estimator, n=int(first.n))
+
+
+def _satorra_2000(fit1: Any, fit0: Any, m: float, lab1: str, lab0: str) -> tuple[float, float]:
+    """``(a, b)`` of the Satorra (2000) scaled-shifted difference test of the WLSMV fit
+    ``fit0`` nested in ``fit1`` (``m`` = the difference of their degrees of freedom), as
+    lavaan's ``lav_test_diff_Satorra2000(A.method = "delta", scaled.shifted = TRUE)``.
+    The statistic is invariant to how either model's free parameters are written, so
+    the engine's own parameterization (equality constraints merged) is used."""
+    from scipy.linalg import block_diag, null_space
+
+    p1, p0 = fit1._wls, fit0._wls
+    if p1 is None or p0 is None:
+        raise DataError(
+            f"lrt: the WLSMV fits {lab1!r} and {lab0!r} do not carry the Jacobians the "
+            "Satorra (2000) test needs; refit them with sq.sem(..., ordered=...)."
+        )
+    d1 = np.vstack(p1.jacobian)
+    d0 = np.vstack(p0.jacobian)
+    if d1.shape[0] != d0.shape[0]:
+        raise DataError(
+            f"Models {lab1!r} and {lab0!r} have different sample statistics "
+            f"({d1.shape[0]} vs {d0.shape[0]}); nested models are fitted to the same data."
+        )
+    # A: the constraints of H0 on the parameters of H1 (lavaan's A.method = "delta")
+    h = np.linalg.pinv(d1) @ d0
+    a_mat = null_space(h.T).T
+    if a_mat.shape[0] != int(m):
+        raise DataError(
+            f"Model {lab0!r} does not look nested in {lab1!r}: its Jacobian puts "
+            f"{a_mat.shape[0]} constraints on the parameters of {lab1!r}, but the degrees "
+            f"of freedom differ by {int(m)}."
+        )
+    fg = np.asarray(p1.fg, dtype=float)
+    info = sum(f * (j.T * w) @ j for f, j, w in zip(fg, p1.jacobian, p1.weight, strict=True))
+    assert isinstance(info, np.ndarray)
+    try:
+        p_inv = np.linalg.inv(info)
+    except np.linalg.LinAlgError:
+        raise DataError(
+            f"lrt: the information matrix of {lab1!r} is singular (the model may not be "
+            "identified); the Satorra (2000) test cannot be computed."
+        ) from None
+    pa = p_inv @ a_mat.T
+    apa = a_mat @ pa
+    # lavaan drops constraints that do not touch the information, then uses ginv
+    keep = ~(
+        (np.abs(apa.sum(axis=0)) < np.sqrt(np.finfo(float).eps))
+        & (np.abs(apa.sum(axis=1)) < np.sqrt(np.finfo(float).eps))
+    )
+    pa, apa = pa[:, keep], apa[np.ix_(keep, keep)]
+    mid = pa @ np.linalg.pinv(apa) @ pa.T
+    vd = d1 * np.concatenate(p1.weight)[:, None]
+    u = vd @ mid @ vd.T
+    ug = u @ block_diag(*[f * g for f, g in zip(fg, p1.gamma, strict=True)])
+    tr1 = float(np.trace(ug))
+    tr2 = float(np.sum(ug * ug.T))
+    if not (np.isfinite(tr2) and tr2 > 0):
+        raise DataError(
+            f"lrt: the Satorra (2000) test of {lab1!r} vs {lab0!r} is undefined "
+            f"(tr((UΓ)²) = {tr2:.4g})."
+        )
+    a = float(np.sqrt(m / tr2))
+    return a, float(m - a * tr1)
 
 
 # ------------------------------------------------------------ invariance result
