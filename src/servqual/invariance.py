@@ -49,6 +49,25 @@ _EQUAL: dict[str, tuple[str, ...]] = {
     "scalar": ("loadings", "intercepts"),
     "strict": ("loadings", "intercepts", "residuals"),
 }
+#: The ordinal (WLSMV, delta parameterization) sequence and its ``group.equal``:
+#: configural, then thresholds and loadings together (Wu & Estabrook, 2016), which with
+#: ordinal items also fixes the intercepts of the latent responses — the step that
+#: licenses comparing latent means, named "scalar" as in semTools' usage.
+ORDINAL_STEPS: tuple[str, ...] = ("configural", "scalar")
+_EQUAL_ORDINAL: dict[str, tuple[str, ...]] = {
+    "configural": (),
+    "scalar": ("thresholds", "loadings"),
+}
+_SCALED_COLUMNS = (
+    "chisq_scaled",
+    "df_scaled",
+    "pvalue_scaled",
+    "chisq_scaling_factor",
+    "chisq_shift_parameters",
+    "cfi_scaled",
+    "tli_scaled",
+    "rmsea_scaled",
+)
 #: the operator of the parameters a step adds constraints on
 _KIND_OP = {"metric": "=~", "scalar": "~1", "strict": "~~"}
 _KIND_NAME = {"metric": "loadings", "scalar": "intercepts", "strict": "residual variances"}
@@ -556,7 +575,7 @@ class InvarianceResult(TableResult):
 
 
 def _rule_text(cutoffs: Mapping[str, float | None], estimator: str) -> str:
-    robust = "robust " if estimator == "mlr" else ""
+    robust = {"mlr": "robust ", "wlsmv": "scaled "}.get(estimator, "")
     parts = []
     if cutoffs.get("delta_cfi") is not None:
         parts.append(f"ΔCFI > {cutoffs['delta_cfi']:.3f} (Cheung & Rensvold, 2002)")
@@ -579,7 +598,9 @@ def _rule_text(cutoffs: Mapping[str, float | None], estimator: str) -> str:
 # ------------------------------------------------------------------ helpers
 
 
-def _check_steps(steps: Any) -> tuple[str, ...]:
+def _check_steps(steps: Any, estimator: str = "ml") -> tuple[str, ...]:
+    if steps is None:
+        return ORDINAL_STEPS if estimator == "wlsmv" else STEPS
     if isinstance(steps, str):
         steps = (steps,)
     try:
@@ -601,6 +622,16 @@ def _check_steps(steps: Any) -> tuple[str, ...]:
             f"steps must be distinct and in the order {list(STEPS)} (each step adds "
             f"constraints to the one before); got {given!r}."
         )
+    if estimator == "wlsmv":
+        bad = [s for s in given if s not in ORDINAL_STEPS]
+        if bad:
+            raise DataError(
+                f"With ordinal items (estimator='wlsmv') the steps are {list(ORDINAL_STEPS)} "
+                f"(configural, then thresholds and loadings together; Wu & Estabrook, 2016); "
+                f"{fmt_list(bad)} cannot be tested: with ordinal items loadings alone are not "
+                "identified apart from the thresholds, and in the delta parameterization the "
+                "residual variances are not free parameters."
+            )
     return tuple(given)
 
 
@@ -765,7 +796,10 @@ def _keeps_two(
 
 def _measures(fit: Any, estimator: str) -> dict[str, float]:
     fm = fit.fit_measures()
-    names = _FIT_COLUMNS + (_ROBUST_COLUMNS if estimator == "mlr" else ())
+    if estimator == "wlsmv":  # no likelihood: no aic/bic
+        names = _FIT_COLUMNS[:-2] + _SCALED_COLUMNS
+    else:
+        names = _FIT_COLUMNS + (_ROBUST_COLUMNS if estimator == "mlr" else ())
     return {k: float(fm[k]) if k in fm.index else np.nan for k in names}
 
 
@@ -775,8 +809,8 @@ def _holds(
     cut: Mapping[str, float | None],
     estimator: str,
 ) -> tuple[bool, float, float]:
-    cfi = "cfi_robust" if estimator == "mlr" else "cfi"
-    rmsea = "rmsea_robust" if estimator == "mlr" else "rmsea"
+    cfi = {"mlr": "cfi_robust", "wlsmv": "cfi_scaled"}.get(estimator, "cfi")
+    rmsea = {"mlr": "rmsea_robust", "wlsmv": "rmsea_scaled"}.get(estimator, "rmsea")
     if ref is None:
         ok = True
         if cut["cfi"] is not None:
@@ -834,7 +868,7 @@ def measurement_invariance(
     group: str | None = None,
     by: str | None = None,
     score: str = "perception",
-    steps: Sequence[str] = STEPS,
+    steps: Sequence[str] | None = None,
     estimator: str = "ml",
     std_lv: bool = False,
     partial: bool = True,
@@ -986,21 +1020,13 @@ def measurement_invariance(
         )
     if not isinstance(seg, str):
         raise DataError(f"group/by must be one column or segment name, got {seg!r}.")
-    if isinstance(estimator, str) and estimator.lower() == "wlsmv":
-        raise DataError(
-            "measurement_invariance(estimator='wlsmv') is not available yet: the nested test "
-            "of ordinal (WLSMV) models needs lavaan's Satorra (2000) scaled difference, which "
-            "servqual does not compute. Fit the ordinal steps directly with "
-            "sq.sem(data, model, ordered=True, group=..., group_equal=[...]) — configural [], "
-            "then ['thresholds', 'loadings'], then + 'means' — and compare their cfi_scaled "
-            "and rmsea_scaled; or test invariance with estimator='mlr'."
-        )
-    check_choice(estimator, "estimator", ("ml", "mlr"))
+    check_choice(estimator, "estimator", ("ml", "mlr", "wlsmv"))
+    ordinal = estimator == "wlsmv"
     if not isinstance(std_lv, bool | np.bool_):
         raise DataError(f"std_lv must be True or False, got {std_lv!r}.")
     if not isinstance(partial, bool | np.bool_):
         raise DataError(f"partial must be True or False, got {partial!r}.")
-    chosen = _check_steps(steps)
+    chosen = _check_steps(steps, estimator)
     cut = _check_cutoffs(cutoffs)
 
     survey = data if isinstance(data, Survey) else None
@@ -1037,6 +1063,15 @@ def measurement_invariance(
         _check_groups(frame, items, seg)
 
     def fit_step(step: str, freed: Sequence[str]) -> Any:
+        if ordinal:
+            return sem(
+                frame,
+                model,
+                group=seg,
+                group_equal=_EQUAL_ORDINAL[step],
+                ordered=True,
+                std_lv=bool(std_lv),
+            )
         return sem(
             frame,
             model,
@@ -1067,7 +1102,7 @@ def measurement_invariance(
             established = step
             ref = this
             continue
-        if not ok and not broken and partial and ref is not None and not tried:
+        if not ok and not broken and partial and not ordinal and ref is not None and not tried:
             tried = True
             score_rows = _score_table(fit)
             cand = _candidates(score_rows, step, fit.observed)
@@ -1110,6 +1145,12 @@ def measurement_invariance(
     what = f"the groups of {seg}"
     freed_final = tuple(carried)
     verdict = _verdict(established, freed_final, partial_step, what)
+    if ordinal and established == "scalar":
+        verdict = (
+            "Scalar invariance of the ordinal items holds: thresholds and loadings are "
+            f"equal, so latent means (and the gap scores built on them) can be compared "
+            f"across {what}."
+        )
     result = InvarianceResult(
         _table=table,
         group=seg,

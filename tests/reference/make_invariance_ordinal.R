@@ -19,6 +19,7 @@
 #              lavaan:::lav_test_diff_Satorra2000(fit_b_less, fit_a_more, A.method =
 #              "delta", scaled.shifted = TRUE): T.delta, a, b, trace.UGamma,
 #              trace.UGamma2
+#   hs_single  one group (no group=): the free model against equal loadings by labels
 
 suppressMessages({
   library(lavaan)
@@ -67,5 +68,19 @@ for (nm in names(sets)) {
     pairs = pairs
   )
 }
+# one group: equal loadings within each factor (labels) nested in the free model
+#   lavTestLRT(cfa(hs_model, hs4, ordered = TRUE), cfa(hs_equal, hs4, ordered = TRUE))
+hs4 <- hs[, paste0("x", 1:9)]
+hs_equal <- "visual =~ x1 + a*x2 + a*x3\ntextual =~ x4 + b*x5 + b*x6\nspeed =~ x7 + c*x8 + c*x9"
+f1 <- cfa(hs_model, hs4, ordered = TRUE)
+f0 <- cfa(hs_equal, hs4, ordered = TRUE)
+lr1 <- lavTestLRT(f1, f0)
+sd1 <- lavaan:::lav_test_diff_Satorra2000(f1, f0, A.method = "delta", scaled.shifted = TRUE)
+out[["hs_single"]] <- list(
+  model = hs_model, model_equal = hs_equal,
+  fit = list(free = as.list(fitMeasures(f1)), equal = as.list(fitMeasures(f0))),
+  lrt = lapply(as.list(as.data.frame(lr1)), function(x) as.numeric(x)),
+  a = sd1$a, b = sd1$b
+)
 write_json(out, file.path(out_dir, "invariance_ordinal_reference.json"), digits = NA,
            auto_unbox = TRUE, pretty = TRUE, na = "null")
