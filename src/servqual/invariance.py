@@ -500,10 +500,14 @@ class InvarianceResult(TableResult):
     when a partial-invariance model was fitted), indexed by ``step``, with the step's
     fit measures ``npar``, ``chisq``, ``df``, ``pvalue``, ``cfi``, ``tli``, ``rmsea``,
     ``srmr``, ``aic``, ``bic`` (MLR adds ``chisq_scaled``, ``chisq_scaling_factor``,
-    ``pvalue_scaled``, ``cfi_robust``, ``tli_robust``, ``rmsea_robust``); ``reference``
+    ``pvalue_scaled``, ``cfi_robust``, ``tli_robust``, ``rmsea_robust``; WLSMV has no
+    ``aic``/``bic`` and adds ``chisq_scaled``, ``df_scaled``, ``pvalue_scaled``,
+    ``chisq_scaling_factor``, ``chisq_shift_parameters``, ``cfi_scaled``, ``tli_scaled``,
+    ``rmsea_scaled``); ``reference``
     (the step it is compared with); the difference test against it ``chisq_diff``,
     ``df_diff``, ``p_value`` (:func:`lrt`: standard for ML, Satorra–Bentler 2001 scaled
-    for MLR); ``delta_cfi`` and ``delta_rmsea`` (of the robust CFI/RMSEA with MLR);
+    for MLR, Satorra 2000 scaled-shifted for WLSMV); ``delta_cfi`` and ``delta_rmsea``
+    (of the robust CFI/RMSEA with MLR, of the scaled ones with WLSMV);
     ``decision`` (``"holds"``/``"fails"``) and ``freed`` (the parameters left free
     across groups in that step, comma-separated).
 
@@ -796,6 +800,7 @@ def _keeps_two(
 
 def _measures(fit: Any, estimator: str) -> dict[str, float]:
     fm = fit.fit_measures()
+    names: tuple[str, ...]
     if estimator == "wlsmv":  # no likelihood: no aic/bic
         names = _FIT_COLUMNS[:-2] + _SCALED_COLUMNS
     else:
@@ -893,22 +898,30 @@ def measurement_invariance(
         ``group``. Give one of ``group`` and ``by``.
     score : str, default "perception"
         Survey only: which item score to analyse.
-    steps : sequence of str, default ("configural", "metric", "scalar", "strict")
+    steps : sequence of str, optional
         The steps to fit, in this order (a subset keeps the order; each is compared with
-        the one fitted before it, the first with the absolute cut-offs):
+        the one fitted before it, the first with the absolute cut-offs). Default: all four
+        below for ML/MLR; ``("configural", "scalar")`` for WLSMV (the only steps of the
+        ordinal sequence, see ``estimator``):
 
         - ``"configural"``: the same model in every group, nothing equal;
         - ``"metric"``: equal loadings (``group_equal="loadings"``);
         - ``"scalar"``: also equal intercepts (``"intercepts"``; latent means then free
           in all groups but the first);
         - ``"strict"``: also equal residual variances (``"residuals"``).
-    estimator : {"ml", "mlr"}
+    estimator : {"ml", "mlr", "wlsmv"}
         ML, or MLR (robust standard errors, Yuan–Bentler scaled test). With MLR the
         decision uses the robust CFI and RMSEA (``cfi_robust``, ``rmsea_robust``;
         Brosseau-Liard & Savalei, 2014) and the difference tests are Satorra–Bentler
-        (2001) scaled. Ordinal items (WLSMV) are not tested here yet (a
-        :class:`~servqual.DataError` says how to fit the ordinal steps with
-        :func:`~servqual.sem`): their nested test needs Satorra's (2000) scaled difference.
+        (2001) scaled. ``"wlsmv"``: every observed variable is ordinal
+        (``sem(..., ordered=True)``, delta parameterization) and the sequence is
+        lavaan/semTools' ordinal one: ``"configural"`` (``group_equal=[]``), then
+        ``"scalar"`` = thresholds and loadings equal (``["thresholds", "loadings"]``;
+        Wu & Estabrook's 2016 "thresholds and loadings" model, which with ordinal items
+        also fixes the intercepts and licenses comparing latent means). The decision uses
+        ``cfi_scaled`` and ``rmsea_scaled`` (lavaan's robust categorical CFI/RMSEA are
+        undefined with equal thresholds), the difference test is Satorra's (2000)
+        scaled-shifted one (:func:`lrt`), and no partial-invariance search is made.
     std_lv : bool, default False
         Identification as in :func:`~servqual.sem`: ``False`` fixes each first loading
         to 1 (lavaan's default, and the marker loading then counts as invariant).
@@ -934,7 +947,7 @@ def measurement_invariance(
     ------
     DataError
         Both or neither of ``group`` and ``by``; an unknown step, estimator or cut-off;
-        steps out of order; the group column clashing with a model variable; an item
+        steps out of order; ``"metric"`` or ``"strict"`` with WLSMV; the group column clashing with a model variable; an item
         that does not vary within a group (the message names item and group).
     InsufficientDataError
         Fewer than two groups, or a group with fewer complete rows than the number of
@@ -992,7 +1005,11 @@ def measurement_invariance(
     indexes to lack of measurement invariance. Structural Equation Modeling, 14(3),
     464-504. Satorra, A., & Bentler, P. M. (2001). A scaled difference chi-square test
     statistic for moment structure analysis. Psychometrika, 66(4), 507-514.
-    Steenkamp, J.-B. E. M., & Baumgartner, H. (1998). Assessing measurement invariance
+    Satorra, A. (2000). Scaled and adjusted restricted tests in multi-sample analysis of
+    moment structures. In Innovations in multivariate statistical analysis (pp.
+    233-247). Kluwer. Wu, H., & Estabrook, R. (2016). Identification of confirmatory
+    factor analysis models of different levels of invariance for ordered categorical
+    outcomes. Psychometrika, 81(4), 1014-1045. Steenkamp, J.-B. E. M., & Baumgartner, H. (1998). Assessing measurement invariance
     in cross-national consumer research. Journal of Consumer Research, 25(1), 78-90.
 
     Examples
