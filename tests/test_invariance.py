@@ -387,7 +387,12 @@ def test_plot_draws_the_measure_per_step() -> None:
     plt.close(fig)
 
 
-def test_ordinal_estimator_refused_with_the_way_to_do_it() -> None:
+def test_ordinal_estimator_refuses_the_continuous_steps_and_says_why() -> None:
+    # estimator="wlsmv" runs the ordinal sequence (tests/test_invariance_ordinal.py);
+    # metric and strict have no ordinal counterpart in the delta parameterization
     hs = _data("invariance_hs_data.csv")
-    with pytest.raises(sq.DataError, match=r"Satorra \(2000\).*ordered=True, group="):
-        sq.measurement_invariance(hs, REF["hs_ml"]["model"], group="school", estimator="wlsmv")
+    with pytest.raises(sq.DataError, match=r"\['configural', 'scalar'\].*Wu & Estabrook"):
+        sq.measurement_invariance(
+            hs, REF["hs_ml"]["model"], group="school", estimator="wlsmv",
+            steps=("configural", "metric"),
+        )  # fmt: skip

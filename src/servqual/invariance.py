@@ -49,6 +49,25 @@ _EQUAL: dict[str, tuple[str, ...]] = {
     "scalar": ("loadings", "intercepts"),
     "strict": ("loadings", "intercepts", "residuals"),
 }
+#: The ordinal (WLSMV, delta parameterization) sequence and its ``group.equal``:
+#: configural, then thresholds and loadings together (Wu & Estabrook, 2016), which with
+#: ordinal items also fixes the intercepts of the latent responses — the step that
+#: licenses comparing latent means, named "scalar" as in semTools' usage.
+ORDINAL_STEPS: tuple[str, ...] = ("configural", "scalar")
+_EQUAL_ORDINAL: dict[str, tuple[str, ...]] = {
+    "configural": (),
+    "scalar": ("thresholds", "loadings"),
+}
+_SCALED_COLUMNS = (
+    "chisq_scaled",
+    "df_scaled",
+    "pvalue_scaled",
+    "chisq_scaling_factor",
+    "chisq_shift_parameters",
+    "cfi_scaled",
+    "tli_scaled",
+    "rmsea_scaled",
+)
 #: the operator of the parameters a step adds constraints on
 _KIND_OP = {"metric": "=~", "scalar": "~1", "strict": "~~"}
 _KIND_NAME = {"metric": "loadings", "scalar": "intercepts", "strict": "residual variances"}
@@ -110,7 +129,10 @@ class LRTResult(TableResult):
     statistic, as lavTestLRT's ``Chisq`` column), ``chisq_diff``, ``df_diff``,
     ``p_value`` (each row against the row above; NaN in the first row) and, for the
     Satorra–Bentler (2001) scaled test, ``scaling_factor`` (the difference test's
-    ``c_d``).
+    ``c_d``); for the Satorra (2000) scaled-shifted test of WLSMV fits,
+    ``scaling_factor`` (``1/a``) and ``shift`` (``b``), with
+    ``chisq_diff = a·(T0 − T1) + b`` (lavaan's ``Chisq diff``). ``aic`` and ``bic`` are
+    NaN for WLSMV fits (no likelihood; lavTestLRT prints NA).
     """
 
     method: str
@@ -122,9 +144,15 @@ class LRTResult(TableResult):
         what = {
             "standard": "Chi-squared difference test",
             "satorra.bentler.2001": "Scaled chi-squared difference test (Satorra–Bentler 2001)",
+            "satorra.2000": "Scaled-shifted chi-squared difference test (Satorra 2000)",
         }[self.method]
         head = f"{what} · {len(self._table)} nested models · {self.estimator.upper()} · n={self.n}"
-        if self.method != "standard":
+        if self.method == "satorra.2000":
+            head += (
+                "\nThe chisq column holds the standard (unscaled) DWLS statistics; "
+                "chisq_diff is the scaled-shifted difference a·(T0 − T1) + b."
+            )
+        elif self.method != "standard":
             head += (
                 "\nThe chisq column holds the standard (unscaled) statistics; the scaled "
                 "difference test is a function of them and the scaling factors."
@@ -174,7 +202,7 @@ def lrt(*fits: Any, method: str | None = None, names: Sequence[str] | None = Non
         Two or more models fitted to the same data (the same rows, groups and observed
         variables) by the same estimator, each nested in the next less restricted one.
         They are sorted by degrees of freedom (least restricted first), as lavTestLRT does.
-    method : {"standard", "satorra.bentler.2001"}, optional
+    method : {"standard", "satorra.bentler.2001", "satorra.2000"}, optional
         ``"standard"``: the difference of the ML chi-squares, ``T0 − T1`` on
         ``df0 − df1`` degrees of freedom (the default for ML fits).
         ``"satorra.bentler.2001"``: the scaled difference test of Satorra & Bentler
@@ -182,8 +210,19 @@ def lrt(*fits: Any, method: str | None = None, names: Sequence[str] | None = Non
         ``T``, degrees of freedom ``d`` and scaling factors ``c``
         (``chisq_scaling_factor``), ``c_d = (d0·c0 − d1·c1)/(d0 − d1)`` and
         ``T_d = (T0 − T1)/c_d`` on ``d0 − d1`` degrees of freedom. lavaan's
-        ``"satorra.bentler.2010"`` and ``"satorra.2000"`` (which refit or need the
-        models' Jacobians) are not available.
+        ``"satorra.2000"``: the scaled-shifted difference test of Satorra (2000), the
+        default (and the only method) for WLSMV fits, as lavTestLRT's default for
+        ``test = "scaled.shifted"`` fits (``method = "satorra.2000"``,
+        ``A.method = "delta"``, ``scaled.shifted = TRUE``; Asparouhov & Muthén, 2006).
+        With the Jacobians ``Δ₁``, ``Δ₀`` of the less and the more restricted model
+        (stacked over groups), ``A`` the rows spanning the orthogonal complement of
+        ``H = Δ₁⁺Δ₀`` (the ``m = d0 − d1`` constraints, to first order), the
+        information ``P = Σ_g f_g Δ₁g'W_gΔ₁g`` and ``M = P⁻¹A'(AP⁻¹A')⁻AP⁻¹``:
+        ``U = VΔ₁MΔ₁'V`` with ``V = ⊕ W_g`` and ``Γ = ⊕ f_g Γ_g``, ``a = √(m/tr((UΓ)²))``,
+        ``b = m − a·tr(UΓ)`` and ``chisq_diff = a·(T0 − T1) + b`` (``T``: the standard
+        DWLS statistics, ``chisq``) on ``m`` degrees of freedom. ``scaling_factor`` is
+        ``1/a`` and ``shift`` is ``b``. lavaan's ``"satorra.bentler.2010"`` (which
+        refits) is not available, nor ``"satorra.2000"`` for ML/MLR fits.
     names : sequence of str, optional
         Row labels of the models, in the order given (default ``model1``, ``model2``...).
 
@@ -191,7 +230,7 @@ def lrt(*fits: Any, method: str | None = None, names: Sequence[str] | None = Non
     -------
     LRTResult
         ``df``, ``aic``, ``bic``, ``chisq``, ``chisq_diff``, ``df_diff``, ``p_value``
-        (and ``scaling_factor`` for the scaled test).
+        (and ``scaling_factor`` for the scaled tests, ``shift`` for Satorra 2000).
 
     Raises
     ------
@@ -200,7 +239,10 @@ def lrt(*fits: Any, method: str | None = None, names: Sequence[str] | None = Non
         different data (different n, groups, observed variables or sample moments),
         different estimators, two models with the same degrees of freedom, a more
         restricted model that fits better than a less restricted one (not nested), an
-        unknown ``method``, or the scaled test on ML fits.
+        unknown ``method``, the scaled test on ML fits, a method other than
+        ``"satorra.2000"`` on WLSMV fits (or ``"satorra.2000"`` on other fits), or WLSMV
+        models whose Jacobians show they are not nested (the rank of the constraints is
+        not the difference of the degrees of freedom).
 
     Warns
     -----
@@ -210,8 +252,15 @@ def lrt(*fits: Any, method: str | None = None, names: Sequence[str] | None = Non
 
     References
     ----------
+    Satorra, A. (2000). Scaled and adjusted restricted tests in multi-sample analysis of
+    moment structures. In R. D. H. Heijmans, D. S. G. Pollock & A. Satorra (Eds.),
+    Innovations in multivariate statistical analysis (pp. 233-247). Kluwer.
+
     Satorra, A., & Bentler, P. M. (2001). A scaled difference chi-square test statistic
     for moment structure analysis. Psychometrika, 66(4), 507-514.
+
+    Asparouhov, T., & Muthén, B. (2006). Robust chi square difference testing with mean
+    and variance adjusted test statistics. Mplus Web Notes, 10.
 
     Examples
     --------
@@ -223,6 +272,19 @@ def lrt(*fits: Any, method: str | None = None, names: Sequence[str] | None = Non
     >>> res = sq.lrt(configural, metric, names=["configural", "metric"])
     >>> round(float(res.to_frame().loc["metric", "chisq_diff"]), 3)
     8.192
+
+    Ordinal items (WLSMV): the scaled-shifted difference test, as
+    ``lavTestLRT(configural, scalar)`` in lavaan:
+
+    >>> hs4 = pd.read_csv("tests/reference/wlsmv_groups_hs_data.csv")
+    >>> conf = sq.sem(hs4, model, ordered=True, group="school")
+    >>> scal = sq.sem(hs4, model, ordered=True, group="school",
+    ...               group_equal=["thresholds", "loadings"])
+    >>> res = sq.lrt(conf, scal, names=["configural", "scalar"])
+    >>> res.method
+    'satorra.2000'
+    >>> round(float(res.to_frame().loc["scalar", "chisq_diff"]), 3)
+    62.627
     """
     from scipy import stats
 
@@ -246,8 +308,19 @@ def lrt(*fits: Any, method: str | None = None, names: Sequence[str] | None = Non
         )
     estimator = estimators.pop()
     if method is None:
-        method = "satorra.bentler.2001" if estimator == "mlr" else "standard"
-    check_choice(method, "method", ("standard", "satorra.bentler.2001"))
+        method = {"mlr": "satorra.bentler.2001", "wlsmv": "satorra.2000"}.get(estimator, "standard")
+    check_choice(method, "method", ("standard", "satorra.bentler.2001", "satorra.2000"))
+    if (method == "satorra.2000") != (estimator == "wlsmv"):
+        raise DataError(
+            "method='satorra.2000' is the difference test of WLSMV fits (and the only one "
+            f"available for them); these models were fitted by {estimator!r} and "
+            f"method={method!r} was asked. "
+            + (
+                "Leave method unset for WLSMV fits."
+                if estimator == "wlsmv"
+                else "Use method='standard' (ML) or 'satorra.bentler.2001' (MLR)."
+            )
+        )
     if method == "satorra.bentler.2001" and estimator != "mlr":
         raise DataError(
             "method='satorra.bentler.2001' needs scaled statistics (estimator='mlr'); these "
@@ -295,12 +368,13 @@ def lrt(*fits: Any, method: str | None = None, names: Sequence[str] | None = Non
     rows = []
     prev: pd.Series | None = None
     prev_label = ""
+    prev_k = 0
     for k in order:
         m, lab = measures[k], labels[k]
         row: dict[str, Any] = {
             "df": float(m["df"]),
-            "aic": float(m["aic"]),
-            "bic": float(m["bic"]),
+            "aic": float(m.get("aic", np.nan)),
+            "bic": float(m.get("bic", np.nan)),
             "chisq": float(m["chisq"]),
             "chisq_diff": np.nan,
             "df_diff": np.nan,
@@ -308,6 +382,8 @@ def lrt(*fits: Any, method: str | None = None, names: Sequence[str] | None = Non
         }
         if method != "standard":
             row["scaling_factor"] = np.nan
+        if method == "satorra.2000":
+            row["shift"] = np.nan
         if prev is not None:
             t1, d1 = float(prev["chisq"]), float(prev["df"])
             t0, d0 = float(m["chisq"]), float(m["df"])
@@ -335,13 +411,81 @@ def lrt(*fits: Any, method: str | None = None, names: Sequence[str] | None = Non
                     diff = np.nan
                 else:
                     diff = diff / cd
+            elif method == "satorra.2000":
+                a, b = _satorra_2000(checked[prev_k], checked[k], ddf, prev_label, lab)
+                row["scaling_factor"] = 1.0 / a
+                row["shift"] = b
+                diff = a * diff + b
             row["chisq_diff"] = diff
             row["df_diff"] = ddf
             row["p_value"] = float(stats.chi2.sf(diff, ddf)) if np.isfinite(diff) else np.nan
         rows.append(row)
-        prev, prev_label = m, lab
+        prev, prev_label, prev_k = m, lab, k
     table = pd.DataFrame(rows, index=pd.Index([labels[k] for k in order], name="model"))
     return LRTResult(_table=table, method=method, estimator=estimator, n=int(first.n))
+
+
+def _satorra_2000(fit1: Any, fit0: Any, m: float, lab1: str, lab0: str) -> tuple[float, float]:
+    """``(a, b)`` of the Satorra (2000) scaled-shifted difference test of the WLSMV fit
+    ``fit0`` nested in ``fit1`` (``m`` = the difference of their degrees of freedom), as
+    lavaan's ``lav_test_diff_Satorra2000(A.method = "delta", scaled.shifted = TRUE)``.
+    The statistic is invariant to how either model's free parameters are written, so
+    the engine's own parameterization (equality constraints merged) is used."""
+    from scipy.linalg import block_diag, null_space
+
+    p1, p0 = fit1._wls, fit0._wls
+    if p1 is None or p0 is None:
+        raise DataError(
+            f"lrt: the WLSMV fits {lab1!r} and {lab0!r} do not carry the Jacobians the "
+            "Satorra (2000) test needs; refit them with sq.sem(..., ordered=...)."
+        )
+    d1 = np.vstack(p1.jacobian)
+    d0 = np.vstack(p0.jacobian)
+    if d1.shape[0] != d0.shape[0]:
+        raise DataError(
+            f"Models {lab1!r} and {lab0!r} have different sample statistics "
+            f"({d1.shape[0]} vs {d0.shape[0]}); nested models are fitted to the same data."
+        )
+    # A: the constraints of H0 on the parameters of H1 (lavaan's A.method = "delta")
+    h = np.linalg.pinv(d1) @ d0
+    a_mat = null_space(h.T).T
+    if a_mat.shape[0] != int(m):
+        raise DataError(
+            f"Model {lab0!r} does not look nested in {lab1!r}: its Jacobian puts "
+            f"{a_mat.shape[0]} constraints on the parameters of {lab1!r}, but the degrees "
+            f"of freedom differ by {int(m)}."
+        )
+    fg = np.asarray(p1.fg, dtype=float)
+    info = sum(f * (j.T * w) @ j for f, j, w in zip(fg, p1.jacobian, p1.weight, strict=True))
+    assert isinstance(info, np.ndarray)
+    try:
+        p_inv = np.linalg.inv(info)
+    except np.linalg.LinAlgError:
+        raise DataError(
+            f"lrt: the information matrix of {lab1!r} is singular (the model may not be "
+            "identified); the Satorra (2000) test cannot be computed."
+        ) from None
+    pa = p_inv @ a_mat.T
+    apa = a_mat @ pa
+    # lavaan drops constraints that do not touch the information, then uses ginv
+    keep = ~(
+        (np.abs(apa.sum(axis=0)) < np.sqrt(np.finfo(float).eps))
+        & (np.abs(apa.sum(axis=1)) < np.sqrt(np.finfo(float).eps))
+    )
+    pa, apa = pa[:, keep], apa[np.ix_(keep, keep)]
+    mid = pa @ np.linalg.pinv(apa) @ pa.T
+    vd = d1 * np.concatenate(p1.weight)[:, None]
+    u = vd @ mid @ vd.T
+    ug = u @ block_diag(*[f * g for f, g in zip(fg, p1.gamma, strict=True)])
+    tr1 = float(np.trace(ug))
+    tr2 = float(np.sum(ug * ug.T))
+    if not (np.isfinite(tr2) and tr2 > 0):
+        raise DataError(
+            f"lrt: the Satorra (2000) test of {lab1!r} vs {lab0!r} is undefined "
+            f"(tr((UΓ)²) = {tr2:.4g})."
+        )
+    a = float(np.sqrt(m / tr2))
+    return a, float(m - a * tr1)
 
 
 # ------------------------------------------------------------ invariance result
@@ -356,10 +500,14 @@ class InvarianceResult(TableResult):
     when a partial-invariance model was fitted), indexed by ``step``, with the step's
     fit measures ``npar``, ``chisq``, ``df``, ``pvalue``, ``cfi``, ``tli``, ``rmsea``,
     ``srmr``, ``aic``, ``bic`` (MLR adds ``chisq_scaled``, ``chisq_scaling_factor``,
-    ``pvalue_scaled``, ``cfi_robust``, ``tli_robust``, ``rmsea_robust``); ``reference``
+    ``pvalue_scaled``, ``cfi_robust``, ``tli_robust``, ``rmsea_robust``; WLSMV has no
+    ``aic``/``bic`` and adds ``chisq_scaled``, ``df_scaled``, ``pvalue_scaled``,
+    ``chisq_scaling_factor``, ``chisq_shift_parameters``, ``cfi_scaled``, ``tli_scaled``,
+    ``rmsea_scaled``); ``reference``
     (the step it is compared with); the difference test against it ``chisq_diff``,
     ``df_diff``, ``p_value`` (:func:`lrt`: standard for ML, Satorra–Bentler 2001 scaled
-    for MLR); ``delta_cfi`` and ``delta_rmsea`` (of the robust CFI/RMSEA with MLR);
+    for MLR, Satorra 2000 scaled-shifted for WLSMV); ``delta_cfi`` and ``delta_rmsea``
+    (of the robust CFI/RMSEA with MLR, of the scaled ones with WLSMV);
     ``decision`` (``"holds"``/``"fails"``) and ``freed`` (the parameters left free
     across groups in that step, comma-separated).
 
@@ -431,7 +579,7 @@ class InvarianceResult(TableResult):
 
 
 def _rule_text(cutoffs: Mapping[str, float | None], estimator: str) -> str:
-    robust = "robust " if estimator == "mlr" else ""
+    robust = {"mlr": "robust ", "wlsmv": "scaled "}.get(estimator, "")
     parts = []
     if cutoffs.get("delta_cfi") is not None:
         parts.append(f"ΔCFI > {cutoffs['delta_cfi']:.3f} (Cheung & Rensvold, 2002)")
@@ -454,7 +602,9 @@ def _rule_text(cutoffs: Mapping[str, float | None], estimator: str) -> str:
 # ------------------------------------------------------------------ helpers
 
 
-def _check_steps(steps: Any) -> tuple[str, ...]:
+def _check_steps(steps: Any, estimator: str = "ml") -> tuple[str, ...]:
+    if steps is None:
+        return ORDINAL_STEPS if estimator == "wlsmv" else STEPS
     if isinstance(steps, str):
         steps = (steps,)
     try:
@@ -476,6 +626,16 @@ def _check_steps(steps: Any) -> tuple[str, ...]:
             f"steps must be distinct and in the order {list(STEPS)} (each step adds "
             f"constraints to the one before); got {given!r}."
         )
+    if estimator == "wlsmv":
+        bad = [s for s in given if s not in ORDINAL_STEPS]
+        if bad:
+            raise DataError(
+                f"With ordinal items (estimator='wlsmv') the steps are {list(ORDINAL_STEPS)} "
+                f"(configural, then thresholds and loadings together; Wu & Estabrook, 2016); "
+                f"{fmt_list(bad)} cannot be tested: with ordinal items loadings alone are not "
+                "identified apart from the thresholds, and in the delta parameterization the "
+                "residual variances are not free parameters."
+            )
     return tuple(given)
 
 
@@ -640,7 +800,11 @@ def _keeps_two(
 
 def _measures(fit: Any, estimator: str) -> dict[str, float]:
     fm = fit.fit_measures()
-    names = _FIT_COLUMNS + (_ROBUST_COLUMNS if estimator == "mlr" else ())
+    names: tuple[str, ...]
+    if estimator == "wlsmv":  # no likelihood: no aic/bic
+        names = _FIT_COLUMNS[:-2] + _SCALED_COLUMNS
+    else:
+        names = _FIT_COLUMNS + (_ROBUST_COLUMNS if estimator == "mlr" else ())
     return {k: float(fm[k]) if k in fm.index else np.nan for k in names}
 
 
@@ -650,8 +814,8 @@ def _holds(
     cut: Mapping[str, float | None],
     estimator: str,
 ) -> tuple[bool, float, float]:
-    cfi = "cfi_robust" if estimator == "mlr" else "cfi"
-    rmsea = "rmsea_robust" if estimator == "mlr" else "rmsea"
+    cfi = {"mlr": "cfi_robust", "wlsmv": "cfi_scaled"}.get(estimator, "cfi")
+    rmsea = {"mlr": "rmsea_robust", "wlsmv": "rmsea_scaled"}.get(estimator, "rmsea")
     if ref is None:
         ok = True
         if cut["cfi"] is not None:
@@ -709,7 +873,7 @@ def measurement_invariance(
     group: str | None = None,
     by: str | None = None,
     score: str = "perception",
-    steps: Sequence[str] = STEPS,
+    steps: Sequence[str] | None = None,
     estimator: str = "ml",
     std_lv: bool = False,
     partial: bool = True,
@@ -734,22 +898,30 @@ def measurement_invariance(
         ``group``. Give one of ``group`` and ``by``.
     score : str, default "perception"
         Survey only: which item score to analyse.
-    steps : sequence of str, default ("configural", "metric", "scalar", "strict")
+    steps : sequence of str, optional
         The steps to fit, in this order (a subset keeps the order; each is compared with
-        the one fitted before it, the first with the absolute cut-offs):
+        the one fitted before it, the first with the absolute cut-offs). Default: all four
+        below for ML/MLR; ``("configural", "scalar")`` for WLSMV (the only steps of the
+        ordinal sequence, see ``estimator``):
 
         - ``"configural"``: the same model in every group, nothing equal;
         - ``"metric"``: equal loadings (``group_equal="loadings"``);
         - ``"scalar"``: also equal intercepts (``"intercepts"``; latent means then free
           in all groups but the first);
         - ``"strict"``: also equal residual variances (``"residuals"``).
-    estimator : {"ml", "mlr"}
+    estimator : {"ml", "mlr", "wlsmv"}
         ML, or MLR (robust standard errors, Yuan–Bentler scaled test). With MLR the
         decision uses the robust CFI and RMSEA (``cfi_robust``, ``rmsea_robust``;
         Brosseau-Liard & Savalei, 2014) and the difference tests are Satorra–Bentler
-        (2001) scaled. Ordinal items (WLSMV) are not tested here yet (a
-        :class:`~servqual.DataError` says how to fit the ordinal steps with
-        :func:`~servqual.sem`): their nested test needs Satorra's (2000) scaled difference.
+        (2001) scaled. ``"wlsmv"``: every observed variable is ordinal
+        (``sem(..., ordered=True)``, delta parameterization) and the sequence is
+        lavaan/semTools' ordinal one: ``"configural"`` (``group_equal=[]``), then
+        ``"scalar"`` = thresholds and loadings equal (``["thresholds", "loadings"]``;
+        Wu & Estabrook's 2016 "thresholds and loadings" model, which with ordinal items
+        also fixes the intercepts and licenses comparing latent means). The decision uses
+        ``cfi_scaled`` and ``rmsea_scaled`` (lavaan's robust categorical CFI/RMSEA are
+        undefined with equal thresholds), the difference test is Satorra's (2000)
+        scaled-shifted one (:func:`lrt`), and no partial-invariance search is made.
     std_lv : bool, default False
         Identification as in :func:`~servqual.sem`: ``False`` fixes each first loading
         to 1 (lavaan's default, and the marker loading then counts as invariant).
@@ -775,7 +947,7 @@ def measurement_invariance(
     ------
     DataError
         Both or neither of ``group`` and ``by``; an unknown step, estimator or cut-off;
-        steps out of order; the group column clashing with a model variable; an item
+        steps out of order; ``"metric"`` or ``"strict"`` with WLSMV; the group column clashing with a model variable; an item
         that does not vary within a group (the message names item and group).
     InsufficientDataError
         Fewer than two groups, or a group with fewer complete rows than the number of
@@ -833,7 +1005,11 @@ def measurement_invariance(
     indexes to lack of measurement invariance. Structural Equation Modeling, 14(3),
     464-504. Satorra, A., & Bentler, P. M. (2001). A scaled difference chi-square test
     statistic for moment structure analysis. Psychometrika, 66(4), 507-514.
-    Steenkamp, J.-B. E. M., & Baumgartner, H. (1998). Assessing measurement invariance
+    Satorra, A. (2000). Scaled and adjusted restricted tests in multi-sample analysis of
+    moment structures. In Innovations in multivariate statistical analysis (pp.
+    233-247). Kluwer. Wu, H., & Estabrook, R. (2016). Identification of confirmatory
+    factor analysis models of different levels of invariance for ordered categorical
+    outcomes. Psychometrika, 81(4), 1014-1045. Steenkamp, J.-B. E. M., & Baumgartner, H. (1998). Assessing measurement invariance
     in cross-national consumer research. Journal of Consumer Research, 25(1), 78-90.
 
     Examples
@@ -861,21 +1037,13 @@ def measurement_invariance(
         )
     if not isinstance(seg, str):
         raise DataError(f"group/by must be one column or segment name, got {seg!r}.")
-    if isinstance(estimator, str) and estimator.lower() == "wlsmv":
-        raise DataError(
-            "measurement_invariance(estimator='wlsmv') is not available yet: the nested test "
-            "of ordinal (WLSMV) models needs lavaan's Satorra (2000) scaled difference, which "
-            "servqual does not compute. Fit the ordinal steps directly with "
-            "sq.sem(data, model, ordered=True, group=..., group_equal=[...]) — configural [], "
-            "then ['thresholds', 'loadings'], then + 'means' — and compare their cfi_scaled "
-            "and rmsea_scaled; or test invariance with estimator='mlr'."
-        )
-    check_choice(estimator, "estimator", ("ml", "mlr"))
+    check_choice(estimator, "estimator", ("ml", "mlr", "wlsmv"))
+    ordinal = estimator == "wlsmv"
     if not isinstance(std_lv, bool | np.bool_):
         raise DataError(f"std_lv must be True or False, got {std_lv!r}.")
     if not isinstance(partial, bool | np.bool_):
         raise DataError(f"partial must be True or False, got {partial!r}.")
-    chosen = _check_steps(steps)
+    chosen = _check_steps(steps, estimator)
     cut = _check_cutoffs(cutoffs)
 
     survey = data if isinstance(data, Survey) else None
@@ -912,6 +1080,15 @@ def measurement_invariance(
         _check_groups(frame, items, seg)
 
     def fit_step(step: str, freed: Sequence[str]) -> Any:
+        if ordinal:
+            return sem(
+                frame,
+                model,
+                group=seg,
+                group_equal=_EQUAL_ORDINAL[step],
+                ordered=True,
+                std_lv=bool(std_lv),
+            )
         return sem(
             frame,
             model,
@@ -942,7 +1119,7 @@ def measurement_invariance(
             established = step
             ref = this
             continue
-        if not ok and not broken and partial and ref is not None and not tried:
+        if not ok and not broken and partial and not ordinal and ref is not None and not tried:
             tried = True
             score_rows = _score_table(fit)
             cand = _candidates(score_rows, step, fit.observed)
@@ -985,6 +1162,12 @@ def measurement_invariance(
     what = f"the groups of {seg}"
     freed_final = tuple(carried)
     verdict = _verdict(established, freed_final, partial_step, what)
+    if ordinal and established == "scalar":
+        verdict = (
+            "Scalar invariance of the ordinal items holds: thresholds and loadings are "
+            f"equal, so latent means (and the gap scores built on them) can be compared "
+            f"across {what}."
+        )
     result = InvarianceResult(
         _table=table,
         group=seg,

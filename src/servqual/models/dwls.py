@@ -47,7 +47,15 @@ from .matrices import RAM
 from .mixed import mixed_stats
 from .ordinal import _lower_pairs, ordinal_stats
 from .partable import ParTable, build_partable
-from .result import SEMResult, _definitions, _effects, _evaluate_defined, _improper, _standardized
+from .result import (
+    SEMResult,
+    WLSParts,
+    _definitions,
+    _effects,
+    _evaluate_defined,
+    _improper,
+    _standardized,
+)
 from .start import start_values
 from .syntax import parse_model
 from .vcov import delta_se
@@ -811,6 +819,7 @@ def wlsmv_sem(
         n_boot_improper=0,
         _pt=pt,
         _est=xf,
+        _wls=WLSParts((delta,), (w_all,), (st.gamma,), np.ones(1)),
     )
 
 

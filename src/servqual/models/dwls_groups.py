@@ -66,7 +66,15 @@ from .mgfit import group_labels
 from .multigroup import GROUP_EQUAL, _kind
 from .ordinal import OrdinalStats, _lower_pairs, ordinal_stats
 from .partable import ParTable, build_partable
-from .result import SEMResult, _definitions, _effects, _evaluate_defined, _improper, _standardized
+from .result import (
+    SEMResult,
+    WLSParts,
+    _definitions,
+    _effects,
+    _evaluate_defined,
+    _improper,
+    _standardized,
+)
 from .start import start_values
 from .syntax import parse_model
 from .vcov import delta_se
@@ -820,6 +828,7 @@ def wlsmv_groups_sem(
         n_boot_improper=0,
         _pt=pt1,
         _est=x,
+        _wls=WLSParts(tuple(j_g), tuple(w_g), tuple(st.gamma for st in stats_g), fg),
     )
 
 

@@ -5,6 +5,7 @@ standardized values, effects and lavaan's checks of an improper solution."""
 from __future__ import annotations
 
 import ast
+import dataclasses
 from typing import Any, ClassVar
 
 import numpy as np
@@ -19,10 +20,24 @@ from .matrices import RAM
 from .partable import ParTable
 from .vcov import delta_se
 
-__all__ = ["SEMResult"]
+__all__ = ["SEMResult", "WLSParts"]
 
 # lavaan's lav_object_post_check: an eigenvalue below -eps^(3/4) is "not positive definite"
 _PD_TOL = float(np.finfo(float).eps ** 0.75)
+
+
+@dataclasses.dataclass(frozen=True)
+class WLSParts:
+    """What the Satorra (2000) difference test of nested WLSMV fits needs from a fit
+    (:func:`servqual.lrt`), per group at the estimates: the Jacobian ``Δ_g`` of the
+    sample statistics (thresholds, then polychoric correlations) with respect to the
+    free parameters, the diagonal DWLS weights ``W_g = 1/diag(Γ_g)``, the asymptotic
+    covariance ``Γ_g`` of the statistics, and the group shares ``f_g = N_g/N``."""
+
+    jacobian: tuple[np.ndarray, ...]
+    weight: tuple[np.ndarray, ...]
+    gamma: tuple[np.ndarray, ...]
+    fg: np.ndarray
 
 
 @result_class
@@ -110,6 +125,7 @@ class SEMResult(TableResult):
     ordered: tuple[str, ...] = ()
     sample_thresholds: pd.Series | None = None
     gamma: pd.DataFrame | None = None
+    _wls: WLSParts | None = None
     # --- end WLSMV ---
     _fit: pd.Series
     _r2: pd.Series

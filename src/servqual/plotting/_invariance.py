@@ -38,7 +38,8 @@ def plot_invariance(
         Axes to draw on; the current Axes when omitted.
     measure : str, optional
         Column of the result to draw: ``"cfi"``, ``"rmsea"``, ``"tli"``, ``"srmr"``...
-        Default: the CFI the decision used (``cfi_robust`` with MLR, else ``cfi``).
+        Default: the CFI the decision used (``cfi_robust`` with MLR, ``cfi_scaled`` with
+        WLSMV, else ``cfi``).
     holds_color, fails_color : str
         Colours of the steps that hold and fail.
     title : str, optional
@@ -69,9 +70,9 @@ def plot_invariance(
         ["decision", "reference"],
         hint="sq.measurement_invariance(data, model, group=...)",
     )
-    robust = getattr(result, "estimator", "ml") == "mlr"
     if measure is None:
-        measure = "cfi_robust" if robust else "cfi"
+        est = getattr(result, "estimator", "ml")
+        measure = {"mlr": "cfi_robust", "wlsmv": "cfi_scaled"}.get(est, "cfi")
     if not isinstance(measure, str) or measure not in table.columns:
         numeric = [c for c in table.select_dtypes("number").columns if not c.startswith("delta")]
         raise ServqualError(
