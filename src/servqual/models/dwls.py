@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import dataclasses
 import warnings
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import numpy as np
@@ -290,23 +290,33 @@ def _build_model(pt0: ParTable, ordinal: set[str]) -> _Model:
     return _Model(pt, ram, q, theta_par, ord_idx, num_idx, i, j)
 
 
-def _dwls_fit(mod: _Model, r: np.ndarray, w: np.ndarray, x0: np.ndarray) -> tuple[Any, ...]:
-    """Gauss–Newton minimisation of ½ Σ w (r − σ(θ))²."""
+def gauss_newton(
+    sigma: Callable[[np.ndarray], np.ndarray],
+    jacobian: Callable[[np.ndarray], np.ndarray],
+    s: np.ndarray,
+    w: np.ndarray,
+    x0: np.ndarray,
+    *,
+    gtol: float,
+    what: str,
+    hint: str,
+) -> tuple[np.ndarray, float, int]:
+    """Gauss–Newton minimisation of ½ Σ w (s − σ(θ))² with step halving (the DWLS fit of
+    one group and of several); ``what`` and ``hint`` word the ConvergenceError."""
 
     def f_of(x: np.ndarray) -> float:
-        e = r - mod.sigma_cor(x)
+        e = s - sigma(x)
         return 0.5 * float(np.sum(w * e * e))
 
     x = x0.astype(float)
     f = f_of(x)
     it = 0
-    grad = np.full(len(x), np.inf)
     for it in range(1, _MAXIT + 1):  # noqa: B007
-        e = r - mod.sigma_cor(x)
-        jac = mod.jacobian(x)
+        e = s - sigma(x)
+        jac = jacobian(x)
         jw = jac.T * w
         grad = -(jw @ e)
-        if np.max(np.abs(grad)) < 1e-12:
+        if np.max(np.abs(grad)) < gtol:
             break
         try:
             step = np.linalg.solve(jw @ jac, -grad)
@@ -325,15 +335,29 @@ def _dwls_fit(mod: _Model, r: np.ndarray, w: np.ndarray, x0: np.ndarray) -> tupl
         x, f = xn, fn
         if small:
             break
-    e = r - mod.sigma_cor(x)
-    grad = -(mod.jacobian(x).T * w) @ e
+    e = s - sigma(x)
+    grad = -(jacobian(x).T * w) @ e
     if not np.all(np.isfinite(x)) or np.max(np.abs(grad)) > 1e-6:
         raise ConvergenceError(
-            "The DWLS estimation did not converge (largest gradient "
+            f"The {what} did not converge (largest gradient "
             f"{np.max(np.abs(grad)):.2g} after {it} iterations). The model may not be "
-            "identified: check the syntax and fix a loading or a variance per latent variable."
+            f"identified: {hint}."
         )
     return x, f, it
+
+
+def _dwls_fit(mod: _Model, r: np.ndarray, w: np.ndarray, x0: np.ndarray) -> tuple[Any, ...]:
+    """Gauss–Newton minimisation of ½ Σ w (r − σ(θ))²."""
+    return gauss_newton(
+        mod.sigma_cor,
+        mod.jacobian,
+        r,
+        w,
+        x0,
+        gtol=1e-12,
+        what="DWLS estimation",
+        hint="check the syntax and fix a loading or a variance per latent variable",
+    )
 
 
 def _scaled_shifted(

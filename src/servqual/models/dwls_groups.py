@@ -52,7 +52,6 @@ from scipy import stats
 from .._fitindex import _cfi, _rmsea_ci
 from .._validation import fmt_list
 from ..exceptions import (
-    ConvergenceError,
     DataError,
     HeywoodWarning,
     InstrumentError,
@@ -60,7 +59,7 @@ from ..exceptions import (
     MissingDataWarning,
     ServqualWarning,
 )
-from .dwls import WLSMV_FIT_NAMES, _build_model, _resolve_ordered
+from .dwls import WLSMV_FIT_NAMES, _build_model, _resolve_ordered, gauss_newton
 from .matrices import RAM
 from .mgfit import group_labels
 from .multigroup import GROUP_EQUAL, _kind
@@ -482,48 +481,17 @@ def _group_model(table: pd.DataFrame, g: int, pt1: ParTable, st: OrdinalStats, n
 def _gauss_newton(
     mod: _Stacked, s: np.ndarray, w: np.ndarray, x0: np.ndarray
 ) -> tuple[np.ndarray, int]:
-    """Minimise ½ Σ w (s − σ(x))² by Gauss–Newton with step halving."""
-
-    def f_of(x: np.ndarray) -> float:
-        e = s - mod.sigma(x)
-        return 0.5 * float(np.sum(w * e * e))
-
-    x = x0.astype(float)
-    f = f_of(x)
-    it = 0
-    for it in range(1, _MAXIT + 1):  # noqa: B007
-        e = s - mod.sigma(x)
-        jac = mod.jacobian(x)
-        jw = jac.T * w
-        grad = -(jw @ e)
-        if np.max(np.abs(grad)) < 1e-13:
-            break
-        info = jw @ jac
-        try:
-            step = np.linalg.solve(info, -grad)
-        except np.linalg.LinAlgError:
-            step = np.linalg.lstsq(info, -grad, rcond=None)[0]
-        t = 1.0
-        while t > 1e-10:
-            xn = x + t * step
-            fn = f_of(xn)
-            if np.isfinite(fn) and fn <= f + 1e-15 * max(f, 1.0):
-                break
-            t /= 2
-        else:
-            break
-        small = np.max(np.abs(xn - x)) < 1e-13 * (1 + np.max(np.abs(x)))
-        x, f = xn, fn
-        if small:
-            break
-    e = s - mod.sigma(x)
-    grad = -(mod.jacobian(x).T * w) @ e
-    if not np.all(np.isfinite(x)) or np.max(np.abs(grad)) > 1e-6:
-        raise ConvergenceError(
-            "The multi-group DWLS estimation did not converge (largest gradient "
-            f"{np.max(np.abs(grad)):.2g} after {it} iterations). The model may not be "
-            "identified: check the syntax, group_equal and group_partial."
-        )
+    """Minimise ½ Σ w (s − σ(x))² over the stacked groups (:func:`.dwls.gauss_newton`)."""
+    x, _f, it = gauss_newton(
+        mod.sigma,
+        mod.jacobian,
+        s,
+        w,
+        x0,
+        gtol=1e-13,
+        what="multi-group DWLS estimation",
+        hint="check the syntax, group_equal and group_partial",
+    )
     return x, it
 
 
