@@ -8,7 +8,6 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
 from .._validation import as_frame, check_choice, fmt_list
 from .._vocab import as_rng
@@ -36,6 +35,7 @@ from .result import (
     _evaluate_defined,
     _improper,
     _standardized,
+    parameter_table,
 )
 from .robust import sandwich, saturated_trace
 from .sample import sample_stats
@@ -605,11 +605,7 @@ def sem(
         se_all = at_rows(np.concatenate([int_se, zeros_lv]), se_all)
         std_all_all = at_rows(np.concatenate([nu / sd_ov, zeros_lv]), std_all_all)
         std_lv_all = at_rows(np.concatenate([nu, zeros_lv]), std_lv_all)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        z = np.where(has_se & (se_all > 0), est_all / se_all, np.nan)
-    pval = 2 * stats.norm.sf(np.abs(z))
-    crit = stats.norm.ppf(0.5 + level / 2)
-    ci_low, ci_high = est_all - crit * se_all, est_all + crit * se_all
+    ci_bounds = None
     if boot is not None and ci != "wald":
 
         def all_values(z: np.ndarray) -> np.ndarray:
@@ -628,27 +624,20 @@ def sem(
                 ]
             )
             lo, hi = bca_interval(draws, est_all, jack_vals, level)
-        ci_low = np.where(has_se, lo, est_all)
-        ci_high = np.where(has_se, hi, est_all)
-    table = pd.DataFrame(
-        {
-            "lhs": lhs,
-            "op": op,
-            "rhs": rhs,
-            "label": label,
-            "free": free_all,
-            "est": est_all,
-            "se": se_all,
-            "z": z,
-            "p_value": pval,
-            "ci_low": ci_low,
-            "ci_high": ci_high,
-            "std_lv": std_lv_all,
-            "std_all": std_all_all,
-        },
-        index=pd.Index(
-            [f"{a}{o}{b}" for a, o, b in zip(lhs, op, rhs, strict=True)], name="parameter"
-        ),
+        ci_bounds = (np.where(has_se, lo, est_all), np.where(has_se, hi, est_all))
+    table = parameter_table(
+        lhs=lhs,
+        op=op,
+        rhs=rhs,
+        label=label,
+        free=free_all,
+        est=est_all,
+        se=se_all,
+        std_lv=std_lv_all,
+        std_all=std_all_all,
+        level=level,
+        has_se=has_se,
+        ci=ci_bounds,
     )
     # R²: observed variables with a residual variance, then endogenous latent variables
     _a, s_m = ram.matrices(est)

@@ -55,6 +55,7 @@ from .result import (
     _evaluate_defined,
     _improper,
     _standardized,
+    parameter_table,
 )
 from .start import start_values
 from .syntax import parse_model
@@ -754,33 +755,19 @@ def wlsmv_sem(
     ]
     cols = ["lhs", "op", "rhs", "label", "free", "est", "se", "std_lv", "std_all"]
     data = {c: np.concatenate([np.asarray(b[c], dtype=object) for b in blocks]) for c in cols}
-    est_all = data["est"].astype(float)
-    se_all = data["se"].astype(float)
     is_free = data["free"].astype(bool)
-    has_se = is_free | (data["op"] == ":=")
-    with np.errstate(divide="ignore", invalid="ignore"):
-        z = np.where(has_se & (se_all > 0), est_all / se_all, np.nan)
-    crit = stats.norm.ppf(0.5 + level / 2)
-    lhs, op, rhs = list(data["lhs"]), list(data["op"]), list(data["rhs"])
-    table = pd.DataFrame(
-        {
-            "lhs": lhs,
-            "op": op,
-            "rhs": rhs,
-            "label": list(data["label"]),
-            "free": is_free,
-            "est": est_all,
-            "se": se_all,
-            "z": z,
-            "p_value": 2 * stats.norm.sf(np.abs(z)),
-            "ci_low": est_all - crit * se_all,
-            "ci_high": est_all + crit * se_all,
-            "std_lv": data["std_lv"].astype(float),
-            "std_all": data["std_all"].astype(float),
-        },
-        index=pd.Index(
-            [f"{a}{o}{b}" for a, o, b in zip(lhs, op, rhs, strict=True)], name="parameter"
-        ),
+    table = parameter_table(
+        lhs=list(data["lhs"]),
+        op=list(data["op"]),
+        rhs=list(data["rhs"]),
+        label=list(data["label"]),
+        free=is_free,
+        est=data["est"].astype(float),
+        se=data["se"].astype(float),
+        std_lv=data["std_lv"].astype(float),
+        std_all=data["std_all"].astype(float),
+        level=level,
+        has_se=is_free | (data["op"] == ":="),
     )
 
     # R²: the latent responses (variance 1), then endogenous latent variables

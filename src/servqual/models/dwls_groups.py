@@ -73,6 +73,7 @@ from .result import (
     _evaluate_defined,
     _improper,
     _standardized,
+    parameter_table,
 )
 from .start import start_values
 from .syntax import parse_model
@@ -1028,34 +1029,21 @@ def _layout(
     grp_all = grp + [""] * nd
     free_all = np.concatenate([free, np.zeros(nd, dtype=bool)])
     has_se = np.concatenate([free, np.ones(nd, dtype=bool)])
-    est_all = np.concatenate([est, dval])
-    se_all = np.concatenate([se, dse])
-    with np.errstate(divide="ignore", invalid="ignore"):
-        zval = np.where(has_se & (se_all > 0), est_all / se_all, np.nan)
-    crit = stats.norm.ppf(0.5 + level / 2)
-    index = [
-        f"{a}{o}{b}|{g}" if g else f"{a}{o}{b}"
-        for a, o, b, g in zip(lhs, op, rhs, grp_all, strict=True)
-    ]
-    out_table = pd.DataFrame(
-        {
-            "lhs": lhs,
-            "op": op,
-            "rhs": rhs,
-            "group": grp_all,
-            "label": lab,
-            "free": free_all,
-            "est": est_all,
-            "se": se_all,
-            "z": zval,
-            "p_value": 2 * stats.norm.sf(np.abs(zval)),
-            "ci_low": est_all - crit * se_all,
-            "ci_high": est_all + crit * se_all,
-            "std_lv": np.concatenate([std_lvv, dstd_lv]),
-            "std_all": np.concatenate([std_all, dstd_all]),
-        },
-        index=pd.Index(index, name="parameter"),
+    out_table = parameter_table(
+        lhs=lhs,
+        op=op,
+        rhs=rhs,
+        label=lab,
+        free=free_all,
+        est=np.concatenate([est, dval]),
+        se=np.concatenate([se, dse]),
+        std_lv=np.concatenate([std_lvv, dstd_lv]),
+        std_all=np.concatenate([std_all, dstd_all]),
+        level=level,
+        has_se=has_se,
+        group=grp_all,
     )
+    index = list(out_table.index)
     par_names = [""] * n_x
     for k in np.flatnonzero(free)[::-1]:
         par_names[par[k]] = index[k]

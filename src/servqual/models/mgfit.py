@@ -15,7 +15,6 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
 from .._validation import fmt_list, numeric_matrix
 from ..exceptions import (
@@ -40,7 +39,14 @@ from .multigroup import (
     normalise_equal,
 )
 from .partable import build_partable
-from .result import _definitions, _effects, _evaluate_defined, _improper, _standardized
+from .result import (
+    _definitions,
+    _effects,
+    _evaluate_defined,
+    _improper,
+    _standardized,
+    parameter_table,
+)
 from .syntax import parse_model
 from .vcov import _inverse_information, delta_se
 
@@ -281,32 +287,21 @@ def fit_multigroup(
     has_se = np.concatenate([free, np.ones(nd, dtype=bool)])
     est_all = np.concatenate([values, dval])
     se_all = np.concatenate([se_rows, dse])
-    with np.errstate(divide="ignore", invalid="ignore"):
-        z = np.where(has_se & (se_all > 0), est_all / se_all, np.nan)
-    crit = stats.norm.ppf(0.5 + level / 2)
-    index = [
-        f"{a}{o}{b}|{g}" if g else f"{a}{o}{b}"
-        for a, o, b, g in zip(lhs, op, rhs, grp, strict=True)
-    ]
-    table = pd.DataFrame(
-        {
-            "lhs": lhs,
-            "op": op,
-            "rhs": rhs,
-            "group": grp if not single else [""] * len(lhs),
-            "label": lab,
-            "free": free_all,
-            "est": est_all,
-            "se": se_all,
-            "z": z,
-            "p_value": 2 * stats.norm.sf(np.abs(z)),
-            "ci_low": est_all - crit * se_all,
-            "ci_high": est_all + crit * se_all,
-            "std_lv": np.concatenate([std_lvv, dstd_lv]),
-            "std_all": np.concatenate([std_all, dstd_all]),
-        },
-        index=pd.Index(index, name="parameter"),
+    table = parameter_table(
+        lhs=lhs,
+        op=op,
+        rhs=rhs,
+        label=lab,
+        free=free_all,
+        est=est_all,
+        se=se_all,
+        std_lv=np.concatenate([std_lvv, dstd_lv]),
+        std_all=np.concatenate([std_all, dstd_all]),
+        level=level,
+        has_se=has_se,
+        group=grp if not single else [""] * len(lhs),
     )
+    index = list(table.index)
     if single:
         table = table.drop(columns=["group"])
     # R² and effects per group; improper solutions per group

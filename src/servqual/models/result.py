@@ -6,10 +6,12 @@ from __future__ import annotations
 
 import ast
 import dataclasses
+from collections.abc import Sequence
 from typing import Any, ClassVar
 
 import numpy as np
 import pandas as pd
+from scipy import stats
 
 from .._results import TableResult, result_class
 from .._validation import fmt_list
@@ -558,3 +560,56 @@ def _improper(pt: ParTable, ram: RAM, x: np.ndarray) -> list[str]:
                 f"(smallest eigenvalue {w:.3g})"
             )
     return problems
+
+
+def parameter_table(
+    *,
+    lhs: Sequence[str],
+    op: Sequence[str],
+    rhs: Sequence[str],
+    label: Sequence[str],
+    free: np.ndarray,
+    est: np.ndarray,
+    se: np.ndarray,
+    std_lv: np.ndarray,
+    std_all: np.ndarray,
+    level: float,
+    has_se: np.ndarray,
+    group: Sequence[str] | None = None,
+    ci: tuple[np.ndarray, np.ndarray] | None = None,
+) -> pd.DataFrame:
+    """The parameter table of every estimator, in ``lavaan::parameterEstimates``' layout.
+
+    ``z = est/se`` and its two-sided normal p-value where ``has_se`` and ``se > 0`` (NaN
+    for fixed rows), the Wald interval ``est ± z_{(1+level)/2}·se`` unless ``ci`` gives
+    the bounds (the bootstrap's); indexed ``lhs op rhs`` or, with ``group``, ``lhs op
+    rhs|group`` (rows whose group is "" keep the plain name), with a ``group`` column.
+    """
+    est = np.asarray(est, dtype=float)
+    se = np.asarray(se, dtype=float)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        z = np.where(np.asarray(has_se, dtype=bool) & (se > 0), est / se, np.nan)
+    if ci is None:
+        crit = stats.norm.ppf(0.5 + level / 2)
+        ci = (est - crit * se, est + crit * se)
+    columns: dict[str, Any] = {"lhs": list(lhs), "op": list(op), "rhs": list(rhs)}
+    if group is not None:
+        columns["group"] = list(group)
+    columns.update(
+        label=list(label),
+        free=np.asarray(free, dtype=bool),
+        est=est,
+        se=se,
+        z=z,
+        p_value=2 * stats.norm.sf(np.abs(z)),
+        ci_low=ci[0],
+        ci_high=ci[1],
+        std_lv=np.asarray(std_lv, dtype=float),
+        std_all=np.asarray(std_all, dtype=float),
+    )
+    groups = list(group) if group is not None else [""] * len(columns["lhs"])
+    index = [
+        f"{a}{o}{b}|{g}" if g else f"{a}{o}{b}"
+        for a, o, b, g in zip(columns["lhs"], columns["op"], columns["rhs"], groups, strict=True)
+    ]
+    return pd.DataFrame(columns, index=pd.Index(index, name="parameter"))
