@@ -576,3 +576,26 @@ def test_summary_is_laid_out_as_lavaan_and_shows_the_table():
     fixed = next(x for x in text.splitlines() if x.strip().startswith(str(marker["rhs"])))
     assert fixed.split()[1:] == ["1.000", f"{marker['std_lv']:.3f}", f"{marker['std_all']:.3f}"]
     assert f"   .{reg['lhs']}" in text  # residual variance of the outcome marked with a dot
+
+
+def test_r_squared_leaves_out_variables_that_only_covary_or_predict() -> None:
+    # lavaan 0.6-14 (the model is lavaan syntax run in R on HolzingerSwineford1939):
+    #   fit <- sem('visual =~ x1 + x2 + x3; textual ~ visual; textual =~ x4 + x5 + x6;
+    #               x7 ~~ x8; x9 ~ x7', data = HolzingerSwineford1939)
+    #   sprintf("%.10f", lavInspect(fit, "r2"))
+    expected = {
+        "x1": 0.5945014080,
+        "x2": 0.1889605224,
+        "x3": 0.3292985800,
+        "x4": 0.7208247087,
+        "x5": 0.7280727902,
+        "x6": 0.6979707333,
+        "x9": 0.1112085468,
+        "textual": 0.1857424905,
+    }
+    hs = pd.read_csv(Path(__file__).parent / "reference" / "sem_hs_data.csv")
+    model = "visual =~ x1 + x2 + x3\ntextual ~ visual\ntextual =~ x4 + x5 + x6\nx7 ~~ x8\nx9 ~ x7"
+    r2 = sq.sem(hs, model).r_squared()
+    assert list(r2.index) == list(expected)  # x7 and x8 only covary / predict: no R²
+    # 5e-6: lavaan's optimiser stops at its rel.tol (its estimates are ~1e-6 off the minimum)
+    np.testing.assert_allclose(r2.to_numpy(), list(expected.values()), atol=5e-6)

@@ -36,6 +36,7 @@ from .result import (
     _improper,
     _standardized,
     parameter_table,
+    r2_variables,
 )
 from .robust import sandwich, saturated_trace
 from .sample import sample_stats
@@ -642,8 +643,7 @@ def sem(
     # R²: observed variables with a residual variance, then endogenous latent variables
     _a, s_m = ram.matrices(est)
     total = np.diag(ram.implied_all(est))
-    endo_lv = [f for f in pt.lv if f not in pt.lv_x]  # regressed on, or indicators
-    r2_names = [v for v in pt.ov if v not in pt.ov_x] + endo_lv
+    r2_names = r2_variables(pt)
     pos = {v: k for k, v in enumerate(ram.names)}
     r2 = pd.Series(
         [1.0 - s_m[pos[v], pos[v]] / total[pos[v]] for v in r2_names],

@@ -56,6 +56,7 @@ from .result import (
     _improper,
     _standardized,
     parameter_table,
+    r2_variables,
 )
 from .start import start_values
 from .syntax import parse_model
@@ -773,8 +774,7 @@ def wlsmv_sem(
     # R²: the latent responses (variance 1), then endogenous latent variables
     _a, s_m = ram.matrices(xf)
     total = np.diag(ram.implied_all(xf))
-    endo_lv = [f for f in pt.lv if f not in pt.lv_x]
-    r2_names = list(pt.ov) + endo_lv
+    r2_names = r2_variables(pt)
     pos = {v: k for k, v in enumerate(ram.names)}
     r2 = pd.Series(
         [1.0 - s_m[pos[v], pos[v]] / total[pos[v]] for v in r2_names],

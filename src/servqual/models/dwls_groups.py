@@ -74,6 +74,7 @@ from .result import (
     _improper,
     _standardized,
     parameter_table,
+    r2_variables,
 )
 from .start import start_values
 from .syntax import parse_model
@@ -948,8 +949,7 @@ def _layout(
                 std_lvv[r] = value / sd if lhs in lv and sd > 0 else value
         # R² of the latent responses (variance Δ⁻²) and of endogenous latent variables
         _a, s_m = gm.ram.matrices(z)
-        endo = [f for f in base.lv if f not in base.lv_x]
-        r2_names = ov + endo
+        r2_names = r2_variables(base)
         r2_parts.append(
             pd.Series(
                 [1.0 - s_m[posv[v], posv[v]] / total[posv[v], posv[v]] for v in r2_names],

@@ -46,6 +46,7 @@ from .result import (
     _improper,
     _standardized,
     parameter_table,
+    r2_variables,
 )
 from .syntax import parse_model
 from .vcov import _inverse_information, delta_se
@@ -309,9 +310,8 @@ def fit_multigroup(
     for g, m in enumerate(models):
         a, s_m = m.ram.matrices(est)
         total = np.diag(m.ram.implied_all(est))
-        endo_lv = [f for f in base.lv if f not in base.lv_x]
         pos = {v: k for k, v in enumerate(m.ram.names)}
-        r2_names = ov + endo_lv
+        r2_names = r2_variables(base)
         r2_parts.append(
             pd.Series(
                 [1.0 - s_m[pos[v], pos[v]] / total[pos[v]] for v in r2_names],

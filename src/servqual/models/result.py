@@ -390,9 +390,10 @@ class SEMResult(TableResult):
         return "\n".join(out)
 
     def r_squared(self) -> pd.Series:
-        """R² of every variable with a residual variance (observed indicators and
-        outcomes, then endogenous latent variables: those regressed on others and the
-        first-order factors of a higher-order factor), as ``lavInspect(fit, "r2")``."""
+        """R² of the observed indicators and outcomes of regressions, then of the
+        endogenous latent variables (those regressed on others and the first-order factors
+        of a higher-order factor), as ``lavInspect(fit, "r2")``; observed variables that
+        only covary or only predict have none."""
         return self._r2.copy()
 
     def effects(self) -> pd.DataFrame:
@@ -613,3 +614,12 @@ def parameter_table(
         for a, o, b, g in zip(columns["lhs"], columns["op"], columns["rhs"], groups, strict=True)
     ]
     return pd.DataFrame(columns, index=pd.Index(index, name="parameter"))
+
+
+def r2_variables(pt: ParTable) -> list[str]:
+    """The variables that get an R², in ``lavInspect(fit, "r2")``'s order: observed
+    indicators and outcomes of regressions (not observed variables that only covary or
+    only predict), then the endogenous latent variables."""
+    t = pt.table
+    dependent = set(t.loc[t["op"] == "=~", "rhs"]) | set(t.loc[t["op"] == "~", "lhs"])
+    return [v for v in pt.ov if v in dependent] + [f for f in pt.lv if f not in pt.lv_x]
