@@ -14,7 +14,6 @@ from .._vocab import as_rng
 from ..exceptions import (
     ConvergenceError,
     DataError,
-    HeywoodWarning,
     InstrumentError,
     ServqualWarning,
 )
@@ -36,7 +35,8 @@ from .result import (
     _improper,
     _standardized,
     parameter_table,
-    r2_variables,
+    r_squared,
+    warn_improper,
 )
 from .robust import sandwich, saturated_trace
 from .sample import sample_stats
@@ -641,23 +641,9 @@ def sem(
         ci=ci_bounds,
     )
     # R²: observed variables with a residual variance, then endogenous latent variables
-    _a, s_m = ram.matrices(est)
-    total = np.diag(ram.implied_all(est))
-    r2_names = r2_variables(pt)
-    pos = {v: k for k, v in enumerate(ram.names)}
-    r2 = pd.Series(
-        [1.0 - s_m[pos[v], pos[v]] / total[pos[v]] for v in r2_names],
-        index=pd.Index(r2_names, name="variable"),
-        name="r2",
-    )
+    r2 = r_squared(pt, ram, est)
     problems = _improper(pt, ram, est)
-    if problems:
-        warnings.warn(
-            "Improper solution: " + "; ".join(problems) + ". Interpret with care: the model "
-            "may be misspecified or the sample too small.",
-            HeywoodWarning,
-            stacklevel=2,
-        )
+    warn_improper(problems, stacklevel=2)
     par_names = [""] * ram.q
     for k in np.flatnonzero(free)[::-1]:
         par_names[t["par"].iat[k]] = table.index[k]

@@ -39,7 +39,6 @@ from .._validation import fmt_list
 from ..exceptions import (
     ConvergenceError,
     DataError,
-    HeywoodWarning,
     InstrumentError,
     ServqualWarning,
 )
@@ -56,7 +55,8 @@ from .result import (
     _improper,
     _standardized,
     parameter_table,
-    r2_variables,
+    r_squared,
+    warn_improper,
 )
 from .start import start_values
 from .syntax import parse_model
@@ -772,23 +772,9 @@ def wlsmv_sem(
     )
 
     # R²: the latent responses (variance 1), then endogenous latent variables
-    _a, s_m = ram.matrices(xf)
-    total = np.diag(ram.implied_all(xf))
-    r2_names = r2_variables(pt)
-    pos = {v: k for k, v in enumerate(ram.names)}
-    r2 = pd.Series(
-        [1.0 - s_m[pos[v], pos[v]] / total[pos[v]] for v in r2_names],
-        index=pd.Index(r2_names, name="variable"),
-        name="r2",
-    )
+    r2 = r_squared(pt, ram, xf)
     problems = _improper(pt, ram, xf)
-    if problems:
-        warnings.warn(
-            "Improper solution: " + "; ".join(problems) + ". Interpret with care: the model "
-            "may be misspecified or the sample too small.",
-            HeywoodWarning,
-            stacklevel=3,
-        )
+    warn_improper(problems, stacklevel=3)
     par_names = [""] * mod.q
     for k in np.flatnonzero(free)[::-1]:
         par_names[par[k]] = f"{t['lhs'].iat[k]}{t['op'].iat[k]}{t['rhs'].iat[k]}"

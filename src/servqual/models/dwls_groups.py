@@ -40,7 +40,6 @@ from __future__ import annotations
 
 import dataclasses
 import difflib
-import re
 import warnings
 from collections.abc import Sequence
 from typing import Any
@@ -53,16 +52,14 @@ from .._fitindex import _cfi, _rmsea_ci
 from .._validation import fmt_list
 from ..exceptions import (
     DataError,
-    HeywoodWarning,
     InstrumentError,
     InsufficientDataError,
-    MissingDataWarning,
     ServqualWarning,
 )
 from .dwls import WLSMV_FIT_NAMES, _build_model, _resolve_ordered, gauss_newton
 from .matrices import RAM
 from .mgfit import group_labels
-from .multigroup import GROUP_EQUAL, _kind
+from .multigroup import GROUP_EQUAL, _kind, partial_names
 from .ordinal import OrdinalStats, _lower_pairs, ordinal_stats
 from .partable import ParTable, build_partable
 from .result import (
@@ -75,7 +72,9 @@ from .result import (
     _standardized,
     parameter_table,
     r2_variables,
+    warn_improper,
 )
+from .sample import listwise
 from .start import start_values
 from .syntax import parse_model
 from .vcov import delta_se
@@ -130,21 +129,8 @@ def _group_stats(
     statistics of each group."""
     sub = frame[ov]
     missing = sub.isna().any(axis=1).to_numpy()
-    dropped: tuple[Any, ...] = ()
-    if missing.any():
-        rows = frame.index[missing]
-        if nan_policy == "raise":
-            raise DataError(
-                f"{int(missing.sum())} row(s) have missing values on the model variables: "
-                f"rows {fmt_list(rows)}. Pass nan_policy='listwise' to drop them."
-            )
-        dropped = tuple(rows)
-        warnings.warn(
-            f"SEM (WLSMV): listwise deletion dropped {len(dropped)} of {len(frame)} rows "
-            f"with missing values (rows {fmt_list(rows)}).",
-            MissingDataWarning,
-            stacklevel=4,
-        )
+    dropped = listwise(frame, missing, nan_policy, what="SEM (WLSMV)", stacklevel=5)
+    if dropped:
         frame = frame.loc[~missing]
     col = frame[group].to_numpy()
     in_group = [col == label for label in labels]
@@ -304,28 +290,6 @@ class _Stacked:
         return np.vstack([g.jacobian(x) for g in self.groups])
 
 
-def _partial_names(group_partial: Sequence[str], names: list[str]) -> set[str]:
-    out: set[str] = set()
-    for entry in [group_partial] if isinstance(group_partial, str) else list(group_partial):
-        key = re.sub(r"\s+", "", str(entry))
-        alt = key
-        if "~~" in key:
-            a, b = key.split("~~", 1)
-            alt = f"{b}~~{a}"
-        if key in names:
-            out.add(key)
-        elif alt in names:
-            out.add(alt)
-        else:
-            close = difflib.get_close_matches(key, names, n=1)
-            hint = f"; the closest is {close[0]!r}" if close else ""
-            raise InstrumentError(
-                f"group_partial: {entry!r} is not a parameter of the model{hint}. Write it "
-                "as lavaan does: 'visual=~x2', 'x3|t1', 'f~1'."
-            )
-    return out
-
-
 def _build_table(
     pt1: ParTable,
     th_names: tuple[str, ...],
@@ -386,7 +350,7 @@ def _build_table(
         for v in ov + lv
     ]
     names = [f"{r['lhs']}{r['op']}{r['rhs']}" for r in base]
-    part = _partial_names(partial, names)
+    part = partial_names(partial, names, "'visual=~x2', 'x3|t1', 'f~1'")
     ovs, lvs = set(ov), set(lv)
 
     def kind(r: dict[str, Any]) -> str:
@@ -975,13 +939,7 @@ def _layout(
                 ),
             )
         )
-    if problems:
-        warnings.warn(
-            "Improper solution: " + "; ".join(problems) + ". Interpret with care: the model "
-            "may be misspecified or some group too small.",
-            HeywoodWarning,
-            stacklevel=4,
-        )
+    warn_improper(problems, groups=True, stacklevel=4)
     # labels: the user's, else lavaan's ".pK." of the first row of an equality
     label = table["label"].astype(str).to_numpy().copy()
     shared = np.zeros(n_x, dtype=int)

@@ -19,7 +19,6 @@ import pandas as pd
 from .._validation import fmt_list, numeric_matrix
 from ..exceptions import (
     DataError,
-    HeywoodWarning,
     InstrumentError,
     InsufficientDataError,
     MissingColumnError,
@@ -46,8 +45,10 @@ from .result import (
     _improper,
     _standardized,
     parameter_table,
-    r2_variables,
+    r_squared,
+    warn_improper,
 )
+from .sample import listwise
 from .syntax import parse_model
 from .vcov import _inverse_information, delta_se
 
@@ -109,21 +110,7 @@ def _group_data(
 ) -> tuple[list[GroupData], tuple[Any, ...]]:
     x = numeric_matrix(frame, ov)
     bad = np.isnan(x).any(axis=1)
-    dropped: tuple[Any, ...] = ()
-    if bad.any():
-        rows = frame.index[bad]
-        if nan_policy == "raise":
-            raise DataError(
-                f"{int(bad.sum())} row(s) have missing values on the model variables: rows "
-                f"{fmt_list(rows)}. Pass nan_policy='listwise' to drop them."
-            )
-        dropped = tuple(rows)
-        warnings.warn(
-            f"SEM: listwise deletion dropped {len(dropped)} of {len(frame)} rows with missing "
-            f"values (rows {fmt_list(rows)}).",
-            MissingDataWarning,
-            stacklevel=4,
-        )
+    dropped = listwise(frame, bad, nan_policy, stacklevel=5)
     col = frame[group].to_numpy()
     out = []
     p = len(ov)
@@ -308,19 +295,11 @@ def fit_multigroup(
     # R² and effects per group; improper solutions per group
     r2_parts, eff_parts, problems = [], [], []
     for g, m in enumerate(models):
-        a, s_m = m.ram.matrices(est)
-        total = np.diag(m.ram.implied_all(est))
-        pos = {v: k for k, v in enumerate(m.ram.names)}
-        r2_names = r2_variables(base)
-        r2_parts.append(
-            pd.Series(
-                [1.0 - s_m[pos[v], pos[v]] / total[pos[v]] for v in r2_names],
-                index=pd.MultiIndex.from_product(
-                    [[group_names[g]], r2_names], names=["group", "variable"]
-                ),
-                name="r2",
-            )
+        r2_g = r_squared(base, m.ram, est)
+        r2_g.index = pd.MultiIndex.from_product(
+            [[group_names[g]], list(r2_g.index)], names=["group", "variable"]
         )
+        r2_parts.append(r2_g)
         eff = _effects(m.pt, m.ram, est, vcov)
         if not single:
             eff.insert(0, "group", group_names[g])
@@ -328,13 +307,7 @@ def fit_multigroup(
         eff_parts.append(eff)
         where = "" if single else f"group {group_names[g]}: "
         problems += [f"{where}{x}" for x in _improper(m.pt, m.ram, est)]
-    if problems:
-        warnings.warn(
-            "Improper solution: " + "; ".join(problems) + ". Interpret with care: the model "
-            "may be misspecified or some group too small.",
-            HeywoodWarning,
-            stacklevel=4,
-        )
+    warn_improper(problems, groups=True, stacklevel=4)
     par_names = [""] * mg.n_free
     for k in np.flatnonzero(free)[::-1]:
         par_names[par[k]] = index[k]

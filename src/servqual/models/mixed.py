@@ -23,9 +23,10 @@ import pandas as pd
 from scipy import optimize, special
 
 from .._validation import fmt_list
-from ..exceptions import DataError, InsufficientDataError, MissingDataWarning
+from ..exceptions import DataError, InsufficientDataError
 from ..polychoric import _bvn_cdf, _bvn_density_terms, _cells
 from .ordinal import OrdinalStats, _codes, _lower_pairs, _phi, ordinal_stats
+from .sample import listwise
 
 __all__ = ["MixedStats", "mixed_stats"]
 
@@ -87,7 +88,6 @@ def mixed_stats(
     frame: pd.DataFrame, names: list[str], ordered: set[str], nan_policy: str
 ) -> MixedStats:
     """Sample statistics and Γ of ``names``, of which those in ``ordered`` are ordinal."""
-    import warnings
 
     p = len(names)
     is_ord = np.array([v in ordered for v in names])
@@ -106,21 +106,7 @@ def mixed_stats(
         np.isnan(x_num).any(axis=1)
         | frame[[v for v in names if v in ordered]].isna().any(axis=1).to_numpy()
     )
-    dropped: tuple[Any, ...] = ()
-    if missing.any():
-        rows = frame.index[missing]
-        if nan_policy == "raise":
-            raise DataError(
-                f"{int(missing.sum())} row(s) have missing values on the model variables: "
-                f"rows {fmt_list(rows)}. Pass nan_policy='listwise' to drop them."
-            )
-        dropped = tuple(rows)
-        warnings.warn(
-            f"SEM (WLSMV): listwise deletion dropped {len(dropped)} of {len(frame)} rows "
-            f"with missing values (rows {fmt_list(rows)}).",
-            MissingDataWarning,
-            stacklevel=4,
-        )
+    dropped = listwise(frame, missing, nan_policy, what="SEM (WLSMV)", stacklevel=5)
     keep = ~missing
     ord_names = [v for v in names if v in ordered]
     if len(ord_names) < 1:

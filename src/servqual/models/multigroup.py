@@ -122,6 +122,30 @@ def _key(text: str) -> str:
     return re.sub(r"\s+", "", text)
 
 
+def partial_names(group_partial: str | Sequence[str], names: list[str], examples: str) -> set[str]:
+    """The rows (``lhs op rhs``, either order of a covariance) that ``group_partial`` frees;
+    an :class:`InstrumentError` naming an entry that is no parameter and the closest one."""
+    out: set[str] = set()
+    for entry in [group_partial] if isinstance(group_partial, str) else list(group_partial):
+        key = _key(str(entry))
+        alt = key
+        if "~~" in key:
+            a, b = key.split("~~", 1)
+            alt = f"{b}~~{a}"
+        if key in names:
+            out.add(key)
+        elif alt in names:
+            out.add(alt)
+        else:
+            close = difflib.get_close_matches(key, names, n=1)
+            hint = f"; the closest is {close[0]!r}" if close else ""
+            raise InstrumentError(
+                f"group_partial: {entry!r} is not a parameter of the model{hint}. Write it "
+                f"as lavaan does: {examples}."
+            )
+    return out
+
+
 def build_multigroup(
     base: ParTable,
     n_groups: int,
@@ -155,24 +179,7 @@ def build_multigroup(
         if f not in written
     ]
     names = [f"{r['lhs']}{r['op']}{r['rhs']}" for r in rows]
-    partial: set[str] = set()
-    for entry in [group_partial] if isinstance(group_partial, str) else list(group_partial):
-        entry_key = _key(str(entry))
-        alt = entry_key
-        if "~~" in entry_key:
-            a, b = entry_key.split("~~", 1)
-            alt = f"{b}~~{a}"
-        if entry_key in names:
-            partial.add(entry_key)
-        elif alt in names:
-            partial.add(alt)
-        else:
-            close = difflib.get_close_matches(entry_key, names, n=1)
-            hint = f"; the closest is {close[0]!r}" if close else ""
-            raise InstrumentError(
-                f"group_partial: {entry!r} is not a parameter of the model{hint}. Write it "
-                "as lavaan does: 'visual=~x2', 'x3~1', 'x1~~x1'."
-            )
+    partial = partial_names(group_partial, names, "'visual=~x2', 'x3~1', 'x1~~x1'")
     kinds = [_kind(r["op"], r["lhs"], r["rhs"], ov, lv) for r in rows]
     equal = [k in group_equal and n not in partial for k, n in zip(kinds, names, strict=True)]
     all_rows = []

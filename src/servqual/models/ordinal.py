@@ -35,7 +35,7 @@ import pandas as pd
 from scipy import special
 
 from .._validation import fmt_list
-from ..exceptions import DataError, InsufficientDataError, MissingDataWarning, ServqualWarning
+from ..exceptions import DataError, InsufficientDataError, ServqualWarning
 from ..polychoric import (
     MAX_CATEGORIES,
     _bvn_cdf,
@@ -45,6 +45,7 @@ from ..polychoric import (
     _solve_rho,
     _start_values,
 )
+from .sample import listwise
 
 __all__ = ["OrdinalStats", "ordinal_stats"]
 
@@ -110,21 +111,8 @@ def _codes(frame: pd.DataFrame, names: list[str], nan_policy: str) -> tuple[Any,
         cols.append(values)
     x = np.column_stack(cols)
     missing = np.isnan(x).any(axis=1)
-    dropped: tuple[Any, ...] = ()
-    if missing.any():
-        rows = frame.index[missing]
-        if nan_policy == "raise":
-            raise DataError(
-                f"{int(missing.sum())} row(s) have missing values on the model variables: "
-                f"rows {fmt_list(rows)}. Pass nan_policy='listwise' to drop them."
-            )
-        dropped = tuple(rows)
-        warnings.warn(
-            f"SEM (WLSMV): listwise deletion dropped {len(dropped)} of {len(frame)} rows "
-            f"with missing values (rows {fmt_list(rows)}).",
-            MissingDataWarning,
-            stacklevel=4,
-        )
+    dropped = listwise(frame, missing, nan_policy, what="SEM (WLSMV)", stacklevel=5)
+    if dropped:
         x = x[~missing]
     n = x.shape[0]
     fractional = np.abs(x - np.round(x)) > 0

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import ast
 import dataclasses
+import warnings
 from collections.abc import Sequence
 from typing import Any, ClassVar
 
@@ -15,9 +16,7 @@ from scipy import stats
 
 from .._results import TableResult, result_class
 from .._validation import fmt_list
-from ..exceptions import (
-    DataError,
-)
+from ..exceptions import DataError, HeywoodWarning
 from .matrices import RAM
 from .partable import ParTable
 from .vcov import delta_se
@@ -623,3 +622,29 @@ def r2_variables(pt: ParTable) -> list[str]:
     t = pt.table
     dependent = set(t.loc[t["op"] == "=~", "rhs"]) | set(t.loc[t["op"] == "~", "lhs"])
     return [v for v in pt.ov if v in dependent] + [f for f in pt.lv if f not in pt.lv_x]
+
+
+def r_squared(pt: ParTable, ram: RAM, x: np.ndarray) -> pd.Series:
+    """R² of :func:`r2_variables` at the estimates ``x``: one minus the residual variance
+    over the model-implied variance (``lavInspect(fit, "r2")``)."""
+    _a, s_m = ram.matrices(x)
+    total = np.diag(ram.implied_all(x))
+    names = r2_variables(pt)
+    pos = {v: k for k, v in enumerate(ram.names)}
+    return pd.Series(
+        [1.0 - s_m[pos[v], pos[v]] / total[pos[v]] for v in names],
+        index=pd.Index(names, name="variable"),
+        name="r2",
+    )
+
+
+def warn_improper(problems: Sequence[str], *, groups: bool = False, stacklevel: int = 3) -> None:
+    """The :class:`HeywoodWarning` of an improper solution (lavaan's post-estimation
+    checks), listing ``problems``; nothing when there are none."""
+    if problems:
+        warnings.warn(
+            "Improper solution: " + "; ".join(problems) + ". Interpret with care: the model "
+            f"may be misspecified or {'some group' if groups else 'the sample'} too small.",
+            HeywoodWarning,
+            stacklevel=stacklevel + 1,
+        )

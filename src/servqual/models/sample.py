@@ -13,7 +13,7 @@ import pandas as pd
 from .._validation import check_choice, fmt_list, numeric_matrix
 from ..exceptions import DataError, InsufficientDataError, MissingDataWarning
 
-__all__ = ["SampleStats", "sample_stats"]
+__all__ = ["SampleStats", "listwise", "sample_stats"]
 
 
 @dataclass(frozen=True)
@@ -33,22 +33,8 @@ def sample_stats(frame: pd.DataFrame, names: list[str], nan_policy: str) -> Samp
     check_choice(nan_policy, "nan_policy", ("listwise", "raise"))
     x = numeric_matrix(frame, names)
     bad = np.isnan(x).any(axis=1)
-    dropped: tuple[Any, ...] = ()
-    if bad.any():
-        rows = frame.index[bad]
-        if nan_policy == "raise":
-            raise DataError(
-                f"{int(bad.sum())} row(s) have missing values on the model variables: rows "
-                f"{fmt_list(rows)}. Pass nan_policy='listwise' to drop them, or "
-                "missing='fiml' to use every value."
-            )
-        dropped = tuple(rows)
-        warnings.warn(
-            f"SEM: listwise deletion dropped {len(dropped)} of {len(frame)} rows with missing "
-            f"values (rows {fmt_list(rows)}); missing='fiml' uses every value instead.",
-            MissingDataWarning,
-            stacklevel=3,
-        )
+    dropped = listwise(frame, bad, nan_policy, fiml_hint=True)
+    if dropped:
         x = x[~bad]
     n, p = x.shape
     if n <= p:
@@ -71,3 +57,35 @@ def sample_stats(frame: pd.DataFrame, names: list[str], nan_policy: str) -> Samp
             f"{fmt_list(involved)} are linearly dependent. Drop one of them from the model."
         )
     return SampleStats(s, int(n), tuple(names), dropped, centered)
+
+
+def listwise(
+    frame: pd.DataFrame,
+    bad: np.ndarray,
+    nan_policy: str,
+    *,
+    what: str = "SEM",
+    fiml_hint: bool = False,
+    stacklevel: int = 4,
+) -> tuple[Any, ...]:
+    """The labels of the rows ``bad`` (missing values on the model variables) that
+    listwise deletion drops, with a :class:`MissingDataWarning` saying how many; a
+    :class:`DataError` naming them with ``nan_policy="raise"``. Every estimator (ML, MLR,
+    multi-group, WLSMV) deletes through here."""
+    if not bad.any():
+        return ()
+    rows = frame.index[bad]
+    if nan_policy == "raise":
+        fiml = ", or missing='fiml' to use every value" if fiml_hint else ""
+        raise DataError(
+            f"{int(bad.sum())} row(s) have missing values on the model variables: rows "
+            f"{fmt_list(rows)}. Pass nan_policy='listwise' to drop them{fiml}."
+        )
+    tail = "; missing='fiml' uses every value instead." if fiml_hint else "."
+    warnings.warn(
+        f"{what}: listwise deletion dropped {len(rows)} of {len(frame)} rows with missing "
+        f"values (rows {fmt_list(rows)}){tail}",
+        MissingDataWarning,
+        stacklevel=stacklevel,
+    )
+    return tuple(rows)
