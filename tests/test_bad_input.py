@@ -1325,6 +1325,22 @@ def wilcoxon_on_summary(tmp: Path) -> None:
 
 
 @case
+def latent_models_on_summary(tmp: Path) -> None:
+    # SEM, multi-group CFA and invariance need the respondents' rows: a CapabilityError
+    # naming the function, not "data must be a DataFrame" or "model= is required"
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        summary = sq.SurveySummary.from_frame(frame(), "servqual22")
+    for fn, kwargs in (
+        (sq.sem, {}),
+        (sq.cfa, {"group": "branch"}),
+        (sq.measurement_invariance, {"by": "branch"}),
+    ):
+        out = expect_error(fn, summary, error=sq.CapabilityError, **kwargs)
+        assert fn.__name__ in out.message and "Survey" in out.message
+
+
+@case
 def tolerance_zone_without_zone_ratings(tmp: Path) -> None:
     expect_error(sq.tolerance_zone, survey(), error=sq.InstrumentError)
 

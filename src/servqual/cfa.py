@@ -38,7 +38,7 @@ from .exceptions import (
     MissingDataWarning,
     ServqualWarning,
 )
-from .models.api import SEMResult, _wlsmv_requested
+from .models.api import SEMResult, _reject_summary, _wlsmv_requested
 from .models.api import sem as _sem
 from .survey import Survey
 
@@ -1076,6 +1076,7 @@ def cfa(
     if not isinstance(std_lv, bool | np.bool_):
         raise DataError(f"std_lv must be True or False, got {std_lv!r}.")
     if group is not None or _wlsmv_requested(ordered, estimator, "standard", "listwise"):
+        _reject_summary(data, "cfa")
         return _sem(
             data,
             _cfa_syntax(data, model, score),

@@ -35,7 +35,7 @@ from .exceptions import (
     ServqualWarning,
 )
 from .models import SEMResult, score_tests, sem
-from .models.api import _survey_frame
+from .models.api import _reject_summary, _survey_frame
 from .models.syntax import parse_model
 from .survey import Survey
 
@@ -1025,6 +1025,7 @@ def measurement_invariance(
     ('strict', ('x3~1', 'x7~1'))
     """
 
+    _reject_summary(data, "measurement_invariance")
     if group is not None and by is not None:
         raise DataError(
             f"Give either group= or by= (they name the same thing), not both: got "

@@ -117,6 +117,16 @@ def _survey_frame(
     return frame, "\n".join(lines)
 
 
+def _reject_summary(data: Any, statistic: str) -> None:
+    """A :class:`~servqual.CapabilityError` for a SurveySummary (its moments are pooled
+    over the segments and listwise over all items; the SEM fits need the rows)."""
+    if not isinstance(data, Survey) and hasattr(data, "require_rows"):
+        data.require_rows(
+            statistic,
+            "Fit it on the Survey (or a DataFrame of the respondents' rows) instead.",
+        )
+
+
 def sem(
     data: Any,
     model: str | None = None,
@@ -344,6 +354,7 @@ def sem(
     ...     textual =~ x4 + x5 + x6
     ...     textual ~ visual''')  # doctest: +SKIP
     """
+    _reject_summary(data, "sem")
     if not isinstance(std_lv, bool | np.bool_):
         raise DataError(f"std_lv must be True or False, got {std_lv!r}.")
     if not 0 < level < 1:
